@@ -3,15 +3,11 @@ package dev.meridian.truetime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.meridian.runtime.manual.ManualClock;
+import dev.meridian.runtime.RandomSource;
+import dev.meridian.runtime.testing.Gen;
+import dev.meridian.runtime.testing.PropertyCheck;
 import java.util.List;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.Tuple;
-import net.jqwik.api.constraints.LongRange;
+import org.junit.jupiter.api.Test;
 
 /**
  * Properties of {@link LocalTrueTime} on virtual time. Each run probes {@code now()} every {@code
@@ -21,38 +17,50 @@ import net.jqwik.api.constraints.LongRange;
 class LocalTrueTimePropertyTest {
 
   private static final long START_MICROS = 1_700_000_000_000_000L;
+  private static final int TRIES = 200;
 
   /** Advance true time, then set the oscillator's drift and step the wall clock. */
   record Step(long advanceMicros, long newDriftPpm, long wallStepMicros) {}
+
+  record Scenario(long wallOffsetMicros, long probeEveryMicros, List<Step> steps) {}
 
   /**
    * A wall clock off by at most the base uncertainty (as NTP keeps it) next to an oscillator whose
    * drift changes at random within 200 ppm: every interval contains true time, and the clock never
    * becomes unavailable.
    */
-  @Property(tries = 200)
-  void intervalContainsTrueTime(
-      @ForAll @LongRange(min = -1_000, max = 1_000) long wallOffsetMicros,
-      @ForAll @LongRange(min = 100, max = 5_000) long probeEveryMicros,
-      @ForAll("withinDriftBound") List<Step> steps) {
-    ManualClock trueTime = new ManualClock(START_MICROS);
-    FaultyPhysicalClock wall = new FaultyPhysicalClock(trueTime);
-    wall.setOffsetMicros(wallOffsetMicros);
-    FaultyPhysicalClock oscillator = new FaultyPhysicalClock(trueTime);
-    LocalTrueTime tt =
-        new LocalTrueTime(new SplitClock(wall, oscillator), LocalTrueTime.Config.defaults());
-    assertThat(tt.now().contains(trueTime.wallClockMicros())).isTrue();
+  @Test
+  void intervalContainsTrueTime() {
+    PropertyCheck.forAll(
+        TRIES,
+        random ->
+            new Scenario(
+                Gen.between(random, -1_000L, 1_000L),
+                Gen.between(random, 100L, 5_000L),
+                Gen.listOf(
+                    random,
+                    30,
+                    r -> new Step(advance(r), Gen.between(r, -200L, 200L), 0))),
+        scenario -> {
+          ManualClock trueTime = new ManualClock(START_MICROS);
+          FaultyPhysicalClock wall = new FaultyPhysicalClock(trueTime);
+          wall.setOffsetMicros(scenario.wallOffsetMicros());
+          FaultyPhysicalClock oscillator = new FaultyPhysicalClock(trueTime);
+          LocalTrueTime tt =
+              new LocalTrueTime(new SplitClock(wall, oscillator), LocalTrueTime.Config.defaults());
+          assertThat(tt.now().contains(trueTime.wallClockMicros())).isTrue();
 
-    for (Step step : steps) {
-      for (long left = step.advanceMicros(); left > 0; left -= probeEveryMicros) {
-        trueTime.advanceMicros(Math.min(left, probeEveryMicros));
-        TTInterval now = tt.now();
-        assertThat(now.contains(trueTime.wallClockMicros()))
-            .as("%s contains true time %d", now, trueTime.wallClockMicros())
-            .isTrue();
-      }
-      oscillator.setDriftPpm(step.newDriftPpm());
-    }
+          for (Step step : scenario.steps()) {
+            for (long left = step.advanceMicros(); left > 0; left -= scenario.probeEveryMicros()) {
+              trueTime.advanceMicros(Math.min(left, scenario.probeEveryMicros()));
+              TTInterval now = tt.now();
+              assertThat(now.contains(trueTime.wallClockMicros()))
+                  .as("%s contains true time %d", now, trueTime.wallClockMicros())
+                  .isTrue();
+            }
+            oscillator.setDriftPpm(step.newDriftPpm());
+          }
+        });
   }
 
   /**
@@ -60,60 +68,60 @@ class LocalTrueTimePropertyTest {
    * drift beyond the bound, neither end of the interval ever goes backwards across the answers the
    * clock does give, so {@code after(t)} never turns from true to false.
    */
-  @Property(tries = 200)
-  void neitherEndOfTheIntervalEverGoesBackwards(
-      @ForAll @LongRange(min = 100, max = 5_000) long probeEveryMicros,
-      @ForAll("withWallSteps") List<Step> steps) {
-    ManualClock trueTime = new ManualClock(START_MICROS);
-    FaultyPhysicalClock clock = new FaultyPhysicalClock(trueTime);
-    LocalTrueTime tt = new LocalTrueTime(clock, LocalTrueTime.Config.defaults());
-    TTInterval previous = tt.now();
+  @Test
+  void neitherEndOfTheIntervalEverGoesBackwards() {
+    PropertyCheck.forAll(
+        TRIES,
+        random ->
+            new Scenario(
+                0,
+                Gen.between(random, 100L, 5_000L),
+                Gen.listOf(
+                    random,
+                    30,
+                    r -> new Step(advance(r), Gen.between(r, -500L, 500L), wallStep(r)))),
+        scenario -> {
+          ManualClock trueTime = new ManualClock(START_MICROS);
+          FaultyPhysicalClock clock = new FaultyPhysicalClock(trueTime);
+          LocalTrueTime tt = new LocalTrueTime(clock, LocalTrueTime.Config.defaults());
+          TTInterval previous = tt.now();
 
-    for (Step step : steps) {
-      for (long left = step.advanceMicros(); left > 0; left -= probeEveryMicros) {
-        trueTime.advanceMicros(Math.min(left, probeEveryMicros));
-        TTInterval now;
-        try {
-          now = tt.now();
-        } catch (ClockUnavailableException unavailable) {
-          continue;
-        }
-        assertThat(now.latestMicros()).isGreaterThanOrEqualTo(previous.latestMicros());
-        assertThat(now.earliestMicros()).isGreaterThanOrEqualTo(previous.earliestMicros());
-        previous = now;
-      }
-      clock.setDriftPpm(step.newDriftPpm());
-      clock.stepMicros(step.wallStepMicros());
+          for (Step step : scenario.steps()) {
+            for (long left = step.advanceMicros(); left > 0; left -= scenario.probeEveryMicros()) {
+              trueTime.advanceMicros(Math.min(left, scenario.probeEveryMicros()));
+              TTInterval now;
+              try {
+                now = tt.now();
+              } catch (ClockUnavailableException unavailable) {
+                continue;
+              }
+              assertThat(now.latestMicros()).isGreaterThanOrEqualTo(previous.latestMicros());
+              assertThat(now.earliestMicros()).isGreaterThanOrEqualTo(previous.earliestMicros());
+              previous = now;
+            }
+            clock.setDriftPpm(step.newDriftPpm());
+            clock.stepMicros(step.wallStepMicros());
+          }
+        });
+  }
+
+  /** Mostly none, sometimes a small correction, rarely a step far beyond tolerance. */
+  private static long wallStep(RandomSource random) {
+    int pick = random.nextInt(10);
+    if (pick < 6) {
+      return 0;
     }
-  }
-
-  @Provide
-  Arbitrary<List<Step>> withinDriftBound() {
-    return Combinators.combine(
-            advances(), Arbitraries.longs().between(-200, 200), Arbitraries.just(0L))
-        .as(Step::new)
-        .list()
-        .ofMaxSize(30);
-  }
-
-  @Provide
-  Arbitrary<List<Step>> withWallSteps() {
-    Arbitrary<Long> wallSteps =
-        Arbitraries.frequencyOf(
-            Tuple.of(6, Arbitraries.just(0L)),
-            Tuple.of(3, Arbitraries.longs().between(-2_000, 2_000)),
-            Tuple.of(1, Arbitraries.longs().between(-20_000_000, 20_000_000)));
-    return Combinators.combine(advances(), Arbitraries.longs().between(-500, 500), wallSteps)
-        .as(Step::new)
-        .list()
-        .ofMaxSize(30);
+    return pick < 9
+        ? Gen.between(random, -2_000L, 2_000L)
+        : Gen.between(random, -20_000_000L, 20_000_000L);
   }
 
   /** From a few microseconds to more than a sync period. */
-  private static Arbitrary<Long> advances() {
-    return Arbitraries.oneOf(
-        Arbitraries.longs().between(1, 2_000),
-        Arbitraries.longs().between(1, 1_000_000),
-        Arbitraries.longs().between(1_000_000, 6_000_000));
+  private static long advance(RandomSource random) {
+    return switch (random.nextInt(3)) {
+      case 0 -> Gen.between(random, 1L, 2_000L);
+      case 1 -> Gen.between(random, 1L, 1_000_000L);
+      default -> Gen.between(random, 1_000_000L, 6_000_000L);
+    };
   }
 }

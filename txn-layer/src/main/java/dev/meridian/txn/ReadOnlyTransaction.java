@@ -1,0 +1,70 @@
+package dev.meridian.txn;
+
+import dev.meridian.storage.Key;
+import dev.meridian.storage.KeySpan;
+import dev.meridian.storage.Timestamp;
+import dev.meridian.storage.mvcc.Direction;
+import dev.meridian.storage.mvcc.Version;
+import dev.meridian.txn.range.RangeLeader;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A read-only transaction (DESIGN.md §6): every read is at one timestamp chosen at begin, with no
+ * read set, no validation and no locks. It never aborts for a conflict and never delays a writer; a
+ * strong read waits at most for commits already in flight at or below its timestamp.
+ *
+ * <p>Reads may run concurrently; the transaction holds no mutable state.
+ */
+public final class ReadOnlyTransaction {
+
+  private final Timestamp readTs;
+  private final RangeLeader range;
+
+  ReadOnlyTransaction(Timestamp readTs, RangeLeader range) {
+    this.readTs = readTs;
+    this.range = range;
+  }
+
+  /** The one timestamp every read of this transaction is served at. */
+  public Timestamp readTs() {
+    return readTs;
+  }
+
+  public CompletableFuture<Optional<byte[]>> get(Key key) {
+    return onLoop(() -> range.read(key, readTs).thenApply(version -> version.map(Version::value)));
+  }
+
+  public CompletableFuture<List<KeyValue>> scan(KeySpan span, Direction direction, int limit) {
+    if (limit <= 0) {
+      throw new IllegalArgumentException("limit must be positive, got " + limit);
+    }
+    return onLoop(
+        () ->
+            range
+                .scan(span, readTs, direction, limit)
+                .thenApply(
+                    versions ->
+                        versions.stream().map(v -> new KeyValue(v.key(), v.value())).toList()));
+  }
+
+  private <T> CompletableFuture<T> onLoop(
+      java.util.function.Supplier<CompletableFuture<T>> work) {
+    CompletableFuture<T> result = new CompletableFuture<>();
+    range
+        .loop()
+        .execute(
+            () ->
+                work.get()
+                    .whenComplete(
+                        (value, failure) -> {
+                          if (failure != null) {
+                            result.completeExceptionally(ReadWriteTransaction.unwrap(failure));
+                          } else {
+                            result.complete(value);
+                          }
+                        }));
+    return result;
+  }
+}

@@ -1,0 +1,266 @@
+package dev.meridian.txn;
+
+import dev.meridian.runtime.Scheduler;
+import dev.meridian.storage.Key;
+import dev.meridian.storage.KeySpan;
+import dev.meridian.storage.Timestamp;
+import dev.meridian.storage.TxnId;
+import dev.meridian.storage.mvcc.Direction;
+import dev.meridian.storage.mvcc.Version;
+import dev.meridian.storage.mvcc.Write;
+import dev.meridian.txn.range.CommitRequest;
+import dev.meridian.txn.range.RangeLeader;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+
+/**
+ * A read-write transaction (DESIGN.md §6): reads a snapshot at {@code readTs = TT.now().latest} taken
+ * at begin, buffers its writes (reads see them: read your own writes), records what it read, and at
+ * commit asks the range leader to validate that nothing it read has changed since.
+ *
+ * <p>All of the transaction's state lives on the range's loop: every method hands its work to the
+ * loop, in call order, and returns at once. A caller on another thread may block on the futures; a
+ * caller on the loop must chain them instead. One transaction is used by one caller at a time.
+ */
+public final class ReadWriteTransaction {
+
+  private enum State {
+    ACTIVE,
+    COMMITTING,
+    COMMITTED,
+    ABORTED
+  }
+
+  private final TxnId id;
+  private final Timestamp readTs;
+  private final RangeLeader range;
+  private final Scheduler loop;
+
+  /** The buffered writes, one per key (the last one wins). Touched on the loop only. */
+  private final TreeMap<Key, Write> buffered = new TreeMap<>();
+
+  private final LinkedHashSet<Key> readKeys = new LinkedHashSet<>();
+  private final List<KeySpan> readSpans = new ArrayList<>();
+
+  /** Written on the loop; read by callers to fail fast on use after the end. */
+  private volatile State state = State.ACTIVE;
+
+  ReadWriteTransaction(TxnId id, Timestamp readTs, RangeLeader range) {
+    this.id = id;
+    this.readTs = readTs;
+    this.range = range;
+    this.loop = range.loop();
+  }
+
+  public TxnId id() {
+    return id;
+  }
+
+  public Timestamp readTs() {
+    return readTs;
+  }
+
+  /** The value of {@code key}: this transaction's own write if it made one, else the snapshot's. */
+  public CompletableFuture<Optional<byte[]>> get(Key key) {
+    return onLoop(
+        () -> {
+          Write own = buffered.get(key);
+          if (own != null) {
+            return CompletableFuture.completedFuture(Optional.ofNullable(own.value()));
+          }
+          return range
+              .read(key, readTs)
+              .thenApply(
+                  version -> {
+                    readKeys.add(key);
+                    return version.map(Version::value);
+                  });
+        });
+  }
+
+  /**
+   * Up to {@code limit} rows of {@code span} in {@code direction} order, with this transaction's own
+   * writes merged in. The part of the span the scan covered joins the read set, so that a row
+   * inserted into it by another transaction (a phantom) fails validation.
+   */
+  public CompletableFuture<List<KeyValue>> scan(KeySpan span, Direction direction, int limit) {
+    if (limit <= 0) {
+      throw new IllegalArgumentException("limit must be positive, got " + limit);
+    }
+    return onLoop(
+        () -> {
+          NavigableMap<Key, Write> own = ownWritesIn(span);
+          long ownDeletes = own.values().stream().filter(Write::isDelete).count();
+          // Each own delete may hide one stored row: ask for that many more so the merge still fills.
+          int storedLimit = (int) Math.min(Integer.MAX_VALUE, (long) limit + ownDeletes);
+          return range
+              .scan(span, readTs, direction, storedLimit)
+              .thenApply(
+                  stored -> {
+                    readSpans.add(coveredSpan(span, direction, stored, storedLimit));
+                    return merge(stored, own, direction, limit, span, stored.size() < storedLimit);
+                  });
+        });
+  }
+
+  /**
+   * The part of {@code span} that a scan returning {@code stored} has seen: all of it if the scan
+   * ended early, else up to and including the last key returned.
+   */
+  private static KeySpan coveredSpan(
+      KeySpan span, Direction direction, List<Version> stored, int storedLimit) {
+    if (stored.size() < storedLimit) {
+      return span;
+    }
+    Key last = stored.get(stored.size() - 1).key();
+    return direction == Direction.FORWARD
+        ? new KeySpan(span.start(), last.successor())
+        : new KeySpan(last, span.end());
+  }
+
+  private static List<KeyValue> merge(
+      List<Version> stored,
+      NavigableMap<Key, Write> own,
+      Direction direction,
+      int limit,
+      KeySpan span,
+      boolean storedExhausted) {
+    TreeMap<Key, byte[]> merged = new TreeMap<>();
+    for (Version version : stored) {
+      merged.put(version.key(), version.value());
+    }
+    // Own writes only count inside the part of the span the stored rows cover, otherwise a stored
+    // row beyond the limit could be missing from between them.
+    Key boundary = storedExhausted || stored.isEmpty() ? null : stored.get(stored.size() - 1).key();
+    for (Map.Entry<Key, Write> entry : own.entrySet()) {
+      Key key = entry.getKey();
+      if (boundary != null
+          && (direction == Direction.FORWARD ? key.compareTo(boundary) > 0 : key.compareTo(boundary) < 0)) {
+        continue;
+      }
+      if (entry.getValue().isDelete()) {
+        merged.remove(key);
+      } else {
+        merged.put(key, entry.getValue().value());
+      }
+    }
+    List<KeyValue> out = new ArrayList<>(Math.min(limit, merged.size()));
+    Iterator<Map.Entry<Key, byte[]>> ordered =
+        direction == Direction.FORWARD
+            ? merged.entrySet().iterator()
+            : merged.descendingMap().entrySet().iterator();
+    while (ordered.hasNext() && out.size() < limit) {
+      Map.Entry<Key, byte[]> entry = ordered.next();
+      out.add(new KeyValue(entry.getKey(), entry.getValue()));
+    }
+    return out;
+  }
+
+  private NavigableMap<Key, Write> ownWritesIn(KeySpan span) {
+    NavigableMap<Key, Write> inSpan =
+        span.end() == null
+            ? buffered.tailMap(span.start(), true)
+            : buffered.subMap(span.start(), true, span.end(), false);
+    return new TreeMap<>(inSpan);
+  }
+
+  /** Buffers a write of {@code value} to {@code key}; it becomes visible to others at commit. */
+  public void put(Key key, byte[] value) {
+    buffer(Write.put(key, value.clone()));
+  }
+
+  /** Buffers a delete of {@code key}. */
+  public void delete(Key key) {
+    buffer(Write.delete(key));
+  }
+
+  private void buffer(Write write) {
+    requireActive();
+    loop.execute(
+        () -> {
+          if (state == State.ACTIVE) {
+            buffered.put(write.key(), write);
+          }
+        });
+  }
+
+  /**
+   * Commits: completes with the commit timestamp once the transaction is durable and its timestamp
+   * has passed in true time, or fails with {@link TxnConflictException} having written nothing. A
+   * transaction that wrote nothing commits at its read timestamp.
+   */
+  public CompletableFuture<Timestamp> commit() {
+    return onLoop(
+        () -> {
+          state = State.COMMITTING;
+          CommitRequest request =
+              new CommitRequest(
+                  id, readTs, List.copyOf(readKeys), readSpans, List.copyOf(buffered.values()));
+          return range
+              .commit(request)
+              .whenComplete(
+                  (commitTs, failure) -> state = failure == null ? State.COMMITTED : State.ABORTED);
+        });
+  }
+
+  /** Discards the transaction. Nothing it buffered is written. Idempotent; no-op after the end. */
+  public void abort() {
+    loop.execute(
+        () -> {
+          if (state == State.ACTIVE) {
+            state = State.ABORTED;
+            buffered.clear();
+          }
+        });
+  }
+
+  private void requireActive() {
+    State current = state;
+    if (current != State.ACTIVE) {
+      throw new TxnStateException("transaction " + id + " is " + current.name().toLowerCase());
+    }
+  }
+
+  /** Runs {@code work} on the loop once the transaction's earlier calls have run there. */
+  private <T> CompletableFuture<T> onLoop(Supplier<CompletableFuture<T>> work) {
+    requireActive();
+    CompletableFuture<T> result = new CompletableFuture<>();
+    loop.execute(
+        () -> {
+          if (state != State.ACTIVE) {
+            result.completeExceptionally(
+                new TxnStateException("transaction " + id + " is " + state.name().toLowerCase()));
+            return;
+          }
+          try {
+            work.get()
+                .whenComplete(
+                    (value, failure) -> {
+                      if (failure != null) {
+                        result.completeExceptionally(unwrap(failure));
+                      } else {
+                        result.complete(value);
+                      }
+                    });
+          } catch (RuntimeException e) {
+            result.completeExceptionally(e);
+          }
+        });
+    return result;
+  }
+
+  static Throwable unwrap(Throwable failure) {
+    while (failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null) {
+      failure = failure.getCause();
+    }
+    return failure;
+  }
+}
