@@ -50,7 +50,9 @@ public final class CheckCommand {
     boolean sequential = false;
     boolean wfr = false;
     String file = null;
-    for (int i = 0; i < args.length; i++) {
+    // The launcher may pass the subcommand name through; it is not a file.
+    int first = args.length > 0 && args[0].equals("check") ? 1 : 0;
+    for (int i = first; i < args.length; i++) {
       String a = args[i];
       switch (a) {
         case "--linearizable-keys" -> linearizable = true;
