@@ -1,0 +1,166 @@
+package dev.meridian.jepsen.checker;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * {@code check}: checks one history file and prints the verdict as one JSON object.
+ *
+ * <pre>
+ * check --workload list-append|rw-register [--model strict-serializable[,...]]
+ *       [--anomalies G0,G1c,...] [--linearizable-keys] [--sequential-keys] [--wfr-keys]
+ *       [--format edn|json] FILE
+ * </pre>
+ *
+ * <p>Exit status: 0 valid, 1 invalid, 2 unknown, 64 usage error (message on stderr), 66 the file
+ * cannot be read, 65 it is not a well-formed history. With neither {@code --model} nor
+ * {@code --anomalies} the model is strict-serializable, Elle's default; with only
+ * {@code --anomalies}, just those anomalies (and the ones implying them) count.
+ */
+public final class CheckCommand {
+  public static final int EXIT_VALID = 0;
+  public static final int EXIT_INVALID = 1;
+  public static final int EXIT_UNKNOWN = 2;
+  public static final int EXIT_USAGE = 64;
+  public static final int EXIT_DATA = 65;
+  public static final int EXIT_NO_INPUT = 66;
+
+  static final String USAGE = "usage: check --workload list-append|rw-register"
+      + " [--model strict-serializable[,...]] [--anomalies G0,G1c,...]"
+      + " [--linearizable-keys] [--sequential-keys] [--wfr-keys] [--format edn|json] FILE";
+
+  private CheckCommand() {}
+
+  public static void main(String[] args) {
+    System.exit(run(args, System.out, System.err));
+  }
+
+  /** Runs the command; returns the exit status instead of exiting, so tests can call it. */
+  public static int run(String[] args, PrintStream out, PrintStream err) {
+    CheckOptions.Workload workload = null;
+    List<String> models = null;
+    List<String> anomalies = List.of();
+    HistoryReader.Format format = null;
+    boolean linearizable = false;
+    boolean sequential = false;
+    boolean wfr = false;
+    String file = null;
+    // The launcher may pass the subcommand name through; it is not a file.
+    int first = args.length > 0 && args[0].equals("check") ? 1 : 0;
+    for (int i = first; i < args.length; i++) {
+      String a = args[i];
+      switch (a) {
+        case "--linearizable-keys" -> linearizable = true;
+        case "--sequential-keys" -> sequential = true;
+        case "--wfr-keys" -> wfr = true;
+        case "--workload", "--model", "--models", "--anomalies", "--format" -> {
+          if (i + 1 >= args.length) {
+            return usage(err, a + " needs a value");
+          }
+          String v = args[++i];
+          switch (a) {
+            case "--workload" -> {
+              workload = CheckOptions.Workload.parse(v);
+              if (workload == null) {
+                return usage(err, "unknown workload '" + v + "'");
+              }
+            }
+            case "--format" -> {
+              if (!v.equals("edn") && !v.equals("json")) {
+                return usage(err, "unknown format '" + v + "'");
+              }
+              format = v.equals("edn") ? HistoryReader.Format.EDN : HistoryReader.Format.JSON;
+            }
+            case "--anomalies" -> {
+              anomalies = split(v);
+              Set<String> known = ConsistencyModels.knownAnomalies();
+              for (String x : anomalies) {
+                if (!known.contains(x)) {
+                  return usage(err, "unknown anomaly '" + x + "'; known: " + known);
+                }
+              }
+            }
+            default -> {
+              models = split(v);
+              Set<String> known = ConsistencyModels.knownModels();
+              for (String m : models) {
+                if (!known.contains(m)) {
+                  return usage(err, "unknown consistency model '" + m + "'; known: " + known);
+                }
+              }
+            }
+          }
+        }
+        default -> {
+          if (a.startsWith("--")) {
+            return usage(err, "unknown option " + a);
+          }
+          if (file != null) {
+            return usage(err, "more than one history file given");
+          }
+          file = a;
+        }
+      }
+    }
+    if (workload == null) {
+      return usage(err, "--workload is required");
+    }
+    if (file == null) {
+      return usage(err, "no history file given");
+    }
+    if (models == null) {
+      models = anomalies.isEmpty() ? List.of("strict-serializable") : List.of();
+    }
+    Path path = Path.of(file);
+    if (format == null) {
+      format = HistoryReader.Format.fromFileName(file);
+    }
+    List<Op> ops;
+    try {
+      ops = HistoryReader.read(path, format);
+    } catch (NoSuchFileException e) {
+      err.println("check: no such file: " + file);
+      return EXIT_NO_INPUT;
+    } catch (IOException e) {
+      err.println("check: cannot read " + file + ": " + e.getMessage());
+      return EXIT_NO_INPUT;
+    } catch (HistoryFormatException e) {
+      err.println("check: " + file + ": " + e.getMessage());
+      return EXIT_DATA;
+    }
+    CheckOptions opts = CheckOptions.strictSerializable(workload).withModels(models)
+        .withAnomalies(anomalies).withKeyAssumptions(linearizable, sequential, wfr);
+    CheckResult r = Checker.check(ops, opts);
+    out.println(r.toJson());
+    return switch (r.valid()) {
+      case "true" -> EXIT_VALID;
+      case "false" -> EXIT_INVALID;
+      default -> EXIT_UNKNOWN;
+    };
+  }
+
+  private static List<String> split(String v) {
+    List<String> out = new ArrayList<>();
+    for (String s : v.split(",")) {
+      String t = s.strip();
+      if (t.startsWith(":")) {
+        t = t.substring(1);
+      }
+      if (!t.isEmpty()) {
+        out.add(t);
+      }
+    }
+    return out;
+  }
+
+  private static int usage(PrintStream err, String problem) {
+    err.println("check: " + problem);
+    err.println(USAGE);
+    return EXIT_USAGE;
+  }
+}

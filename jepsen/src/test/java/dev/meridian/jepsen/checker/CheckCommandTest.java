@@ -1,0 +1,84 @@
+package dev.meridian.jepsen.checker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Runs the CLI's entry point on hand-written histories and checks output and exit status. */
+class CheckCommandTest {
+  private record Run(int status, String out, String err) {}
+
+  private static String resource(String name) {
+    return Path.of(System.getProperty("user.dir"), "src/test/resources/histories", name).toString();
+  }
+
+  private static Run run(String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int status = CheckCommand.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8));
+    return new Run(status, out.toString(StandardCharsets.UTF_8),
+        err.toString(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void validHistoryExitsZero() {
+    Run r = run("check", "--workload", "list-append", resource("bank-valid.edn"));
+    assertThat(r.status()).isEqualTo(CheckCommand.EXIT_VALID);
+    Map<?, ?> json = (Map<?, ?>) Json.read(r.out().strip());
+    assertThat(json.get("valid")).isEqualTo(Boolean.TRUE);
+    assertThat((List<?>) json.get("anomaly-types")).isEmpty();
+  }
+
+  @Test
+  void writeSkewIsInvalidUnderSerializableButNotSnapshotIsolation() {
+    Run ser = run("--workload", "list-append", "--model", "serializable",
+        resource("write-skew.json"));
+    assertThat(ser.status()).isEqualTo(CheckCommand.EXIT_INVALID);
+    Map<?, ?> json = (Map<?, ?>) Json.read(ser.out().strip());
+    assertThat(json.get("valid")).isEqualTo(Boolean.FALSE);
+    assertThat(json.get("anomaly-types")).isEqualTo(List.of("G2-item"));
+    assertThat(json.get("not")).isEqualTo(List.of("repeatable-read"));
+    Map<?, ?> anomalies = (Map<?, ?>) json.get("anomalies");
+    List<?> cycles = (List<?>) anomalies.get("G2-item");
+    assertThat(cycles).hasSize(1);
+    assertThat(((Map<?, ?>) cycles.get(0)).get("steps").toString()).contains("rw");
+
+    Run si = run("--workload", "list-append", "--model", "snapshot-isolation",
+        resource("write-skew.json"));
+    assertThat(si.status()).isEqualTo(CheckCommand.EXIT_VALID);
+  }
+
+  @Test
+  void unknownVerdictExitsTwo() {
+    Run r = run("--workload", "list-append", "--format", "edn", resource("only-failed.edn"));
+    assertThat(r.status()).isEqualTo(CheckCommand.EXIT_UNKNOWN);
+    Map<?, ?> json = (Map<?, ?>) Json.read(r.out().strip());
+    assertThat(json.get("valid")).isEqualTo("unknown");
+    assertThat(json.get("anomaly-types")).isEqualTo(List.of("empty-transaction-graph"));
+  }
+
+  @Test
+  void usageErrorsExit64WithAMessage() {
+    assertThat(run().status()).isEqualTo(CheckCommand.EXIT_USAGE);
+    Run r = run("--workload", "bank", "x.edn");
+    assertThat(r.status()).isEqualTo(CheckCommand.EXIT_USAGE);
+    assertThat(r.err()).contains("unknown workload").contains("usage:");
+    assertThat(run("--workload", "list-append", "--model", "nonsense", "x.edn").status())
+        .isEqualTo(CheckCommand.EXIT_USAGE);
+    assertThat(run("--workload", "list-append").err()).contains("no history file");
+  }
+
+  @Test
+  void malformedHistoryNamesTheLine() {
+    Run r = run("--workload", "list-append", resource("broken.edn"));
+    assertThat(r.status()).isEqualTo(CheckCommand.EXIT_DATA);
+    assertThat(r.err()).contains("line 2").contains(":done");
+  }
+}
