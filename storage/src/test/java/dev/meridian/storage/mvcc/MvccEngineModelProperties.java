@@ -22,6 +22,7 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.RandomDistribution;
 import net.jqwik.api.ShrinkingMode;
 import net.jqwik.api.Tuple;
 
@@ -114,7 +115,7 @@ public abstract class MvccEngineModelProperties {
     Arbitrary<Long> readTs = Arbitraries.longs().between(0, 45);
     Arbitrary<Integer> txn = Arbitraries.integers().between(1, 3);
     Arbitrary<List<WriteSpec>> writes =
-        Combinators.combine(key, Arbitraries.integers().between(-1, 20))
+        Combinators.combine(key, Arbitraries.integers().between(-1, 4))
             .as(WriteSpec::new)
             .list()
             .ofMinSize(1)
@@ -144,10 +145,13 @@ public abstract class MvccEngineModelProperties {
             Tuple.of(5, scan),
             Tuple.of(2, newestAfter),
             Tuple.of(2, intents),
-            Tuple.of(1, gc),
+            Tuple.of(2, gc),
             Tuple.of(1, reopen))
         .list()
-        .ofMaxSize(60);
+        .ofMinSize(20)
+        .ofMaxSize(80)
+        // jqwik's default favours short lists; bugs in GC and reopen need long histories.
+        .withSizeDistribution(RandomDistribution.uniform());
   }
 
   @Property(tries = 60, shrinking = ShrinkingMode.BOUNDED)
