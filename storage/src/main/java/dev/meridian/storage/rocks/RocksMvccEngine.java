@@ -240,11 +240,18 @@ public final class RocksMvccEngine implements MvccEngine {
   private final WriteOptions durableWrite;
   private final WriteOptions gcWrite;
   private final GroupCommitter<Operation> committer;
-  /** Readers: every call that touches the database. Writer: close, which frees native memory. */
+  /**
+   * Readers: every read and GC, for as long as it touches the database. Writer: close, to wait for
+   * them before freeing native memory. Writes do not take it: the sync thread owns their database
+   * access, and close stops that thread before freeing anything.
+   */
   private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
   private final Object gcLock = new Object();
+  private final Object closeMonitor = new Object();
+  /** Set first by close: tells a running GC to stop early. */
   private volatile boolean closing;
-  private boolean closed;
+  /** Set under the lifecycle write lock, so a reader holding the read lock sees a stable value. */
+  private volatile boolean closed;
   private volatile Timestamp gcHorizon;
 
   private RocksMvccEngine(
@@ -538,14 +545,13 @@ public final class RocksMvccEngine implements MvccEngine {
     return submit(new ResolveOp(txnId, List.copyOf(keys), commitTs));
   }
 
+  /**
+   * Queues a write. Takes no lifecycle lock: it touches only the queue, the committer refuses work
+   * once stopped, and a submitter blocked on a full queue must not hold up {@link #close}.
+   */
   private CompletableFuture<Void> submit(Operation operation) {
-    lifecycle.readLock().lock();
-    try {
-      checkOpen();
-      return committer.submit(operation);
-    } finally {
-      lifecycle.readLock().unlock();
-    }
+    checkOpen();
+    return committer.submit(operation);
   }
 
   /** The group writer: runs on the sync thread, applies the group in order, one synced write. */
@@ -707,13 +713,19 @@ public final class RocksMvccEngine implements MvccEngine {
       throw new IllegalStateException(
           "cannot close the engine from its sync thread (a future callback): hop to another thread first");
     }
-    closing = true;
-    lifecycle.writeLock().lock();
-    try {
-      if (closed) {
-        return;
+    synchronized (closeMonitor) {
+      closing = true;
+      // Waits for running reads and GC; later ones see `closed` and fail. Held only this long:
+      // future callbacks on the sync thread may read, and the queue must drain while we wait.
+      lifecycle.writeLock().lock();
+      try {
+        if (closed) {
+          return;
+        }
+        closed = true;
+      } finally {
+        lifecycle.writeLock().unlock();
       }
-      closed = true;
       committer.stop();
       durableWrite.close();
       gcWrite.close();
@@ -726,8 +738,6 @@ public final class RocksMvccEngine implements MvccEngine {
         dbOptions.close();
         columnFamilyOptions.forEach(ColumnFamilyOptions::close);
       }
-    } finally {
-      lifecycle.writeLock().unlock();
     }
   }
 

@@ -25,9 +25,11 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
@@ -243,6 +245,35 @@ class RocksMvccEngineTest extends AbstractMvccEngineContractTest {
     try (RocksMvccEngine reopened = open(tempDir)) {
       assertThat(reopened.scan(KeySpan.all(), ts(1), Direction.FORWARD, 100)).hasSize(10);
     }
+  }
+
+  @Test
+  @Timeout(value = 60, unit = TimeUnit.SECONDS) // a safety net for a deadlock, not a timing check
+  void futureCallbacksThatReadDoNotDeadlockClose() throws Exception {
+    GatedThreadFactory gate = new GatedThreadFactory();
+    RocksMvccEngine rocks = openGated(tempDir, TEST_OPTIONS, gate);
+    List<CompletableFuture<Void>> callbacks = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      callbacks.add(
+          rocks
+              .commit(List.of(put("k" + i, "v")), ts(1))
+              .thenRun(
+                  () -> {
+                    try {
+                      rocks.get(key("k0"), ts(1));
+                    } catch (IllegalStateException closedMeanwhile) {
+                      // fine: the read came after close began
+                    }
+                  }));
+    }
+    Thread closer = new Thread(rocks::close);
+    closer.start();
+    while (closer.getState() == Thread.State.RUNNABLE || closer.getState() == Thread.State.NEW) {
+      Thread.onSpinWait(); // let close take its lock before the sync thread starts
+    }
+    gate.open();
+    closer.join();
+    callbacks.forEach(CompletableFuture::join);
   }
 
   @Test
