@@ -156,18 +156,20 @@ public abstract class MvccEngineModelProperties {
 
   @Property(tries = 60, shrinking = ShrinkingMode.BOUNDED)
   void behavesLikeAListOfEveryWrite(@ForAll("actions") List<Action> actions) {
-    MvccEngine engine = newEngine();
+    // A holder, so that a failure right after a reopen still discards the engine that is open.
+    MvccEngine[] current = {newEngine()};
     try {
       Model model = new Model();
       for (int step = 0; step < actions.size(); step++) {
-        engine = apply(engine, model, actions.get(step), "step " + step + ": " + actions.get(step));
+        apply(current, model, actions.get(step), "step " + step + ": " + actions.get(step));
       }
     } finally {
-      discard(engine);
+      discard(current[0]);
     }
   }
 
-  private MvccEngine apply(MvccEngine engine, Model model, Action action, String where) {
+  private void apply(MvccEngine[] current, Model model, Action action, String where) {
+    MvccEngine engine = current[0];
     switch (action) {
       case Commit c -> {
         if (model.canCommit(c.writes().stream().map(WriteSpec::key).toList(), c.ts())) {
@@ -218,8 +220,8 @@ public abstract class MvccEngineModelProperties {
       case Reopen ignored -> {
         MvccEngine reopened = reopen(engine);
         if (reopened != null) {
-          engine = reopened;
-          assertThat(engine.gcHorizon()).as(where).isEqualTo(ts(model.horizon));
+          current[0] = reopened;
+          assertThat(reopened.gcHorizon()).as(where).isEqualTo(ts(model.horizon));
         }
       }
       case Get g -> {
@@ -279,7 +281,6 @@ public abstract class MvccEngineModelProperties {
             .isEqualTo(expected);
       }
     }
-    return engine;
   }
 
   private static void expectBelowHorizon(Runnable read, long readTs, Model model, String where) {

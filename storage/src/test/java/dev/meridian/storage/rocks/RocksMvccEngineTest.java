@@ -278,20 +278,24 @@ class RocksMvccEngineTest extends AbstractMvccEngineContractTest {
 
   @Test
   void closingFromAFutureCallbackIsRefused() {
-    try (RocksMvccEngine rocks = open(tempDir)) {
+    // Gated, so the callback is attached before the commit completes and runs on the sync thread.
+    GatedThreadFactory gate = new GatedThreadFactory();
+    try (RocksMvccEngine rocks = openGated(tempDir, TEST_OPTIONS, gate)) {
       CompletableFuture<Throwable> refusal = new CompletableFuture<>();
-      rocks
-          .commit(List.of(put("k", "v")), ts(1))
-          .thenRun(
-              () -> {
-                try {
-                  rocks.close();
-                  refusal.complete(null);
-                } catch (Throwable t) {
-                  refusal.complete(t);
-                }
-              })
-          .join();
+      CompletableFuture<Void> callback =
+          rocks
+              .commit(List.of(put("k", "v")), ts(1))
+              .thenRun(
+                  () -> {
+                    try {
+                      rocks.close();
+                      refusal.complete(null);
+                    } catch (Throwable t) {
+                      refusal.complete(t);
+                    }
+                  });
+      gate.open();
+      callback.join();
       assertThat(refusal.join()).isInstanceOf(IllegalStateException.class);
     }
   }
