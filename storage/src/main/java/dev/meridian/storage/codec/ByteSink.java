@@ -3,9 +3,9 @@ package dev.meridian.storage.codec;
 import java.util.Arrays;
 
 /**
- * A growable byte array the encoders append to. Besides appending it can invert a tail in place, which
- * is how descending columns and negative decimals are written, and truncate, so a writer can undo a
- * column whose value turned out to be invalid half-way.
+ * A growable byte array the encoders append to. Besides appending it can invert a tail in place,
+ * which is how descending columns and negative decimals are written, and truncate, so a writer can
+ * undo a column whose value turned out to be invalid half-way.
  */
 final class ByteSink {
 

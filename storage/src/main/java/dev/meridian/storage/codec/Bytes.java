@@ -4,9 +4,9 @@ import java.util.Arrays;
 import java.util.HexFormat;
 
 /**
- * An immutable byte string: the Java value of a {@link SqlType#VARBINARY} column. A {@code byte[]} has
- * identity equality and can change under a key that holds it; this type has value equality and orders
- * unsigned lexicographically, the order SQL gives VARBINARY.
+ * An immutable byte string: the Java value of a {@link SqlType#VARBINARY} column. A {@code byte[]}
+ * has identity equality and can change under a key that holds it; this type has value equality and
+ * orders unsigned lexicographically, the order SQL gives VARBINARY.
  */
 public final class Bytes implements Comparable<Bytes> {
 

@@ -2,8 +2,9 @@ package dev.meridian.storage.codec;
 
 /**
  * The bytes of one column being decoded, read through the column's XOR mask (0xFF for a descending
- * column, whose bytes were inverted, 0x00 otherwise), so the per-type decoders see the ascending form.
- * It also knows which column it is, so every decoder can say exactly where a key is malformed.
+ * column, whose bytes were inverted, 0x00 otherwise), so the per-type decoders see the ascending
+ * form. It also knows which column it is, so every decoder can say exactly where a key is
+ * malformed.
  */
 final class ColumnInput {
 
@@ -57,6 +58,7 @@ final class ColumnInput {
   IllegalArgumentException malformed(int offset, String problem) {
     return new IllegalArgumentException(
         String.format(
-            "Malformed key: column %d (%s) at offset %d: %s", columnIndex, column, offset, problem));
+            "Malformed key: column %d (%s) at offset %d: %s",
+            columnIndex, column, offset, problem));
   }
 }

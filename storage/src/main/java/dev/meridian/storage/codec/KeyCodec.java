@@ -10,11 +10,11 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * Encodes SQL values into key bytes whose unsigned lexicographic order is the SQL order of the values
- * ({@link SqlValueOrder}), column by column, and decodes them back: {@code decode(encode(x))} equals
- * {@code x} by SQL equality. A composite key is its columns' encodings concatenated; because every
- * column encoding is prefix-free, comparing two keys compares their first columns, and only on a tie
- * the next ones, which is SQL's lexicographic order of rows.
+ * Encodes SQL values into key bytes whose unsigned lexicographic order is the SQL order of the
+ * values ({@link SqlValueOrder}), column by column, and decodes them back: {@code
+ * decode(encode(x))} equals {@code x} by SQL equality. A composite key is its columns' encodings
+ * concatenated; because every column encoding is prefix-free, comparing two keys compares their
+ * first columns, and only on a tie the next ones, which is SQL's lexicographic order of rows.
  *
  * <h2>Column layout</h2>
  *
@@ -23,12 +23,12 @@ import java.util.List;
  *   non-null  0x01 payload
  * </pre>
  *
- * so NULL sorts before every value. A {@link SortOrder#DESCENDING descending} column is the same bytes,
- * marker included, each inverted ({@code ~b}): inversion reverses the order of any two encodings that
- * differ at some byte both have, so a descending column sorts its values in reverse, <b>with NULL
- * last</b> (0xFF). That reversal fails for two encodings one of which is a prefix of the other (the
- * prefix would still sort first), which is why every payload below is prefix-free: fixed width, or
- * ended by a terminator that cannot occur inside it.
+ * so NULL sorts before every value. A {@link SortOrder#DESCENDING descending} column is the same
+ * bytes, marker included, each inverted ({@code ~b}): inversion reverses the order of any two
+ * encodings that differ at some byte both have, so a descending column sorts its values in reverse,
+ * <b>with NULL last</b> (0xFF). That reversal fails for two encodings one of which is a prefix of
+ * the other (the prefix would still sort first), which is why every payload below is prefix-free:
+ * fixed width, or ended by a terminator that cannot occur inside it.
  *
  * <h2>Payloads (ascending form)</h2>
  *
@@ -36,26 +36,27 @@ import java.util.List;
  *   BOOLEAN    1 byte: 0x00 false, 0x01 true
  *   INTEGER    4 bytes: big-endian two's complement with the sign bit flipped (v ^ 0x8000_0000)
  *   BIGINT     8 bytes: the same for 64 bits
- *   DOUBLE     8 bytes: IEEE bits made sortable, see {@link OrderedDoubles}: -0.0 is written as 0.0,
- *              every NaN as one NaN that sorts after +Infinity
+ *   DOUBLE     8 bytes: IEEE bits made sortable, see {@link OrderedDoubles}; -0.0 is written
+ *              as 0.0, every NaN as one NaN that sorts after +Infinity
  *   DECIMAL    sign byte, then pair exponent and base-100 digits, see {@link OrderedDecimals};
  *              numerically equal values (1.0, 1.00) have one encoding
- *   VARCHAR    the UTF-8 bytes, escaped and terminated as in {@link TerminatedBytes}: 0x00 -&gt; 0x00 0xFF,
- *              end -&gt; 0x00 0x01. Orders by code point (binary collation); see {@link Utf8}
+ *   VARCHAR    the UTF-8 bytes, escaped and terminated as in {@link TerminatedBytes}:
+ *              0x00 -&gt; 0x00 0xFF, end -&gt; 0x00 0x01; code point order, see {@link Utf8}
  *   VARBINARY  the raw bytes, escaped and terminated the same way; unsigned byte order
- *   DATE       8 bytes: epoch day (days since 1970-01-01) as a BIGINT; covers LocalDate.MIN..MAX
- *   TIMESTAMP  8 bytes: epoch second of the LocalDateTime read as UTC, as a BIGINT,
- *              then 4 bytes: nano-of-second (0..999_999_999) big-endian; covers LocalDateTime.MIN..MAX
+ *   DATE       8 bytes: epoch day (days since 1970-01-01) as a BIGINT; LocalDate.MIN..MAX
+ *   TIMESTAMP  8 bytes: epoch second of the LocalDateTime read as UTC, as a BIGINT, then
+ *              4 bytes: nano-of-second (0..999_999_999) big-endian; LocalDateTime.MIN..MAX
  * </pre>
  *
- * <p>Decoding accepts exactly the bytes encoding produces (canonical NaN, no -0.0, normalized decimal
- * digits, valid escapes and UTF-8, in-range dates), so distinct keys never decode to equal values.
- * Malformed bytes throw IllegalArgumentException naming the column index and the byte offset; a value
- * whose Java type does not match its column's {@link SqlType#javaType()} throws IllegalArgumentException
- * naming the column.
+ * <p>Decoding accepts exactly the bytes encoding produces (canonical NaN, no -0.0, normalized
+ * decimal digits, valid escapes and UTF-8, in-range dates), so distinct keys never decode to equal
+ * values. Malformed bytes throw IllegalArgumentException naming the column index and the byte
+ * offset; a value whose Java type does not match its column's {@link SqlType#javaType()} throws
+ * IllegalArgumentException naming the column.
  *
- * <p>To put a key behind a prefix (table prefix, index id) or follow it by a suffix (an MVCC timestamp),
- * use {@link KeyWriter} and {@link KeyReader}; this class is the shorthand for a whole key.
+ * <p>To put a key behind a prefix (table prefix, index id) or follow it by a suffix (an MVCC
+ * timestamp), use {@link KeyWriter} and {@link KeyReader}; this class is the shorthand for a whole
+ * key.
  */
 public final class KeyCodec {
 
@@ -85,8 +86,8 @@ public final class KeyCodec {
   }
 
   /**
-   * The values of a key that starts at {@code offset} and runs to the end of {@code bytes}, as a key
-   * behind a prefix does. Bytes left over after the last column are malformed.
+   * The values of a key that starts at {@code offset} and runs to the end of {@code bytes}, as a
+   * key behind a prefix does. Bytes left over after the last column are malformed.
    */
   public static List<Object> decode(List<KeyColumn> columns, byte[] bytes, int offset) {
     KeyReader reader = new KeyReader(bytes, offset);
@@ -104,8 +105,8 @@ public final class KeyCodec {
   }
 
   /**
-   * Appends one column. Throws IllegalArgumentException with the problem alone; the caller adds which
-   * column it was.
+   * Appends one column. Throws IllegalArgumentException with the problem alone; the caller adds
+   * which column it was.
    */
   static void writeColumn(ByteSink out, KeyColumn column, Object value) {
     int start = out.size();
@@ -155,7 +156,8 @@ public final class KeyCodec {
       throw in.malformed(
           markerOffset,
           String.format(
-              "marker byte 0x%02X (ascending form); expected 0x00 (NULL) or 0x01 (a value)", marker));
+              "marker byte 0x%02X (ascending form); expected 0x00 (NULL) or 0x01 (a value)",
+              marker));
     }
     return readPayload(in, in.column().type());
   }
@@ -166,7 +168,8 @@ public final class KeyCodec {
       case BOOLEAN -> {
         int b = in.readUnsignedByte();
         if (b > 1) {
-          throw in.malformed(offset, String.format("BOOLEAN byte 0x%02X; expected 0x00 or 0x01", b));
+          throw in.malformed(
+              offset, String.format("BOOLEAN byte 0x%02X; expected 0x00 or 0x01", b));
         }
         yield b == 1;
       }
@@ -200,7 +203,8 @@ public final class KeyCodec {
         int nano = in.readInt();
         if (nano < 0 || nano > 999_999_999) {
           throw in.malformed(
-              nanoOffset, String.format("TIMESTAMP nano-of-second %d is outside 0..999999999", nano));
+              nanoOffset,
+              String.format("TIMESTAMP nano-of-second %d is outside 0..999999999", nano));
         }
         try {
           yield LocalDateTime.ofEpochSecond(epochSecond, nano, ZoneOffset.UTC);

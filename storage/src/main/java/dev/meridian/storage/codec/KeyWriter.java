@@ -1,9 +1,10 @@
 package dev.meridian.storage.codec;
 
 /**
- * Builds a key column by column, after optional raw prefix bytes (a table prefix and index id, say).
- * See {@link KeyCodec} for the layout. Columns are numbered from 0 in the order they are appended, and
- * errors name them by that number. A rejected value leaves the writer as it was before the call.
+ * Builds a key column by column, after optional raw prefix bytes (a table prefix and index id,
+ * say). See {@link KeyCodec} for the layout. Columns are numbered from 0 in the order they are
+ * appended, and errors name them by that number. A rejected value leaves the writer as it was
+ * before the call.
  */
 public final class KeyWriter {
 
@@ -18,7 +19,9 @@ public final class KeyWriter {
     sink = new ByteSink(initialCapacity);
   }
 
-  /** Appends bytes as they are, not as a column: for prefixes and suffixes that are already bytes. */
+  /**
+   * Appends bytes as they are, not as a column: for prefixes and suffixes that are already bytes.
+   */
   public KeyWriter appendRaw(byte[] bytes) {
     sink.write(bytes, 0, bytes.length);
     return this;
@@ -27,8 +30,8 @@ public final class KeyWriter {
   /**
    * Appends the encoding of {@code value} (null for SQL NULL) as the next column.
    *
-   * @throws IllegalArgumentException if the value is not of the column type's Java type, or is not a
-   *     value of that type (an unpaired surrogate in a VARCHAR, a DECIMAL out of range)
+   * @throws IllegalArgumentException if the value is not of the column type's Java type, or is not
+   *     a value of that type (an unpaired surrogate in a VARCHAR, a DECIMAL out of range)
    */
   public KeyWriter append(KeyColumn column, Object value) {
     int start = sink.size();

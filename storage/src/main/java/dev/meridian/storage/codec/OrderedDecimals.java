@@ -9,11 +9,11 @@ import java.math.BigInteger;
  * (1.0, 1.00, 1) have one encoding, as SQL equality demands.
  *
  * <p>Glossary. Every non-zero value is written as {@code ±0.P1 P2 … Pn × 100^E}: the <em>digit
- * pairs</em> {@code Pi} are base-100 digits 0..99 with {@code P1 != 0} and {@code Pn != 0}, and {@code
- * E} is the <em>exponent</em>, counted in pairs of decimal digits. This form is unique per value: the
- * decimal digits are the unscaled value with trailing zeros stripped; when the decimal exponent is odd
- * a 0 is put in front of the digits (so {@code P1} may be 01..09), and when the digit count is then odd
- * a 0 is put behind them (so {@code Pn} may be 10, 20, …, 90).
+ * pairs</em> {@code Pi} are base-100 digits 0..99 with {@code P1 != 0} and {@code Pn != 0}, and
+ * {@code E} is the <em>exponent</em>, counted in pairs of decimal digits. This form is unique per
+ * value: the decimal digits are the unscaled value with trailing zeros stripped; when the decimal
+ * exponent is odd a 0 is put in front of the digits (so {@code P1} may be 01..09), and when the
+ * digit count is then odd a 0 is put behind them (so {@code Pn} may be 10, 20, …, 90).
  *
  * <pre>
  *   negative:  0x01, then the bytes of the positive layout of |v|, all inverted
@@ -22,24 +22,24 @@ import java.math.BigInteger;
  *              P1+1, P2+1, …, Pn+1 (one byte each, 0x01..0x64), 0x00
  * </pre>
  *
- * <p>Why this orders: the sign byte orders negative &lt; zero &lt; positive. Among positives the larger
- * exponent is the larger value because {@code P1 != 0}; with equal exponents the pairs compare as the
- * fraction's digits, and the terminator 0x00, below every pair byte, puts a value before its longer
- * extensions (0.12 &lt; 0.1234), which is right because {@code Pn != 0}. Inverting a negative's bytes
- * reverses that order, as negation does; its terminator becomes 0xFF, above every inverted pair byte
- * (0x9B..0xFE), so -0.12 &gt; -0.1234 as it should be. Either terminator ends the encoding, so it is
- * prefix-free.
+ * <p>Why this orders: the sign byte orders negative &lt; zero &lt; positive. Among positives the
+ * larger exponent is the larger value because {@code P1 != 0}; with equal exponents the pairs
+ * compare as the fraction's digits, and the terminator 0x00, below every pair byte, puts a value
+ * before its longer extensions (0.12 &lt; 0.1234), which is right because {@code Pn != 0}.
+ * Inverting a negative's bytes reverses that order, as negation does; its terminator becomes 0xFF,
+ * above every inverted pair byte (0x9B..0xFE), so -0.12 &gt; -0.1234 as it should be. Either
+ * terminator ends the encoding, so it is prefix-free.
  *
- * <p>Why base 100: it halves the digit bytes, and it makes the exponent of every BigDecimal fit in 32
- * bits. A decimal exponent is {@code precision - scale}, which ranges beyond an int (precision up to
- * about 6.5e8 digits, scale down to -2^31), but half of it does not.
+ * <p>Why base 100: it halves the digit bytes, and it makes the exponent of every BigDecimal fit in
+ * 32 bits. A decimal exponent is {@code precision - scale}, which ranges beyond an int (precision
+ * up to about 6.5e8 digits, scale down to -2^31), but half of it does not.
  *
- * <p>Range. Every BigDecimal encodes except those whose normalized form (trailing zeros stripped) has a
- * scale below {@link Integer#MIN_VALUE}, such as {@code new BigDecimal(BigInteger.TEN,
+ * <p>Range. Every BigDecimal encodes except those whose normalized form (trailing zeros stripped)
+ * has a scale below {@link Integer#MIN_VALUE}, such as {@code new BigDecimal(BigInteger.TEN,
  * Integer.MIN_VALUE)}; BigDecimal cannot represent that form either ({@link
  * BigDecimal#stripTrailingZeros} throws), and the codec rejects it rather than decode it to a value
- * other than the normalized one. Decoding returns the normalized BigDecimal ({@link BigDecimal#ZERO}
- * for zero), equal by {@code compareTo} to what was encoded.
+ * other than the normalized one. Decoding returns the normalized BigDecimal ({@link
+ * BigDecimal#ZERO} for zero), equal by {@code compareTo} to what was encoded.
  */
 final class OrderedDecimals {
 
@@ -152,7 +152,8 @@ final class OrderedDecimals {
     if (scale < Integer.MIN_VALUE || scale > Integer.MAX_VALUE) {
       throw in.malformed(
           signOffset + 1,
-          String.format("DECIMAL exponent %d gives scale %d, outside int range", pairExponent, scale));
+          String.format(
+              "DECIMAL exponent %d gives scale %d, outside int range", pairExponent, scale));
     }
     BigInteger unscaled = new BigInteger(digits.substring(from, to));
     return new BigDecimal(negative ? unscaled.negate() : unscaled, (int) scale);

@@ -7,14 +7,15 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * The SQL order of values, which the key codec's byte order must equal: the specification the codec's
- * tests check it against, written without reference to bytes.
+ * The SQL order of values, which the key codec's byte order must equal: the specification the
+ * codec's tests check it against, written without reference to bytes.
  *
  * <ul>
  *   <li>NULL sorts before every value (in an ascending column).
  *   <li>DOUBLE: numeric order; -0.0 equals 0.0; NaN equals NaN and sorts after +Infinity.
  *   <li>DECIMAL: numeric order ({@link BigDecimal#compareTo}), so 1.0 equals 1.00.
- *   <li>VARCHAR: Unicode code point order (binary collation), not {@link String#compareTo}'s UTF-16 order.
+ *   <li>VARCHAR: Unicode code point order (binary collation), not {@link String#compareTo}'s UTF-16
+ *       order.
  *   <li>VARBINARY: unsigned lexicographic.
  *   <li>Others: their natural order.
  * </ul>
@@ -30,7 +31,10 @@ public final class SqlValueOrder {
     return (a, b) -> compare(type, a, b);
   }
 
-  /** The order of one column's values: {@link #of} for ascending, reversed (NULL last) for descending. */
+  /**
+   * The order of one column's values: {@link #of} for ascending, reversed (NULL last) for
+   * descending.
+   */
   public static Comparator<Object> of(KeyColumn column) {
     Comparator<Object> ascending = of(column.type());
     return column.order() == SortOrder.ASCENDING ? ascending : ascending.reversed();
@@ -70,7 +74,8 @@ public final class SqlValueOrder {
 
   /** SQL order of doubles: {@link Double#compare} but with -0.0 equal to 0.0. */
   public static int compareDoubles(double a, double b) {
-    // == is true for -0.0 vs 0.0 and false for NaN, whose ordering Double.compare already gets right.
+    // == is true for -0.0 vs 0.0 and false for NaN, whose ordering Double.compare already gets
+    // right.
     return a == b ? 0 : Double.compare(a, b);
   }
 

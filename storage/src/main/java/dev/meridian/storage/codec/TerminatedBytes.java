@@ -1,8 +1,9 @@
 package dev.meridian.storage.codec;
 
 /**
- * Writes a variable-length byte string so that the result is self-delimiting (no encoding is a proper
- * prefix of another) and unsigned byte order of results equals unsigned lexicographic order of inputs.
+ * Writes a variable-length byte string so that the result is self-delimiting (no encoding is a
+ * proper prefix of another) and unsigned byte order of results equals unsigned lexicographic order
+ * of inputs.
  *
  * <pre>
  *   0x00           -&gt; 0x00 0xFF   (escape)
@@ -10,11 +11,11 @@ package dev.meridian.storage.codec;
  *   end of string  -&gt; 0x00 0x01   (terminator)
  * </pre>
  *
- * <p>Why the order holds: at the first place two inputs differ, either both have a byte there (a 0x00
- * became 0x00 0xFF, below every other byte, which is at least 0x01), or one input has ended. Its
- * terminator 0x00 0x01 is below any byte 0x01..0xFF the other continues with, and below the escape
- * 0x00 0xFF of a 0x00 it continues with, so a string sorts before its extensions. The terminator makes
- * the encoding prefix-free, which descending columns need (see {@link KeyCodec}).
+ * <p>Why the order holds: at the first place two inputs differ, either both have a byte there (a
+ * 0x00 became 0x00 0xFF, below every other byte, which is at least 0x01), or one input has ended.
+ * Its terminator 0x00 0x01 is below any byte 0x01..0xFF the other continues with, and below the
+ * escape 0x00 0xFF of a 0x00 it continues with, so a string sorts before its extensions. The
+ * terminator makes the encoding prefix-free, which descending columns need (see {@link KeyCodec}).
  */
 final class TerminatedBytes {
 

@@ -7,14 +7,15 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Strict UTF-8 for VARCHAR keys. UTF-8 byte order equals Unicode code point order, which is the order
- * Meridian defines for VARCHAR (binary collation); Java's {@link String#compareTo} compares UTF-16
- * units instead and puts supplementary characters before U+E000..U+FFFF, so it is not our order.
+ * Strict UTF-8 for VARCHAR keys. UTF-8 byte order equals Unicode code point order, which is the
+ * order Meridian defines for VARCHAR (binary collation); Java's {@link String#compareTo} compares
+ * UTF-16 units instead and puts supplementary characters before U+E000..U+FFFF, so it is not our
+ * order.
  *
  * <p>A string with an unpaired surrogate is not text and has no code point order; Java's lenient
- * encoder would turn it into '?', silently merging distinct strings into one key, so it is rejected.
- * Decoding is as strict: overlong forms, encoded surrogates and truncated sequences are refused, so
- * each string has exactly one encoding.
+ * encoder would turn it into '?', silently merging distinct strings into one key, so it is
+ * rejected. Decoding is as strict: overlong forms, encoded surrogates and truncated sequences are
+ * refused, so each string has exactly one encoding.
  */
 final class Utf8 {
 
@@ -40,8 +41,8 @@ final class Utf8 {
   }
 
   /**
-   * Decodes {@code bytes}, which started at key offset {@code offset}, naming the offset in the error
-   * when they are not well-formed UTF-8.
+   * Decodes {@code bytes}, which started at key offset {@code offset}, naming the offset in the
+   * error when they are not well-formed UTF-8.
    */
   static String decode(byte[] bytes, ColumnInput in, int offset) {
     CharsetDecoder decoder =

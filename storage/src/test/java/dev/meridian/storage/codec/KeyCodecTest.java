@@ -94,13 +94,21 @@ class KeyCodecTest {
     byte[] nan = enc(column, Double.NaN);
     assertThat(hex(nan)).isEqualTo("01FFF8000000000000");
     for (long bits :
-        new long[] {0x7FF0_0000_0000_0001L, 0xFFF8_0000_0000_0000L, 0xFFFF_FFFF_FFFF_FFFFL, 0x7FF4_0000_0000_1234L}) {
+        new long[] {
+          0x7FF0_0000_0000_0001L,
+          0xFFF8_0000_0000_0000L,
+          0xFFFF_FFFF_FFFF_FFFFL,
+          0x7FF4_0000_0000_1234L
+        }) {
       double otherNan = Double.longBitsToDouble(bits);
       assertThat(otherNan).isNaN();
       assertThat(enc(column, otherNan)).isEqualTo(nan);
     }
     assertThat(cmp(enc(column, Double.POSITIVE_INFINITY), nan)).isEqualTo(-1);
-    assertThat(cmp(enc(KeyColumn.desc(DOUBLE), Double.POSITIVE_INFINITY), enc(KeyColumn.desc(DOUBLE), Double.NaN)))
+    assertThat(
+            cmp(
+                enc(KeyColumn.desc(DOUBLE), Double.POSITIVE_INFINITY),
+                enc(KeyColumn.desc(DOUBLE), Double.NaN)))
         .isEqualTo(1);
     assertThat((Double) dec(column, nan)).isNaN();
   }
@@ -124,14 +132,17 @@ class KeyCodecTest {
     assertThat(enc(column, new BigDecimal("1.000000"))).isEqualTo(one);
     assertThat(enc(column, new BigDecimal("0.1E+1"))).isEqualTo(one);
     assertThat(dec(column, one)).isEqualTo(BigDecimal.ONE);
-    assertThat(dec(column, enc(column, new BigDecimal("1200.00")))).isEqualTo(new BigDecimal("1.2E+3"));
+    assertThat(dec(column, enc(column, new BigDecimal("1200.00"))))
+        .isEqualTo(new BigDecimal("1.2E+3"));
     assertThat(enc(column, new BigDecimal("0E-10"))).isEqualTo(enc(column, BigDecimal.ZERO));
     assertThat(dec(column, enc(column, new BigDecimal("0E+7")))).isEqualTo(BigDecimal.ZERO);
   }
 
   @Test
   void aStringSortsBeforeItsExtensionsInBothDirections() {
-    String[] ascending = {"", "\u0000", "\u0000\u0000", "\u0000a", "a", "a\u0000", "a\u0000b", "ab", "abc", "b"};
+    String[] ascending = {
+      "", "\u0000", "\u0000\u0000", "\u0000a", "a", "a\u0000", "a\u0000b", "ab", "abc", "b"
+    };
     for (int i = 0; i + 1 < ascending.length; i++) {
       byte[] a = enc(KeyColumn.asc(VARCHAR), ascending[i]);
       byte[] b = enc(KeyColumn.asc(VARCHAR), ascending[i + 1]);
@@ -149,7 +160,9 @@ class KeyCodecTest {
     String privateUse = "\uE000";
     assertThat(supplementary.compareTo(privateUse)).isNegative(); // Java's UTF-16 order ...
     assertThat(
-            cmp(enc(KeyColumn.asc(VARCHAR), privateUse), enc(KeyColumn.asc(VARCHAR), supplementary)))
+            cmp(
+                enc(KeyColumn.asc(VARCHAR), privateUse),
+                enc(KeyColumn.asc(VARCHAR), supplementary)))
         .isEqualTo(-1); // ... is not ours
     assertThat(dec(KeyColumn.asc(VARCHAR), enc(KeyColumn.asc(VARCHAR), supplementary)))
         .isEqualTo(supplementary);
@@ -159,7 +172,8 @@ class KeyCodecTest {
   void binaryValuesEscapeZeroAndKeepFf() {
     Bytes value = Bytes.of((byte) 0x00, (byte) 0xFF, (byte) 0x01);
     assertThat(hex(enc(KeyColumn.asc(VARBINARY), value))).isEqualTo("0100FFFF010001");
-    assertThat(dec(KeyColumn.asc(VARBINARY), enc(KeyColumn.asc(VARBINARY), value))).isEqualTo(value);
+    assertThat(dec(KeyColumn.asc(VARBINARY), enc(KeyColumn.asc(VARBINARY), value)))
+        .isEqualTo(value);
     assertThat(dec(KeyColumn.desc(VARBINARY), enc(KeyColumn.desc(VARBINARY), Bytes.EMPTY)))
         .isEqualTo(Bytes.EMPTY);
   }
@@ -170,12 +184,17 @@ class KeyCodecTest {
       assertThat(dec(KeyColumn.desc(DATE), enc(KeyColumn.desc(DATE), date))).isEqualTo(date);
     }
     for (LocalDateTime time :
-        List.of(LocalDateTime.MIN, LocalDateTime.MAX, LocalDateTime.of(1969, 12, 31, 23, 59, 59, 999_999_999))) {
-      assertThat(dec(KeyColumn.asc(TIMESTAMP), enc(KeyColumn.asc(TIMESTAMP), time))).isEqualTo(time);
+        List.of(
+            LocalDateTime.MIN,
+            LocalDateTime.MAX,
+            LocalDateTime.of(1969, 12, 31, 23, 59, 59, 999_999_999))) {
+      assertThat(dec(KeyColumn.asc(TIMESTAMP), enc(KeyColumn.asc(TIMESTAMP), time)))
+          .isEqualTo(time);
     }
     assertThat(hex(enc(KeyColumn.asc(TIMESTAMP), LocalDateTime.of(1970, 1, 1, 0, 0, 1, 2))))
         .isEqualTo("01" + "8000000000000001" + "00000002");
-    assertThat(hex(enc(KeyColumn.asc(DATE), LocalDate.of(1969, 12, 31)))).isEqualTo("017FFFFFFFFFFFFFFF");
+    assertThat(hex(enc(KeyColumn.asc(DATE), LocalDate.of(1969, 12, 31))))
+        .isEqualTo("017FFFFFFFFFFFFFFF");
   }
 
   @Test
@@ -193,7 +212,8 @@ class KeyCodecTest {
     assertThat(reader.read(columns.get(1))).isEqualTo(42L);
     assertThat(reader.position()).isEqualTo(key.length - 1);
     assertThat(reader.atEnd()).isFalse();
-    assertThat(KeyCodec.decode(columns, Arrays.copyOf(key, key.length - 1), 2)).containsExactly("x", 42L);
+    assertThat(KeyCodec.decode(columns, Arrays.copyOf(key, key.length - 1), 2))
+        .containsExactly("x", 42L);
   }
 
   @Test
@@ -201,9 +221,14 @@ class KeyCodecTest {
     List<KeyColumn> columns = List.of(KeyColumn.asc(INTEGER), KeyColumn.desc(BIGINT));
     assertThatThrownBy(() -> KeyCodec.encode(columns, List.of(1, 2)))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("Column 1 (BIGINT DESC): a BIGINT value must be a java.lang.Long, got a java.lang.Integer");
-    assertThatThrownBy(() -> KeyCodec.encode(List.of(KeyColumn.asc(VARBINARY)), List.of(new byte[0])))
-        .hasMessageContaining("Column 0 (VARBINARY ASC): a VARBINARY value must be a dev.meridian.storage.codec.Bytes");
+        .hasMessage(
+            "Column 1 (BIGINT DESC): a BIGINT value must be a java.lang.Long, got a"
+                + " java.lang.Integer");
+    assertThatThrownBy(
+            () -> KeyCodec.encode(List.of(KeyColumn.asc(VARBINARY)), List.of(new byte[0])))
+        .hasMessageContaining(
+            "Column 0 (VARBINARY ASC): a VARBINARY value must be a"
+                + " dev.meridian.storage.codec.Bytes");
     assertThatThrownBy(() -> KeyCodec.encode(columns, List.of(1)))
         .hasMessage("a key with 2 columns needs 2 values, got 1");
   }
@@ -212,7 +237,8 @@ class KeyCodecTest {
   void aStringWithAnUnpairedSurrogateIsRejected() {
     assertThatThrownBy(() -> enc(KeyColumn.asc(VARCHAR), "ab\uD800c"))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageStartingWith("Column 0 (VARCHAR ASC): the string has an unpaired surrogate U+D800 at index 2");
+        .hasMessageStartingWith(
+            "Column 0 (VARCHAR ASC): the string has an unpaired surrogate U+D800 at index 2");
     assertThatThrownBy(() -> enc(KeyColumn.asc(VARCHAR), "\uDC00"))
         .hasMessageContaining("unpaired surrogate U+DC00 at index 0");
     assertThatThrownBy(() -> enc(KeyColumn.asc(VARCHAR), "x\uD83D"))
@@ -237,7 +263,8 @@ class KeyCodecTest {
         .hasMessageContaining("Column 0 (DECIMAL ASC)")
         .hasMessageContaining("normalized form has scale -2147483649");
     BigDecimal justFits = new BigDecimal(java.math.BigInteger.ONE, Integer.MIN_VALUE);
-    assertThat(dec(KeyColumn.asc(DECIMAL), enc(KeyColumn.asc(DECIMAL), justFits))).isEqualTo(justFits);
+    assertThat(dec(KeyColumn.asc(DECIMAL), enc(KeyColumn.asc(DECIMAL), justFits)))
+        .isEqualTo(justFits);
   }
 
   @Test
@@ -245,33 +272,46 @@ class KeyCodecTest {
     List<KeyColumn> two = List.of(KeyColumn.asc(BOOLEAN), KeyColumn.asc(INTEGER));
     assertThatThrownBy(() -> KeyCodec.decode(two, bytes("0101018000")))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("Malformed key: column 1 (INTEGER ASC) at offset 5: the key ends inside the column");
+        .hasMessage(
+            "Malformed key: column 1 (INTEGER ASC) at offset 5: the key ends inside the column");
     assertThatThrownBy(() -> KeyCodec.decode(two, bytes("0102")))
-        .hasMessage("Malformed key: column 0 (BOOLEAN ASC) at offset 1: BOOLEAN byte 0x02; expected 0x00 or 0x01");
+        .hasMessage(
+            "Malformed key: column 0 (BOOLEAN ASC) at offset 1: BOOLEAN byte 0x02; expected 0x00 or"
+                + " 0x01");
     assertThatThrownBy(() -> KeyCodec.decode(two, bytes("0200")))
-        .hasMessageStartingWith("Malformed key: column 0 (BOOLEAN ASC) at offset 0: marker byte 0x02");
+        .hasMessageStartingWith(
+            "Malformed key: column 0 (BOOLEAN ASC) at offset 0: marker byte 0x02");
     assertThatThrownBy(() -> KeyCodec.decode(two, bytes("010100AA")))
         .hasMessage("Malformed key: 1 bytes left at offset 3 after the last of 2 columns");
     assertThatThrownBy(() -> dec(KeyColumn.asc(VARCHAR), bytes("01610002")))
-        .hasMessageStartingWith("Malformed key: column 0 (VARCHAR ASC) at offset 3: byte 0x02 after 0x00");
+        .hasMessageStartingWith(
+            "Malformed key: column 0 (VARCHAR ASC) at offset 3: byte 0x02 after 0x00");
     assertThatThrownBy(() -> dec(KeyColumn.desc(VARCHAR), bytes("FE9EFF")))
-        .hasMessage("Malformed key: column 0 (VARCHAR DESC) at offset 3: the key ends inside the column");
+        .hasMessage(
+            "Malformed key: column 0 (VARCHAR DESC) at offset 3: the key ends inside the column");
     assertThatThrownBy(() -> dec(KeyColumn.asc(VARCHAR), bytes("01C0800001")))
-        .hasMessageStartingWith("Malformed key: column 0 (VARCHAR ASC) at offset 1: the string is not well-formed UTF-8");
+        .hasMessageStartingWith(
+            "Malformed key: column 0 (VARCHAR ASC) at offset 1: the string is not well-formed"
+                + " UTF-8");
     assertThatThrownBy(() -> dec(KeyColumn.asc(VARCHAR), bytes("01EDA0800001")))
         .as("an encoded surrogate is not UTF-8")
         .hasMessageContaining("not well-formed UTF-8");
     assertThatThrownBy(() -> dec(KeyColumn.asc(DOUBLE), bytes("017FFFFFFFFFFFFFFF")))
         .as("-0.0")
-        .hasMessageStartingWith("Malformed key: column 0 (DOUBLE ASC) at offset 1: DOUBLE bits 0x8000000000000000 are not canonical");
+        .hasMessageStartingWith(
+            "Malformed key: column 0 (DOUBLE ASC) at offset 1: DOUBLE bits 0x8000000000000000 are"
+                + " not canonical");
     assertThatThrownBy(() -> dec(KeyColumn.asc(DOUBLE), bytes("01FFF8000000000001")))
         .hasMessageContaining("not canonical");
     assertThatThrownBy(() -> dec(KeyColumn.asc(DATE), bytes("01FFFFFFFFFFFFFFFF")))
         .hasMessageContaining("outside LocalDate's range");
     assertThatThrownBy(() -> dec(KeyColumn.asc(TIMESTAMP), bytes("01800000000000000040000000")))
-        .hasMessage("Malformed key: column 0 (TIMESTAMP ASC) at offset 9: TIMESTAMP nano-of-second 1073741824 is outside 0..999999999");
+        .hasMessage(
+            "Malformed key: column 0 (TIMESTAMP ASC) at offset 9: TIMESTAMP nano-of-second"
+                + " 1073741824 is outside 0..999999999");
     assertThatThrownBy(() -> dec(KeyColumn.asc(TIMESTAMP), bytes("01FFFFFFFFFFFFFFFF00000000")))
         .hasMessageContaining("outside LocalDateTime's range");
-    assertThatThrownBy(() -> new KeyReader(new byte[2], 3)).hasMessage("offset 3 is outside a key of 2 bytes");
+    assertThatThrownBy(() -> new KeyReader(new byte[2], 3))
+        .hasMessage("offset 3 is outside a key of 2 bytes");
   }
 }

@@ -44,7 +44,9 @@ class OrderedDecimalsTest {
   @Test
   void readsBackTheNormalizedValue() {
     for (String text :
-        new String[] {"1", "-1", "12", "123", "0.5", "0.001", "-0.001", "1E+100", "-9.99E-100", "100"}) {
+        new String[] {
+          "1", "-1", "12", "123", "0.5", "0.001", "-0.001", "1E+100", "-9.99E-100", "100"
+        }) {
       BigDecimal value = new BigDecimal(text);
       BigDecimal decoded = read(hex(value));
       assertThat(decoded).isEqualTo(value.stripTrailingZeros());
@@ -67,7 +69,8 @@ class OrderedDecimalsTest {
   @Test
   void refusesForeignSignBytes() {
     assertThatThrownBy(() -> read("04"))
-        .hasMessageContaining("DECIMAL sign byte 0x04; expected 0x01 (negative), 0x02 (zero) or 0x03 (positive)");
+        .hasMessageContaining(
+            "DECIMAL sign byte 0x04; expected 0x01 (negative), 0x02 (zero) or 0x03 (positive)");
   }
 
   @Test

@@ -21,17 +21,27 @@ class SqlValueOrderTest {
   @Test
   void doublesAndDecimalsFollowSqlEquality() {
     assertThat(SqlValueOrder.compare(SqlType.DOUBLE, -0.0, 0.0)).isZero();
-    assertThat(SqlValueOrder.compare(SqlType.DOUBLE, Double.NaN, Double.longBitsToDouble(0xFFF8_0000_0000_0001L))).isZero();
-    assertThat(SqlValueOrder.compare(SqlType.DOUBLE, Double.POSITIVE_INFINITY, Double.NaN)).isNegative();
-    assertThat(SqlValueOrder.compare(SqlType.DECIMAL, new BigDecimal("1.0"), new BigDecimal("1.00"))).isZero();
+    assertThat(
+            SqlValueOrder.compare(
+                SqlType.DOUBLE, Double.NaN, Double.longBitsToDouble(0xFFF8_0000_0000_0001L)))
+        .isZero();
+    assertThat(SqlValueOrder.compare(SqlType.DOUBLE, Double.POSITIVE_INFINITY, Double.NaN))
+        .isNegative();
+    assertThat(
+            SqlValueOrder.compare(SqlType.DECIMAL, new BigDecimal("1.0"), new BigDecimal("1.00")))
+        .isZero();
   }
 
   @Test
   void nullIsFirstAscendingAndLastDescending() {
-    assertThat(SqlValueOrder.of(KeyColumn.asc(SqlType.INTEGER)).compare(null, Integer.MIN_VALUE)).isNegative();
-    assertThat(SqlValueOrder.of(KeyColumn.desc(SqlType.INTEGER)).compare(null, Integer.MIN_VALUE)).isPositive();
+    assertThat(SqlValueOrder.of(KeyColumn.asc(SqlType.INTEGER)).compare(null, Integer.MIN_VALUE))
+        .isNegative();
+    assertThat(SqlValueOrder.of(KeyColumn.desc(SqlType.INTEGER)).compare(null, Integer.MIN_VALUE))
+        .isPositive();
     List<KeyColumn> key = List.of(KeyColumn.asc(SqlType.INTEGER), KeyColumn.desc(SqlType.VARCHAR));
-    assertThat(SqlValueOrder.ofKey(key).compare(Arrays.asList(1, "a"), Arrays.asList(1, "b"))).isPositive();
-    assertThat(SqlValueOrder.ofKey(key).compare(Arrays.asList(1, null), Arrays.asList(1, "b"))).isPositive();
+    assertThat(SqlValueOrder.ofKey(key).compare(Arrays.asList(1, "a"), Arrays.asList(1, "b")))
+        .isPositive();
+    assertThat(SqlValueOrder.ofKey(key).compare(Arrays.asList(1, null), Arrays.asList(1, "b")))
+        .isPositive();
   }
 }
