@@ -35,6 +35,7 @@ public final class GcDaemon {
   private boolean passRunning;
   private boolean stopped;
   private GcResult lastResult;
+  private long versionsRemovedTotal;
   private Throwable lastFailure;
 
   public GcDaemon(
@@ -107,6 +108,7 @@ public final class GcDaemon {
                   lastFailure = finalFailure;
                 } else {
                   lastResult = finalResult;
+                  versionsRemovedTotal += finalResult.versionsRemoved();
                 }
                 scheduleNext();
               });
@@ -116,6 +118,11 @@ public final class GcDaemon {
   /** The last completed pass, or null. Call on the loop. */
   public GcResult lastResult() {
     return lastResult;
+  }
+
+  /** Versions removed by every pass so far. Call on the loop. */
+  public long versionsRemovedTotal() {
+    return versionsRemovedTotal;
   }
 
   /** The last pass failure, or null. Call on the loop. */

@@ -9,6 +9,7 @@ import dev.meridian.txn.range.RangeLeader;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 
 /**
  * A read-only transaction (DESIGN.md §6): every read is at one timestamp chosen at begin, with no
@@ -49,13 +50,13 @@ public final class ReadOnlyTransaction {
                         versions.stream().map(v -> new KeyValue(v.key(), v.value())).toList()));
   }
 
-  private <T> CompletableFuture<T> onLoop(
-      java.util.function.Supplier<CompletableFuture<T>> work) {
+  private <T> CompletableFuture<T> onLoop(Supplier<CompletableFuture<T>> work) {
     CompletableFuture<T> result = new CompletableFuture<>();
     range
         .loop()
         .execute(
-            () ->
+            () -> {
+              try {
                 work.get()
                     .whenComplete(
                         (value, failure) -> {
@@ -64,7 +65,11 @@ public final class ReadOnlyTransaction {
                           } else {
                             result.complete(value);
                           }
-                        }));
+                        });
+              } catch (RuntimeException e) {
+                result.completeExceptionally(e);
+              }
+            });
     return result;
   }
 }

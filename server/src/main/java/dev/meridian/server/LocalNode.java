@@ -1,0 +1,83 @@
+package dev.meridian.server;
+
+import dev.meridian.runtime.RandomSource;
+import dev.meridian.runtime.real.EventLoop;
+import dev.meridian.runtime.real.NamedThreadFactory;
+import dev.meridian.runtime.real.SystemPhysicalClock;
+import dev.meridian.storage.rocks.RocksMvccEngine;
+import dev.meridian.truetime.LocalTrueTime;
+import dev.meridian.txn.GcDaemon;
+import dev.meridian.txn.TxnClient;
+import dev.meridian.txn.range.RangeLeader;
+import java.nio.file.Path;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * One Meridian node with a single local range: the real event loop, the system clock behind the local
+ * TrueTime, the RocksDB engine in {@code dataDir}, the range leader, the transaction client and the
+ * background GC. Closing stops them in the reverse order.
+ */
+public final class LocalNode implements AutoCloseable {
+
+  public static final int NODE_ID = 1;
+
+  private final EventLoop loop;
+  private final LocalTrueTime trueTime;
+  private final RocksMvccEngine engine;
+  private final RangeLeader range;
+  private final TxnClient client;
+  private final ExecutorService blockingWork;
+  private final GcDaemon gc;
+
+  public LocalNode(Path dataDir, RocksMvccEngine.Options engineOptions, LocalTrueTime.Config clockConfig) {
+    this.loop = new EventLoop("range-loop");
+    this.trueTime = new LocalTrueTime(SystemPhysicalClock.INSTANCE, clockConfig);
+    this.engine =
+        RocksMvccEngine.open(dataDir.resolve("rocksdb"), engineOptions, new NamedThreadFactory("rocks-sync"));
+    this.range = new RangeLeader(engine, trueTime, loop);
+    this.client = new TxnClient(NODE_ID, range, trueTime, RandomSource.seeded(System.nanoTime()));
+    this.blockingWork = Executors.newSingleThreadExecutor(new NamedThreadFactory("gc"));
+    this.gc =
+        new GcDaemon(
+            engine,
+            trueTime,
+            loop,
+            blockingWork,
+            GcDaemon.DEFAULT_TTL_MICROS,
+            GcDaemon.DEFAULT_INTERVAL_MICROS);
+    loop.execute(gc::start);
+  }
+
+  public LocalNode(Path dataDir) {
+    this(dataDir, RocksMvccEngine.Options.defaults(), LocalTrueTime.Config.defaults());
+  }
+
+  public TxnClient client() {
+    return client;
+  }
+
+  public LocalTrueTime trueTime() {
+    return trueTime;
+  }
+
+  public RocksMvccEngine engine() {
+    return engine;
+  }
+
+  public RangeLeader range() {
+    return range;
+  }
+
+  public EventLoop loop() {
+    return loop;
+  }
+
+  @Override
+  public void close() {
+    loop.execute(gc::stop);
+    blockingWork.shutdown();
+    loop.close();
+    engine.close();
+  }
+}

@@ -1,0 +1,27 @@
+package dev.meridian.server;
+
+import java.util.Arrays;
+
+/** Entry point of {@code bin/meridian}: dispatches to one command. */
+public final class Main {
+
+  private Main() {}
+
+  public static void main(String[] args) throws Exception {
+    if (args.length == 0) {
+      System.err.println("usage: meridian <demo|bench-commit> [options]");
+      System.exit(64);
+    }
+    String[] rest = Arrays.copyOfRange(args, 1, args.length);
+    int exitCode =
+        switch (args[0]) {
+          case "demo" -> Demo.run(rest, System.out);
+          case "bench-commit" -> CommitBenchmark.run(rest, System.out, System.err);
+          default -> {
+            System.err.println("meridian: unknown command '" + args[0] + "'");
+            yield 64;
+          }
+        };
+    System.exit(exitCode);
+  }
+}
