@@ -1,5 +1,6 @@
 package dev.meridian.storage.codec;
 
+import static dev.meridian.storage.codec.SqlValueGen.show;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.meridian.runtime.RandomSource;
@@ -88,7 +89,7 @@ class KeyCodecPropertiesTest {
           + ", b="
           + b.stream().map(SqlValueGen::show).toList()
           + ", prefix="
-          + HexFormat.of().formatHex(prefix)
+          + hex(prefix)
           + "]";
     }
   }
@@ -162,19 +163,25 @@ class KeyCodecPropertiesTest {
 
       int expected = Integer.signum(SqlValueOrder.of(column).compare(pair.a(), pair.b()));
       assertThat(Integer.signum(Arrays.compareUnsigned(ea, eb)))
-          .as("%s: byte order of %s vs %s", column, pair.a(), pair.b())
+          .as(
+              "%s: byte order of %s vs %s, encoded %s vs %s",
+              column, show(pair.a()), show(pair.b()), hex(ea), hex(eb))
           .isEqualTo(expected);
 
       if (!Arrays.equals(ea, eb)) {
         int firstDifference = Arrays.mismatch(ea, eb);
         assertThat(firstDifference)
-            .as("%s: one encoding is a prefix of the other", column)
+            .as("%s: one encoding is a prefix of the other: %s vs %s", column, hex(ea), hex(eb))
             .isLessThan(Math.min(ea.length, eb.length));
       }
 
       checkRoundTrip(column, pair.a(), ea);
       checkRoundTrip(column, pair.b(), eb);
     }
+  }
+
+  private static String hex(byte[] bytes) {
+    return HexFormat.of().formatHex(bytes);
   }
 
   private static byte[] encode(KeyColumn column, Object value) {
@@ -184,10 +191,10 @@ class KeyCodecPropertiesTest {
   private static void checkRoundTrip(KeyColumn column, Object value, byte[] encoded) {
     Object decoded = KeyCodec.decode(List.of(column), encoded).get(0);
     assertThat(SqlValueOrder.compare(column.type(), decoded, value))
-        .as("%s: decode(encode(%s)) = %s", column, value, decoded)
+        .as("%s: decode(encode(%s)) = %s", column, show(value), show(decoded))
         .isZero();
     assertThat(encode(column, decoded))
-        .as("%s: re-encoding %s", column, decoded)
+        .as("%s: re-encoding %s", column, show(decoded))
         .isEqualTo(encoded);
     if (value == null) {
       return;
