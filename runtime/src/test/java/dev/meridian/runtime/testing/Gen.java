@@ -44,6 +44,68 @@ public final class Gen {
     return otherwise.apply(random);
   }
 
+  /**
+   * Any long, with the bit width drawn uniformly from 0..64 and the sign at random: small
+   * magnitudes, byte and power-of-two boundaries are as likely as huge ones (uniform longs are
+   * almost never small).
+   */
+  public static long anyLong(RandomSource random) {
+    int bits = random.nextInt(65);
+    if (bits == 64) {
+      return random.nextLong();
+    }
+    long magnitude = bits == 0 ? 0 : random.nextLong() >>> (64 - bits);
+    return random.chance(0.5) ? -magnitude : magnitude;
+  }
+
+  /** Like {@link #anyLong}, for ints. */
+  public static int anyInt(RandomSource random) {
+    int bits = random.nextInt(33);
+    if (bits == 32) {
+      return (int) random.nextLong();
+    }
+    int magnitude = bits == 0 ? 0 : (int) (random.nextLong() >>> (64 - bits));
+    return random.chance(0.5) ? -magnitude : magnitude;
+  }
+
+  /**
+   * An index into {@code weights}, chosen with probability proportional to its weight: a weighted
+   * choice among alternatives, as in {@code switch (frequency(random, 4, 1)) { case 0 -> ...}}.
+   */
+  public static int frequency(RandomSource random, int... weights) {
+    int total = 0;
+    for (int weight : weights) {
+      if (weight < 0) {
+        throw new IllegalArgumentException("negative weight " + weight);
+      }
+      total += weight;
+    }
+    if (total <= 0) {
+      throw new IllegalArgumentException("no positive weight");
+    }
+    int draw = random.nextInt(total);
+    for (int i = 0; ; i++) {
+      draw -= weights[i];
+      if (draw < 0) {
+        return i;
+      }
+    }
+  }
+
+  /** One element of {@code choices}, uniformly. */
+  public static <T> T oneOf(RandomSource random, List<T> choices) {
+    return choices.get(random.nextInt(choices.size()));
+  }
+
+  /** {@code 0..maxLength} bytes, each one of {@code alphabet}. */
+  public static byte[] bytesFrom(RandomSource random, int maxLength, byte... alphabet) {
+    byte[] out = new byte[random.nextInt(maxLength + 1)];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = alphabet[random.nextInt(alphabet.length)];
+    }
+    return out;
+  }
+
   /** One of {@code choices}, uniformly. */
   @SafeVarargs
   public static <T> T oneOf(RandomSource random, T... choices) {

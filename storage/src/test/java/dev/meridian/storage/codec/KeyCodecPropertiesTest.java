@@ -1,118 +1,81 @@
 package dev.meridian.storage.codec;
 
+import static dev.meridian.storage.codec.SqlValueGen.show;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.meridian.storage.codec.SqlValueArbitraries.Pair;
+import dev.meridian.runtime.RandomSource;
+import dev.meridian.runtime.testing.Gen;
+import dev.meridian.runtime.testing.PropertyCheck;
+import dev.meridian.storage.codec.SqlValueGen.Pair;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
+import org.junit.jupiter.api.Test;
 
 /**
  * The codec's contract, checked against {@link SqlValueOrder} as the oracle: for every type and
  * both directions, byte order of encodings equals SQL order of values, decoding gives back an
- * SQL-equal value, and no encoding is a proper prefix of another. Seeds are fixed so a run is
- * reproducible.
+ * SQL-equal value, and no encoding is a proper prefix of another. The seed is {@link
+ * PropertyCheck}'s, fixed unless {@code -Dmeridian.seed} says otherwise, so a run is reproducible.
  */
 class KeyCodecPropertiesTest {
 
-  private static final String SEED = "2026112101";
+  /** Cases per SQL type; the codec's issue asks for at least 10,000. */
+  private static final int TRIES_PER_TYPE = 10_000;
 
-  @Property(tries = 10_000, seed = SEED)
-  void booleans(@ForAll("booleanPairs") Pair pair) {
-    checkBothDirections(SqlType.BOOLEAN, pair);
+  @Test
+  void booleans() {
+    checkType(SqlType.BOOLEAN);
   }
 
-  @Property(tries = 10_000, seed = SEED)
-  void integers(@ForAll("integerPairs") Pair pair) {
-    checkBothDirections(SqlType.INTEGER, pair);
+  @Test
+  void integers() {
+    checkType(SqlType.INTEGER);
   }
 
-  @Property(tries = 10_000, seed = SEED)
-  void bigints(@ForAll("bigintPairs") Pair pair) {
-    checkBothDirections(SqlType.BIGINT, pair);
+  @Test
+  void bigints() {
+    checkType(SqlType.BIGINT);
   }
 
-  @Property(tries = 10_000, seed = SEED)
-  void doubles(@ForAll("doublePairs") Pair pair) {
-    checkBothDirections(SqlType.DOUBLE, pair);
+  @Test
+  void doubles() {
+    checkType(SqlType.DOUBLE);
   }
 
-  @Property(tries = 10_000, seed = SEED)
-  void decimals(@ForAll("decimalPairs") Pair pair) {
-    checkBothDirections(SqlType.DECIMAL, pair);
+  @Test
+  void decimals() {
+    checkType(SqlType.DECIMAL);
   }
 
-  @Property(tries = 10_000, seed = SEED)
-  void varchars(@ForAll("varcharPairs") Pair pair) {
-    checkBothDirections(SqlType.VARCHAR, pair);
+  @Test
+  void varchars() {
+    checkType(SqlType.VARCHAR);
   }
 
-  @Property(tries = 10_000, seed = SEED)
-  void varbinaries(@ForAll("varbinaryPairs") Pair pair) {
-    checkBothDirections(SqlType.VARBINARY, pair);
+  @Test
+  void varbinaries() {
+    checkType(SqlType.VARBINARY);
   }
 
-  @Property(tries = 10_000, seed = SEED)
-  void dates(@ForAll("datePairs") Pair pair) {
-    checkBothDirections(SqlType.DATE, pair);
+  @Test
+  void dates() {
+    checkType(SqlType.DATE);
   }
 
-  @Property(tries = 10_000, seed = SEED)
-  void timestamps(@ForAll("timestampPairs") Pair pair) {
-    checkBothDirections(SqlType.TIMESTAMP, pair);
+  @Test
+  void timestamps() {
+    checkType(SqlType.TIMESTAMP);
   }
 
-  @Provide
-  Arbitrary<Pair> booleanPairs() {
-    return SqlValueArbitraries.pairs(SqlType.BOOLEAN);
-  }
-
-  @Provide
-  Arbitrary<Pair> integerPairs() {
-    return SqlValueArbitraries.pairs(SqlType.INTEGER);
-  }
-
-  @Provide
-  Arbitrary<Pair> bigintPairs() {
-    return SqlValueArbitraries.pairs(SqlType.BIGINT);
-  }
-
-  @Provide
-  Arbitrary<Pair> doublePairs() {
-    return SqlValueArbitraries.pairs(SqlType.DOUBLE);
-  }
-
-  @Provide
-  Arbitrary<Pair> decimalPairs() {
-    return SqlValueArbitraries.pairs(SqlType.DECIMAL);
-  }
-
-  @Provide
-  Arbitrary<Pair> varcharPairs() {
-    return SqlValueArbitraries.pairs(SqlType.VARCHAR);
-  }
-
-  @Provide
-  Arbitrary<Pair> varbinaryPairs() {
-    return SqlValueArbitraries.pairs(SqlType.VARBINARY);
-  }
-
-  @Provide
-  Arbitrary<Pair> datePairs() {
-    return SqlValueArbitraries.pairs(SqlType.DATE);
-  }
-
-  @Provide
-  Arbitrary<Pair> timestampPairs() {
-    return SqlValueArbitraries.pairs(SqlType.TIMESTAMP);
+  private static void checkType(SqlType type) {
+    PropertyCheck.forAll(
+        TRIES_PER_TYPE,
+        random -> SqlValueGen.pair(type, random),
+        pair -> checkBothDirections(type, pair));
   }
 
   /** Two rows of one key shape, behind a common raw prefix. */
@@ -122,17 +85,22 @@ class KeyCodecPropertiesTest {
       return "Composite[columns="
           + columns
           + ", a="
-          + a
+          + a.stream().map(SqlValueGen::show).toList()
           + ", b="
-          + b
+          + b.stream().map(SqlValueGen::show).toList()
           + ", prefix="
-          + Arrays.toString(prefix)
+          + hex(prefix)
           + "]";
     }
   }
 
-  @Property(tries = 20_000, seed = SEED)
-  void compositeKeys(@ForAll("composites") Composite c) {
+  @Test
+  void compositeKeys() {
+    PropertyCheck.forAll(
+        20_000, KeyCodecPropertiesTest::composite, KeyCodecPropertiesTest::checkComposite);
+  }
+
+  private static void checkComposite(Composite c) {
     byte[] ea = encodeBehindPrefix(c.prefix(), c.columns(), c.a());
     byte[] eb = encodeBehindPrefix(c.prefix(), c.columns(), c.b());
 
@@ -153,40 +121,29 @@ class KeyCodecPropertiesTest {
     }
   }
 
-  /** One column of a composite key with the two rows' values for it. */
-  record Slot(KeyColumn column, Pair pair) {}
-
-  @Provide
-  Arbitrary<Composite> composites() {
-    // One fixed arbitrary per type rather than a flatMap from the drawn columns: jqwik would
-    // rebuild
-    // the whole generator graph on every try, which made this property take minutes.
-    List<Arbitrary<Slot>> perType = new ArrayList<>();
-    for (SqlType type : SqlType.values()) {
-      // Half the slots tie, so later columns decide the order often enough to be tested.
-      Arbitrary<Pair> pairOrTie =
-          Arbitraries.oneOf(
-              SqlValueArbitraries.pairs(type),
-              SqlValueArbitraries.values(type).map(v -> new Pair(v, v)));
-      perType.add(
-          Combinators.combine(Arbitraries.of(SortOrder.class), pairOrTie)
-              .as((order, pair) -> new Slot(new KeyColumn(type, order), pair)));
+  /**
+   * Two to four columns of random types and directions behind a 0..3 byte raw prefix. Half the
+   * columns tie, so later columns decide the order often enough to be tested.
+   */
+  private static Composite composite(RandomSource random) {
+    int width = Gen.between(random, 2, 4);
+    List<KeyColumn> columns = new ArrayList<>();
+    List<Object> a = new ArrayList<>();
+    List<Object> b = new ArrayList<>();
+    for (int i = 0; i < width; i++) {
+      SqlType type = Gen.oneOf(random, SqlType.values());
+      columns.add(new KeyColumn(type, Gen.oneOf(random, SortOrder.values())));
+      Pair pair;
+      if (random.chance(0.5)) {
+        pair = SqlValueGen.pair(type, random);
+      } else {
+        Object tie = SqlValueGen.value(type, random);
+        pair = new Pair(tie, tie);
+      }
+      a.add(pair.a());
+      b.add(pair.b());
     }
-    Arbitrary<List<Slot>> slots = Arbitraries.oneOf(perType).list().ofMinSize(2).ofMaxSize(4);
-    Arbitrary<byte[]> prefix = Arbitraries.bytes().array(byte[].class).ofMaxSize(3);
-    return Combinators.combine(slots, prefix)
-        .as(
-            (drawn, bytes) -> {
-              List<KeyColumn> columns = new ArrayList<>();
-              List<Object> a = new ArrayList<>();
-              List<Object> b = new ArrayList<>();
-              for (Slot slot : drawn) {
-                columns.add(slot.column());
-                a.add(slot.pair().a());
-                b.add(slot.pair().b());
-              }
-              return new Composite(List.copyOf(columns), a, b, bytes);
-            });
+    return new Composite(List.copyOf(columns), a, b, Gen.bytes(random, 3));
   }
 
   private static byte[] encodeBehindPrefix(
@@ -206,19 +163,25 @@ class KeyCodecPropertiesTest {
 
       int expected = Integer.signum(SqlValueOrder.of(column).compare(pair.a(), pair.b()));
       assertThat(Integer.signum(Arrays.compareUnsigned(ea, eb)))
-          .as("%s: byte order of %s vs %s", column, pair.a(), pair.b())
+          .as(
+              "%s: byte order of %s vs %s, encoded %s vs %s",
+              column, show(pair.a()), show(pair.b()), hex(ea), hex(eb))
           .isEqualTo(expected);
 
       if (!Arrays.equals(ea, eb)) {
         int firstDifference = Arrays.mismatch(ea, eb);
         assertThat(firstDifference)
-            .as("%s: one encoding is a prefix of the other", column)
+            .as("%s: one encoding is a prefix of the other: %s vs %s", column, hex(ea), hex(eb))
             .isLessThan(Math.min(ea.length, eb.length));
       }
 
       checkRoundTrip(column, pair.a(), ea);
       checkRoundTrip(column, pair.b(), eb);
     }
+  }
+
+  private static String hex(byte[] bytes) {
+    return HexFormat.of().formatHex(bytes);
   }
 
   private static byte[] encode(KeyColumn column, Object value) {
@@ -228,10 +191,10 @@ class KeyCodecPropertiesTest {
   private static void checkRoundTrip(KeyColumn column, Object value, byte[] encoded) {
     Object decoded = KeyCodec.decode(List.of(column), encoded).get(0);
     assertThat(SqlValueOrder.compare(column.type(), decoded, value))
-        .as("%s: decode(encode(%s)) = %s", column, value, decoded)
+        .as("%s: decode(encode(%s)) = %s", column, show(value), show(decoded))
         .isZero();
     assertThat(encode(column, decoded))
-        .as("%s: re-encoding %s", column, decoded)
+        .as("%s: re-encoding %s", column, show(decoded))
         .isEqualTo(encoded);
     if (value == null) {
       return;

@@ -29,10 +29,10 @@ import org.junit.jupiter.api.Test;
  * <em>visible at t</em> means the newest version with commitTs &lt;= t; an <em>intent</em> is a
  * prepared transaction's write, invisible to reads; the <em>horizon</em> is the GC horizon.
  *
- * <p>The engine hooks ({@code newEngine}, {@code reopen}, {@code discard}) and the jqwik property
- * that compares random operation sequences with a trivially simple model are declared in the
- * superclass {@link MvccEngineModelProperties}, to keep each file about one thing; every subclass of
- * this class runs both.
+ * <p>The engine hooks ({@code newEngine}, {@code reopen}, {@code discard}) and the property that
+ * compares random operation sequences with a trivially simple model are declared in the superclass
+ * {@link MvccEngineModelProperties}, to keep each file about one thing; every subclass of this class
+ * runs both.
  */
 public abstract class AbstractMvccEngineContractTest extends MvccEngineModelProperties {
 

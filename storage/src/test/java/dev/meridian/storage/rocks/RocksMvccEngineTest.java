@@ -53,8 +53,8 @@ class RocksMvccEngineTest extends AbstractMvccEngineContractTest {
   @Override
   protected MvccEngine newEngine() {
     try {
-      // Not @TempDir alone: jqwik properties call this too, and they do not see Jupiter's fields.
-      Path directory = Files.createTempDirectory("meridian-rocks-");
+      // One directory per engine: the model property opens a fresh engine for each of its cases.
+      Path directory = Files.createTempDirectory(tempDir, "engine-");
       RocksMvccEngine engine =
           RocksMvccEngine.open(directory, TEST_OPTIONS, new NamedThreadFactory("rocks-sync"));
       synchronized (directories) {
