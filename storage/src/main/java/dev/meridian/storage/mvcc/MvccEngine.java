@@ -19,7 +19,8 @@ import java.util.concurrent.CompletableFuture;
  *   <li>Reads never see intents, and a tombstone hides older versions.
  *   <li>{@link #commit} and {@link #resolveIntents} are atomic: after a crash, all of their writes are
  *       present or none is. Their futures complete only once the writes are durable; engines batch the
- *       synced writes of concurrent callers (group commit).
+ *       synced writes of concurrent callers (group commit). They never block: an engine whose
+ *       disk cannot keep up refuses a write with {@link StorageBusyException} before queuing it.
  *   <li>Reads below the GC horizon fail with {@link ReadBelowGcHorizonException}; reads at or above it
  *       see exactly what they would have seen without garbage collection.
  *   <li>The engine does not decide which writes may commit: the transaction layer validates them.

@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiFunction;
+import dev.meridian.storage.mvcc.StorageBusyException;
 
 /**
  * Group commit: a bounded queue of operations and one thread that drains up to {@code maxGroup} of
@@ -37,7 +38,6 @@ final class GroupCommitter<O> {
   private final BiFunction<String, Throwable, RuntimeException> failure;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition notEmpty = lock.newCondition();
-  private final Condition notFull = lock.newCondition();
   private final ArrayDeque<Pending<O>> queue = new ArrayDeque<>();
   private final Thread thread;
   private final AtomicLong groupsWritten = new AtomicLong();
@@ -69,21 +69,26 @@ final class GroupCommitter<O> {
   }
 
   /**
-   * Queues {@code operation}; the future completes once it is durable. Blocks while the queue is full:
-   * the disk is the bottleneck then, and waiting is the back-pressure callers need (a failed future
-   * would look like a broken disk).
+   * Queues {@code operation}; the future completes once it is durable. Never blocks: callers are
+   * event loops. When the queue is full the disk is the bottleneck, and the call is refused before
+   * anything is queued, so the caller can shed or retry the work (a failed future would instead look
+   * like a broken disk).
    *
+   * @throws StorageBusyException if {@code maxPending} operations are already queued
    * @throws IllegalStateException if the committer is stopping
    */
   CompletableFuture<Void> submit(O operation) {
     CompletableFuture<Void> future = new CompletableFuture<>();
     lock.lock();
     try {
-      while (queue.size() >= maxPending && !stopping) {
-        notFull.awaitUninterruptibly();
-      }
       if (stopping) {
         throw new IllegalStateException("engine is closed");
+      }
+      if (queue.size() >= maxPending) {
+        throw new StorageBusyException(
+            "the write queue is full ("
+                + maxPending
+                + " operations waiting for the disk); nothing was written, retry later");
       }
       queue.addLast(new Pending<>(operation, future));
       notEmpty.signal();
@@ -129,7 +134,6 @@ final class GroupCommitter<O> {
     try {
       stopping = true;
       notEmpty.signalAll();
-      notFull.signalAll();
     } finally {
       lock.unlock();
     }
@@ -160,7 +164,6 @@ final class GroupCommitter<O> {
         while (group.size() < maxGroup && !queue.isEmpty()) {
           group.add(queue.pollFirst());
         }
-        notFull.signalAll();
       } finally {
         lock.unlock();
       }

@@ -125,7 +125,8 @@ public final class RocksMvccEngine implements MvccEngine {
    * Tuning of one engine.
    *
    * @param maxGroupCommitBatch most operations merged into one synced write; 1 disables group commit
-   * @param maxPendingOperations bound of the write queue; submitters block while it is full
+   * @param maxPendingOperations bound of the write queue; writes beyond it are refused with {@link
+   *     dev.meridian.storage.mvcc.StorageBusyException}
    * @param syncWrites whether writes are synced; false only for tests and measurement (not durable)
    * @param walRecycleFileCount WAL files kept for reuse (see the class comment)
    * @param maxTotalWalSizeBytes total WAL size that forces flushes of column families holding old WALs
@@ -546,8 +547,9 @@ public final class RocksMvccEngine implements MvccEngine {
   }
 
   /**
-   * Queues a write. Takes no lifecycle lock: it touches only the queue, the committer refuses work
-   * once stopped, and a submitter blocked on a full queue must not hold up {@link #close}.
+   * Queues a write, or refuses it with {@link dev.meridian.storage.mvcc.StorageBusyException} when
+   * the queue is full. Takes no lifecycle lock: it touches only the queue, and the committer refuses
+   * work once stopped.
    */
   private CompletableFuture<Void> submit(Operation operation) {
     checkOpen();

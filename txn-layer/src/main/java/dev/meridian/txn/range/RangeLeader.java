@@ -8,6 +8,7 @@ import dev.meridian.storage.Timestamp;
 import dev.meridian.storage.TxnId;
 import dev.meridian.storage.mvcc.Direction;
 import dev.meridian.storage.mvcc.MvccEngine;
+import dev.meridian.storage.mvcc.StorageBusyException;
 import dev.meridian.storage.mvcc.Version;
 import dev.meridian.storage.mvcc.Write;
 import dev.meridian.truetime.ClockUnavailableException;
@@ -202,7 +203,14 @@ public final class RangeLeader {
       InflightCommit previous = inflightByKey.put(write.key(), inflight);
       Invariants.require(previous == null, "validation let two in-flight commits lock one key");
     }
-    CompletableFuture<Void> durable = engine.commit(request.writes(), commitTs);
+    CompletableFuture<Void> durable;
+    try {
+      durable = engine.commit(request.writes(), commitTs);
+    } catch (StorageBusyException busy) {
+      // Refused before anything was queued: the transaction simply did not happen.
+      release(request.writes(), inflight);
+      return CompletableFuture.failedFuture(unavailable("the disk is not keeping up", busy));
+    }
     CompletableFuture<Void> waited = CommitWait.untilAfter(trueTime, loop, commitTs.micros());
     CompletableFuture<Timestamp> acknowledged = new CompletableFuture<>();
     CompletableFuture.allOf(durable, waited)
