@@ -55,8 +55,15 @@ public final class MeridianSqlParser {
     return SqlParser.create(sql, CONFIG).parseStmt();
   }
 
-  /** Parses statements separated by semicolons; empty statements (";;", trailing ";") are skipped. */
+  /**
+   * Parses statements separated by semicolons; empty statements (";;", trailing ";") are skipped,
+   * and blank input is no statements.
+   */
   public static List<SqlNode> parseStatements(String sql) throws SqlParseException {
+    if (sql.isBlank()) {
+      // Calcite's statement list cannot compute the position of an empty list.
+      return List.of();
+    }
     return SqlParser.create(sql, CONFIG).parseStmtList().getList();
   }
 

@@ -1,7 +1,9 @@
 package dev.meridian.sql.parser;
 
 import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.Locale;
+import java.util.Set;
 import java.util.regex.Pattern;
 import org.apache.calcite.runtime.CalciteContextException;
 import org.apache.calcite.sql.parser.SqlParseException;
@@ -22,6 +24,10 @@ public final class ParseErrors {
   /** Beyond this many expected tokens the list stops helping and is left out. */
   private static final int MAX_EXPECTED_SHOWN = 8;
 
+  private static final Set<String> FOREIGN_IDENTIFIERS = Set.of(
+      "<BACK_QUOTED_IDENTIFIER>", "<BIG_QUERY_BACK_QUOTED_IDENTIFIER>",
+      "<BRACKET_QUOTED_IDENTIFIER>", "<HYPHENATED_IDENTIFIER>", "<UNICODE_QUOTED_IDENTIFIER>");
+
   private static final Pattern AT_LINE_COLUMN =
       Pattern.compile("\\s*at line \\d+, column \\d+\\.?");
 
@@ -38,7 +44,7 @@ public final class ParseErrors {
       sb.append(" at line ").append(pos.getLineNum()).append(", column ").append(pos.getColumnNum());
     }
     sb.append(": ").append(problem(e));
-    Collection<String> expected = e.getExpectedTokenNames();
+    Collection<String> expected = expectedTokens(e);
     if (!expected.isEmpty() && expected.size() <= MAX_EXPECTED_SHOWN) {
       sb.append("; expected one of: ").append(String.join(", ", expected));
     }
@@ -71,6 +77,20 @@ public final class ParseErrors {
   public static CalciteContextException at(SqlParserPos pos, String message) {
     return new CalciteContextException(message, new IllegalArgumentException(message),
         pos.getLineNum(), pos.getColumnNum(), pos.getEndLineNum(), pos.getEndColumnNum());
+  }
+
+  /**
+   * The tokens the parser would have accepted, with the identifier spellings Meridian's lexical
+   * settings never produce (back quotes, brackets, BigQuery's, hyphenated, Unicode) left out.
+   */
+  private static Collection<String> expectedTokens(SqlParseException e) {
+    Set<String> tokens = new LinkedHashSet<>();
+    for (String token : e.getExpectedTokenNames()) {
+      if (!FOREIGN_IDENTIFIERS.contains(token)) {
+        tokens.add(token);
+      }
+    }
+    return tokens;
   }
 
   /** The first line of the exception's message, without JavaCC's repetition of the position. */
