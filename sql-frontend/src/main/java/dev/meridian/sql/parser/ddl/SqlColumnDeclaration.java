@@ -1,0 +1,102 @@
+package dev.meridian.sql.parser.ddl;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import org.apache.calcite.sql.SqlCall;
+import org.apache.calcite.sql.SqlDataTypeSpec;
+import org.apache.calcite.sql.SqlIdentifier;
+import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.SqlLiteral;
+import org.apache.calcite.sql.SqlNode;
+import org.apache.calcite.sql.SqlOperator;
+import org.apache.calcite.sql.SqlWriter;
+import org.apache.calcite.sql.parser.SqlParserPos;
+
+/**
+ * A column definition in CREATE TABLE or ALTER TABLE … ADD COLUMN:
+ * {@code name type [NOT NULL | NULL] [DEFAULT expr] [PRIMARY KEY]}. The clauses may be written in
+ * any order; each is kept as written (an unspecified nullability stays UNSPECIFIED, so the executor
+ * decides, e.g. that key columns are NOT NULL).
+ */
+public final class SqlColumnDeclaration extends SqlCall {
+
+  /** What the column definition said about NULLs. */
+  public enum Nullability {
+    UNSPECIFIED, NULLABLE, NOT_NULL
+  }
+
+  static final SqlOperator OPERATOR = new DdlOperator("COLUMN", SqlKind.COLUMN_DECL,
+      (pos, ops) -> new SqlColumnDeclaration(pos, (SqlIdentifier) ops.get(0),
+          (SqlDataTypeSpec) ops.get(1),
+          ((SqlLiteral) ops.get(2)).getValueAs(Nullability.class),
+          ops.get(3), DdlOperator.flag(ops.get(4))));
+
+  private final SqlIdentifier name;
+  private final SqlDataTypeSpec dataType;
+  private final Nullability nullability;
+  private final SqlNode defaultValue;
+  private final boolean primaryKey;
+
+  public SqlColumnDeclaration(SqlParserPos pos, SqlIdentifier name, SqlDataTypeSpec dataType,
+      Nullability nullability, SqlNode defaultValue, boolean primaryKey) {
+    super(pos);
+    this.name = name;
+    this.dataType = dataType;
+    this.nullability = nullability;
+    this.defaultValue = defaultValue;
+    this.primaryKey = primaryKey;
+  }
+
+  public SqlIdentifier getName() {
+    return name;
+  }
+
+  /** The type as written; TEXT/STRING and BYTES already read as VARCHAR and VARBINARY. */
+  public SqlDataTypeSpec getDataType() {
+    return dataType;
+  }
+
+  public Nullability getNullability() {
+    return nullability;
+  }
+
+  /** The DEFAULT expression, if one was given. */
+  public Optional<SqlNode> getDefaultValue() {
+    return Optional.ofNullable(defaultValue);
+  }
+
+  /** Whether the column itself was declared PRIMARY KEY (a one-column key). */
+  public boolean isPrimaryKey() {
+    return primaryKey;
+  }
+
+  @Override
+  public SqlOperator getOperator() {
+    return OPERATOR;
+  }
+
+  @Override
+  public List<SqlNode> getOperandList() {
+    return Arrays.asList(name, dataType, SqlLiteral.createSymbol(nullability, SqlParserPos.ZERO),
+        defaultValue, DdlOperator.flag(primaryKey));
+  }
+
+  @Override
+  public void unparse(SqlWriter writer, int leftPrec, int rightPrec) {
+    name.unparse(writer, 0, 0);
+    dataType.unparse(writer, 0, 0);
+    switch (nullability) {
+      case NOT_NULL -> writer.keyword("NOT NULL");
+      case NULLABLE -> writer.keyword("NULL");
+      case UNSPECIFIED -> { }
+    }
+    if (defaultValue != null) {
+      writer.keyword("DEFAULT");
+      defaultValue.unparse(writer, 0, 0);
+    }
+    if (primaryKey) {
+      writer.keyword("PRIMARY KEY");
+    }
+  }
+}

@@ -1,0 +1,34 @@
+package dev.meridian.sql.parser.ddl;
+
+import java.util.List;
+import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.SqlNode;
+import org.apache.calcite.sql.SqlOperator;
+import org.apache.calcite.sql.SqlWriter;
+import org.apache.calcite.sql.parser.SqlParserPos;
+
+/** {@code SHOW TABLES}: lists the tables of the current schema. */
+public final class SqlShowTables extends SqlShow {
+
+  static final SqlOperator OPERATOR = new DdlOperator("SHOW TABLES", SqlKind.OTHER,
+      (pos, ops) -> new SqlShowTables(pos));
+
+  public SqlShowTables(SqlParserPos pos) {
+    super(pos);
+  }
+
+  @Override
+  public SqlOperator getOperator() {
+    return OPERATOR;
+  }
+
+  @Override
+  public List<SqlNode> getOperandList() {
+    return List.of();
+  }
+
+  @Override
+  public void unparse(SqlWriter writer, int leftPrec, int rightPrec) {
+    writer.keyword("SHOW TABLES");
+  }
+}
