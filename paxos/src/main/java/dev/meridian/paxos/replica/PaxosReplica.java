@@ -206,8 +206,12 @@ public final class PaxosReplica {
         log.put(entry.slot().value(), entry);
       }
     }
-    this.applied = Math.max(state.applied().value(), snapshotSlot);
-    this.handedOut = applied;
+    this.applied = state.applied().value();
+    if (applied < snapshotSlot) {
+      // The snapshot was persisted but the state machine never installed it (crash in between).
+      snapshotToApply = snapshot;
+    }
+    this.handedOut = Math.max(applied, snapshotSlot);
     Invariants.require(commit >= snapshotSlot, "persisted commit point is below the snapshot");
     Invariants.require(applied <= commit, "state machine applied past the persisted commit point");
     configs.put(snapshotSlot, snapshot.membership());
