@@ -682,6 +682,9 @@ public final class PaxosReplica {
     }
     progress.clear();
     syncProgress();
+    for (Progress p : progress.values()) {
+      p.next = commit + 1;
+    }
     for (Map.Entry<NodeId, Promise> e : promises.entrySet()) {
       Progress p = progress.get(e.getKey());
       if (p != null) {
@@ -703,7 +706,10 @@ public final class PaxosReplica {
 
   /** Becomes active once TrueTime is past every lease vote the promise quorum reported. */
   private void tryActivate() {
-    if (role != Role.LEADER || active || !trueTimeAfter(priorLeaseEndMicros)) {
+    if (role != Role.LEADER || active) {
+      return;
+    }
+    if (priorLeaseEndMicros > 0 && !trueTimeAfter(priorLeaseEndMicros)) {
       return;
     }
     active = true;
@@ -839,12 +845,15 @@ public final class PaxosReplica {
 
   private void installSnapshot(Snapshot incoming) {
     long last = incoming.lastSlot().value();
-    if (last <= commit) {
+    if (last < commit || (last == commit && !adoptsMembership(incoming))) {
       return;
     }
+    boolean newState = last > commit;
     snapshot = incoming;
     snapshotToPersist = incoming;
-    snapshotToApply = incoming;
+    if (newState) {
+      snapshotToApply = incoming;
+    }
     compactThrough = last;
     // Entries above the snapshot stay: they are acceptances this acceptor must not forget.
     log.headMap(last, true).clear();
@@ -856,6 +865,18 @@ public final class PaxosReplica {
     configs.put(last, incoming.membership());
     configAppliedThrough = last;
     matchBallot = Ballot.ZERO;
+  }
+
+  /**
+   * Whether {@code incoming} brings a joining replica (started knowing no membership, nothing
+   * committed) the membership its log replays on: a leader sends a new member its snapshot first,
+   * even an empty one at slot 0.
+   */
+  private boolean adoptsMembership(Snapshot incoming) {
+    Membership known = committedConfig();
+    return known.voters().isEmpty()
+        && known.learners().isEmpty()
+        && !incoming.membership().voters().isEmpty();
   }
 
   /** This acceptor's match for ballot {@code b} (see the glossary). */
@@ -1018,8 +1039,9 @@ public final class PaxosReplica {
     recentlyActive.add(from);
     p.match = Math.max(p.match, match);
     if (match < lastReceived || p.next <= p.match || (heartbeat && p.match < lastSlot())) {
-      // A batch was lost (or is slow): send again from the first slot the follower lacks.
-      p.next = p.match + 1;
+      // A batch was lost (or is slow): send again from the first slot the follower lacks. A
+      // follower with nothing at all may be a joining replica: it gets the snapshot first.
+      p.next = p.match == 0 ? 0 : p.match + 1;
     }
     if (grant > 0 && active) {
       grants.merge(from, grant, Math::max);
@@ -1051,7 +1073,10 @@ public final class PaxosReplica {
     }
   }
 
-  /** Keeps a progress record for every member of every membership that may be in force. */
+  /**
+   * Keeps a progress record for every member of every membership that may be in force. A member
+   * new to this leader starts at next = 0: it is sent the snapshot first (see adoptsMembership).
+   */
   private void syncProgress() {
     if (role != Role.LEADER) {
       return;
@@ -1063,7 +1088,7 @@ public final class PaxosReplica {
     members.remove(self);
     progress.keySet().retainAll(members);
     for (NodeId member : members) {
-      progress.computeIfAbsent(member, m -> new Progress(commit + 1, 0));
+      progress.computeIfAbsent(member, m -> new Progress(0, 0));
     }
   }
 

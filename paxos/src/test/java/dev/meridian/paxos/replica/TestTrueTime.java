@@ -12,7 +12,7 @@ import dev.meridian.truetime.TrueTime;
 final class TestTrueTime implements TrueTime {
 
   private final ManualClock clock;
-  private final long offsetMicros;
+  private long offsetMicros;
   private final long epsilonMicros;
 
   TestTrueTime(ManualClock clock, long offsetMicros, long epsilonMicros) {
@@ -22,6 +22,13 @@ final class TestTrueTime implements TrueTime {
     this.clock = clock;
     this.offsetMicros = offsetMicros;
     this.epsilonMicros = epsilonMicros;
+  }
+
+  void setOffsetMicros(long offsetMicros) {
+    if (Math.abs(offsetMicros) > epsilonMicros) {
+      throw new IllegalArgumentException("offset beyond epsilon would break TrueTime");
+    }
+    this.offsetMicros = offsetMicros;
   }
 
   @Override
