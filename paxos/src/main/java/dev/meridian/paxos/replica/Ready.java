@@ -1,0 +1,65 @@
+package dev.meridian.paxos.replica;
+
+import dev.meridian.paxos.messages.Envelope;
+import dev.meridian.paxos.types.Entry;
+import dev.meridian.paxos.types.Slot;
+import dev.meridian.paxos.types.Snapshot;
+import java.util.List;
+
+/**
+ * Everything a replica asks its driver to do, <b>in this order</b>:
+ *
+ * <ol>
+ *   <li><b>Persist</b>, in one synced write (it may be group-committed with other groups'):
+ *       <ul>
+ *         <li>{@link #snapshot} if not null (key {@code paxos_state/<group>/snapshot}), <i>then</i> delete
+ *             log entries up to {@link #compactThrough} if not null ({@code paxos_log/<group>/<slot>});
+ *         <li>every entry of {@link #entries} under its slot, replacing what is there;
+ *         <li>{@link #hardState} if not null (promised ballot, lease vote, commit point).
+ *       </ul>
+ *   <li><b>Send</b> {@link #messages}, only after the write above is durable: they promise, accept
+ *       and grant leases on the strength of that state. Heartbeats among them may be coalesced per
+ *       destination node across groups ({@link dev.meridian.paxos.messages.HeartbeatBatch}).
+ *   <li><b>Apply</b>: first install {@link #snapshotToApply} into the state machine if not null, then
+ *       apply {@link #committedEntries} in slot order (each exactly once: the driver records the
+ *       applied slot durably with the state machine and passes it back on restart).
+ *   <li>Call {@link PaxosReplica#advance(Ready)}.
+ * </ol>
+ *
+ * A crash anywhere in this sequence is safe: what was not persisted was never revealed.
+ */
+public record Ready(
+    Snapshot snapshot,
+    Slot compactThrough,
+    List<Entry> entries,
+    HardState hardState,
+    List<Envelope> messages,
+    Snapshot snapshotToApply,
+    List<Entry> committedEntries) {
+
+  public Ready {
+    entries = List.copyOf(entries);
+    messages = List.copyOf(messages);
+    committedEntries = List.copyOf(committedEntries);
+  }
+
+  public boolean isEmpty() {
+    return snapshot == null
+        && compactThrough == null
+        && entries.isEmpty()
+        && hardState == null
+        && messages.isEmpty()
+        && snapshotToApply == null
+        && committedEntries.isEmpty();
+  }
+
+  /** Whether anything must be written before {@link #messages} may be sent. */
+  public boolean mustPersist() {
+    return snapshot != null || compactThrough != null || !entries.isEmpty() || hardState != null;
+  }
+
+  /** The heartbeat envelopes among {@link #messages}, for coalescing. */
+  public List<Envelope> heartbeats() {
+    return messages.stream().filter(Envelope::isHeartbeat).toList();
+  }
+}
