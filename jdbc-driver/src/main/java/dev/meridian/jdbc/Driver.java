@@ -89,7 +89,7 @@ public final class Driver implements java.sql.Driver {
         + ";http_connection_timeout=" + timeoutMs
         + ";http_response_timeout=" + config.responseTimeoutMs();
     try {
-      return AVATICA.connect(avaticaUrl, config.serverProperties());
+      return SqlErrorProxy.wrap(AVATICA.connect(avaticaUrl, config.serverProperties()));
     } catch (AvaticaClientRuntimeException e) {
       // Either a transport failure (FailoverConnector looks at the cause) or the server's answer.
       throw new SQLException(e.getMessage(), e.getSqlState(), e.getErrorCode(), e);
