@@ -56,7 +56,8 @@ class NondeterminismRuleTest {
   @Test
   void everyModuleIsChecked() {
     assertThat(moduleClassDirs).extracting(dir -> dir.getParent().getParent().getFileName().toString())
-        .contains("runtime", "truetime", "storage", "txn-layer", "server", "jepsen");
+        .contains("runtime", "truetime", "storage", "paxos", "txn-layer", "sql-frontend", "server",
+            "jdbc-driver", "jepsen");
     assertThat(mainClasses.containPackage("dev.meridian.txn")).isTrue();
   }
 
