@@ -36,6 +36,16 @@ public final class MeridianConformance extends SqlDelegatingConformance {
     return false;
   }
 
+  /**
+   * {@code INSERT INTO t VALUES (1, 2)} into a table with more columns fills the first columns and
+   * gives the rest their defaults, as PostgreSQL does. Meridian needs it for tables declared without a
+   * primary key: their hidden row id column comes last and is filled by the database.
+   */
+  @Override
+  public boolean isInsertSubsetColumnsAllowed() {
+    return true;
+  }
+
   /** {@code a != b}: every client and ORM writes it. */
   @Override
   public boolean isBangEqualAllowed() {

@@ -1,0 +1,33 @@
+package dev.meridian.sql.catalog;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * An immutable snapshot of the catalog at one version: the tables and views that exist. Every DDL
+ * statement raises the version by one in the same transaction that changes a descriptor, so nodes can
+ * cache snapshots by version and statements can tell a stale plan from a current one.
+ */
+public record Catalog(long version, Map<String, Table> tables, Map<String, View> views) {
+
+  public static final Catalog EMPTY = new Catalog(0, Map.of(), Map.of());
+
+  public Catalog {
+    tables = java.util.Collections.unmodifiableMap(new TreeMap<>(tables));
+    views = java.util.Collections.unmodifiableMap(new TreeMap<>(views));
+  }
+
+  public Optional<Table> table(String name) {
+    return Optional.ofNullable(tables.get(name));
+  }
+
+  public Optional<View> view(String name) {
+    return Optional.ofNullable(views.get(name));
+  }
+
+  /** The table that has an index named {@code indexName}, if any. */
+  public Optional<Table> tableWithIndex(String indexName) {
+    return tables.values().stream().filter(t -> t.index(indexName).isPresent()).findFirst();
+  }
+}

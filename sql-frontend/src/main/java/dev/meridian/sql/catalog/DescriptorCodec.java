@@ -1,0 +1,208 @@
+package dev.meridian.sql.catalog;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Binary form of catalog descriptors, as stored under {@link KeySpace}. All integers big-endian;
+ * strings are int32 length + UTF-8 bytes; booleans one byte.
+ *
+ * <pre>
+ * table := u8 format(=1) | int64 id | str name | int32 nextColumnId | int32 nextIndexId
+ *          | int32 n | column*n | int32 n | indexColumn*n (primary key) | int32 n | index*n
+ * column := int32 id | str name | str kind | int32 precision | int32 scale | bool nullable
+ *          | bool hasDefault | [str defaultSql] | bool hidden
+ * indexColumn := int32 columnId | bool descending
+ * index := int32 id | str name | bool unique | int32 n | indexColumn*n | int32 n | int32 columnId*n
+ * view := u8 format(=1) | str name | str sql | int32 n | str columnName*n
+ * </pre>
+ *
+ * A reader refuses a format it does not know, so an old node never misreads a newer catalog.
+ */
+public final class DescriptorCodec {
+
+  private static final int FORMAT = 1;
+
+  private DescriptorCodec() {}
+
+  public static byte[] encode(Table table) {
+    return write(out -> {
+      out.writeByte(FORMAT);
+      out.writeLong(table.id());
+      writeString(out, table.name());
+      out.writeInt(table.nextColumnId());
+      out.writeInt(table.nextIndexId());
+      out.writeInt(table.columns().size());
+      for (Column column : table.columns()) {
+        out.writeInt(column.id());
+        writeString(out, column.name());
+        writeString(out, column.type().kind().name());
+        out.writeInt(column.type().precision());
+        out.writeInt(column.type().scale());
+        out.writeBoolean(column.nullable());
+        out.writeBoolean(column.defaultSql() != null);
+        if (column.defaultSql() != null) {
+          writeString(out, column.defaultSql());
+        }
+        out.writeBoolean(column.hidden());
+      }
+      writeIndexColumns(out, table.primaryKey());
+      out.writeInt(table.indexes().size());
+      for (Index index : table.indexes()) {
+        out.writeInt(index.id());
+        writeString(out, index.name());
+        out.writeBoolean(index.unique());
+        writeIndexColumns(out, index.columns());
+        out.writeInt(index.storing().size());
+        for (int columnId : index.storing()) {
+          out.writeInt(columnId);
+        }
+      }
+    });
+  }
+
+  public static Table decodeTable(byte[] bytes) {
+    return read(bytes, in -> {
+      checkFormat(in.readUnsignedByte(), "table");
+      long id = in.readLong();
+      String name = readString(in);
+      int nextColumnId = in.readInt();
+      int nextIndexId = in.readInt();
+      int columnCount = in.readInt();
+      List<Column> columns = new ArrayList<>(columnCount);
+      for (int i = 0; i < columnCount; i++) {
+        int columnId = in.readInt();
+        String columnName = readString(in);
+        ColumnType.Kind kind = ColumnType.Kind.valueOf(readString(in));
+        int precision = in.readInt();
+        int scale = in.readInt();
+        boolean nullable = in.readBoolean();
+        String defaultSql = in.readBoolean() ? readString(in) : null;
+        boolean hidden = in.readBoolean();
+        columns.add(new Column(
+            columnId, columnName, new ColumnType(kind, precision, scale), nullable, defaultSql, hidden));
+      }
+      List<IndexColumn> primaryKey = readIndexColumns(in);
+      int indexCount = in.readInt();
+      List<Index> indexes = new ArrayList<>(indexCount);
+      for (int i = 0; i < indexCount; i++) {
+        int indexId = in.readInt();
+        String indexName = readString(in);
+        boolean unique = in.readBoolean();
+        List<IndexColumn> indexColumns = readIndexColumns(in);
+        int storingCount = in.readInt();
+        List<Integer> storing = new ArrayList<>(storingCount);
+        for (int s = 0; s < storingCount; s++) {
+          storing.add(in.readInt());
+        }
+        indexes.add(new Index(indexId, indexName, unique, indexColumns, storing));
+      }
+      return new Table(id, name, columns, primaryKey, indexes, nextColumnId, nextIndexId);
+    });
+  }
+
+  public static byte[] encode(View view) {
+    return write(out -> {
+      out.writeByte(FORMAT);
+      writeString(out, view.name());
+      writeString(out, view.sql());
+      out.writeInt(view.columnNames().size());
+      for (String column : view.columnNames()) {
+        writeString(out, column);
+      }
+    });
+  }
+
+  public static View decodeView(byte[] bytes) {
+    return read(bytes, in -> {
+      checkFormat(in.readUnsignedByte(), "view");
+      String name = readString(in);
+      String sql = readString(in);
+      int count = in.readInt();
+      List<String> columns = new ArrayList<>(count);
+      for (int i = 0; i < count; i++) {
+        columns.add(readString(in));
+      }
+      return new View(name, sql, columns);
+    });
+  }
+
+  public static byte[] encodeLong(long value) {
+    return write(out -> out.writeLong(value));
+  }
+
+  public static long decodeLong(byte[] bytes) {
+    return read(bytes, DataInputStream::readLong);
+  }
+
+  private static void writeIndexColumns(DataOutputStream out, List<IndexColumn> columns)
+      throws IOException {
+    out.writeInt(columns.size());
+    for (IndexColumn column : columns) {
+      out.writeInt(column.columnId());
+      out.writeBoolean(column.descending());
+    }
+  }
+
+  private static List<IndexColumn> readIndexColumns(DataInputStream in) throws IOException {
+    int count = in.readInt();
+    List<IndexColumn> columns = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      columns.add(new IndexColumn(in.readInt(), in.readBoolean()));
+    }
+    return columns;
+  }
+
+  private static void checkFormat(int format, String what) {
+    if (format != FORMAT) {
+      throw new IllegalStateException(
+          "catalog " + what + " descriptor has format " + format + ", this node reads only " + FORMAT
+              + ": upgrade this node");
+    }
+  }
+
+  private static void writeString(DataOutputStream out, String value) throws IOException {
+    byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
+    out.writeInt(utf8.length);
+    out.write(utf8);
+  }
+
+  private static String readString(DataInputStream in) throws IOException {
+    byte[] utf8 = new byte[in.readInt()];
+    in.readFully(utf8);
+    return new String(utf8, StandardCharsets.UTF_8);
+  }
+
+  private interface Writer {
+    void write(DataOutputStream out) throws IOException;
+  }
+
+  private interface Reader<T> {
+    T read(DataInputStream in) throws IOException;
+  }
+
+  private static byte[] write(Writer writer) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(128);
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      writer.write(out);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return bytes.toByteArray();
+  }
+
+  private static <T> T read(byte[] bytes, Reader<T> reader) {
+    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
+      return reader.read(in);
+    } catch (IOException e) {
+      throw new IllegalStateException("corrupt catalog descriptor: " + e.getMessage(), e);
+    }
+  }
+}

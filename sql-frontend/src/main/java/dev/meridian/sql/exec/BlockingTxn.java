@@ -1,0 +1,123 @@
+package dev.meridian.sql.exec;
+
+import dev.meridian.storage.Key;
+import dev.meridian.storage.KeySpan;
+import dev.meridian.storage.Timestamp;
+import dev.meridian.storage.mvcc.Direction;
+import dev.meridian.storage.mvcc.ReadBelowGcHorizonException;
+import dev.meridian.txn.KeyValue;
+import dev.meridian.txn.ReadOnlyTransaction;
+import dev.meridian.txn.ReadWriteTransaction;
+import dev.meridian.txn.TxnConflictException;
+import dev.meridian.txn.TxnException;
+import dev.meridian.txn.TxnStateException;
+import dev.meridian.txn.TxnTooOldException;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Adapts the asynchronous transactions of the transaction layer to the blocking calls of SQL
+ * execution, which runs on worker threads, never on an event loop. Waits are bounded by the
+ * statement's guard, and failures become {@link SqlExecutionException}s with their SQLSTATE.
+ */
+public final class BlockingTxn {
+
+  private BlockingTxn() {}
+
+  /** Reads and writes of a read-write transaction. */
+  public static KvWriter of(ReadWriteTransaction txn, StatementGuard guard) {
+    return new KvWriter() {
+      @Override
+      public Optional<byte[]> get(Key key) {
+        return await(txn.get(key), guard);
+      }
+
+      @Override
+      public List<KeyValue> scan(KeySpan span, Direction direction, int limit) {
+        return await(txn.scan(span, direction, limit), guard);
+      }
+
+      @Override
+      public Timestamp readTs() {
+        return txn.readTs();
+      }
+
+      @Override
+      public void put(Key key, byte[] value) {
+        txn.put(key, value);
+      }
+
+      @Override
+      public void delete(Key key) {
+        txn.delete(key);
+      }
+    };
+  }
+
+  /** Reads of a read-only transaction. */
+  public static KvReader of(ReadOnlyTransaction txn, StatementGuard guard) {
+    return new KvReader() {
+      @Override
+      public Optional<byte[]> get(Key key) {
+        return await(txn.get(key), guard);
+      }
+
+      @Override
+      public List<KeyValue> scan(KeySpan span, Direction direction, int limit) {
+        return await(txn.scan(span, direction, limit), guard);
+      }
+
+      @Override
+      public Timestamp readTs() {
+        return txn.readTs();
+      }
+    };
+  }
+
+  /** Waits for {@code future} within the statement's deadline. */
+  public static <T> T await(CompletableFuture<T> future, StatementGuard guard) {
+    guard.check();
+    try {
+      long remaining = guard.remainingNanos();
+      return remaining == Long.MAX_VALUE
+          ? future.get()
+          : future.get(Math.max(0, remaining), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      guard.check();
+      throw new SqlExecutionException("57014", "statement timed out waiting for storage");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new SqlExecutionException("57014", "statement was interrupted");
+    } catch (ExecutionException e) {
+      throw translate(e.getCause());
+    }
+  }
+
+  /** The SQL error for a failure of the transaction layer. */
+  public static RuntimeException translate(Throwable failure) {
+    if (failure instanceof SqlExecutionException sql) {
+      return sql;
+    }
+    if (failure instanceof TxnConflictException || failure instanceof TxnTooOldException) {
+      return new SqlExecutionException("40001", failure.getMessage(), failure);
+    }
+    if (failure instanceof ReadBelowGcHorizonException below) {
+      return new SqlExecutionException("22000", below.getMessage(), below);
+    }
+    if (failure instanceof TxnStateException state) {
+      return new SqlExecutionException("25000", state.getMessage(), state);
+    }
+    if (failure instanceof TxnException txn) {
+      // Retryable unavailability (clock, disk busy) is a serialization failure to clients: retry.
+      return new SqlExecutionException(txn.isRetryable() ? "40001" : "58000", txn.getMessage(), txn);
+    }
+    if (failure instanceof RuntimeException runtime) {
+      return runtime;
+    }
+    return new SqlExecutionException("58000", "internal error: " + failure, failure);
+  }
+}

@@ -1,0 +1,357 @@
+package dev.meridian.sql.exec;
+
+import dev.meridian.sql.catalog.Catalog;
+import dev.meridian.sql.ddl.DdlExecutor;
+import dev.meridian.sql.parser.MeridianSqlParser;
+import dev.meridian.sql.parser.ddl.SqlShow;
+import dev.meridian.sql.parser.ddl.SqlShowTables;
+import dev.meridian.sql.plan.QueryPlanner;
+import dev.meridian.txn.ReadOnlyTransaction;
+import dev.meridian.txn.ReadWriteTransaction;
+import dev.meridian.txn.TimestampBound;
+import dev.meridian.txn.TxnException;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import org.apache.calcite.linq4j.Enumerable;
+import org.apache.calcite.linq4j.Enumerator;
+import org.apache.calcite.rel.type.RelDataType;
+import org.apache.calcite.rel.type.RelDataTypeFactory;
+import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.SqlLiteral;
+import org.apache.calcite.sql.SqlNode;
+import org.apache.calcite.sql.SqlSetOption;
+import org.apache.calcite.sql.type.SqlTypeName;
+
+/**
+ * One client connection's state (DESIGN.md §8): autocommit or an explicit transaction, read-only
+ * or read-write, and read staleness. It runs each statement in the right transaction:
+ * <ul>
+ *   <li>autocommit SELECT: a read-only transaction (strong, or stale as the session says), which
+ *       takes no locks and never aborts;
+ *   <li>autocommit DML: its own read-write transaction, committed at the end and retried on a
+ *       conflict (the statement is the whole transaction, so that is safe);
+ *   <li>explicit transactions (autocommit off): every statement in one transaction until COMMIT or
+ *       ROLLBACK; a failed statement leaves no writes behind but does not end the transaction;
+ *   <li>DDL: always its own transaction, never inside an explicit one.
+ * </ul>
+ * One statement at a time: the methods are synchronized.
+ */
+public final class Session implements AutoCloseable {
+
+  /** An autocommit DML statement is retried this many times on a conflict before 40001 reaches the client. */
+  static final int AUTOCOMMIT_ATTEMPTS = 10;
+
+  private final SqlEngine engine;
+  private boolean autoCommit = true;
+  private boolean readOnly;
+  private long stalenessMicros;
+  private ReadWriteTransaction readWrite;
+  private ReadOnlyTransaction readOnlyTxn;
+
+  Session(SqlEngine engine) {
+    this.engine = engine;
+  }
+
+  /** What a prepared statement will return and take, without running it. */
+  public record Description(SqlKind kind, RelDataType rowType, RelDataType parameterRowType) {}
+
+  public synchronized boolean autoCommit() {
+    return autoCommit;
+  }
+
+  /** Turning autocommit on commits the open transaction, as JDBC says. */
+  public synchronized void setAutoCommit(boolean value, StatementGuard guard) {
+    if (value && !autoCommit && inTransaction()) {
+      commit(guard);
+    }
+    autoCommit = value;
+  }
+
+  public synchronized boolean readOnly() {
+    return readOnly;
+  }
+
+  public synchronized void setReadOnly(boolean value) {
+    if (inTransaction() && value != readOnly) {
+      throw new SqlExecutionException("25001",
+          "cannot change read-only mode inside a transaction; commit or roll back first");
+    }
+    readOnly = value;
+  }
+
+  /** Staleness of reads in microseconds; 0 means strong reads. */
+  public synchronized long stalenessMicros() {
+    return stalenessMicros;
+  }
+
+  /** Sets read staleness from text such as {@code 10s}, {@code 500ms}, {@code 1m}, {@code strong}. */
+  public synchronized void setStaleness(String text) {
+    stalenessMicros = Staleness.parseMicros(text);
+  }
+
+  public synchronized boolean inTransaction() {
+    return readWrite != null || readOnlyTxn != null;
+  }
+
+  /** Runs one statement with its parameters (Calcite runtime values, in order). */
+  public synchronized StatementResult execute(String sql, List<Object> parameters, StatementGuard guard) {
+    try {
+      SqlNode node = MeridianSqlParser.parse(sql);
+      if (node instanceof SqlSetOption set) {
+        return applySet(set);
+      }
+      if (node instanceof SqlShow show) {
+        return show(show, guard);
+      }
+      if (node.getKind().belongsTo(SqlKind.DDL)) {
+        return ddl(node, guard);
+      }
+      if (node.getKind().belongsTo(SqlKind.QUERY) || node.getKind() == SqlKind.EXPLAIN) {
+        return query(sql, node, parameters, guard);
+      }
+      if (node.getKind().belongsTo(SqlKind.DML)) {
+        return dml(sql, node, parameters, guard);
+      }
+      throw new SqlExecutionException("0A000", "statement not supported: " + node.getKind());
+    } catch (RuntimeException | org.apache.calcite.sql.parser.SqlParseException e) {
+      throw SqlErrors.translate(e, sql);
+    }
+  }
+
+  /** Plans {@code sql} against the current catalog and says what it returns and takes. */
+  public synchronized Description describe(String sql, StatementGuard guard) {
+    try {
+      SqlNode node = MeridianSqlParser.parse(sql);
+      if (!node.getKind().belongsTo(SqlKind.QUERY) && !node.getKind().belongsTo(SqlKind.DML)
+          && node.getKind() != SqlKind.EXPLAIN) {
+        return new Description(node.getKind(), null, null);
+      }
+      KvReader reader = inTransaction() ? currentReader(guard) : BlockingTxn.of(
+          engine.client().beginReadOnly(TimestampBound.strong()), guard);
+      QueryPlanner.Plan plan = plan(engine.catalogs().catalog(reader), sql, node);
+      return new Description(plan.kind(), plan.kind() == SqlKind.EXPLAIN ? explainRowType() : plan.rowType(),
+          plan.parameterRowType());
+    } catch (RuntimeException | org.apache.calcite.sql.parser.SqlParseException e) {
+      throw SqlErrors.translate(e, sql);
+    }
+  }
+
+  public synchronized void commit(StatementGuard guard) {
+    ReadWriteTransaction txn = readWrite;
+    readWrite = null;
+    readOnlyTxn = null;
+    if (txn != null) {
+      BlockingTxn.await(txn.commit(), guard);
+    }
+  }
+
+  public synchronized void rollback() {
+    if (readWrite != null) {
+      readWrite.abort();
+    }
+    readWrite = null;
+    readOnlyTxn = null;
+  }
+
+  @Override
+  public synchronized void close() {
+    rollback();
+  }
+
+  private StatementResult applySet(SqlSetOption set) {
+    String name = set.getName().toString().toUpperCase(java.util.Locale.ROOT);
+    SqlNode value = set.getValue();
+    String text = value instanceof SqlLiteral literal ? literal.toValue() : String.valueOf(value);
+    switch (name) {
+      case "READ_STALENESS" -> setStaleness(text == null ? "strong" : text);
+      default -> throw new SqlExecutionException("42704", "unknown session setting " + name
+          + "; known settings: READ_STALENESS");
+    }
+    return new StatementResult.Done("SET");
+  }
+
+  private StatementResult ddl(SqlNode node, StatementGuard guard) {
+    if (!autoCommit && inTransaction()) {
+      throw new SqlExecutionException("25001",
+          "DDL cannot run inside an explicit transaction; commit or roll back first");
+    }
+    if (readOnly) {
+      throw new SqlExecutionException("25006", "cannot run DDL in a read-only session");
+    }
+    return autocommitRetrying(guard, writer -> {
+      Catalog catalog = engine.catalogs().catalog(writer);
+      new DdlExecutor(engine.catalogs(), engine.planner(catalog), writer, guard).execute(node);
+      return new StatementResult.Done(node.getKind().toString());
+    });
+  }
+
+  private StatementResult show(SqlShow show, StatementGuard guard) {
+    if (!(show instanceof SqlShowTables)) {
+      throw new SqlExecutionException("0A000",
+          show + " needs ranges and regions, which arrive with replication; this node has one range");
+    }
+    KvReader reader = inTransaction() ? currentReader(guard)
+        : BlockingTxn.of(engine.client().beginReadOnly(TimestampBound.strong()), guard);
+    Catalog catalog = engine.catalogs().catalog(reader);
+    RelDataTypeFactory types = engine.planner(catalog).typeFactory();
+    RelDataType rowType = types.builder().add("TABLE_NAME", SqlTypeName.VARCHAR).add("KIND", SqlTypeName.VARCHAR).build();
+    List<Object[]> rows = new java.util.ArrayList<>();
+    catalog.tables().keySet().forEach(name -> rows.add(new Object[] {name, "TABLE"}));
+    catalog.views().keySet().forEach(name -> rows.add(new Object[] {name, "VIEW"}));
+    rows.sort(java.util.Comparator.comparing(row -> (String) row[0]));
+    return new StatementResult.Rows(rowType, rows.iterator(), () -> { });
+  }
+
+  private StatementResult query(String sql, SqlNode node, List<Object> parameters, StatementGuard guard) {
+    KvReader reader;
+    KvWriter writer = null;
+    if (inTransaction() || !autoCommit) {
+      reader = currentReader(guard);
+      writer = readWrite == null ? null : BlockingTxn.of(readWrite, guard);
+    } else {
+      reader = BlockingTxn.of(engine.client().beginReadOnly(readBound()), guard);
+    }
+    Catalog catalog = engine.catalogs().catalog(reader);
+    QueryPlanner planner = engine.planner(catalog);
+    QueryPlanner.Plan plan = plan(catalog, sql, node);
+    if (plan.kind() == SqlKind.EXPLAIN) {
+      List<Object[]> lines = plan.explain().lines().map(line -> new Object[] {line}).toList();
+      return new StatementResult.Rows(explainRowType(), lines.iterator(), () -> { });
+    }
+    ExecContext context = new ExecContext(reader, writer, guard, engine.rowIds());
+    Enumerable<Object> rows = plan.bindable().bind(dataContext(planner, plan, parameters, context, reader));
+    return new StatementResult.Rows(plan.rowType(), rowsOf(rows.enumerator(), plan.rowType().getFieldCount()),
+        () -> { });
+  }
+
+  private StatementResult dml(String sql, SqlNode node, List<Object> parameters, StatementGuard guard) {
+    if (readOnly) {
+      throw new SqlExecutionException("25006", "cannot write in a read-only transaction");
+    }
+    if (autoCommit && !inTransaction()) {
+      return autocommitRetrying(guard, writer -> runDml(sql, node, parameters, guard, writer));
+    }
+    KvWriter writer = BlockingTxn.of(ensureReadWrite(), guard);
+    return runDml(sql, node, parameters, guard, writer);
+  }
+
+  private StatementResult runDml(
+      String sql, SqlNode node, List<Object> parameters, StatementGuard guard, KvWriter writer) {
+    Catalog catalog = engine.catalogs().catalog(writer);
+    QueryPlanner planner = engine.planner(catalog);
+    QueryPlanner.Plan plan = plan(catalog, sql, node);
+    ExecContext context = new ExecContext(writer, writer, guard, engine.rowIds());
+    Enumerable<Object> result = plan.bindable().bind(dataContext(planner, plan, parameters, context, writer));
+    long count;
+    try (Enumerator<Object> enumerator = result.enumerator()) {
+      enumerator.moveNext();
+      count = ((Number) enumerator.current()).longValue();
+    }
+    context.statementSucceeded();
+    return new StatementResult.UpdateCount(count);
+  }
+
+  private interface TxnWork {
+    StatementResult run(KvWriter writer);
+  }
+
+  /** Runs {@code work} in its own read-write transaction, retrying it on a conflict. */
+  private StatementResult autocommitRetrying(StatementGuard guard, TxnWork work) {
+    for (int attempt = 1; ; attempt++) {
+      ReadWriteTransaction txn;
+      try {
+        txn = engine.client().beginReadWrite();
+      } catch (TxnException e) {
+        throw BlockingTxn.translate(e);
+      }
+      try {
+        StatementResult result = work.run(BlockingTxn.of(txn, guard));
+        BlockingTxn.await(txn.commit(), guard);
+        return result;
+      } catch (RuntimeException e) {
+        txn.abort();
+        SqlExecutionException failure = SqlErrors.translate(e, null);
+        if (!failure.isRetryable() || attempt >= AUTOCOMMIT_ATTEMPTS) {
+          throw failure;
+        }
+      }
+    }
+  }
+
+  private QueryPlanner.Plan plan(Catalog catalog, String sql, SqlNode node) {
+    QueryPlanner.Plan plan = engine.cachedPlan(catalog.version(), sql);
+    if (plan == null) {
+      plan = engine.planner(catalog).plan(node);
+      engine.cachePlan(catalog.version(), sql, plan);
+    }
+    return plan;
+  }
+
+  private MeridianDataContext dataContext(
+      QueryPlanner planner, QueryPlanner.Plan plan, List<Object> parameters, ExecContext context, KvReader reader) {
+    return new MeridianDataContext(planner.rootSchema().plus(), planner.typeFactory(),
+        plan.internalParameters(), parameters, context, reader.readTs().micros() / 1000);
+  }
+
+  private RelDataType explainRowType() {
+    return new org.apache.calcite.jdbc.JavaTypeFactoryImpl().builder().add("PLAN", SqlTypeName.VARCHAR).build();
+  }
+
+  private TimestampBound readBound() {
+    return stalenessMicros == 0 ? TimestampBound.strong() : TimestampBound.exactStaleness(stalenessMicros);
+  }
+
+  private KvReader currentReader(StatementGuard guard) {
+    if (readWrite != null) {
+      return BlockingTxn.of(readWrite, guard);
+    }
+    if (readOnlyTxn != null) {
+      return BlockingTxn.of(readOnlyTxn, guard);
+    }
+    if (readOnly) {
+      readOnlyTxn = engine.client().beginReadOnly(readBound());
+      return BlockingTxn.of(readOnlyTxn, guard);
+    }
+    return BlockingTxn.of(ensureReadWrite(), guard);
+  }
+
+  private ReadWriteTransaction ensureReadWrite() {
+    if (readWrite == null) {
+      try {
+        readWrite = engine.client().beginReadWrite();
+      } catch (TxnException e) {
+        throw BlockingTxn.translate(e);
+      }
+    }
+    return readWrite;
+  }
+
+  /** Rows from Calcite's enumerator as arrays (single-column results come as bare values). */
+  private static Iterator<Object[]> rowsOf(Enumerator<Object> enumerator, int width) {
+    return new Iterator<>() {
+      private Boolean hasNext;
+
+      @Override
+      public boolean hasNext() {
+        if (hasNext == null) {
+          hasNext = enumerator.moveNext();
+          if (!hasNext) {
+            enumerator.close();
+          }
+        }
+        return hasNext;
+      }
+
+      @Override
+      public Object[] next() {
+        if (!hasNext()) {
+          throw new NoSuchElementException();
+        }
+        hasNext = null;
+        Object current = enumerator.current();
+        return width == 1 && !(current instanceof Object[]) ? new Object[] {current} : (Object[]) current;
+      }
+    };
+  }
+}

@@ -1,0 +1,90 @@
+package dev.meridian.sql.plan;
+
+import dev.meridian.sql.catalog.Table;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.calcite.rel.type.RelDataType;
+import org.apache.calcite.rel.type.RelDataTypeFactory;
+import org.apache.calcite.rel.type.RelDataTypeField;
+import org.apache.calcite.sql.SqlIdentifier;
+import org.apache.calcite.sql.SqlNode;
+import org.apache.calcite.sql.SqlDelete;
+import org.apache.calcite.sql.SqlNodeList;
+import org.apache.calcite.sql.SqlOperatorTable;
+import org.apache.calcite.sql.SqlSelect;
+import org.apache.calcite.sql.SqlUpdate;
+import org.apache.calcite.sql.validate.SqlValidatorTable;
+import org.apache.calcite.sql.validate.SelectScope;
+import org.apache.calcite.sql.validate.SqlValidatorCatalogReader;
+import org.apache.calcite.sql.validate.SqlValidatorImpl;
+
+/**
+ * Calcite's validator, with Meridian's hidden columns treated as system fields: {@code SELECT *}
+ * leaves out the row id of tables declared without a primary key, as CockroachDB does, while DML
+ * still sees it (the planner needs it to find each row).
+ */
+public final class MeridianValidator extends SqlValidatorImpl {
+
+  public MeridianValidator(
+      SqlOperatorTable operators,
+      SqlValidatorCatalogReader catalogReader,
+      RelDataTypeFactory typeFactory,
+      Config config) {
+    super(operators, catalogReader, typeFactory, config);
+  }
+
+  @Override
+  public boolean isSystemField(RelDataTypeField field) {
+    return Table.ROW_ID.equals(field.getName());
+  }
+
+  @Override
+  protected void addToSelectList(
+      List<SqlNode> list,
+      Set<String> aliases,
+      List<Map.Entry<String, RelDataType>> fieldList,
+      SqlNode exp,
+      SelectScope scope,
+      boolean includeSystemVars) {
+    if (!includeSystemVars && exp instanceof SqlIdentifier identifier
+        && Table.ROW_ID.equals(identifier.names.get(identifier.names.size() - 1))) {
+      return;
+    }
+    super.addToSelectList(list, aliases, fieldList, exp, scope, includeSystemVars);
+  }
+
+  /** UPDATE's rows must carry hidden key columns too, or the executor could not find them. */
+  @Override
+  protected SqlSelect createSourceSelectForUpdate(SqlUpdate call) {
+    return withAllColumns(super.createSourceSelectForUpdate(call), call.getTargetTable());
+  }
+
+  /** DELETE's rows must carry hidden key columns too, or the executor could not find them. */
+  @Override
+  protected SqlSelect createSourceSelectForDelete(SqlDelete call) {
+    return withAllColumns(super.createSourceSelectForDelete(call), call.getTargetTable());
+  }
+
+  /** Replaces the leading {@code *} of a DML source select with every column of the target table. */
+  private SqlSelect withAllColumns(SqlSelect select, SqlNode target) {
+    if (!(target instanceof SqlIdentifier name)) {
+      return select;
+    }
+    SqlValidatorTable table = getCatalogReader().getTable(name.names);
+    SqlNodeList list = select.getSelectList();
+    if (table == null || list == null || list.isEmpty()
+        || !(list.get(0) instanceof SqlIdentifier star && star.isStar())) {
+      return select;
+    }
+    SqlNodeList expanded = new SqlNodeList(list.getParserPosition());
+    for (RelDataTypeField field : table.getRowType().getFieldList()) {
+      expanded.add(new SqlIdentifier(field.getName(), star.getParserPosition()));
+    }
+    for (int i = 1; i < list.size(); i++) {
+      expanded.add(list.get(i));
+    }
+    select.setSelectList(expanded);
+    return select;
+  }
+}
