@@ -306,27 +306,20 @@ public final class DdlExecutor {
   }
 
   private void forEachRow(Table table, Consumer<Object[]> action) {
-    KeySpan span = KeySpace.index(table.id(), Table.PRIMARY_INDEX_ID);
-    while (true) {
-      guard.check();
-      List<KeyValue> batch = writer.scan(span, Direction.FORWARD, BATCH);
-      for (KeyValue entry : batch) {
-        action.accept(RowKeys.decodeRow(table, entry.key(), entry.value()));
-      }
-      if (batch.size() < BATCH) {
-        return;
-      }
-      span = new KeySpan(batch.get(batch.size() - 1).key().successor(), span.end());
-    }
+    forEachEntry(KeySpace.index(table.id(), Table.PRIMARY_INDEX_ID),
+        entry -> action.accept(RowKeys.decodeRow(table, entry.key(), entry.value())));
   }
 
   private void deleteAll(KeySpan span) {
+    forEachEntry(span, entry -> writer.delete(entry.key()));
+  }
+
+  /** Visits every entry of {@code span} in key order, a batch at a time. */
+  private void forEachEntry(KeySpan span, Consumer<KeyValue> action) {
     while (true) {
       guard.check();
       List<KeyValue> batch = writer.scan(span, Direction.FORWARD, BATCH);
-      for (KeyValue entry : batch) {
-        writer.delete(entry.key());
-      }
+      batch.forEach(action);
       if (batch.size() < BATCH) {
         return;
       }

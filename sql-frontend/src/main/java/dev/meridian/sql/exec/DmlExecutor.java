@@ -156,19 +156,18 @@ public final class DmlExecutor {
   }
 
   private static String describeKey(Table table, Object[] row) {
-    StringBuilder out = new StringBuilder("(");
-    for (int i = 0; i < table.primaryKey().size(); i++) {
-      int position = table.position(table.primaryKey().get(i).columnId());
-      out.append(i == 0 ? "" : ", ").append(table.columns().get(position).name()).append('=')
-          .append(row[position]);
-    }
-    return out.append(')').toString();
+    return describe(table, table.primaryKey(), row);
   }
 
   private static String describeIndexValue(Table table, Index index, Object[] row) {
+    return describe(table, index.columns(), row);
+  }
+
+  /** {@code (a=1, b=x)}: the named columns of {@code row}, for error messages. */
+  private static String describe(Table table, java.util.List<dev.meridian.sql.catalog.IndexColumn> columns, Object[] row) {
     StringBuilder out = new StringBuilder("(");
-    for (int i = 0; i < index.columns().size(); i++) {
-      int position = table.position(index.columns().get(i).columnId());
+    for (int i = 0; i < columns.size(); i++) {
+      int position = table.position(columns.get(i).columnId());
       out.append(i == 0 ? "" : ", ").append(table.columns().get(position).name()).append('=')
           .append(row[position]);
     }
