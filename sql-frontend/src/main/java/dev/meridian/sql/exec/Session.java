@@ -137,6 +137,13 @@ public final class Session implements AutoCloseable {
     }
   }
 
+  /** The catalog as this session sees it now: for DatabaseMetaData (tables, columns, keys, indexes). */
+  public synchronized Catalog catalog(StatementGuard guard) {
+    KvReader reader = inTransaction() ? currentReader(guard)
+        : BlockingTxn.of(engine.client().beginReadOnly(TimestampBound.strong()), guard);
+    return engine.catalogs().catalog(reader);
+  }
+
   public synchronized void commit(StatementGuard guard) {
     ReadWriteTransaction txn = readWrite;
     readWrite = null;
@@ -191,9 +198,7 @@ public final class Session implements AutoCloseable {
       throw new SqlExecutionException("0A000",
           show + " needs ranges and regions, which arrive with replication; this node has one range");
     }
-    KvReader reader = inTransaction() ? currentReader(guard)
-        : BlockingTxn.of(engine.client().beginReadOnly(TimestampBound.strong()), guard);
-    Catalog catalog = engine.catalogs().catalog(reader);
+    Catalog catalog = catalog(guard);
     RelDataTypeFactory types = engine.planner(catalog).typeFactory();
     RelDataType rowType = types.builder().add("TABLE_NAME", SqlTypeName.VARCHAR).add("KIND", SqlTypeName.VARCHAR).build();
     List<Object[]> rows = new java.util.ArrayList<>();
