@@ -41,11 +41,37 @@ public final class ScanExecutor {
 
   private ScanExecutor() {}
 
-  public static Enumerable<Object[]> scan(DataContext root, ScanSpec spec) {
+  /**
+   * The rows of {@code spec}: each an {@code Object[]}, or the bare value when the scan returns one
+   * column (Calcite's SCALAR row format, which every Enumerable operator uses for one-column rows).
+   */
+  public static Enumerable<Object> scan(DataContext root, ScanSpec spec) {
+    boolean scalar = spec.projection().length == 1;
     return new AbstractEnumerable<>() {
       @Override
-      public Enumerator<Object[]> enumerator() {
-        return new ScanEnumerator(root, spec);
+      public Enumerator<Object> enumerator() {
+        ScanEnumerator rows = new ScanEnumerator(root, spec);
+        return new Enumerator<>() {
+          @Override
+          public Object current() {
+            return scalar ? rows.current()[0] : rows.current();
+          }
+
+          @Override
+          public boolean moveNext() {
+            return rows.moveNext();
+          }
+
+          @Override
+          public void reset() {
+            rows.reset();
+          }
+
+          @Override
+          public void close() {
+            rows.close();
+          }
+        };
       }
     };
   }

@@ -300,7 +300,7 @@ public final class Session implements AutoCloseable {
   }
 
   private RelDataType explainRowType() {
-    return new org.apache.calcite.jdbc.JavaTypeFactoryImpl().builder().add("PLAN", SqlTypeName.VARCHAR).build();
+    return new org.apache.calcite.jdbc.JavaTypeFactoryImpl(dev.meridian.sql.plan.MeridianTypeSystem.INSTANCE).builder().add("PLAN", SqlTypeName.VARCHAR).build();
   }
 
   private TimestampBound readBound() {

@@ -43,9 +43,10 @@ final class MeridianToEnumerableConverter extends ConverterImpl implements Enume
   @Override
   public Result implement(EnumerableRelImplementor implementor, Prefer pref) {
     MeridianTableScan scan = (MeridianTableScan) getInput();
-    // Not optimized to SCALAR for one-column rows: the executor always yields Object[].
+    // One-column rows are bare values (SCALAR), as every Enumerable operator produces them; the
+    // executor follows the same convention, so set operations and joins can mix our rows with theirs.
     PhysType physType =
-        PhysTypeImpl.of(implementor.getTypeFactory(), getRowType(), JavaRowFormat.ARRAY, false);
+        PhysTypeImpl.of(implementor.getTypeFactory(), getRowType(), JavaRowFormat.ARRAY);
     BlockBuilder block = new BlockBuilder();
     Expression spec = implementor.stash(scan.spec(), ScanSpec.class);
     Expression rows = Expressions.call(

@@ -15,6 +15,7 @@ import org.apache.calcite.adapter.java.JavaTypeFactory;
 import org.apache.calcite.config.CalciteConnectionConfig;
 import org.apache.calcite.config.CalciteConnectionConfigImpl;
 import org.apache.calcite.config.CalciteConnectionProperty;
+import org.apache.calcite.config.NullCollation;
 import org.apache.calcite.jdbc.CalciteSchema;
 import org.apache.calcite.jdbc.JavaTypeFactoryImpl;
 import org.apache.calcite.plan.ConventionTraitDef;
@@ -73,7 +74,7 @@ public final class QueryPlanner {
   private static final Program PROGRAM = Programs.standard();
 
   private final Catalog catalog;
-  private final JavaTypeFactory typeFactory = new JavaTypeFactoryImpl();
+  private final JavaTypeFactory typeFactory = new JavaTypeFactoryImpl(MeridianTypeSystem.INSTANCE);
   private final CalciteSchema rootSchema;
   private final CalciteConnectionConfig connectionConfig;
 
@@ -107,6 +108,9 @@ public final class QueryPlanner {
   private MeridianValidator validator(CalciteCatalogReader reader) {
     SqlValidator.Config config = SqlValidator.Config.DEFAULT
         .withConformance(MeridianConformance.INSTANCE)
+        // Keys store NULL before every value (DESIGN.md §3), so NULL sorts low: first in ascending
+        // order, last in descending, as in SQLite and MySQL. ORDER BY then agrees with index order.
+        .withDefaultNullCollation(NullCollation.LOW)
         .withIdentifierExpansion(true);
     return new MeridianValidator(OPERATORS, reader, typeFactory, config);
   }

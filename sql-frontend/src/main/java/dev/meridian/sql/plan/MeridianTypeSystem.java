@@ -1,0 +1,33 @@
+package dev.meridian.sql.plan;
+
+import org.apache.calcite.rel.type.RelDataTypeSystemImpl;
+import org.apache.calcite.sql.type.SqlTypeName;
+
+/**
+ * Calcite's type system with Meridian's choices: {@code CASE WHEN … THEN 'high' ELSE 'low' END} and
+ * UNIONs of strings of different lengths are VARCHAR, not blank-padded CHAR (as in PostgreSQL:
+ * nobody wants {@code 'low '} back); DECIMAL goes to 38 digits, as in most SQL databases.
+ */
+public final class MeridianTypeSystem extends RelDataTypeSystemImpl {
+
+  public static final MeridianTypeSystem INSTANCE = new MeridianTypeSystem();
+
+  static final int MAX_DECIMAL_DIGITS = 38;
+
+  private MeridianTypeSystem() {}
+
+  @Override
+  public boolean shouldConvertRaggedUnionTypesToVarying() {
+    return true;
+  }
+
+  @Override
+  public int getMaxPrecision(SqlTypeName typeName) {
+    return typeName == SqlTypeName.DECIMAL ? MAX_DECIMAL_DIGITS : super.getMaxPrecision(typeName);
+  }
+
+  @Override
+  public int getMaxScale(SqlTypeName typeName) {
+    return typeName == SqlTypeName.DECIMAL ? MAX_DECIMAL_DIGITS : super.getMaxScale(typeName);
+  }
+}
