@@ -6,7 +6,9 @@ import org.apache.calcite.sql.type.SqlTypeName;
 /**
  * Calcite's type system with Meridian's choices: {@code CASE WHEN … THEN 'high' ELSE 'low' END} and
  * UNIONs of strings of different lengths are VARCHAR, not blank-padded CHAR (as in PostgreSQL:
- * nobody wants {@code 'low '} back); DECIMAL goes to 38 digits, as in most SQL databases.
+ * nobody wants {@code 'low '} back); DECIMAL goes to 38 digits, as in most SQL databases; a
+ * TIMESTAMP declared without a precision keeps milliseconds (Calcite's runtime resolution; its
+ * default of 0 would silently drop them).
  */
 public final class MeridianTypeSystem extends RelDataTypeSystemImpl {
 
@@ -24,6 +26,11 @@ public final class MeridianTypeSystem extends RelDataTypeSystemImpl {
   @Override
   public int getMaxPrecision(SqlTypeName typeName) {
     return typeName == SqlTypeName.DECIMAL ? MAX_DECIMAL_DIGITS : super.getMaxPrecision(typeName);
+  }
+
+  @Override
+  public int getDefaultPrecision(SqlTypeName typeName) {
+    return typeName == SqlTypeName.TIMESTAMP ? 3 : super.getDefaultPrecision(typeName);
   }
 
   @Override
