@@ -34,7 +34,8 @@ class NondeterminismRuleTest {
    * runtime, and black-box clients that measure a running node from outside (never protocol code).
    */
   static final List<String> EXEMPT_PACKAGES =
-      List.of("dev.meridian.server", "dev.meridian.runtime.real", "dev.meridian.conformance");
+      List.of("dev.meridian.server", "dev.meridian.runtime.real", "dev.meridian.conformance",
+          "dev.meridian.bench");
 
   private static JavaClasses mainClasses;
   private static List<Path> moduleClassDirs;
