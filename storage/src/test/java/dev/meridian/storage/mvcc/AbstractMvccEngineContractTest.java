@@ -2,7 +2,6 @@ package dev.meridian.storage.mvcc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.meridian.storage.Key;
 import dev.meridian.storage.KeySpan;
@@ -594,33 +593,6 @@ public abstract class AbstractMvccEngineContractTest extends MvccEngineModelProp
     assertThatThrownBy(() -> engine.collectGarbage(ts(1))).isInstanceOf(IllegalStateException.class);
   }
 
-  // ------------------------------------------------------------------------------- durability
-
-  @Test
-  void reopeningKeepsEverythingCommitted() {
-    commit(ts(10), put("a", "a10"), put("b", "b10"));
-    commit(ts(20), Write.delete(key("a")));
-    engine.putIntents(txn(1), ts(25), List.of(put("c", "intent"), Write.delete(key("b")))).join();
-    engine.putIntents(txn(2), ts(26), List.of(put("d", "gone"))).join();
-    engine.resolveIntents(txn(2), List.of(key("d")), Optional.of(ts(27))).join();
-    engine.collectGarbage(ts(15));
-
-    MvccEngine reopened = reopen(engine);
-    assumeTrue(reopened != null, "this engine keeps nothing across a reopen");
-    engine = reopened;
-
-    assertThat(engine.gcHorizon()).isEqualTo(ts(15));
-    assertThat(renderAll(engine.scan(KeySpan.all(), ts(15), Direction.FORWARD, 10)))
-        .containsExactly("\"a\"@ts10=a10", "\"b\"@ts10=b10");
-    assertThat(engine.get(key("a"), ts(20)).orElseThrow().isTombstone()).isTrue();
-    assertThat(renderAll(engine.scan(KeySpan.all(), Timestamp.MAX, Direction.FORWARD, 10)))
-        .containsExactly("\"b\"@ts10=b10", "\"d\"@ts27=gone");
-    assertThat(renderIntents(engine.intents(KeySpan.all())))
-        .containsExactly("\"b\" txn-1-1@ts25=⊥", "\"c\" txn-1-1@ts25=intent");
-    assertThatThrownBy(() -> engine.get(key("a"), ts(14)))
-        .isInstanceOf(ReadBelowGcHorizonException.class);
-  }
-
   // ---------------------------------------------------------------------------------- helpers
 
   protected void commit(Timestamp commitTs, Write... writes) {
@@ -661,7 +633,7 @@ public abstract class AbstractMvccEngineContractTest extends MvccEngineModelProp
         .toList();
   }
 
-  private static List<String> renderIntents(List<Intent> intents) {
+  static List<String> renderIntents(List<Intent> intents) {
     return intents.stream()
         .map(i -> i.key() + " " + i.txnId() + "@" + i.prepareTs() + "=" + text(i.value()))
         .toList();
@@ -675,7 +647,7 @@ public abstract class AbstractMvccEngineContractTest extends MvccEngineModelProp
     return v.key() + "@" + v.commitTs() + "=" + text(v.value());
   }
 
-  private static List<String> renderAll(List<Version> versions) {
+  static List<String> renderAll(List<Version> versions) {
     return versions.stream().map(AbstractMvccEngineContractTest::render).toList();
   }
 

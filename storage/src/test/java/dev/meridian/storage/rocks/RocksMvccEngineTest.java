@@ -8,7 +8,7 @@ import dev.meridian.storage.Key;
 import dev.meridian.storage.KeySpan;
 import dev.meridian.storage.Timestamp;
 import dev.meridian.storage.TxnId;
-import dev.meridian.storage.mvcc.AbstractMvccEngineContractTest;
+import dev.meridian.storage.mvcc.AbstractDurableMvccEngineContractTest;
 import dev.meridian.storage.mvcc.Direction;
 import dev.meridian.storage.mvcc.MvccEngine;
 import dev.meridian.storage.mvcc.StorageBusyException;
@@ -42,7 +42,7 @@ import org.rocksdb.RocksDB;
 import org.rocksdb.RocksIterator;
 
 /** The RocksDB engine against the engine contract, plus what only a durable, batching engine does. */
-class RocksMvccEngineTest extends AbstractMvccEngineContractTest {
+class RocksMvccEngineTest extends AbstractDurableMvccEngineContractTest {
 
   /** Small memtables: tests open many databases. Synced, as in production. */
   static final RocksMvccEngine.Options TEST_OPTIONS =
