@@ -47,6 +47,9 @@ final class PaxosChecker {
   final Map<String, Long> commandSlot = new HashMap<>();
   private final Map<Ballot, long[]> leaseClaims = new HashMap<>();
   private Ballot lastSampled;
+  private final Map<Ballot, Long> leaseEnds = new HashMap<>();
+  private final Set<Ballot> activated = new HashSet<>();
+  private final Set<Ballot> handedOver = new HashSet<>();
   long snapshotsInstalled;
   long durabilityChecks;
 
@@ -172,13 +175,34 @@ final class PaxosChecker {
   // ---------------------------------------------------------------------------------------------
   // Leases
 
-  /** Samples who holds a lease at true time {@code trueNow}; run after every event. */
+  /** The leader of {@code ballot} handed over with TimeoutNow: it gave its lease up early. */
+  void onHandOver(Ballot ballot) {
+    handedOver.add(ballot);
+  }
+
+  /**
+   * Samples who leads and who holds a lease at true time {@code trueNow}; run after every event.
+   * Two checks: the sampled holders (see the glossary), and the promise behind them — a leader
+   * becomes active only once true time is past the end of every lower ballot's lease (the largest
+   * {@code leaseEnd()} seen while that ballot led), unless that leader handed over to it. The second
+   * does not depend on catching the old leader in the act of serving.
+   */
   void checkLeases(long trueNow, PaxosNode[] nodes) {
     Ballot holder = null;
     for (int i = 1; i < nodes.length; i++) {
       PaxosNode node = nodes[i];
       if (!node.up() || !node.replica.isActiveLeader()) {
         continue;
+      }
+      Ballot leading = node.replica.ballot();
+      leaseEnds.merge(leading, node.replica.leaseEnd(), Math::max);
+      if (activated.add(leading)) {
+        for (Map.Entry<Ballot, Long> earlier : leaseEnds.entrySet()) {
+          Ballot b = earlier.getKey();
+          check(!b.isBelow(leading) || handedOver.contains(b) || earlier.getValue() < trueNow, Kind.LEASE,
+              "%s became an active leader at true time %d, before the lease of %s ended (at %d)",
+              leading, trueNow, b, earlier.getValue());
+        }
       }
       TTInterval now;
       try {

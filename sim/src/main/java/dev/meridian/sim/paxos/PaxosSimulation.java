@@ -166,7 +166,10 @@ public final class PaxosSimulation {
     for (int i = 1; i <= size; i++) {
       RandomSource nodeRandom = clockRandom.fork();
       long base = swarm.baseUncertaintyMicros;
-      long offset = nodeRandom.nextLong(2 * (base / 2) + 1) - base / 2;
+      long offset =
+          swarm.edgeOffsets
+              ? (nodeRandom.chance(0.5) ? base / 2 : -(base / 2))
+              : nodeRandom.nextLong(2 * (base / 2) + 1) - base / 2;
       long drift = swarm.maxDriftPpm == 0 ? 0 : nodeRandom.nextLong(2 * swarm.maxDriftPpm + 1) - swarm.maxDriftPpm;
       SimClock clock =
           new SimClock(truth, base, offset, drift, nodeRandom.fork(),
@@ -325,6 +328,9 @@ public final class PaxosSimulation {
 
   private void finish(PaxosNode n, Ready ready) {
     for (Envelope envelope : ready.messages()) {
+      if (envelope.message() instanceof Message.TimeoutNow handOver) {
+        checker.onHandOver(handOver.ballot());
+      }
       network.send(envelope.from().value(), envelope.to().value(), envelope.message());
     }
     if (ready.snapshotToApply() != null) {

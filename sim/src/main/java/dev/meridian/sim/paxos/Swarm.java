@@ -58,6 +58,8 @@ final class Swarm {
 
   final long baseUncertaintyMicros;
   final long maxDriftPpm;
+  /** Clock offsets at the edges of the bound (±base/2) rather than anywhere inside it. */
+  final boolean edgeOffsets;
 
   final long proposeMeanMicros;
   /** Most requests the client has outstanding at once. */
@@ -75,9 +77,15 @@ final class Swarm {
     tickMicros = pick(r, 10_000, 20_000, 50_000);
     int electionTicks = 10;
     int heartbeatTicks = 1 + r.nextInt(3);
-    // Shorter than the election timeout in true time (Options' rule), or followers campaign while
-    // the lease they granted still runs; sometimes close to it, to press on the boundary.
-    long leaseMicros = tickMicros * electionTicks * (40 + r.nextInt(55)) / 100;
+    // Options asks for leases shorter than the election timeout, or followers campaign while the
+    // lease they granted still runs. That is for liveness only: safety must not depend on it, and
+    // with short leases every lease has ended before anyone campaigns, so the lease checks never
+    // bite. So some runs break the rule on purpose, with leases up to three election timeouts.
+    long electionMicros = tickMicros * electionTicks;
+    long leaseMicros =
+        r.chance(0.6)
+            ? electionMicros * (40 + r.nextInt(55)) / 100
+            : electionMicros * (100 + r.nextInt(r.chance(0.5) ? 100 : 200)) / 100;
     int maxBatch = pick(r, 1, 4, 64);
     options = new Options(electionTicks, heartbeatTicks, leaseMicros, maxBatch, maxBatch * pick(r, 1, 4), pick(r, 1, 8, 64));
     faultPhaseMicros = 3_000_000 + r.nextLong(12_000_000);
@@ -112,8 +120,15 @@ final class Swarm {
     diskJitterMicros = r.nextLong(r.chance(0.5) ? 500 : 10_000);
     diskSlow = r.chance(0.5) ? 0 : r.nextDouble() * 0.02;
 
-    baseUncertaintyMicros = 1_000 + r.nextLong(r.chance(0.5) ? 4_000 : 30_000);
+    // Mostly a healthy few ms; sometimes the wide uncertainty of a node that lost its time masters,
+    // as wide as a lease, which is where lease disjointness rests on TrueTime alone.
+    double clockHealth = r.nextDouble();
+    baseUncertaintyMicros =
+        clockHealth < 0.5 ? 1_000 + r.nextLong(4_000)
+            : clockHealth < 0.8 ? 1_000 + r.nextLong(30_000)
+            : 50_000 + r.nextLong(250_000);
     maxDriftPpm = r.nextLong(201);
+    edgeOffsets = r.chance(0.5);
 
     proposeMeanMicros = 1_000 + r.nextLong(r.chance(0.5) ? 20_000 : 200_000);
     clientConcurrency = pick(r, 1, 4, 16, 64);
