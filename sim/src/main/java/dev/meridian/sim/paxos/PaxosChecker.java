@@ -181,6 +181,16 @@ final class PaxosChecker {
   }
 
   /**
+   * The process leading {@code ballot} crashed: it can serve nothing more, so its lease is over. (A
+   * leader counts its own lease vote before that vote is durable; a crash can lose the extension, and
+   * the restarted acceptor may then promise before the end the leader had computed. Harmless, since
+   * the only process that relied on the extension is gone.)
+   */
+  void onLeaderCrash(Ballot ballot) {
+    handedOver.add(ballot);
+  }
+
+  /**
    * Samples who leads and who holds a lease at true time {@code trueNow}; run after every event.
    * Two checks: the sampled holders (see the glossary), and the promise behind them — a leader
    * becomes active only once true time is past the end of every lower ballot's lease (the largest

@@ -489,6 +489,9 @@ public final class PaxosSimulation {
   private void crash(PaxosNode n) {
     crashes++;
     trace.record(now(), CRASH, n.index, n.writing ? 1 : 0, () -> "crash " + n.id + (n.writing ? " (write in flight)" : ""));
+    if (n.replica.isActiveLeader()) {
+      checker.onLeaderCrash(n.replica.ballot());
+    }
     n.crash();
     pending.get(n.index).clear();
     checker.checkDurable(nodes);
