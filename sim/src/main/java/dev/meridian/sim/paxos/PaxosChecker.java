@@ -1,0 +1,252 @@
+package dev.meridian.sim.paxos;
+
+import static dev.meridian.sim.SimViolation.check;
+
+import dev.meridian.paxos.replica.Ready;
+import dev.meridian.paxos.types.Ballot;
+import dev.meridian.paxos.types.Entry;
+import dev.meridian.paxos.types.EntryKind;
+import dev.meridian.paxos.types.Snapshot;
+import dev.meridian.sim.SimViolation.Kind;
+import dev.meridian.truetime.ClockUnavailableException;
+import dev.meridian.truetime.TTInterval;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The safety checks of a Paxos simulation, run as the events happen. Knowledge comes only from what
+ * a node has made durable or revealed (never from a replica's volatile state, which may run ahead of
+ * its disk): a value counts as accepted once the write carrying it is synced, and a slot as committed
+ * once a synced commit point or an apply covers it.
+ *
+ * <h2>Glossary</h2>
+ *
+ * <dl>
+ *   <dt>chosen
+ *   <dd>Accepted, durably, at one ballot by a majority of the voters. At most one value per slot.
+ *   <dt>committed
+ *   <dd>Covered by some node's durable commit point, or applied by some node. Every node's committed
+ *       prefix must agree with every other's, and with what was chosen.
+ *   <dt>lease claim
+ *   <dd>For a ballot: the span of true time from the first to the last moment one of its leaders was
+ *       seen holding the lease ({@code hasLease} under its own TrueTime). Claims of different ballots
+ *       must not overlap (they may touch).
+ * </dl>
+ */
+final class PaxosChecker {
+
+  private final int quorum;
+  private final Map<Long, Map<Ballot, Set<Integer>>> acceptors = new HashMap<>();
+  private final Map<Long, Map<Ballot, String>> acceptedValue = new HashMap<>();
+  final TreeMap<Long, String> chosen = new TreeMap<>();
+  final TreeMap<Long, String> committed = new TreeMap<>();
+  final Set<String> proposed = new HashSet<>();
+  final Map<String, Long> commandSlot = new HashMap<>();
+  private final Map<Ballot, long[]> leaseClaims = new HashMap<>();
+  private Ballot lastSampled;
+  private final Map<Ballot, Long> leaseEnds = new HashMap<>();
+  private final Set<Ballot> activated = new HashSet<>();
+  private final Set<Ballot> handedOver = new HashSet<>();
+  long snapshotsInstalled;
+  long durabilityChecks;
+
+  PaxosChecker(int voters) {
+    this.quorum = voters / 2 + 1;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Writes
+
+  /** {@code node} has just synced {@code ready}'s persist section. */
+  void onPersisted(PaxosNode node, Ready ready) {
+    for (Entry entry : ready.entries()) {
+      recordAcceptance(node.index, entry);
+    }
+    if (ready.hardState() != null) {
+      long commit = ready.hardState().commit().value();
+      for (long s = node.checkedCommit + 1; s <= commit; s++) {
+        Entry entry = node.entries.get(s);
+        if (entry == null) {
+          check(node.snapshot.lastSlot().value() >= s, Kind.DURABILITY,
+              "%s persisted commit point %d but holds neither slot %d nor a snapshot covering it",
+              node.id, commit, s);
+          continue;
+        }
+        recordCommitted(node, s, entry.valueString(), "durable commit point");
+      }
+      node.checkedCommit = Math.max(node.checkedCommit, commit);
+    }
+  }
+
+  private void recordAcceptance(int node, Entry entry) {
+    long slot = entry.slot().value();
+    String value = entry.valueString();
+    String earlier =
+        acceptedValue.computeIfAbsent(slot, s -> new HashMap<>()).putIfAbsent(entry.ballot(), value);
+    check(earlier == null || earlier.equals(value), Kind.AGREEMENT,
+        "ballot %s proposed two values at slot %d: %s and %s", entry.ballot(), slot, earlier, value);
+    Set<Integer> who =
+        acceptors.computeIfAbsent(slot, s -> new HashMap<>())
+            .computeIfAbsent(entry.ballot(), b -> new HashSet<>());
+    if (who.add(node) && who.size() == quorum) {
+      String before = chosen.putIfAbsent(slot, value);
+      check(before == null || before.equals(value), Kind.AGREEMENT,
+          "two values chosen at slot %d: %s, then %s at ballot %s", slot, before, value, entry.ballot());
+      String known = committed.get(slot);
+      check(known == null || known.equals(value), Kind.AGREEMENT,
+          "slot %d committed as %s but %s was chosen at ballot %s", slot, known, value, entry.ballot());
+    }
+  }
+
+  private void recordCommitted(PaxosNode node, long slot, String value, String how) {
+    String before = committed.putIfAbsent(slot, value);
+    check(before == null || before.equals(value), Kind.AGREEMENT,
+        "committed prefixes disagree at slot %d: %s has %s (%s), another node committed %s",
+        slot, node.id, value, how, before);
+    String chosenValue = chosen.get(slot);
+    check(chosenValue == null || chosenValue.equals(value), Kind.AGREEMENT,
+        "%s committed %s at slot %d (%s) but %s was chosen", node.id, value, slot, how, chosenValue);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Applies
+
+  void onProposed(String command) {
+    proposed.add(command);
+  }
+
+  /** {@code node} applies {@code entry}; its applied slot is still the previous one. */
+  void onApply(PaxosNode node, Entry entry) {
+    long slot = entry.slot().value();
+    check(slot == node.appliedSlot + 1, Kind.APPLY,
+        "%s applies slot %d after slot %d: not each slot once, in order", node.id, slot, node.appliedSlot);
+    recordCommitted(node, slot, entry.valueString(), "applied");
+    if (entry.kind() == EntryKind.COMMAND) {
+      recordCommand(node, slot, entry.valueString());
+    }
+  }
+
+  /** {@code node} installs {@code snapshot}, whose state machine is {@code contents}. */
+  void onInstallSnapshot(PaxosNode node, Snapshot snapshot, TreeMap<Long, String> contents) {
+    long last = snapshot.lastSlot().value();
+    check(last > node.appliedSlot, Kind.APPLY,
+        "%s installs a snapshot at %d behind its applied slot %d", node.id, last, node.appliedSlot);
+    snapshotsInstalled++;
+    for (Map.Entry<Long, String> e : contents.entrySet()) {
+      recordCommitted(node, e.getKey(), e.getValue(), "snapshot");
+      recordCommand(node, e.getKey(), e.getValue());
+    }
+  }
+
+  private void recordCommand(PaxosNode node, long slot, String command) {
+    check(proposed.contains(command), Kind.APPLY,
+        "%s applied %s at slot %d, which no client proposed", node.id, command, slot);
+    Long before = commandSlot.putIfAbsent(command, slot);
+    check(before == null || before == slot, Kind.APPLY,
+        "command %s applied twice: at slot %d and at slot %d", command, before, slot);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Durability
+
+  /**
+   * Every committed slot is still held by a majority of disks (its value, or a snapshot covering
+   * it): run after every crash, the moment state can be lost.
+   */
+  void checkDurable(PaxosNode[] nodes) {
+    durabilityChecks++;
+    for (Map.Entry<Long, String> e : committed.entrySet()) {
+      long slot = e.getKey();
+      int holders = 0;
+      for (int i = 1; i < nodes.length; i++) {
+        if (nodes[i].durablyHolds(slot, e.getValue())) {
+          holders++;
+        }
+      }
+      check(holders >= quorum, Kind.DURABILITY,
+          "committed slot %d (%s) is held by only %d disks, fewer than a majority of %d",
+          slot, e.getValue(), holders, quorum);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Leases
+
+  /** The leader of {@code ballot} handed over with TimeoutNow: it gave its lease up early. */
+  void onHandOver(Ballot ballot) {
+    handedOver.add(ballot);
+  }
+
+  /**
+   * The process leading {@code ballot} crashed: it can serve nothing more, so its lease is over. (A
+   * leader counts its own lease vote before that vote is durable; a crash can lose the extension, and
+   * the restarted acceptor may then promise before the end the leader had computed. Harmless, since
+   * the only process that relied on the extension is gone.)
+   */
+  void onLeaderCrash(Ballot ballot) {
+    handedOver.add(ballot);
+  }
+
+  /**
+   * Samples who leads and who holds a lease at true time {@code trueNow}; run after every event.
+   * Two checks: the sampled holders (see the glossary), and the promise behind them — a leader
+   * becomes active only once true time is past the end of every lower ballot's lease (the largest
+   * {@code leaseEnd()} seen while that ballot led), unless that leader handed over to it. The second
+   * does not depend on catching the old leader in the act of serving.
+   */
+  void checkLeases(long trueNow, PaxosNode[] nodes) {
+    Ballot holder = null;
+    for (int i = 1; i < nodes.length; i++) {
+      PaxosNode node = nodes[i];
+      if (!node.up() || !node.replica.isActiveLeader()) {
+        continue;
+      }
+      Ballot leading = node.replica.ballot();
+      leaseEnds.merge(leading, node.replica.leaseEnd(), Math::max);
+      if (activated.add(leading)) {
+        for (Map.Entry<Ballot, Long> earlier : leaseEnds.entrySet()) {
+          Ballot b = earlier.getKey();
+          check(!b.isBelow(leading) || handedOver.contains(b) || earlier.getValue() < trueNow, Kind.LEASE,
+              "%s became an active leader at true time %d, before the lease of %s ended (at %d)",
+              leading, trueNow, b, earlier.getValue());
+        }
+      }
+      TTInterval now;
+      try {
+        now = node.trueTime.now();
+      } catch (ClockUnavailableException e) {
+        continue;
+      }
+      if (!node.replica.hasLease(now)) {
+        continue;
+      }
+      Ballot ballot = node.replica.ballot();
+      check(holder == null || holder.equals(ballot), Kind.LEASE,
+          "two ballots hold a lease at true time %d: %s and %s", trueNow, holder, ballot);
+      holder = ballot;
+      long end = node.replica.leaseEnd();
+      check(trueNow < end, Kind.LEASE,
+          "%s holds a lease ending at %d at true time %d", node.id, end, trueNow);
+      long[] claim = leaseClaims.computeIfAbsent(ballot, b -> new long[] {trueNow, trueNow});
+      claim[1] = Math.max(claim[1], trueNow);
+      if (ballot.equals(lastSampled)) {
+        // Checked against every other claim when it was last sampled, and none has grown since.
+        continue;
+      }
+      lastSampled = ballot;
+      for (Map.Entry<Ballot, long[]> other : leaseClaims.entrySet()) {
+        long[] o = other.getValue();
+        check(other.getKey().equals(ballot) || claim[1] <= o[0] || o[1] <= claim[0], Kind.LEASE,
+            "leases overlap in true time: %s held one over [%d, %d] and %s over [%d, %d]",
+            ballot, claim[0], claim[1], other.getKey(), o[0], o[1]);
+      }
+    }
+  }
+
+  int leaseHolders() {
+    return leaseClaims.size();
+  }
+}

@@ -1,0 +1,29 @@
+package dev.meridian.sim.paxos;
+
+/**
+ * Bugs the simulator can plant on purpose, to show that its checks have teeth: a run with a planted
+ * bug is expected to fail within some number of seeds. They live in the simulator's driver and clock
+ * model (what the replica is handed), never in the protocol code, so there is no production switch
+ * that could be left on.
+ */
+public enum PlantedBug {
+  /** No bug: the run checks the real protocol. */
+  NONE,
+
+  /**
+   * An acceptor forgets its promise on restart: the driver rebuilds the replica with the promised
+   * ballot and the lease vote reset (as a driver that persisted only log entries and the commit point
+   * would). It can then accept a ballot below one it already promised, and promise a new leader while
+   * it still backs the old one's lease.
+   */
+  FORGET_PROMISE_ON_RESTART,
+
+  /**
+   * A leader acts before the old lease ends: every node's {@code TrueTime.after(t)} answers {@code
+   * now().latest > t} ("t may have passed") instead of {@code now().earliest > t} ("t has definitely
+   * passed"). Both guards of lease disjointness use it — the acceptor's release of its lease vote and
+   * the new leader's wait for the prior lease — so a new leader can start serving up to two epsilons
+   * before the previous lease has ended in true time.
+   */
+  LEASE_WAIT_IGNORES_UNCERTAINTY
+}

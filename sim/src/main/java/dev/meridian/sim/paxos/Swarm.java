@@ -1,0 +1,169 @@
+package dev.meridian.sim.paxos;
+
+import dev.meridian.paxos.replica.Options;
+import dev.meridian.runtime.RandomSource;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The fault and workload parameters of one run, themselves drawn from the seed (swarm testing, as in
+ * VOPR and FoundationDB): one seed may have no packet loss but frequent crashes, the next heavy
+ * duplication and long partitions. Every feature can be switched off entirely by the draw, because a
+ * fault that is always on can mask the bug another fault would expose.
+ *
+ * <p>Times are microseconds of true time.
+ */
+final class Swarm {
+
+  /** Shapes of partition the nemesis may cut. */
+  enum PartitionKind {
+    /** A random minority (often the leader) cut off from the majority, both ways. */
+    MINORITY,
+    /** Every node on a random side of two. */
+    RANDOM_SPLIT,
+    /** Some directed links blocked one way only: a node hears but is not heard, or the reverse. */
+    ONE_WAY,
+    /** Two sides that cannot talk, and one node that talks to both. */
+    BRIDGE
+  }
+
+  final long tickMicros;
+  final Options options;
+  final long faultPhaseMicros;
+  final long livenessBoundMicros;
+
+  final long minLatencyMicros;
+  final long maxLatencyMicros;
+  final long jitterMicros;
+  final double loss;
+  final double duplicate;
+  final double reorder;
+  final long reorderDelayMicros;
+  final double tail;
+
+  /** Mean time between crashes, 0 if none. */
+  final long crashMeanMicros;
+  final long downMaxMicros;
+  /** Mean time between partitions, 0 if none. */
+  final long partitionMeanMicros;
+  final long partitionMaxMicros;
+  final List<PartitionKind> partitionKinds;
+  final double targetLeader;
+  /** Mean time between leadership transfers, 0 if none. */
+  final long transferMeanMicros;
+
+  final long diskMinMicros;
+  final long diskJitterMicros;
+  final double diskSlow;
+
+  final long baseUncertaintyMicros;
+  final long maxDriftPpm;
+  /** Clock offsets at the edges of the bound (±base/2) rather than anywhere inside it. */
+  final boolean edgeOffsets;
+
+  final long proposeMeanMicros;
+  /** Most requests the client has outstanding at once. */
+  final int clientConcurrency;
+  final long clientTimeoutMicros;
+  /** Compact the log every this many applied slots, 0 if never. */
+  final int compactEvery;
+  /**
+   * Admission control in the driver: a leader takes no proposal while this many entries of its log
+   * are uncommitted (as etcd raft's MaxUncommittedEntriesSize; PaxosReplica has no such bound).
+   */
+  final int proposalQuota;
+
+  Swarm(RandomSource r, int nodes) {
+    tickMicros = pick(r, 10_000, 20_000, 50_000);
+    int electionTicks = 10;
+    int heartbeatTicks = 1 + r.nextInt(3);
+    // Options asks for leases shorter than the election timeout, or followers campaign while the
+    // lease they granted still runs. That is for liveness only: safety must not depend on it, and
+    // with short leases every lease has ended before anyone campaigns, so the lease checks never
+    // bite. So some runs break the rule on purpose, with leases up to three election timeouts.
+    long electionMicros = tickMicros * electionTicks;
+    long leaseMicros =
+        r.chance(0.6)
+            ? electionMicros * (40 + r.nextInt(55)) / 100
+            : electionMicros * (100 + r.nextInt(r.chance(0.5) ? 100 : 200)) / 100;
+    int maxBatch = pick(r, 1, 4, 64);
+    options = new Options(electionTicks, heartbeatTicks, leaseMicros, maxBatch, maxBatch * pick(r, 1, 4), pick(r, 1, 8, 64));
+    faultPhaseMicros = 3_000_000 + r.nextLong(12_000_000);
+
+    minLatencyMicros = 50 + r.nextLong(2_000);
+    maxLatencyMicros = minLatencyMicros + r.nextLong(r.chance(0.3) ? 40_000 : 5_000);
+    jitterMicros = r.nextLong(r.chance(0.5) ? 1_000 : 10_000);
+    loss = r.chance(0.3) ? 0 : r.nextDouble() * 0.2;
+    duplicate = r.chance(0.5) ? 0 : r.nextDouble() * 0.1;
+    reorder = r.chance(0.5) ? 0 : r.nextDouble() * 0.2;
+    reorderDelayMicros = r.nextLong(50_000);
+    tail = r.chance(0.5) ? 0 : r.nextDouble() * 0.02;
+
+    crashMeanMicros = r.chance(0.2) ? 0 : 200_000 + r.nextLong(3_000_000);
+    downMaxMicros = 10_000 + r.nextLong(r.chance(0.5) ? 200_000 : 3_000_000);
+    partitionMeanMicros = r.chance(0.2) ? 0 : 200_000 + r.nextLong(3_000_000);
+    partitionMaxMicros = 50_000 + r.nextLong(3_000_000);
+    List<PartitionKind> kinds = new ArrayList<>();
+    for (PartitionKind kind : PartitionKind.values()) {
+      if (r.chance(0.6)) {
+        kinds.add(kind);
+      }
+    }
+    if (kinds.isEmpty()) {
+      kinds.add(PartitionKind.MINORITY);
+    }
+    partitionKinds = List.copyOf(kinds);
+    targetLeader = r.nextDouble();
+    transferMeanMicros = r.chance(0.5) ? 0 : 500_000 + r.nextLong(3_000_000);
+
+    diskMinMicros = 20 + r.nextLong(2_000);
+    diskJitterMicros = r.nextLong(r.chance(0.5) ? 500 : 10_000);
+    diskSlow = r.chance(0.5) ? 0 : r.nextDouble() * 0.02;
+
+    // Mostly a healthy few ms; sometimes the wide uncertainty of a node that lost its time masters,
+    // as wide as a lease, which is where lease disjointness rests on TrueTime alone.
+    double clockHealth = r.nextDouble();
+    baseUncertaintyMicros =
+        clockHealth < 0.5 ? 1_000 + r.nextLong(4_000)
+            : clockHealth < 0.8 ? 1_000 + r.nextLong(30_000)
+            : 50_000 + r.nextLong(250_000);
+    maxDriftPpm = r.nextLong(201);
+    edgeOffsets = r.chance(0.5);
+
+    proposeMeanMicros = 1_000 + r.nextLong(r.chance(0.5) ? 20_000 : 200_000);
+    clientConcurrency = pick(r, 1, 4, 16, 64);
+    clientTimeoutMicros = 200_000 + r.nextLong(2_000_000);
+    compactEvery = r.chance(0.4) ? 0 : 5 + r.nextInt(100);
+    proposalQuota = pick(r, 16, 64, 256);
+
+    // The bound is fixed before the run: time to elect (many election timeouts, lease waits) plus
+    // time to commit a backlog of a few leaders' quotas at one inflight window per round trip.
+    long roundTripMicros =
+        2 * (maxLatencyMicros + jitterMicros + reorderDelayMicros) + 2 * 20 * (diskMinMicros + diskJitterMicros);
+    livenessBoundMicros =
+        20_000_000 + 4L * proposalQuota * roundTripMicros / options.maxInflightEntries();
+  }
+
+  private static int pick(RandomSource r, int... choices) {
+    return choices[r.nextInt(choices.length)];
+  }
+
+  private static long pick(RandomSource r, long... choices) {
+    return choices[r.nextInt(choices.length)];
+  }
+
+  @Override
+  public String toString() {
+    return String.format(
+        "tick=%dus %s fault-phase=%dms | net latency=%d..%dus jitter=%dus loss=%.3f dup=%.3f"
+            + " reorder=%.3f/%dus tail=%.3f | crash-mean=%dms down-max=%dms partition-mean=%dms"
+            + " partition-max=%dms kinds=%s target-leader=%.2f transfer-mean=%dms | disk=%d+%dus"
+            + " slow=%.3f | clock base-eps=%dus drift<=%dppm | propose-mean=%dus client=%dx%dms quota=%d compact-every=%d liveness-bound=%dms",
+        tickMicros, options, faultPhaseMicros / 1000, minLatencyMicros, maxLatencyMicros,
+        jitterMicros, loss, duplicate, reorder, reorderDelayMicros, tail, crashMeanMicros / 1000,
+        downMaxMicros / 1000, partitionMeanMicros / 1000, partitionMaxMicros / 1000,
+        partitionKinds, targetLeader, transferMeanMicros / 1000, diskMinMicros, diskJitterMicros,
+        diskSlow, baseUncertaintyMicros, maxDriftPpm, proposeMeanMicros, clientConcurrency,
+        clientTimeoutMicros / 1000, proposalQuota, compactEvery, livenessBoundMicros / 1000);
+  }
+}

@@ -1,0 +1,118 @@
+package dev.meridian.sim.paxos;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.meridian.sim.SimViolation;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The simulator as CI runs it: a fixed set of seeds for 3 and 5 voters must pass and must exercise
+ * what they claim to; one seed twice gives one trace; and each planted bug is found within 1,000
+ * seeds (the checks have teeth). Explore other seeds with {@code bin/meridian sim paxos}.
+ */
+class PaxosSimulationTest {
+
+  /** Totals over a batch, so a simulation that exercises nothing cannot pass unnoticed. */
+  private record Batch(int runs, long chosen, long acked, long crashes, long partitions, long events) {}
+
+  private static Batch runSeeds(long first, int count, int nodes) {
+    List<String> failures = new ArrayList<>();
+    long chosen = 0;
+    long acked = 0;
+    long crashes = 0;
+    long partitions = 0;
+    long events = 0;
+    for (long seed = first; seed < first + count; seed++) {
+      PaxosSimulation.Result result = PaxosSimulation.run(seed, nodes, PlantedBug.NONE, 0);
+      if (!result.ok()) {
+        failures.add(result.violation().getMessage() + "\n  replay: bin/meridian sim paxos --seeds 1 --first-seed "
+            + seed + " --nodes " + nodes + " --trace 200");
+      }
+      chosen += stat(result.summary(), "chosen");
+      acked += stat(result.summary(), "acked");
+      crashes += stat(result.summary(), "crashes");
+      partitions += stat(result.summary(), "partitions");
+      events += result.events();
+    }
+    assertThat(failures).as("failing seeds").isEmpty();
+    return new Batch(count, chosen, acked, crashes, partitions, events);
+  }
+
+  private static long stat(String summary, String name) {
+    for (String field : summary.split(" ")) {
+      if (field.startsWith(name + "=")) {
+        return Long.parseLong(field.substring(name.length() + 1));
+      }
+    }
+    throw new AssertionError("no " + name + " in " + summary);
+  }
+
+  @Test
+  void threeVotersFixedSeeds() {
+    Batch batch = runSeeds(1, 150, 3);
+    System.out.println("sim paxos 3 voters: " + batch);
+    assertExercised(batch);
+  }
+
+  @Test
+  void fiveVotersFixedSeeds() {
+    Batch batch = runSeeds(10_001, 100, 5);
+    System.out.println("sim paxos 5 voters: " + batch);
+    assertExercised(batch);
+  }
+
+  private static void assertExercised(Batch batch) {
+    assertThat(batch.chosen()).isGreaterThan(batch.runs() * 50L);
+    assertThat(batch.acked()).isGreaterThan(batch.runs() * 20L);
+    assertThat(batch.crashes()).isGreaterThan(batch.runs());
+    assertThat(batch.partitions()).isGreaterThan(batch.runs());
+  }
+
+  @Test
+  void sameSeedSameTrace() {
+    for (int nodes : new int[] {3, 5}) {
+      PaxosSimulation.Result first = PaxosSimulation.run(4242, nodes, PlantedBug.NONE, 0);
+      PaxosSimulation.Result second = PaxosSimulation.run(4242, nodes, PlantedBug.NONE, 0);
+      assertThat(first.events()).isGreaterThan(1_000);
+      assertThat(second.traceHash()).isEqualTo(first.traceHash());
+      assertThat(second.events()).isEqualTo(first.events());
+      assertThat(second.summary()).isEqualTo(first.summary());
+      // And the hash does tell runs apart.
+      assertThat(PaxosSimulation.run(4243, nodes, PlantedBug.NONE, 0).traceHash()).isNotEqualTo(first.traceHash());
+    }
+  }
+
+  @Test
+  void keepingTheTraceTextDoesNotChangeTheRun() {
+    PaxosSimulation.Result quiet = PaxosSimulation.run(77, 3, PlantedBug.NONE, 0);
+    PaxosSimulation.Result verbose = PaxosSimulation.run(77, 3, PlantedBug.NONE, 50);
+    assertThat(verbose.traceHash()).isEqualTo(quiet.traceHash());
+    assertThat(verbose.traceTail()).hasSize(50);
+  }
+
+  @Test
+  void forgottenPromiseIsFound() {
+    assertFound(PlantedBug.FORGET_PROMISE_ON_RESTART);
+  }
+
+  @Test
+  void leaderActingBeforeTheOldLeaseEndsIsFound() {
+    assertFound(PlantedBug.LEASE_WAIT_IGNORES_UNCERTAINTY);
+  }
+
+  private static void assertFound(PlantedBug bug) {
+    for (int nodes : new int[] {3, 5}) {
+      SimViolation found = null;
+      long seed = 1;
+      for (; seed <= 1_000 && found == null; seed++) {
+        found = PaxosSimulation.run(seed, nodes, bug, 0).violation();
+      }
+      assertThat(found).as("%s on %d voters not found within 1,000 seeds", bug, nodes).isNotNull();
+      System.out.printf("planted %s, %d voters: found at seed %d: %s%n", bug, nodes, seed - 1, found.getMessage());
+      assertThat(found.kind()).isIn(SimViolation.Kind.AGREEMENT, SimViolation.Kind.LEASE,
+          SimViolation.Kind.DURABILITY, SimViolation.Kind.APPLY, SimViolation.Kind.PROTOCOL_INVARIANT);
+    }
+  }
+}
