@@ -28,7 +28,9 @@ import org.apache.calcite.avatica.MissingResultsException;
 import org.apache.calcite.avatica.NoSuchConnectionException;
 import org.apache.calcite.avatica.NoSuchStatementException;
 import org.apache.calcite.avatica.QueryState;
+import org.apache.calcite.avatica.proto.Requests;
 import org.apache.calcite.avatica.remote.AvaticaRuntimeException;
+import org.apache.calcite.avatica.remote.ProtobufMeta;
 import org.apache.calcite.avatica.remote.TypedValue;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.sql.SqlKind;
@@ -54,7 +56,7 @@ import org.apache.calcite.sql.SqlKind;
  *       the client into a {@code SQLException} with that SQLSTATE.
  * </ul>
  */
-public final class MeridianMeta extends MetaImpl {
+public final class MeridianMeta extends MetaImpl implements ProtobufMeta {
 
   private static final Logger LOG = Logger.getLogger(MeridianMeta.class.getName());
 
@@ -468,6 +470,19 @@ public final class MeridianMeta extends MetaImpl {
       }
       return new ExecuteBatchResult(counts);
     });
+  }
+
+  /** Batches as the protobuf transport sends them: Avatica passes them here, not to {@link #executeBatch}. */
+  @Override
+  public ExecuteBatchResult executeBatchProtobuf(StatementHandle h, List<Requests.UpdateBatch> updateBatches)
+      throws NoSuchStatementException {
+    List<List<TypedValue>> parameterValues = new ArrayList<>(updateBatches.size());
+    for (Requests.UpdateBatch batch : updateBatches) {
+      List<TypedValue> values = new ArrayList<>(batch.getParameterValuesCount());
+      batch.getParameterValuesList().forEach(value -> values.add(TypedValue.fromProto(value)));
+      parameterValues.add(values);
+    }
+    return executeBatch(h, parameterValues);
   }
 
   private static long updateCount(ExecuteResult result) {
