@@ -4,6 +4,7 @@ import dev.meridian.runtime.RandomSource;
 import dev.meridian.runtime.real.EventLoop;
 import dev.meridian.runtime.real.NamedThreadFactory;
 import dev.meridian.runtime.real.SystemPhysicalClock;
+import dev.meridian.sql.exec.SqlEngine;
 import dev.meridian.storage.rocks.RocksMvccEngine;
 import dev.meridian.truetime.LocalTrueTime;
 import dev.meridian.txn.GcDaemon;
@@ -15,8 +16,8 @@ import java.util.concurrent.Executors;
 
 /**
  * One Meridian node with a single local range: the real event loop, the system clock behind the local
- * TrueTime, the RocksDB engine in {@code dataDir}, the range leader, the transaction client and the
- * background GC. Closing stops them in the reverse order.
+ * TrueTime, the RocksDB engine in {@code dataDir}, the range leader, the transaction client, the SQL
+ * engine and the background GC. Closing stops them in the reverse order.
  */
 public final class LocalNode implements AutoCloseable {
 
@@ -29,6 +30,7 @@ public final class LocalNode implements AutoCloseable {
   private final TxnClient client;
   private final ExecutorService blockingWork;
   private final GcDaemon gc;
+  private final SqlEngine sqlEngine;
 
   public LocalNode(Path dataDir, RocksMvccEngine.Options engineOptions, LocalTrueTime.Config clockConfig) {
     this.loop = new EventLoop("range-loop");
@@ -47,6 +49,7 @@ public final class LocalNode implements AutoCloseable {
             GcDaemon.DEFAULT_TTL_MICROS,
             GcDaemon.DEFAULT_INTERVAL_MICROS);
     loop.execute(gc::start);
+    this.sqlEngine = new SqlEngine(client);
   }
 
   public LocalNode(Path dataDir) {
@@ -55,6 +58,11 @@ public final class LocalNode implements AutoCloseable {
 
   public TxnClient client() {
     return client;
+  }
+
+  /** The SQL engine over this node's transaction client. */
+  public SqlEngine sqlEngine() {
+    return sqlEngine;
   }
 
   public LocalTrueTime trueTime() {

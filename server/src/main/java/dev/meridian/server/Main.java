@@ -9,12 +9,13 @@ public final class Main {
 
   public static void main(String[] args) throws Exception {
     if (args.length == 0) {
-      System.err.println("usage: meridian <demo|bench-commit> [options]");
+      System.err.println("usage: meridian <start|demo|bench-commit> [options]");
       System.exit(64);
     }
     String[] rest = Arrays.copyOfRange(args, 1, args.length);
     int exitCode =
         switch (args[0]) {
+          case "start" -> NodeServer.run(rest, System.out, System.err);
           case "demo" -> Demo.run(rest, System.out);
           case "bench-commit" -> CommitBenchmark.run(rest, System.out, System.err);
           default -> {
@@ -22,6 +23,10 @@ public final class Main {
             yield 64;
           }
         };
+    if (args[0].equals("start") && exitCode == 0) {
+      // A node stops through its shutdown hook; exiting from here would wait on that hook forever.
+      return;
+    }
     System.exit(exitCode);
   }
 }

@@ -1,0 +1,479 @@
+package dev.meridian.e2e;
+
+import static dev.meridian.e2e.Jdbc.exec;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.InputStream;
+import java.math.BigDecimal;
+import java.net.HttpURLConnection;
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.Date;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * SQL through the shaded driver against one real node: DDL, DML, queries, EXPLAIN, every column
+ * type, prepared statements, a streamed large result, DatabaseMetaData, errors with their
+ * SQLSTATEs, the statement timeout, and the admin endpoints. Each test uses its own tables.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class SqlEndToEndIT {
+
+  @TempDir static Path work;
+  static NodeProcess node;
+  static Connection connection;
+
+  @BeforeAll
+  static void startNode() throws Exception {
+    node = NodeProcess.start(work.resolve("node"));
+    connection = Jdbc.connect(node);
+  }
+
+  @AfterAll
+  static void stopNode() throws Exception {
+    if (connection != null) {
+      connection.close();
+    }
+    if (node != null) {
+      node.stop();
+    }
+  }
+
+  static List<String> query(Connection c, String sql) throws SQLException {
+    try (Statement statement = c.createStatement(); ResultSet rs = statement.executeQuery(sql)) {
+      return rows(rs);
+    }
+  }
+
+  static List<String> rows(ResultSet rs) throws SQLException {
+    List<String> rows = new ArrayList<>();
+    int width = rs.getMetaData().getColumnCount();
+    while (rs.next()) {
+      StringBuilder row = new StringBuilder();
+      for (int i = 1; i <= width; i++) {
+        row.append(i > 1 ? "," : "").append(rs.getString(i));
+      }
+      rows.add(row.toString());
+    }
+    return rows;
+  }
+
+  static int update(Connection c, String sql) throws SQLException {
+    try (Statement statement = c.createStatement()) {
+      return statement.executeUpdate(sql);
+    }
+  }
+
+  static String sqlState(ThrowingRunnable action) {
+    try {
+      action.run();
+    } catch (SQLException e) {
+      return e.getSQLState();
+    } catch (Exception e) {
+      throw new AssertionError("expected an SQLException, got " + e, e);
+    }
+    throw new AssertionError("expected an SQLException, but the statement succeeded");
+  }
+
+  interface ThrowingRunnable {
+    void run() throws Exception;
+  }
+
+  @Test
+  void ddlAndDml() throws Exception {
+    exec(connection,
+        "CREATE TABLE dd_items (id BIGINT PRIMARY KEY, name VARCHAR(30) NOT NULL, price DECIMAL(10, 2), qty INT)",
+        "CREATE TABLE dd_log (msg VARCHAR(100))",
+        "CREATE UNIQUE INDEX dd_items_name ON dd_items (name)",
+        "CREATE INDEX dd_items_qty ON dd_items (qty) STORING (price)");
+    assertThat(update(connection,
+        "INSERT INTO dd_items VALUES (1, 'apple', 1.50, 10), (2, 'pear', 2.25, 5), (3, 'plum', 0.75, 0)"))
+        .isEqualTo(3);
+    assertThat(update(connection, "INSERT INTO dd_log SELECT name FROM dd_items WHERE qty > 0")).isEqualTo(2);
+    assertThat(query(connection, "SELECT msg FROM dd_log ORDER BY msg")).containsExactly("apple", "pear");
+
+    assertThat(update(connection, "UPSERT INTO dd_items VALUES (3, 'plum', 0.80, 7), (4, 'fig', 3.00, 1)"))
+        .isEqualTo(2);
+    assertThat(update(connection, "UPDATE dd_items SET qty = qty + 1 WHERE price < 2")).isEqualTo(2);
+    assertThat(update(connection, "DELETE FROM dd_items WHERE name = 'pear'")).isEqualTo(1);
+    assertThat(query(connection, "SELECT id, name, price, qty FROM dd_items ORDER BY id"))
+        .containsExactly("1,apple,1.50,11", "3,plum,0.80,8", "4,fig,3.00,1");
+
+    exec(connection, "ALTER TABLE dd_items ADD COLUMN origin VARCHAR(20)",
+        "CREATE VIEW dd_cheap AS SELECT id, name FROM dd_items WHERE price < 1");
+    update(connection, "UPDATE dd_items SET origin = 'Spain' WHERE id = 3");
+    assertThat(query(connection, "SELECT id, origin FROM dd_items ORDER BY id"))
+        .containsExactly("1,null", "3,Spain", "4,null");
+    assertThat(query(connection, "SELECT * FROM dd_cheap")).containsExactly("3,plum");
+    // The unique index is enforced and used.
+    assertThat(sqlState(() -> update(connection, "INSERT INTO dd_items (id, name) VALUES (9, 'fig')")))
+        .isEqualTo("23505");
+    assertThat(String.join("\n", query(connection, "EXPLAIN PLAN FOR SELECT id FROM dd_items WHERE name = 'fig'")))
+        .contains("DD_ITEMS_NAME");
+    exec(connection, "DROP VIEW dd_cheap", "DROP INDEX dd_items_qty");
+  }
+
+  @Test
+  void queries() throws Exception {
+    exec(connection,
+        "CREATE TABLE q_dept (id INT PRIMARY KEY, name VARCHAR(20))",
+        "CREATE TABLE q_emp (id INT PRIMARY KEY, dept INT, name VARCHAR(20), salary INT)");
+    update(connection, "INSERT INTO q_dept VALUES (1, 'eng'), (2, 'ops'), (3, 'empty')");
+    update(connection, "INSERT INTO q_emp VALUES (1, 1, 'ann', 100), (2, 1, 'bob', 80), (3, 2, 'cid', 70), "
+        + "(4, 2, 'dee', 90), (5, NULL, 'eve', 60)");
+
+    assertThat(query(connection, "SELECT e.name, d.name FROM q_emp e JOIN q_dept d ON e.dept = d.id "
+        + "ORDER BY e.id")).containsExactly("ann,eng", "bob,eng", "cid,ops", "dee,ops");
+    assertThat(query(connection, "SELECT d.name, e.name FROM q_dept d LEFT JOIN q_emp e ON e.dept = d.id "
+        + "WHERE e.id IS NULL")).containsExactly("empty,null");
+    assertThat(query(connection, "SELECT dept, COUNT(*), SUM(salary) FROM q_emp WHERE dept IS NOT NULL "
+        + "GROUP BY dept HAVING SUM(salary) > 150 ORDER BY dept")).containsExactly("1,2,180", "2,2,160");
+    assertThat(query(connection, "SELECT name FROM q_emp ORDER BY salary DESC LIMIT 2 OFFSET 1"))
+        .containsExactly("dee", "bob");
+    assertThat(query(connection, "SELECT DISTINCT dept FROM q_emp WHERE dept IS NOT NULL ORDER BY dept"))
+        .containsExactly("1", "2");
+    assertThat(query(connection, "SELECT id FROM q_dept UNION SELECT dept FROM q_emp WHERE dept IS NOT NULL "
+        + "ORDER BY 1")).containsExactly("1", "2", "3");
+    assertThat(query(connection, "SELECT id FROM q_dept EXCEPT SELECT dept FROM q_emp WHERE dept IS NOT NULL"))
+        .containsExactly("3");
+    assertThat(query(connection, "SELECT id FROM q_dept INTERSECT SELECT dept FROM q_emp ORDER BY 1"))
+        .containsExactly("1", "2");
+    assertThat(query(connection, "SELECT name FROM q_emp WHERE dept IN (SELECT id FROM q_dept WHERE name = 'ops') "
+        + "ORDER BY name")).containsExactly("cid", "dee");
+    assertThat(query(connection, "SELECT name FROM q_dept d WHERE EXISTS "
+        + "(SELECT 1 FROM q_emp e WHERE e.dept = d.id AND e.salary > 95)")).containsExactly("eng");
+    assertThat(query(connection, "SELECT name FROM q_emp WHERE salary = (SELECT MAX(salary) FROM q_emp)"))
+        .containsExactly("ann");
+    assertThat(query(connection, "SELECT name, CASE WHEN salary >= 90 THEN 'high' WHEN salary >= 70 THEN 'mid' "
+        + "ELSE 'low' END FROM q_emp ORDER BY id")).containsExactly("ann,high", "bob,mid", "cid,mid", "dee,high",
+        "eve,low");
+    assertThat(query(connection, "SELECT CAST(salary AS VARCHAR(10)) || '!', CAST('42' AS INT) + 1, "
+        + "CAST(salary AS DECIMAL(6, 1)) FROM q_emp WHERE id = 1")).containsExactly("100!,43,100.0");
+  }
+
+  @Test
+  void explainShowsAPointLookup() throws Exception {
+    exec(connection, "CREATE TABLE ex_t (id INT PRIMARY KEY, v INT)");
+    String plan = String.join("\n", query(connection, "EXPLAIN PLAN FOR SELECT v FROM ex_t WHERE id = 5"));
+    assertThat(plan).contains("point lookup on PRIMARY");
+    assertThat(String.join("\n", query(connection, "EXPLAIN PLAN FOR SELECT v FROM ex_t WHERE v = 5")))
+        .contains("full scan");
+  }
+
+  @Test
+  void everyColumnTypeRoundTrips() throws Exception {
+    exec(connection, "CREATE TABLE ty_all (id INT PRIMARY KEY, b BOOLEAN, s SMALLINT, i INTEGER, l BIGINT, "
+        + "r REAL, d DOUBLE, n DECIMAL(12, 3), v VARCHAR(40), bin VARBINARY(16), dt DATE, ts TIMESTAMP)");
+    Date date = Date.valueOf("1999-12-31");
+    Timestamp timestamp = Timestamp.valueOf("2024-02-29 23:59:58.123");
+    byte[] bytes = {0, 1, (byte) 0xff, 42};
+    try (PreparedStatement insert = connection.prepareStatement(
+        "INSERT INTO ty_all VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+      insert.setInt(1, 1);
+      insert.setBoolean(2, true);
+      insert.setShort(3, (short) -12345);
+      insert.setInt(4, Integer.MIN_VALUE);
+      insert.setLong(5, Long.MAX_VALUE);
+      insert.setFloat(6, 1.25f);
+      insert.setDouble(7, -2.5e300);
+      insert.setBigDecimal(8, new BigDecimal("123456789.125"));
+      insert.setString(9, "héllo, wörld ✓");
+      insert.setBytes(10, bytes);
+      insert.setDate(11, date);
+      insert.setTimestamp(12, timestamp);
+      assertThat(insert.executeUpdate()).isEqualTo(1);
+      insert.setInt(1, 2);
+      for (int i = 2; i <= 12; i++) {
+        insert.setNull(i, Types.NULL);
+      }
+      assertThat(insert.executeUpdate()).isEqualTo(1);
+    }
+    // Literals go the other way: SQL text in, JDBC values out.
+    update(connection, "INSERT INTO ty_all VALUES (3, FALSE, 7, 8, 9, 0.5, 0.25, 1.5, 'x', x'0a0b', "
+        + "DATE '2000-01-01', TIMESTAMP '2000-01-01 00:00:00.5')");
+
+    try (Statement statement = connection.createStatement();
+        ResultSet rs = statement.executeQuery("SELECT * FROM ty_all ORDER BY id")) {
+      ResultSetMetaData md = rs.getMetaData();
+      assertThat(md.getColumnType(2)).isEqualTo(Types.BOOLEAN);
+      assertThat(md.getColumnType(3)).isEqualTo(Types.SMALLINT);
+      assertThat(md.getColumnType(5)).isEqualTo(Types.BIGINT);
+      assertThat(md.getColumnType(6)).isEqualTo(Types.REAL);
+      assertThat(md.getColumnType(8)).isEqualTo(Types.DECIMAL);
+      assertThat(md.getScale(8)).isEqualTo(3);
+      // The engine types result columns VARCHAR without length (see MeridianTable); lengths are
+      // in DatabaseMetaData.getColumns.
+      assertThat(md.getColumnType(9)).isEqualTo(Types.VARCHAR);
+      assertThat(md.getColumnType(10)).isEqualTo(Types.VARBINARY);
+      assertThat(md.getColumnType(11)).isEqualTo(Types.DATE);
+      assertThat(md.getColumnType(12)).isEqualTo(Types.TIMESTAMP);
+
+      assertThat(rs.next()).isTrue();
+      assertThat(rs.getBoolean(2)).isTrue();
+      assertThat(rs.getShort(3)).isEqualTo((short) -12345);
+      assertThat(rs.getInt(4)).isEqualTo(Integer.MIN_VALUE);
+      assertThat(rs.getLong(5)).isEqualTo(Long.MAX_VALUE);
+      assertThat(rs.getFloat(6)).isEqualTo(1.25f);
+      assertThat(rs.getDouble(7)).isEqualTo(-2.5e300);
+      assertThat(rs.getBigDecimal(8)).isEqualTo(new BigDecimal("123456789.125"));
+      assertThat(rs.getString(9)).isEqualTo("héllo, wörld ✓");
+      assertThat(rs.getBytes(10)).isEqualTo(bytes);
+      assertThat(rs.getDate(11)).isEqualTo(date);
+      assertThat(rs.getTimestamp(12)).isEqualTo(timestamp);
+
+      assertThat(rs.next()).isTrue();
+      for (int i = 2; i <= 12; i++) {
+        assertThat(rs.getObject(i)).as("column %d", i).isNull();
+      }
+      assertThat(rs.getInt(4)).isZero();
+      assertThat(rs.wasNull()).isTrue();
+
+      assertThat(rs.next()).isTrue();
+      assertThat(rs.getBoolean(2)).isFalse();
+      assertThat(rs.getBigDecimal(8)).isEqualTo(new BigDecimal("1.500"));
+      assertThat(rs.getBytes(10)).isEqualTo(new byte[] {10, 11});
+      assertThat(rs.getDate(11)).isEqualTo(Date.valueOf("2000-01-01"));
+      assertThat(rs.getTimestamp(12)).isEqualTo(Timestamp.valueOf("2000-01-01 00:00:00.5"));
+      assertThat(rs.next()).isFalse();
+    }
+
+    // Parameters of every type find the row again.
+    try (PreparedStatement select = connection.prepareStatement(
+        "SELECT id FROM ty_all WHERE b = ? AND s = ? AND l = ? AND n = ? AND v = ? AND bin = ? AND dt = ? AND ts = ?")) {
+      select.setBoolean(1, true);
+      select.setShort(2, (short) -12345);
+      select.setLong(3, Long.MAX_VALUE);
+      select.setBigDecimal(4, new BigDecimal("123456789.125"));
+      select.setString(5, "héllo, wörld ✓");
+      select.setBytes(6, bytes);
+      select.setDate(7, date);
+      select.setTimestamp(8, timestamp);
+      try (ResultSet rs = select.executeQuery()) {
+        assertThat(rows(rs)).containsExactly("1");
+      }
+    }
+  }
+
+  @Test
+  void preparedStatementsAndBatches() throws Exception {
+    exec(connection, "CREATE TABLE ps_t (id BIGINT PRIMARY KEY, v VARCHAR(10), n INT)");
+    try (PreparedStatement insert = connection.prepareStatement("INSERT INTO ps_t VALUES (?, ?, ?)")) {
+      assertThat(insert.getParameterMetaData().getParameterCount()).isEqualTo(3);
+      assertThat(insert.getParameterMetaData().getParameterType(1)).isEqualTo(Types.BIGINT);
+      for (int i = 1; i <= 20; i++) {
+        insert.setInt(1, i); // an INT bound to a BIGINT parameter is widened
+        insert.setString(2, "v" + i);
+        insert.setInt(3, i % 3);
+        insert.addBatch();
+      }
+      int[] counts = insert.executeBatch();
+      assertThat(counts).hasSize(20).containsOnly(1);
+    }
+    try (PreparedStatement select = connection.prepareStatement(
+        "SELECT COUNT(*), MIN(id) FROM ps_t WHERE n = ? AND id > ?")) {
+      assertThat(select.getMetaData().getColumnCount()).isEqualTo(2);
+      for (int n = 0; n < 3; n++) {
+        select.setInt(1, n);
+        select.setLong(2, 3);
+        try (ResultSet rs = select.executeQuery()) {
+          assertThat(rs.next()).isTrue();
+          assertThat(rs.getLong(1)).isEqualTo(n == 0 ? 5 : 6);
+        }
+      }
+    }
+    try (PreparedStatement bad = connection.prepareStatement("SELECT v FROM ps_t WHERE id = ?")) {
+      bad.setString(1, "not a number");
+      assertThat(sqlState(bad::executeQuery)).isEqualTo("22018");
+    }
+  }
+
+  @Test
+  @Timeout(value = 180, unit = TimeUnit.SECONDS)
+  void aMillionRowResultStreamsInFrames() throws Exception {
+    exec(connection, "CREATE TABLE big_t (id INT PRIMARY KEY)");
+    StringBuilder values = new StringBuilder("INSERT INTO big_t VALUES ");
+    for (int i = 0; i < 1000; i++) {
+      values.append(i == 0 ? "" : ", ").append('(').append(i).append(')');
+    }
+    assertThat(update(connection, values.toString())).isEqualTo(1000);
+    try (Statement statement = connection.createStatement()) {
+      statement.setFetchSize(5000);
+      long rows = 0;
+      long sum = 0;
+      try (ResultSet rs = statement.executeQuery("SELECT a.id, b.id FROM big_t a CROSS JOIN big_t b")) {
+        while (rs.next()) {
+          rows++;
+          sum += rs.getInt(1) + rs.getInt(2);
+        }
+      }
+      assertThat(rows).isEqualTo(1_000_000);
+      assertThat(sum).isEqualTo(2L * 1000 * (999 * 1000 / 2));
+    }
+    // The session is free again after the stream, and setMaxRows bounds a result.
+    try (Statement statement = connection.createStatement()) {
+      statement.setMaxRows(7);
+      try (ResultSet rs = statement.executeQuery("SELECT id FROM big_t")) {
+        assertThat(rows(rs)).hasSize(7);
+      }
+    }
+  }
+
+  @Test
+  void databaseMetaData() throws Exception {
+    exec(connection,
+        "CREATE TABLE md_users (id BIGINT, region VARCHAR(8), email VARCHAR(64) NOT NULL, age INT, "
+            + "PRIMARY KEY (region, id))",
+        "CREATE TABLE md_nokey (x INT, y VARCHAR(5))",
+        "CREATE UNIQUE INDEX md_users_email ON md_users (email) STORING (age)",
+        "CREATE VIEW md_adults AS SELECT id, email FROM md_users WHERE age >= 18");
+    DatabaseMetaData md = connection.getMetaData();
+    try (ResultSet rs = md.getTables(null, null, "MD_%", null)) {
+      List<String> tables = new ArrayList<>();
+      while (rs.next()) {
+        tables.add(rs.getString("TABLE_SCHEM") + "." + rs.getString("TABLE_NAME") + ":" + rs.getString("TABLE_TYPE"));
+      }
+      assertThat(tables).containsExactly("PUBLIC.MD_NOKEY:TABLE", "PUBLIC.MD_USERS:TABLE", "PUBLIC.MD_ADULTS:VIEW");
+    }
+    try (ResultSet rs = md.getTables(null, "PUBLIC", "MD_%", new String[] {"VIEW"})) {
+      assertThat(rows(rs)).hasSize(1);
+    }
+    try (ResultSet rs = md.getColumns(null, null, "MD_USERS", null)) {
+      List<String> columns = new ArrayList<>();
+      while (rs.next()) {
+        columns.add(rs.getString("COLUMN_NAME") + ":" + rs.getString("TYPE_NAME") + ":" + rs.getInt("DATA_TYPE")
+            + ":" + rs.getInt("COLUMN_SIZE") + ":" + rs.getString("IS_NULLABLE") + ":" + rs.getInt("ORDINAL_POSITION"));
+      }
+      assertThat(columns).containsExactly(
+          "ID:BIGINT:" + Types.BIGINT + ":19:NO:1",
+          "REGION:VARCHAR(8):" + Types.VARCHAR + ":8:NO:2",
+          "EMAIL:VARCHAR(64):" + Types.VARCHAR + ":64:NO:3",
+          "AGE:INTEGER:" + Types.INTEGER + ":10:YES:4");
+    }
+    try (ResultSet rs = md.getColumns(null, null, "MD_NOKEY", null)) {
+      List<String> names = new ArrayList<>();
+      while (rs.next()) {
+        names.add(rs.getString("COLUMN_NAME"));
+      }
+      assertThat(names).as("the hidden row id is not a column").containsExactly("X", "Y");
+    }
+    try (ResultSet rs = md.getColumns(null, null, "MD_ADULTS", null)) {
+      List<String> names = new ArrayList<>();
+      while (rs.next()) {
+        names.add(rs.getString("COLUMN_NAME"));
+      }
+      assertThat(names).containsExactly("ID", "EMAIL");
+    }
+    // getPrimaryKeys and getIndexInfo have no request in Avatica's protocol: the remote driver
+    // answers them locally with empty results. The server answers them (MeridianMetaTest); the
+    // driver needs a way to ask (see server/README.md).
+    try (ResultSet rs = md.getSchemas()) {
+      assertThat(rows(rs)).containsExactly("PUBLIC,null");
+    }
+    try (ResultSet rs = md.getCatalogs()) {
+      assertThat(rs.next()).isFalse();
+    }
+    try (ResultSet rs = md.getTableTypes()) {
+      assertThat(rows(rs)).containsExactly("TABLE", "VIEW");
+    }
+    assertThat(connection.getTransactionIsolation()).isEqualTo(Connection.TRANSACTION_SERIALIZABLE);
+  }
+
+  @Test
+  void errorsCarryTheirSqlStates() throws Exception {
+    exec(connection, "CREATE TABLE er_t (id INT PRIMARY KEY, name VARCHAR(3) NOT NULL)");
+    update(connection, "INSERT INTO er_t VALUES (1, 'a')");
+    assertThat(sqlState(() -> query(connection, "SELEC 1"))).isEqualTo("42601");
+    assertThat(sqlState(() -> query(connection, "SELECT * FROM er_missing"))).isEqualTo("42P01");
+    assertThat(sqlState(() -> query(connection, "SELECT nope FROM er_t"))).isEqualTo("42703");
+    assertThat(sqlState(() -> query(connection, "SELECT no_such_function(1) FROM er_t"))).isEqualTo("42883");
+    assertThat(sqlState(() -> update(connection, "INSERT INTO er_t VALUES (1, 'b')"))).isEqualTo("23505");
+    assertThat(sqlState(() -> update(connection, "INSERT INTO er_t (id) VALUES (2)"))).isEqualTo("23502");
+    assertThat(sqlState(() -> query(connection, "SELECT 1 / (id - 1) FROM er_t"))).isEqualTo("22012");
+    assertThat(sqlState(() -> exec(connection, "CREATE TABLE er_t (x INT PRIMARY KEY)"))).startsWith("42");
+    // A failed statement leaves the connection usable.
+    assertThat(query(connection, "SELECT name FROM er_t")).containsExactly("a");
+  }
+
+  @Test
+  void malformedRequestsDoNotTakeTheServerDown() throws Exception {
+    for (byte[] body : List.of(new byte[] {1, 2, 3, 4, 5}, "{\"request\":\"openConnection\"}".getBytes(),
+        new byte[0])) {
+      HttpURLConnection http = (HttpURLConnection) URI.create(node.avaticaUrl()).toURL().openConnection();
+      http.setRequestMethod("POST");
+      http.setDoOutput(true);
+      http.setRequestProperty("Content-Type", "application/octet-stream");
+      http.getOutputStream().write(body);
+      int status = http.getResponseCode();
+      assertThat(status).isBetween(400, 599);
+      try (InputStream error = http.getErrorStream()) {
+        if (error != null) {
+          error.readAllBytes();
+        }
+      }
+      http.disconnect();
+    }
+    assertThat(node.isAlive()).isTrue();
+    assertThat(query(connection, "SELECT 1 + 1")).containsExactly("2");
+  }
+
+  @Test
+  void statementTimeoutCancelsWith57014() throws Exception {
+    try (Connection c = Jdbc.connect(node)) {
+      exec(c, "CREATE TABLE to_t (id INT PRIMARY KEY)");
+      StringBuilder values = new StringBuilder("INSERT INTO to_t VALUES ");
+      for (int i = 0; i < 300; i++) {
+        values.append(i == 0 ? "" : ", ").append('(').append(i).append(')');
+      }
+      update(c, values.toString());
+      exec(c, "SET STATEMENT_TIMEOUT = '1ms'");
+      // A correlated subquery re-reads storage for every row: far more than a millisecond of work,
+      // and every read checks the deadline.
+      assertThat(sqlState(() -> query(c,
+          "SELECT COUNT(*) FROM to_t a WHERE EXISTS (SELECT 1 FROM to_t b WHERE b.id > a.id AND "
+              + "b.id IN (SELECT c.id FROM to_t c WHERE c.id <> a.id))")))
+          .isEqualTo("57014");
+      exec(c, "SET STATEMENT_TIMEOUT = 0");
+      assertThat(query(c, "SELECT COUNT(*) FROM to_t")).containsExactly("300");
+      assertThat(sqlState(() -> exec(c, "SET STATEMENT_TIMEOUT = 'soon'"))).isEqualTo("22023");
+    }
+  }
+
+  @Test
+  void adminEndpoints() throws Exception {
+    HttpResponse<String> health = node.get("health");
+    assertThat(health.statusCode()).isEqualTo(200);
+    assertThat(health.body()).contains("\"status\":\"ok\"", "\"nodeId\":1", "\"uptimeMillis\":", "\"epsilonMicros\":");
+    query(connection, "SELECT 1");
+    HttpResponse<String> metrics = node.get("metrics");
+    assertThat(metrics.statusCode()).isEqualTo(200);
+    assertThat(metrics.headers().firstValue("Content-Type").orElse("")).startsWith("text/plain");
+    assertThat(metrics.body()).contains(
+        "meridian_statements_total{kind=\"select\"}",
+        "meridian_commits_total ",
+        "meridian_conflicts_total ",
+        "meridian_statement_duration_seconds_bucket{le=\"+Inf\"}",
+        "meridian_plan_cache_hits_total ",
+        "meridian_plan_cache_misses_total ",
+        "meridian_truetime_epsilon_micros ",
+        "meridian_sessions_open ");
+    assertThat(node.get("nope").statusCode()).isEqualTo(404);
+  }
+}

@@ -1,0 +1,295 @@
+package dev.meridian.server;
+
+import dev.meridian.runtime.real.NamedThreadFactory;
+import dev.meridian.server.admin.AdminServer;
+import dev.meridian.server.admin.NodeMetrics;
+import dev.meridian.server.sql.MeridianMeta;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.FileHandler;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.logging.SimpleFormatter;
+import org.apache.calcite.avatica.remote.LocalService;
+import org.apache.calcite.avatica.remote.Service;
+import org.apache.calcite.avatica.server.AvaticaProtobufHandler;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.BlockingArrayQueue;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+
+/**
+ * A running node ({@code meridian start}): the {@link LocalNode} (event loop, TrueTime, RocksDB,
+ * transaction client, SQL engine), the SQL endpoint and the admin endpoint.
+ *
+ * <ul>
+ *   <li>SQL: Avatica's protobuf-over-HTTP handler on Jetty, with {@link MeridianMeta} behind it. Its
+ *       Jetty thread pool is the node's SQL worker pool: bounded ({@code --sql-workers}) with a
+ *       bounded queue, and the only place SQL runs. It blocks on storage futures; the range's event
+ *       loop completes them and never runs SQL.
+ *   <li>Admin: {@code /health} and {@code /metrics} ({@link AdminServer}).
+ *   <li>Logs: java.util.logging to {@code DIR/meridian-0.log} (rotated at 16 MB through
+ *       {@code meridian-3.log}). JUL
+ *       because the node needs nothing more and it adds no dependency; Avatica and Jetty log through
+ *       slf4j, which has no binding here and says so once on stderr.
+ * </ul>
+ *
+ * Stops cleanly on SIGTERM or Ctrl-C (a shutdown hook): stops taking requests, rolls back open
+ * transactions, closes the node. A SIGKILL loses nothing acknowledged: commits are durable in
+ * RocksDB before the client hears of them.
+ */
+public final class NodeServer implements AutoCloseable {
+
+  private static final Logger LOG = Logger.getLogger(NodeServer.class.getName());
+
+  /** What {@code meridian start} takes. */
+  record Options(Path dataDir, String listen, int sqlPort, int adminPort, int sqlWorkers, int maxConnections,
+      long statementTimeoutMillis, long idleTimeoutMillis) {
+
+    static final String USAGE = "usage: meridian start --data-dir DIR [--sql-port 7070] [--admin-port 7072] "
+        + "[--listen 127.0.0.1] [--sql-workers 32] [--max-connections 256] "
+        + "[--statement-timeout-ms 300000] [--idle-timeout-ms 1800000]";
+
+    static Options parse(String[] args) {
+      Path dataDir = null;
+      String listen = "127.0.0.1";
+      int sqlPort = 7070;
+      int adminPort = 7072;
+      int workers = 32;
+      int maxConnections = 256;
+      long statementTimeout = 300_000;
+      long idleTimeout = 1_800_000;
+      for (int i = 0; i < args.length; i++) {
+        String flag = args[i];
+        if (i + 1 >= args.length) {
+          throw new IllegalArgumentException("missing value after " + flag);
+        }
+        String value = args[++i];
+        switch (flag) {
+          case "--data-dir" -> dataDir = Path.of(value);
+          case "--listen" -> listen = value;
+          case "--sql-port" -> sqlPort = port(flag, value);
+          case "--admin-port" -> adminPort = port(flag, value);
+          case "--sql-workers" -> workers = positive(flag, value);
+          case "--max-connections" -> maxConnections = positive(flag, value);
+          case "--statement-timeout-ms" -> statementTimeout = Long.parseLong(value);
+          case "--idle-timeout-ms" -> idleTimeout = positive(flag, value);
+          default -> throw new IllegalArgumentException("unknown option " + flag);
+        }
+      }
+      if (dataDir == null) {
+        throw new IllegalArgumentException("--data-dir is required");
+      }
+      return new Options(dataDir, listen, sqlPort, adminPort, workers, maxConnections, statementTimeout,
+          idleTimeout);
+    }
+
+    private static int port(String flag, String value) {
+      int port = Integer.parseInt(value);
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException(flag + " must be 0 (any free port) to 65535, not " + value);
+      }
+      return port;
+    }
+
+    private static int positive(String flag, String value) {
+      int n = Integer.parseInt(value);
+      if (n <= 0) {
+        throw new IllegalArgumentException(flag + " must be positive, not " + value);
+      }
+      return n;
+    }
+  }
+
+  private final long startNanos = System.nanoTime();
+  private final LocalNode node;
+  private final NodeMetrics metrics = new NodeMetrics();
+  private final MeridianMeta meta;
+  private final Server jetty;
+  private final AdminServer admin;
+  private final ScheduledExecutorService reaper;
+  private final String sqlUrl;
+  private final String adminUrl;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  NodeServer(Options options) throws Exception {
+    this.node = new LocalNode(options.dataDir());
+    try {
+      this.meta = new MeridianMeta(node.sqlEngine(),
+          new MeridianMeta.Limits(options.maxConnections(), 1024, options.idleTimeoutMillis(),
+              options.statementTimeoutMillis(), 10_000),
+          System::nanoTime, metrics);
+      this.jetty = startSqlEndpoint(options, meta);
+      int sqlPort = ((ServerConnector) jetty.getConnectors()[0]).getLocalPort();
+      this.admin = new AdminServer(options.listen(), options.adminPort(), this::healthJson,
+          () -> metrics.render(gauges()));
+      this.reaper = Executors.newSingleThreadScheduledExecutor(new NamedThreadFactory("session-reaper"));
+      long sweepMillis = Math.max(1_000, Math.min(60_000, options.idleTimeoutMillis() / 4));
+      reaper.scheduleWithFixedDelay(this::expireIdleSessions, sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
+      String host = hostForUrl(options.listen());
+      this.sqlUrl = "jdbc:meridian://" + host + ":" + sqlPort;
+      this.adminUrl = "http://" + host + ":" + admin.port() + "/";
+    } catch (Exception | Error e) {
+      node.close();
+      throw e;
+    }
+  }
+
+  private static Server startSqlEndpoint(Options options, MeridianMeta meta) throws Exception {
+    // Acceptor and selector take one thread each; the rest run requests. The queue is bounded so
+    // that overload is refused rather than remembered.
+    int maxThreads = options.sqlWorkers() + 2;
+    QueuedThreadPool pool = new QueuedThreadPool(maxThreads, Math.min(4, maxThreads), 60_000,
+        new BlockingArrayQueue<>(64, 64, 4 * maxThreads));
+    pool.setName("sql-worker");
+    pool.setDaemon(true);
+    Server server = new Server(pool);
+    ServerConnector connector = new ServerConnector(server, 1, 1);
+    connector.setHost(options.listen());
+    connector.setPort(options.sqlPort());
+    server.addConnector(connector);
+    Service service = new LocalService(meta);
+    AvaticaProtobufHandler handler = new AvaticaProtobufHandler(service);
+    server.setHandler(handler);
+    server.setStopAtShutdown(false);
+    server.start();
+    handler.setServerRpcMetadata(new Service.RpcMetadataResponse(options.listen() + ":" + connector.getLocalPort()));
+    return server;
+  }
+
+  private static String hostForUrl(String listen) {
+    String host = listen.equals("0.0.0.0") ? "127.0.0.1" : listen;
+    return host.contains(":") ? "[" + host + "]" : host;
+  }
+
+  private void expireIdleSessions() {
+    try {
+      meta.expireIdle();
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "expiring idle sessions failed", e);
+    }
+  }
+
+  private NodeMetrics.Gauges gauges() {
+    return new NodeMetrics.Gauges() {
+      @Override
+      public long sessionsOpen() {
+        return meta.connectionCount();
+      }
+
+      @Override
+      public long[] planCacheHitsAndMisses() {
+        return node.sqlEngine().planCacheStats();
+      }
+
+      @Override
+      public long epsilonMicros() {
+        return node.trueTime().epsilonMicros();
+      }
+
+      @Override
+      public long uptimeMillis() {
+        return (System.nanoTime() - startNanos) / 1_000_000;
+      }
+    };
+  }
+
+  private String healthJson() {
+    return String.format(Locale.ROOT,
+        "{\"status\":\"ok\",\"nodeId\":%d,\"uptimeMillis\":%d,\"epsilonMicros\":%d,\"sessionsOpen\":%d,"
+            + "\"sqlUrl\":\"%s\"}\n",
+        LocalNode.NODE_ID, (System.nanoTime() - startNanos) / 1_000_000, node.trueTime().epsilonMicros(),
+        meta.connectionCount(), sqlUrl);
+  }
+
+  String sqlUrl() {
+    return sqlUrl;
+  }
+
+  String adminUrl() {
+    return adminUrl;
+  }
+
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    LOG.info("stopping");
+    admin.close();
+    try {
+      jetty.stop();
+    } catch (Exception e) {
+      LOG.log(Level.WARNING, "stopping the SQL endpoint failed", e);
+    }
+    reaper.shutdownNow();
+    meta.closeAll();
+    node.close();
+    LOG.info("stopped");
+  }
+
+  /** {@code meridian start}: runs a node in the foreground until SIGTERM. */
+  static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
+    Options options;
+    try {
+      options = Options.parse(args);
+    } catch (IllegalArgumentException e) {
+      err.println("meridian start: " + e.getMessage());
+      err.println(Options.USAGE);
+      return 64;
+    }
+    Files.createDirectories(options.dataDir());
+    Path log = options.dataDir().resolve("meridian-0.log");
+    configureLogging(options.dataDir().resolve("meridian-%g.log"));
+    LOG.info("starting: " + options);
+    NodeServer server;
+    try {
+      server = new NodeServer(options);
+    } catch (Exception e) {
+      LOG.log(Level.SEVERE, "start failed", e);
+      err.println("meridian start: " + e.getMessage() + " (details in " + log + ")");
+      return 1;
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      server.close();
+      flushLogs();
+      stopped.countDown();
+    }, "shutdown"));
+    LOG.info("serving SQL at " + server.sqlUrl() + ", admin at " + server.adminUrl());
+    out.println("meridian: node " + LocalNode.NODE_ID + " serving SQL at " + server.sqlUrl() + " admin at "
+        + server.adminUrl() + " (log " + log + ")");
+    out.flush();
+    stopped.await();
+    return 0;
+  }
+
+  private static void configureLogging(Path file) throws IOException {
+    Logger root = Logger.getLogger("");
+    for (Handler handler : root.getHandlers()) {
+      root.removeHandler(handler);
+    }
+    System.setProperty("java.util.logging.SimpleFormatter.format",
+        "%1$tF %1$tT.%1$tL %4$s [%3$s] %5$s%6$s%n");
+    FileHandler handler = new FileHandler(file.toString(), 16 << 20, 4, true);
+    handler.setFormatter(new SimpleFormatter());
+    handler.setLevel(Level.ALL);
+    root.addHandler(handler);
+    root.setLevel(Level.INFO);
+  }
+
+  private static void flushLogs() {
+    for (Handler handler : Logger.getLogger("").getHandlers()) {
+      handler.flush();
+    }
+  }
+}

@@ -1,0 +1,84 @@
+package dev.meridian.server.admin;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.meridian.runtime.real.NamedThreadFactory;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The node's admin HTTP endpoint (DESIGN.md §9) on the JDK's built-in server: {@code GET /health}
+ * answers 200 with a JSON object (node id, uptime, TrueTime epsilon) while the node serves, and
+ * {@code GET /metrics} the {@link NodeMetrics} in Prometheus text format. Two threads: it is for
+ * operators and scrapers, not for load.
+ */
+public final class AdminServer implements AutoCloseable {
+
+  private static final Logger LOG = Logger.getLogger(AdminServer.class.getName());
+
+  private final HttpServer server;
+  private final ExecutorService threads;
+
+  public AdminServer(String host, int port, Supplier<String> healthJson, Supplier<String> metricsText)
+      throws IOException {
+    this.server = HttpServer.create(new InetSocketAddress(host, port), 16);
+    this.threads = Executors.newFixedThreadPool(2, new NamedThreadFactory("admin-http"));
+    server.setExecutor(threads);
+    server.createContext("/health", exchange -> answer(exchange, "application/json", healthJson));
+    server.createContext("/metrics", exchange ->
+        answer(exchange, "text/plain; version=0.0.4; charset=utf-8", metricsText));
+    server.createContext("/", exchange -> {
+      if (!exchange.getRequestURI().getPath().equals("/")) {
+        send(exchange, 404, "text/plain; charset=utf-8", "not found; try /health or /metrics\n");
+      } else {
+        send(exchange, 200, "text/plain; charset=utf-8", "Meridian node: /health, /metrics\n");
+      }
+    });
+    server.start();
+  }
+
+  public int port() {
+    return server.getAddress().getPort();
+  }
+
+  private static void answer(HttpExchange exchange, String contentType, Supplier<String> body) throws IOException {
+    if (!exchange.getRequestMethod().equals("GET") && !exchange.getRequestMethod().equals("HEAD")) {
+      send(exchange, 405, "text/plain; charset=utf-8", "only GET\n");
+      return;
+    }
+    String text;
+    try {
+      text = body.get();
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "admin request " + exchange.getRequestURI() + " failed", e);
+      send(exchange, 500, "text/plain; charset=utf-8", "error: " + e + "\n");
+      return;
+    }
+    send(exchange, 200, contentType, text);
+  }
+
+  private static void send(HttpExchange exchange, int status, String contentType, String text) throws IOException {
+    byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+    exchange.getResponseHeaders().set("Content-Type", contentType);
+    boolean head = exchange.getRequestMethod().equals("HEAD");
+    exchange.sendResponseHeaders(status, head ? -1 : bytes.length);
+    try (OutputStream out = exchange.getResponseBody()) {
+      if (!head) {
+        out.write(bytes);
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+    threads.shutdownNow();
+  }
+}

@@ -1,0 +1,143 @@
+package dev.meridian.server.admin;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
+
+/**
+ * The node's counters, rendered in Prometheus text format by {@link #render}. Names and labels:
+ * <ul>
+ *   <li>{@code meridian_statements_total{kind}}: statements run, by kind (select, insert, upsert,
+ *       update, delete, ddl, set, explain, show, other);
+ *   <li>{@code meridian_statement_errors_total{sqlstate}}: statements that failed, by SQLSTATE;
+ *   <li>{@code meridian_commits_total}, {@code meridian_rollbacks_total}: transactions that
+ *       committed (explicit commits and autocommit writes) and that were rolled back;
+ *   <li>{@code meridian_conflicts_total}: serialization failures (SQLSTATE 40001) reported to
+ *       clients, i.e. aborts the client must retry;
+ *   <li>{@code meridian_statement_duration_seconds}: histogram of execute latency (not fetches);
+ *   <li>gauges from {@link Gauges}: sessions open, plan cache hits and misses, TrueTime epsilon,
+ *       uptime.
+ * </ul>
+ * Every label set is bounded: kinds are a fixed list, SQLSTATEs beyond {@value #MAX_SQLSTATES}
+ * distinct ones are counted as {@code other}.
+ */
+public final class NodeMetrics {
+
+  static final int MAX_SQLSTATES = 64;
+
+  /** Upper bounds of the latency buckets, in seconds. */
+  static final double[] LATENCY_BUCKETS_SECONDS =
+      {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30};
+
+  /** Values read at render time from the parts of the node that own them. */
+  public interface Gauges {
+    long sessionsOpen();
+
+    long[] planCacheHitsAndMisses();
+
+    long epsilonMicros();
+
+    long uptimeMillis();
+  }
+
+  private final Map<String, LongAdder> statements = new ConcurrentHashMap<>();
+  private final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
+  private final LongAdder commits = new LongAdder();
+  private final LongAdder rollbacks = new LongAdder();
+  private final LongAdder conflicts = new LongAdder();
+  private final LongAdder[] latencyBuckets = new LongAdder[LATENCY_BUCKETS_SECONDS.length + 1];
+  private final LongAdder latencyCount = new LongAdder();
+  private final LongAdder latencySumNanos = new LongAdder();
+
+  public NodeMetrics() {
+    for (int i = 0; i < latencyBuckets.length; i++) {
+      latencyBuckets[i] = new LongAdder();
+    }
+  }
+
+  public void statement(String kind, long durationNanos) {
+    statements.computeIfAbsent(kind, k -> new LongAdder()).increment();
+    double seconds = durationNanos / 1e9;
+    int bucket = 0;
+    while (bucket < LATENCY_BUCKETS_SECONDS.length && seconds > LATENCY_BUCKETS_SECONDS[bucket]) {
+      bucket++;
+    }
+    latencyBuckets[bucket].increment();
+    latencyCount.increment();
+    latencySumNanos.add(durationNanos);
+  }
+
+  public void error(String sqlState) {
+    String label = sqlState == null || !sqlState.matches("[0-9A-Z]{5}") ? "other" : sqlState;
+    if (!errors.containsKey(label) && errors.size() >= MAX_SQLSTATES) {
+      label = "other";
+    }
+    errors.computeIfAbsent(label, k -> new LongAdder()).increment();
+    if ("40001".equals(sqlState)) {
+      conflicts.increment();
+    }
+  }
+
+  public void commit() {
+    commits.increment();
+  }
+
+  public void rollback() {
+    rollbacks.increment();
+  }
+
+  public long commits() {
+    return commits.sum();
+  }
+
+  /** The metrics in Prometheus text exposition format 0.0.4. */
+  public String render(Gauges gauges) {
+    StringBuilder out = new StringBuilder(4096);
+    header(out, "meridian_statements_total", "counter", "Statements executed, by kind.");
+    new java.util.TreeMap<>(statements).forEach((kind, count) ->
+        out.append("meridian_statements_total{kind=\"").append(kind).append("\"} ").append(count.sum()).append('\n'));
+    header(out, "meridian_statement_errors_total", "counter", "Statements that failed, by SQLSTATE.");
+    new java.util.TreeMap<>(errors).forEach((state, count) ->
+        out.append("meridian_statement_errors_total{sqlstate=\"").append(state).append("\"} ")
+            .append(count.sum()).append('\n'));
+    counter(out, "meridian_commits_total", "Transactions committed (explicit commits and autocommit writes).", commits.sum());
+    counter(out, "meridian_rollbacks_total", "Transactions rolled back by the client.", rollbacks.sum());
+    counter(out, "meridian_conflicts_total", "Serialization failures (SQLSTATE 40001) returned to clients.", conflicts.sum());
+
+    header(out, "meridian_statement_duration_seconds", "histogram", "Time to execute a statement (first frame included, later fetches not).");
+    long cumulative = 0;
+    for (int i = 0; i < LATENCY_BUCKETS_SECONDS.length; i++) {
+      cumulative += latencyBuckets[i].sum();
+      out.append("meridian_statement_duration_seconds_bucket{le=\"").append(LATENCY_BUCKETS_SECONDS[i])
+          .append("\"} ").append(cumulative).append('\n');
+    }
+    cumulative += latencyBuckets[LATENCY_BUCKETS_SECONDS.length].sum();
+    out.append("meridian_statement_duration_seconds_bucket{le=\"+Inf\"} ").append(cumulative).append('\n');
+    out.append("meridian_statement_duration_seconds_sum ").append(latencySumNanos.sum() / 1e9).append('\n');
+    out.append("meridian_statement_duration_seconds_count ").append(latencyCount.sum()).append('\n');
+
+    long[] planCache = gauges.planCacheHitsAndMisses();
+    counter(out, "meridian_plan_cache_hits_total", "Statements that found a compiled plan in the cache.", planCache[0]);
+    counter(out, "meridian_plan_cache_misses_total", "Statements that had to be planned.", planCache[1]);
+    gauge(out, "meridian_sessions_open", "SQL sessions (client connections) open.", gauges.sessionsOpen());
+    gauge(out, "meridian_truetime_epsilon_micros", "Current TrueTime uncertainty bound, in microseconds.", gauges.epsilonMicros());
+    gauge(out, "meridian_uptime_seconds", "Seconds since the node started.", gauges.uptimeMillis() / 1000);
+    return out.toString();
+  }
+
+  private static void header(StringBuilder out, String name, String type, String help) {
+    out.append("# HELP ").append(name).append(' ').append(help).append('\n');
+    out.append("# TYPE ").append(name).append(' ').append(type).append('\n');
+  }
+
+  private static void counter(StringBuilder out, String name, String help, long value) {
+    header(out, name, "counter", help);
+    out.append(name).append(' ').append(value).append('\n');
+  }
+
+  private static void gauge(StringBuilder out, String name, String help, long value) {
+    header(out, name, "gauge", help);
+    out.append(name).append(' ').append(value).append('\n');
+  }
+}

@@ -1,0 +1,90 @@
+package dev.meridian.server.admin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class NodeMetricsTest {
+
+  @Test
+  void rendersPrometheusText() {
+    NodeMetrics metrics = new NodeMetrics();
+    metrics.statement("select", 3_000_000); // 3 ms
+    metrics.statement("select", 2_000_000_000L); // 2 s
+    metrics.statement("insert", 500_000);
+    metrics.error("40001");
+    metrics.error("not a state");
+    metrics.commit();
+    String text = metrics.render(new NodeMetrics.Gauges() {
+      @Override
+      public long sessionsOpen() {
+        return 3;
+      }
+
+      @Override
+      public long[] planCacheHitsAndMisses() {
+        return new long[] {5, 2};
+      }
+
+      @Override
+      public long epsilonMicros() {
+        return 1200;
+      }
+
+      @Override
+      public long uptimeMillis() {
+        return 61_000;
+      }
+    });
+    assertThat(text).contains(
+        "# TYPE meridian_statements_total counter\n",
+        "meridian_statements_total{kind=\"select\"} 2\n",
+        "meridian_statements_total{kind=\"insert\"} 1\n",
+        "meridian_statement_errors_total{sqlstate=\"40001\"} 1\n",
+        "meridian_statement_errors_total{sqlstate=\"other\"} 1\n",
+        "meridian_conflicts_total 1\n",
+        "meridian_commits_total 1\n",
+        "meridian_statement_duration_seconds_bucket{le=\"0.001\"} 1\n",
+        "meridian_statement_duration_seconds_bucket{le=\"0.005\"} 2\n",
+        "meridian_statement_duration_seconds_bucket{le=\"1.0\"} 2\n",
+        "meridian_statement_duration_seconds_bucket{le=\"2.5\"} 3\n",
+        "meridian_statement_duration_seconds_bucket{le=\"+Inf\"} 3\n",
+        "meridian_statement_duration_seconds_count 3\n",
+        "meridian_plan_cache_hits_total 5\n",
+        "meridian_plan_cache_misses_total 2\n",
+        "meridian_sessions_open 3\n",
+        "meridian_truetime_epsilon_micros 1200\n",
+        "meridian_uptime_seconds 61\n");
+  }
+
+  @Test
+  void sqlStateLabelsAreBounded() {
+    NodeMetrics metrics = new NodeMetrics();
+    for (int i = 0; i < NodeMetrics.MAX_SQLSTATES + 10; i++) {
+      metrics.error(String.format("%05d", i));
+    }
+    String text = metrics.render(new NodeMetrics.Gauges() {
+      @Override
+      public long sessionsOpen() {
+        return 0;
+      }
+
+      @Override
+      public long[] planCacheHitsAndMisses() {
+        return new long[] {0, 0};
+      }
+
+      @Override
+      public long epsilonMicros() {
+        return 0;
+      }
+
+      @Override
+      public long uptimeMillis() {
+        return 0;
+      }
+    });
+    assertThat(text.lines().filter(line -> line.startsWith("meridian_statement_errors_total{")).count())
+        .isLessThanOrEqualTo(NodeMetrics.MAX_SQLSTATES + 1);
+  }
+}
