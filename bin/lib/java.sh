@@ -46,4 +46,11 @@ meridian_find_java() {
   fi
   export JAVA_HOME="$candidate"
   export JAVA="$candidate/bin/java"
+  # Flags every Meridian JVM gets: RocksDB and JNA are native libraries; protobuf (in the driver)
+  # still uses sun.misc.Unsafe, which JDK 24+ warns about unless allowed.
+  MERIDIAN_JVM_FLAGS="--enable-native-access=ALL-UNNAMED"
+  if [ "$(meridian_java_major "$JAVA")" -ge 24 ]; then
+    MERIDIAN_JVM_FLAGS="$MERIDIAN_JVM_FLAGS --sun-misc-unsafe-memory-access=allow"
+  fi
+  export MERIDIAN_JVM_FLAGS
 }
