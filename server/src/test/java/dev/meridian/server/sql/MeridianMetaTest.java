@@ -114,6 +114,8 @@ class MeridianMetaTest {
     run("SET STATEMENT_TIMEOUT = '5s'");
     Meta.StatementHandle h = meta.createStatement(ch);
     assertThat(meta.prepareAndExecute(h, "SELECT COUNT(*) FROM s", -1, -1, null).resultSets).hasSize(1);
+    run("SET STATEMENT_TIMEOUT = DEFAULT");
+    assertThat(meta.prepareAndExecute(h, "SELECT COUNT(*) FROM s", -1, -1, null).resultSets).hasSize(1);
     assertThatThrownBy(() -> run("SET STATEMENT_TIMEOUT = 'later'"))
         .isInstanceOfSatisfying(AvaticaRuntimeException.class, e -> assertThat(e.getSqlState()).isEqualTo("22023"));
   }
