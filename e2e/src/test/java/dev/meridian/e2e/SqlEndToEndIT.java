@@ -381,9 +381,7 @@ class SqlEndToEndIT {
       }
       assertThat(names).containsExactly("ID", "EMAIL");
     }
-    // getPrimaryKeys and getIndexInfo have no request in Avatica's protocol: the remote driver
-    // answers them locally with empty results. The server answers them (MeridianMetaTest); the
-    // driver needs a way to ask (see server/README.md).
+    // getPrimaryKeys and getIndexInfo: see primaryKeysAndIndexInfo.
     try (ResultSet rs = md.getSchemas()) {
       assertThat(rows(rs)).containsExactly("PUBLIC,null");
     }
@@ -394,6 +392,132 @@ class SqlEndToEndIT {
       assertThat(rows(rs)).containsExactly("TABLE", "VIEW");
     }
     assertThat(connection.getTransactionIsolation()).isEqualTo(Connection.TRANSACTION_SERIALIZABLE);
+  }
+
+  @Test
+  void primaryKeysAndIndexInfo() throws Exception {
+    exec(connection,
+        "CREATE TABLE pk_acct (region VARCHAR(4), id BIGINT, email VARCHAR(40), age INT, "
+            + "PRIMARY KEY (region, id DESC))",
+        "CREATE UNIQUE INDEX pk_acct_email ON pk_acct (email) STORING (age)",
+        "CREATE INDEX pk_acct_age ON pk_acct (age DESC, region)",
+        "CREATE TABLE pk_nokey (x INT, y INT)",
+        "CREATE INDEX pk_nokey_y ON pk_nokey (y)");
+    DatabaseMetaData md = connection.getMetaData();
+    // JDBC orders getPrimaryKeys by COLUMN_NAME; KEY_SEQ is the position in the key.
+    try (ResultSet rs = md.getPrimaryKeys(null, null, "PK_ACCT")) {
+      assertThat(rs.getMetaData().getColumnCount()).isEqualTo(6);
+      List<String> keys = new ArrayList<>();
+      while (rs.next()) {
+        keys.add(rs.getString("TABLE_CAT") + ":" + rs.getString("TABLE_SCHEM") + ":" + rs.getString("TABLE_NAME")
+            + ":" + rs.getString("COLUMN_NAME") + ":" + rs.getShort("KEY_SEQ") + ":" + rs.getString("PK_NAME"));
+      }
+      assertThat(keys).containsExactly("null:PUBLIC:PK_ACCT:ID:2:PRIMARY_KEY",
+          "null:PUBLIC:PK_ACCT:REGION:1:PRIMARY_KEY");
+    }
+    try (ResultSet rs = md.getPrimaryKeys("", "PUBLIC", "PK_ACCT")) {
+      assertThat(rows(rs)).hasSize(2);
+    }
+    try (ResultSet rs = md.getPrimaryKeys(null, "OTHER", "PK_ACCT")) {
+      assertThat(rs.next()).isFalse();
+    }
+    try (ResultSet rs = md.getPrimaryKeys(null, null, "PK_%")) {
+      assertThat(rs.next()).as("table names are not patterns here").isFalse();
+    }
+    try (ResultSet rs = md.getPrimaryKeys(null, null, "PK_NOKEY")) {
+      assertThat(rs.next()).as("the hidden row id is not a primary key column").isFalse();
+    }
+    // JDBC orders getIndexInfo by NON_UNIQUE, TYPE, INDEX_NAME, ORDINAL_POSITION. STORING columns
+    // are not key columns.
+    try (ResultSet rs = md.getIndexInfo(null, null, "PK_ACCT", false, true)) {
+      assertThat(rs.getMetaData().getColumnCount()).isEqualTo(13);
+      List<String> index = new ArrayList<>();
+      while (rs.next()) {
+        index.add(rs.getString("TABLE_NAME") + ":" + rs.getBoolean("NON_UNIQUE") + ":" + rs.getString("INDEX_QUALIFIER")
+            + ":" + rs.getString("INDEX_NAME") + ":" + rs.getShort("TYPE") + ":" + rs.getShort("ORDINAL_POSITION")
+            + ":" + rs.getString("COLUMN_NAME") + ":" + rs.getString("ASC_OR_DESC") + ":"
+            + rs.getObject("CARDINALITY") + ":" + rs.getObject("PAGES") + ":" + rs.getString("FILTER_CONDITION"));
+      }
+      short other = DatabaseMetaData.tableIndexOther;
+      assertThat(index).containsExactly(
+          "PK_ACCT:false:null:PK_ACCT_EMAIL:" + other + ":1:EMAIL:A:null:null:null",
+          "PK_ACCT:false:null:PRIMARY_KEY:" + other + ":1:REGION:A:null:null:null",
+          "PK_ACCT:false:null:PRIMARY_KEY:" + other + ":2:ID:D:null:null:null",
+          "PK_ACCT:true:null:PK_ACCT_AGE:" + other + ":1:AGE:D:null:null:null",
+          "PK_ACCT:true:null:PK_ACCT_AGE:" + other + ":2:REGION:A:null:null:null");
+    }
+    try (ResultSet rs = md.getIndexInfo(null, "PUBLIC", "PK_ACCT", true, false)) {
+      List<String> names = new ArrayList<>();
+      while (rs.next()) {
+        names.add(rs.getString("INDEX_NAME") + "." + rs.getString("COLUMN_NAME"));
+      }
+      assertThat(names).containsExactly("PK_ACCT_EMAIL.EMAIL", "PRIMARY_KEY.REGION", "PRIMARY_KEY.ID");
+    }
+    try (ResultSet rs = md.getIndexInfo(null, null, "PK_NOKEY", false, false)) {
+      List<String> names = new ArrayList<>();
+      while (rs.next()) {
+        names.add(rs.getString("INDEX_NAME") + "." + rs.getString("COLUMN_NAME"));
+      }
+      assertThat(names).as("no primary key row for the hidden row id").containsExactly("PK_NOKEY_Y.Y");
+    }
+    // The metadata result set's statement closes with it; the connection goes on working.
+    ResultSet closed = md.getPrimaryKeys(null, null, "PK_ACCT");
+    closed.close();
+    assertThat(closed.isClosed()).isTrue();
+    assertThat(query(connection, "SELECT COUNT(*) FROM pk_acct")).containsExactly("0");
+  }
+
+  @Test
+  @Timeout(value = 180, unit = TimeUnit.SECONDS)
+  void setQueryTimeoutCancelsWith57014() throws Exception {
+    try (Connection c = Jdbc.connect(node)) {
+      exec(c, "CREATE TABLE qt_t (id INT PRIMARY KEY)");
+      StringBuilder values = new StringBuilder("INSERT INTO qt_t VALUES ");
+      for (int i = 0; i < 3000; i++) {
+        values.append(i == 0 ? "" : ", ").append('(').append(i).append(')');
+      }
+      update(c, values.toString());
+      // A correlated subquery re-reads storage for every row (every read checks the deadline):
+      // over 3000 rows, far more than a second of work.
+      String slow = "SELECT COUNT(*) FROM qt_t a WHERE EXISTS (SELECT 1 FROM qt_t b WHERE b.id > a.id AND "
+          + "b.id IN (SELECT c.id FROM qt_t c WHERE c.id <> a.id))";
+      try (Statement statement = c.createStatement()) {
+        statement.setQueryTimeout(1);
+        assertThat(statement.getQueryTimeout()).isEqualTo(1);
+        long start = System.nanoTime();
+        assertThat(sqlState(() -> statement.executeQuery(slow))).isEqualTo("57014");
+        assertThat((System.nanoTime() - start) / 1_000_000).isBetween(900L, 60_000L);
+        // The same statement and connection go on working.
+        try (ResultSet rs = statement.executeQuery("SELECT COUNT(*) FROM qt_t")) {
+          assertThat(rows(rs)).containsExactly("3000");
+        }
+      }
+      try (PreparedStatement prepared = c.prepareStatement(slow)) {
+        prepared.setQueryTimeout(1);
+        assertThat(sqlState(prepared::executeQuery)).isEqualTo("57014");
+      }
+      // The statement's timeout replaces the session's for its executions only. Under a session
+      // timeout of 1ms the slow query over 300 rows times out (statementTimeoutCancelsWith57014),
+      // but a statement with a generous query timeout runs it, and the session's timeout is back
+      // for the next statement.
+      exec(c, "CREATE TABLE qt_small (id INT PRIMARY KEY)");
+      StringBuilder small = new StringBuilder("INSERT INTO qt_small VALUES ");
+      for (int i = 0; i < 300; i++) {
+        small.append(i == 0 ? "" : ", ").append('(').append(i).append(')');
+      }
+      update(c, small.toString());
+      String smallSlow = slow.replace("qt_t", "qt_small");
+      exec(c, "SET STATEMENT_TIMEOUT = '1ms'");
+      try (Statement statement = c.createStatement()) {
+        statement.setQueryTimeout(60);
+        try (ResultSet rs = statement.executeQuery(smallSlow)) {
+          assertThat(rows(rs)).containsExactly("299");
+        }
+      }
+      assertThat(sqlState(() -> query(c, smallSlow))).isEqualTo("57014");
+      exec(c, "SET STATEMENT_TIMEOUT = 0");
+      assertThat(query(c, "SELECT COUNT(*) FROM qt_t")).containsExactly("3000");
+    }
   }
 
   @Test

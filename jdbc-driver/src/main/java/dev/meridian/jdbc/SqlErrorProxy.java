@@ -12,6 +12,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
+import java.util.Set;
 import org.apache.calcite.avatica.AvaticaClientRuntimeException;
 
 /**
@@ -24,26 +25,40 @@ import org.apache.calcite.avatica.AvaticaClientRuntimeException;
  * such an exception into a SQLException keeping its SQLSTATE (08006/08003 for a broken transport,
  * the server's own otherwise). {@code getConnection()} and {@code getStatement()} answer the
  * proxies; {@code unwrap} reaches Avatica's objects.
+ *
+ * <p>The proxies also add what Avatica's protocol cannot carry: {@code getPrimaryKeys} and {@code
+ * getIndexInfo} become queries of the server's system tables ({@link MetadataQueries}), and the
+ * executions of a statement with a query timeout run under that timeout ({@link QueryTimeouts}).
  */
 final class SqlErrorProxy implements InvocationHandler {
   private static final List<Class<?>> WRAPPED = List.of(
       CallableStatement.class, PreparedStatement.class, Statement.class, DatabaseMetaData.class, ResultSet.class);
 
+  /** Statement methods that run it on the server: they run under its query timeout. */
+  private static final Set<String> EXECUTIONS = Set.of(
+      "execute", "executeQuery", "executeUpdate", "executeLargeUpdate", "executeBatch", "executeLargeBatch");
+
   private final Object target;
   private final Object parent;
+  private final QueryTimeouts timeouts;
+  /** The SQL a prepared statement was prepared with; null for others. */
+  private final String preparedSql;
   private Object self;
 
-  private SqlErrorProxy(Object target, Object parent) {
+  private SqlErrorProxy(Object target, Object parent, QueryTimeouts timeouts, String preparedSql) {
     this.target = target;
     this.parent = parent;
+    this.timeouts = timeouts;
+    this.preparedSql = preparedSql;
   }
 
   static Connection wrap(Connection connection) {
-    return (Connection) proxy(connection, Connection.class, null);
+    return (Connection) proxy(connection, Connection.class, null, new QueryTimeouts(connection), null);
   }
 
-  private static Object proxy(Object target, Class<?> type, Object parent) {
-    SqlErrorProxy handler = new SqlErrorProxy(target, parent);
+  private static Object proxy(Object target, Class<?> type, Object parent, QueryTimeouts timeouts,
+      String preparedSql) {
+    SqlErrorProxy handler = new SqlErrorProxy(target, parent, timeouts, preparedSql);
     handler.self = Proxy.newProxyInstance(SqlErrorProxy.class.getClassLoader(), new Class<?>[] {type}, handler);
     return handler.self;
   }
@@ -51,26 +66,59 @@ final class SqlErrorProxy implements InvocationHandler {
   @Override
   public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
     Class<?> returns = method.getReturnType();
+    String name = method.getName();
     if (parent != null && args == null
-        && (method.getName().equals("getConnection") || method.getName().equals("getStatement"))
+        && (name.equals("getConnection") || name.equals("getStatement"))
         && returns.isInstance(parent)) {
       return parent;
     }
-    Object result;
-    try {
-      result = method.invoke(target, args);
-    } catch (InvocationTargetException e) {
-      throw translate(e.getCause());
+    if (target instanceof DatabaseMetaData && parent instanceof Connection connection) {
+      if (name.equals("getPrimaryKeys") && args != null && args.length == 3) {
+        return MetadataQueries.primaryKeys(connection, (String) args[0], (String) args[1], (String) args[2]);
+      }
+      if (name.equals("getIndexInfo") && args != null && args.length == 5) {
+        return MetadataQueries.indexInfo(connection, (String) args[0], (String) args[1], (String) args[2],
+            (Boolean) args[3]);
+      }
     }
-    if (result == null || method.getName().equals("unwrap")) {
+    if (target instanceof Connection && name.equals("close") && args == null) {
+      timeouts.close();
+    }
+    Object result;
+    if (target instanceof Statement statement && EXECUTIONS.contains(name)) {
+      String sql = args != null && args.length > 0 && args[0] instanceof String text ? text : preparedSql;
+      result = timeouts.run(queryTimeout(statement), () -> call(method, args));
+      timeouts.executed(sql);
+    } else {
+      result = call(method, args);
+    }
+    if (result == null || name.equals("unwrap")) {
       return result;
     }
     for (Class<?> type : WRAPPED) {
       if (returns == type) {
-        return proxy(result, type, self);
+        String sql = type != Statement.class && target instanceof Connection && args != null && args.length > 0
+            && args[0] instanceof String text ? text : null;
+        return proxy(result, type, self, timeouts, sql);
       }
     }
     return result;
+  }
+
+  private Object call(Method method, Object[] args) throws Throwable {
+    try {
+      return method.invoke(target, args);
+    } catch (InvocationTargetException e) {
+      throw translate(e.getCause());
+    }
+  }
+
+  private static int queryTimeout(Statement statement) throws SQLException {
+    try {
+      return statement.getQueryTimeout();
+    } catch (AvaticaClientRuntimeException e) {
+      throw (SQLException) translate(e);
+    }
   }
 
   private static Throwable translate(Throwable failure) {

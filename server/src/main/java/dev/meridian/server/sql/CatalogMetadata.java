@@ -3,10 +3,9 @@ package dev.meridian.server.sql;
 import dev.meridian.sql.catalog.Catalog;
 import dev.meridian.sql.catalog.Column;
 import dev.meridian.sql.catalog.ColumnType;
-import dev.meridian.sql.catalog.Index;
-import dev.meridian.sql.catalog.IndexColumn;
 import dev.meridian.sql.catalog.Table;
 import dev.meridian.sql.catalog.View;
+import dev.meridian.sql.plan.SystemSchema;
 import java.sql.DatabaseMetaData;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,7 +29,7 @@ final class CatalogMetadata {
   static final String SCHEMA = "PUBLIC";
 
   /** The name getPrimaryKeys and getIndexInfo give a table's primary key. */
-  static final String PRIMARY_KEY_NAME = "PRIMARY_KEY";
+  static final String PRIMARY_KEY_NAME = SystemSchema.PRIMARY_KEY_NAME;
 
   private static final Logger LOG = Logger.getLogger(CatalogMetadata.class.getName());
 
@@ -166,21 +165,14 @@ final class CatalogMetadata {
   static Result primaryKeys(Catalog catalog, String schema, String tableName) {
     List<Object> rows = new ArrayList<>();
     if (schema == null || schema.equals(SCHEMA)) {
-      for (Table table : catalog.tables().values()) {
-        if ((tableName != null && !tableName.equals(table.name())) || table.hasHiddenRowId()) {
-          continue;
-        }
-        short seq = 0;
-        for (IndexColumn key : table.primaryKey()) {
-          rows.add(new Object[] {null, SCHEMA, table.name(), table.columnById(key.columnId()).name(), ++seq,
-              PRIMARY_KEY_NAME});
+      for (Object[] row : SystemSchema.primaryKeyRows(catalog)) {
+        if (tableName == null || tableName.equals(row[2])) {
+          rows.add(row);
         }
       }
     }
     rows.sort((a, b) -> ((String) ((Object[]) a)[3]).compareTo((String) ((Object[]) b)[3]));
-    return new Result(columns(
-        "TABLE_CAT", String.class, "TABLE_SCHEM", String.class, "TABLE_NAME", String.class,
-        "COLUMN_NAME", String.class, "KEY_SEQ", Short.class, "PK_NAME", String.class), rows);
+    return new Result(columns(SystemSchema.PRIMARY_KEY_COLUMNS), rows);
   }
 
   /**
@@ -190,38 +182,13 @@ final class CatalogMetadata {
   static Result indexInfo(Catalog catalog, String schema, String tableName, boolean uniqueOnly) {
     List<Object> rows = new ArrayList<>();
     if (schema == null || schema.equals(SCHEMA)) {
-      for (Table table : catalog.tables().values()) {
-        if (tableName != null && !tableName.equals(table.name())) {
-          continue;
-        }
-        if (!table.hasHiddenRowId()) {
-          indexRows(rows, table, PRIMARY_KEY_NAME, true, table.primaryKey());
-        }
-        for (Index index : table.indexes()) {
-          if (index.unique() || !uniqueOnly) {
-            indexRows(rows, table, index.name(), index.unique(), index.columns());
-          }
+      for (Object[] row : SystemSchema.indexInfoRows(catalog)) {
+        if ((tableName == null || tableName.equals(row[2])) && !(uniqueOnly && (Boolean) row[3])) {
+          rows.add(row);
         }
       }
     }
-    return new Result(columns(
-        "TABLE_CAT", String.class, "TABLE_SCHEM", String.class, "TABLE_NAME", String.class,
-        "NON_UNIQUE", Boolean.class, "INDEX_QUALIFIER", String.class, "INDEX_NAME", String.class,
-        "TYPE", Short.class, "ORDINAL_POSITION", Short.class, "COLUMN_NAME", String.class,
-        "ASC_OR_DESC", String.class, "CARDINALITY", Long.class, "PAGES", Long.class,
-        "FILTER_CONDITION", String.class), rows);
-  }
-
-  private static void indexRows(List<Object> rows, Table table, String name, boolean unique,
-      List<IndexColumn> columns) {
-    short position = 0;
-    for (IndexColumn column : columns) {
-      rows.add(new Object[] {
-        null, SCHEMA, table.name(), !unique, null, name, (short) DatabaseMetaData.tableIndexOther,
-        ++position, table.columnById(column.columnId()).name(), column.descending() ? "D" : "A",
-        null, null, null
-      });
-    }
+    return new Result(columns(SystemSchema.INDEX_INFO_COLUMNS), rows);
   }
 
   static Result schemas(String schemaPattern) {
@@ -262,6 +229,14 @@ final class CatalogMetadata {
       }
     }
     return Pattern.compile(regex.toString(), Pattern.DOTALL).matcher(name).matches();
+  }
+
+  private static List<ColumnMetaData> columns(List<SystemSchema.ColumnDef> defs) {
+    List<ColumnMetaData> columns = new ArrayList<>();
+    for (SystemSchema.ColumnDef def : defs) {
+      columns.add(MetaImpl.columnMetaData(def.name(), columns.size(), def.javaClass(), def.nullable()));
+    }
+    return columns;
   }
 
   private static List<ColumnMetaData> columns(Object... namesAndTypes) {

@@ -50,7 +50,9 @@ import org.apache.calcite.sql.SqlKind;
  *   <li>Each statement has a {@link RequestGuard}: the session's STATEMENT_TIMEOUT bounds every
  *       request, and closing the statement or its connection cancels what it is running (57014).
  *       Avatica's protocol carries neither {@code Statement.setQueryTimeout} nor {@code cancel}, so
- *       the timeout is a session setting: {@code SET STATEMENT_TIMEOUT = '30s'}.
+ *       the timeout is a session setting: {@code SET STATEMENT_TIMEOUT = '30s'} ({@code = DEFAULT}
+ *       restores the node's configured one). The JDBC driver turns {@code setQueryTimeout} into
+ *       such SETs around the statement's executions.
  *   <li>Every failure leaves as an {@link AvaticaRuntimeException} carrying the SQLSTATE and message
  *       of the engine's {@link SqlExecutionException}; Avatica turns it into an error response and
  *       the client into a {@code SQLException} with that SQLSTATE.
@@ -534,8 +536,11 @@ public final class MeridianMeta extends MetaImpl implements ProtobufMeta {
     String kind = StatementKinds.of(sql);
     Matcher timeout = SET_STATEMENT_TIMEOUT.matcher(sql);
     if (timeout.matches()) {
-      conn.statementTimeoutMillis = StatementKinds.parseTimeoutMillis(
-          timeout.group(1) != null ? timeout.group(1) : timeout.group(2));
+      String value = timeout.group(1) != null ? timeout.group(1) : timeout.group(2);
+      // DEFAULT restores the node's configured timeout (the JDBC driver uses it after a statement
+      // with setQueryTimeout when the application never set one).
+      conn.statementTimeoutMillis = value.equalsIgnoreCase("DEFAULT")
+          ? limits.defaultStatementTimeoutMillis() : StatementKinds.parseTimeoutMillis(value);
       metrics.statement(kind, 0);
       return new ExecuteResult(List.of(MetaResultSet.count(conn.id, stmt.id, 0)));
     }

@@ -114,6 +114,8 @@ class MeridianMetaTest {
     run("SET STATEMENT_TIMEOUT = '5s'");
     Meta.StatementHandle h = meta.createStatement(ch);
     assertThat(meta.prepareAndExecute(h, "SELECT COUNT(*) FROM s", -1, -1, null).resultSets).hasSize(1);
+    run("SET STATEMENT_TIMEOUT = DEFAULT");
+    assertThat(meta.prepareAndExecute(h, "SELECT COUNT(*) FROM s", -1, -1, null).resultSets).hasSize(1);
     assertThatThrownBy(() -> run("SET STATEMENT_TIMEOUT = 'later'"))
         .isInstanceOfSatisfying(AvaticaRuntimeException.class, e -> assertThat(e.getSqlState()).isEqualTo("22023"));
   }
@@ -166,8 +168,9 @@ class MeridianMetaTest {
     // JDBC orders primary key columns by name; KEY_SEQ gives their order in the key.
     assertThat(strings(meta.getPrimaryKeys(ch, null, null, "K"), 3, 4)).containsExactly("ID:2", "REGION:1");
     assertThat(strings(meta.getPrimaryKeys(ch, null, null, "NOKEY"), 3, 4)).isEmpty();
+    // JDBC orders index rows by NON_UNIQUE, TYPE, INDEX_NAME, ORDINAL_POSITION.
     assertThat(strings(meta.getIndexInfo(ch, null, null, "K", false, false), 5, 8, 9, 3)).containsExactly(
-        "PRIMARY_KEY:REGION:A:false", "PRIMARY_KEY:ID:A:false", "K_EMAIL:EMAIL:A:false", "K_AGE:AGE:D:true");
+        "K_EMAIL:EMAIL:A:false", "PRIMARY_KEY:REGION:A:false", "PRIMARY_KEY:ID:A:false", "K_AGE:AGE:D:true");
     assertThat(strings(meta.getIndexInfo(ch, null, null, "K", true, false), 5)).doesNotContain("K_AGE");
     assertThat(strings(meta.getColumns(ch, null, Meta.Pat.of(null), Meta.Pat.of("NOKEY"), Meta.Pat.of(null)), 3))
         .containsExactly("X");

@@ -85,6 +85,7 @@ public final class QueryPlanner {
     MeridianSchema schema = new MeridianSchema(catalog, ColumnDefaults::new,
         view -> new MeridianViewTable(view, this::viewRowType));
     rootSchema.add(MeridianSchema.NAME, schema);
+    rootSchema.add(SystemSchema.NAME, new SystemSchema(catalog));
     Properties properties = new Properties();
     properties.setProperty(CalciteConnectionProperty.CASE_SENSITIVE.camelName(), "true");
     this.connectionConfig = new CalciteConnectionConfigImpl(properties);
