@@ -127,7 +127,8 @@ public final class SqlPointBenchmark {
           PreparedStatement select = connection.prepareStatement("SELECT payload FROM bench_kv WHERE id = ?");
           PreparedStatement insert = connection.prepareStatement("INSERT INTO bench_log VALUES (?, ?, ?)");
           Statement plain = connection.createStatement();
-          long seq = (long) runNumber << 40;
+          // Each workload and run inserts its own key range, so no run collides with an earlier one.
+          long seq = ((long) workload.ordinal() << 48) | ((long) runNumber << 40);
           long next = client * 7919L;
           ready.countDown();
           go.await();
