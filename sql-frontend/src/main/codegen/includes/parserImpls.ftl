@@ -78,7 +78,7 @@ SqlNodeList MeridianKeyColumnList() :
 }
 
 /**
- * name type { NOT NULL | NULL | DEFAULT expr | PRIMARY KEY }*, each clause at most once,
+ * name type { NOT NULL | NULL | DEFAULT expr | PRIMARY KEY | UNIQUE }*, each clause at most once,
  * in any order.
  */
 SqlColumnDeclaration MeridianColumnDeclaration() :
@@ -90,6 +90,7 @@ SqlColumnDeclaration MeridianColumnDeclaration() :
     SqlColumnDeclaration.Nullability nullability = SqlColumnDeclaration.Nullability.UNSPECIFIED;
     SqlNode defaultValue = null;
     boolean primaryKey = false;
+    boolean unique = false;
 }
 {
     name = SimpleIdentifier() { s = span(); }
@@ -117,15 +118,23 @@ SqlColumnDeclaration MeridianColumnDeclaration() :
             DdlChecks.requireFirst(!primaryKey, clause.end(this), "PRIMARY KEY", name);
             primaryKey = true;
         }
+    |
+        <UNIQUE> {
+            DdlChecks.requireFirst(!unique, getPos(), "UNIQUE", name);
+            unique = true;
+        }
     )*
     {
         return new SqlColumnDeclaration(s.end(this), name, type, nullability, defaultValue,
-            primaryKey);
+            primaryKey, unique);
     }
 }
 
-/** [ CONSTRAINT name ] PRIMARY KEY ( keyColumn, ... ). */
-SqlPrimaryKeyConstraint MeridianPrimaryKeyConstraint() :
+/**
+ * [ CONSTRAINT name ] { PRIMARY KEY ( keyColumn, ... ) | UNIQUE ( col, ... ) }: one production, so
+ * that the shared CONSTRAINT prefix needs no lookahead.
+ */
+SqlNode MeridianTableConstraint() :
 {
     Span s = null;
     SqlIdentifier name = null;
@@ -133,11 +142,19 @@ SqlPrimaryKeyConstraint MeridianPrimaryKeyConstraint() :
 }
 {
     [ <CONSTRAINT> { s = span(); } name = SimpleIdentifier() ]
-    <PRIMARY> { if (s == null) { s = span(); } } <KEY>
-    columns = MeridianKeyColumnList()
-    {
-        return new SqlPrimaryKeyConstraint(s.end(this), name, columns);
-    }
+    (
+        <PRIMARY> { if (s == null) { s = span(); } } <KEY>
+        columns = MeridianKeyColumnList()
+        {
+            return new SqlPrimaryKeyConstraint(s.end(this), name, columns);
+        }
+    |
+        <UNIQUE> { if (s == null) { s = span(); } }
+        columns = ParenthesizedSimpleIdentifierList()
+        {
+            return new SqlUniqueConstraint(s.end(this), name, columns);
+        }
+    )
 }
 
 SqlNode MeridianTableElement() :
@@ -146,7 +163,7 @@ SqlNode MeridianTableElement() :
 }
 {
     (
-        element = MeridianPrimaryKeyConstraint()
+        element = MeridianTableConstraint()
     |
         element = MeridianColumnDeclaration()
     )
@@ -174,6 +191,7 @@ SqlCreate SqlCreateTable(Span s, boolean replace) :
     <RPAREN>
     {
         DdlChecks.requireAtMostOnePrimaryKey(name, elements);
+        DdlChecks.requireUniqueColumnsDeclared(name, elements);
         return new SqlCreateTable(s.end(this), ifNotExists, name,
             new SqlNodeList(elements, elementsSpan.end(this)));
     }

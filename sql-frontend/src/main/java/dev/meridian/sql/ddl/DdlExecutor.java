@@ -23,6 +23,7 @@ import dev.meridian.sql.parser.ddl.SqlDropIndex;
 import dev.meridian.sql.parser.ddl.SqlDropTable;
 import dev.meridian.sql.parser.ddl.SqlDropView;
 import dev.meridian.sql.parser.ddl.SqlKeyColumn;
+import dev.meridian.sql.parser.ddl.SqlUniqueConstraint;
 import dev.meridian.sql.plan.MeridianSchema;
 import dev.meridian.sql.plan.QueryPlanner;
 import dev.meridian.sql.row.RowKeys;
@@ -119,8 +120,81 @@ public final class DdlExecutor {
       primaryKey.add(new IndexColumn(rowId.id(), false));
     }
     Table table = new Table(catalogs.allocateId(writer), name, columns, primaryKey, List.of(), nextColumnId, 2);
+    // UNIQUE constraints are unique secondary indexes; the table is new, so nothing to backfill.
+    for (Index index : uniqueIndexes(create, table)) {
+      table = table.withIndex(index);
+    }
     catalogs.putTable(writer, table);
     catalogs.bumpVersion(writer);
+  }
+
+  /**
+   * The unique indexes that the UNIQUE constraints of {@code create} stand for, with ids from
+   * {@code table.nextIndexId()}. As PostgreSQL does, a constraint over exactly the primary key's
+   * columns is skipped, and constraints over the same columns become one index (taking the first
+   * name given). An unnamed constraint's index is named {@code <TABLE>_<COL>[_<COL>…]_KEY}, with a
+   * number appended if that name is taken; a given name that is taken is an error, as in CREATE
+   * INDEX.
+   */
+  private List<Index> uniqueIndexes(SqlCreateTable create, Table table) {
+    List<Integer> primaryKeyIds = table.primaryKey().stream().map(IndexColumn::columnId).toList();
+    List<List<Integer>> columnLists = new ArrayList<>();
+    List<String> givenNames = new ArrayList<>();
+    for (SqlUniqueConstraint constraint : create.getUniqueConstraints()) {
+      List<Integer> ids = new ArrayList<>();
+      for (SqlIdentifier column : constraint.getColumns()) {
+        int id = columnOf(table, column).id();
+        if (ids.contains(id)) {
+          throw new SqlExecutionException("42701",
+              "column " + column.getSimple() + " appears twice in a UNIQUE constraint");
+        }
+        ids.add(id);
+      }
+      String given = constraint.getConstraintName().map(DdlExecutor::objectName).orElse(null);
+      if (ids.equals(primaryKeyIds)) {
+        continue;
+      }
+      int same = columnLists.indexOf(ids);
+      if (same >= 0) {
+        if (givenNames.get(same) == null) {
+          givenNames.set(same, given);
+        }
+        continue;
+      }
+      columnLists.add(ids);
+      givenNames.add(given);
+    }
+    Set<String> taken = new HashSet<>();
+    taken.add(table.name());
+    for (String given : givenNames) {
+      if (given != null && (!taken.add(given) || relationExists(given))) {
+        throw new SqlExecutionException("42P07", "relation " + given + " already exists");
+      }
+    }
+    List<Index> indexes = new ArrayList<>();
+    int nextIndexId = table.nextIndexId();
+    for (int i = 0; i < columnLists.size(); i++) {
+      List<Integer> ids = columnLists.get(i);
+      String indexName = givenNames.get(i);
+      if (indexName == null) {
+        StringBuilder base = new StringBuilder(table.name());
+        ids.forEach(id -> base.append('_').append(table.columnById(id).name()));
+        base.append("_KEY");
+        indexName = base.toString().toUpperCase(java.util.Locale.ROOT);
+        for (int n = 1; taken.contains(indexName) || relationExists(indexName); n++) {
+          indexName = base.toString().toUpperCase(java.util.Locale.ROOT) + n;
+        }
+        taken.add(indexName);
+      }
+      List<IndexColumn> columns = ids.stream().map(id -> new IndexColumn(id, false)).toList();
+      indexes.add(new Index(nextIndexId++, indexName, true, columns, List.of()));
+    }
+    return indexes;
+  }
+
+  /** Whether a table, view or index is already called {@code name}. */
+  private boolean relationExists(String name) {
+    return exists(name) || catalog.tableWithIndex(name).isPresent();
   }
 
   private Column column(int id, SqlColumnDeclaration declaration, boolean inPrimaryKey) {
@@ -260,6 +334,10 @@ public final class DdlExecutor {
     }
     if (declaration.isPrimaryKey()) {
       throw new SqlExecutionException("0A000", "cannot add a primary key column to an existing table");
+    }
+    if (declaration.isUnique()) {
+      throw new SqlExecutionException("0A000", "ADD COLUMN … UNIQUE is not supported yet; add the "
+          + "column, then CREATE UNIQUE INDEX on it");
     }
     Column column = column(table.nextColumnId(), declaration, false);
     if (!column.nullable() && column.defaultSql() == null && hasRows(table)) {

@@ -9,6 +9,7 @@ import dev.meridian.sql.parser.ddl.SqlColumnDeclaration.Nullability;
 import dev.meridian.sql.parser.ddl.SqlCreateTable;
 import dev.meridian.sql.parser.ddl.SqlDropTable;
 import dev.meridian.sql.parser.ddl.SqlKeyColumn;
+import dev.meridian.sql.parser.ddl.SqlUniqueConstraint;
 import java.util.List;
 import org.apache.calcite.sql.SqlBasicTypeNameSpec;
 import org.apache.calcite.sql.SqlDataTypeSpec;
@@ -157,6 +158,67 @@ class CreateTableParserTest {
     assertFailsAt("CREATE TABLE t (a INT,)", 1, 23);
     assertFailsAt("CREATE TABLE t (a)", 1, 18);
     assertFailsAt("CREATE OR REPLACE TABLE t (a INT)", 1, 1);
+  }
+
+  @Test
+  void columnUniqueInAnyOrderWithTheOtherClauses() {
+    SqlCreateTable t = parseAs(SqlCreateTable.class,
+        "CREATE TABLE t4 (x INTEGER UNIQUE, y INT NOT NULL UNIQUE DEFAULT 3, z INT UNIQUE PRIMARY KEY, w INT)");
+    assertThat(t.getColumns()).extracting(SqlColumnDeclaration::isUnique)
+        .containsExactly(true, true, true, false);
+    assertThat(t.getColumns().get(1).getNullability()).isEqualTo(Nullability.NOT_NULL);
+    assertThat(t.getColumns().get(1).getDefaultValue()).isPresent();
+    assertThat(t.getUniqueConstraints()).hasSize(3).allSatisfy(u -> {
+      assertThat(u.getKind()).isEqualTo(SqlKind.UNIQUE);
+      assertThat(u.getConstraintName()).isEmpty();
+    });
+    assertThat(t.getUniqueConstraints())
+        .extracting(u -> u.getColumns().stream().map(c -> c.getSimple()).toList())
+        .containsExactly(List.of("X"), List.of("Y"), List.of("Z"));
+    assertThat(MeridianSqlParser.unparse(t)).contains("\"X\" INTEGER UNIQUE");
+  }
+
+  @Test
+  void tableUniqueConstraintsNamedOrNot() {
+    SqlCreateTable t = parseAs(SqlCreateTable.class, """
+        CREATE TABLE t (
+          a INT PRIMARY KEY,
+          b INT UNIQUE,
+          c VARCHAR(10),
+          d INT,
+          CONSTRAINT t_cd UNIQUE (c, d),
+          UNIQUE (d),
+          PRIMARY_KEY_IS_A_NAME INT
+        )""");
+    List<SqlUniqueConstraint> unique = t.getUniqueConstraints();
+    assertThat(unique).extracting(u -> u.getConstraintName().map(n -> n.getSimple()).orElse(null))
+        .containsExactly(null, "T_CD", null);
+    assertThat(unique).extracting(u -> u.getColumns().stream().map(c -> c.getSimple()).toList())
+        .containsExactly(List.of("B"), List.of("C", "D"), List.of("D"));
+    assertThat(t.getColumns()).hasSize(5);
+    assertThat(t.getPrimaryKey()).extracting(k -> k.getName().getSimple()).containsExactly("A");
+    String unparsed = MeridianSqlParser.unparse(t);
+    assertThat(unparsed).contains("CONSTRAINT \"T_CD\" UNIQUE (\"C\", \"D\")").contains("UNIQUE (\"D\")");
+    // CONSTRAINT name before PRIMARY KEY still parses next to UNIQUE constraints.
+    SqlCreateTable both = parseAs(SqlCreateTable.class,
+        "CREATE TABLE u (a INT, b INT, CONSTRAINT pk PRIMARY KEY (a), CONSTRAINT uq UNIQUE (b))");
+    assertThat(both.getPrimaryKeyConstraint()).isPresent();
+    assertThat(both.getUniqueConstraints()).singleElement()
+        .satisfies(u -> assertThat(u.getConstraintName()).get().extracting(n -> n.getSimple()).isEqualTo("UQ"));
+  }
+
+  @Test
+  void uniqueErrors() {
+    assertThat(assertFailsAt("CREATE TABLE t (a INT UNIQUE NOT NULL UNIQUE)", 1, 39).getMessage())
+        .contains("UNIQUE is given more than once for column A");
+    assertThat(assertFailsAt("CREATE TABLE t (a INT, b INT, UNIQUE (a, c))", 1, 42).getMessage())
+        .contains("UNIQUE constraint names C, which is not a column of table T");
+    assertFailsAt("CREATE TABLE t (a INT, CONSTRAINT u UNIQUE (\"a\"))", 1, 45);
+    assertThat(assertFailsAt("CREATE TABLE t (a INT, UNIQUE (a, a))", 1, 35).getMessage())
+        .contains("more than once");
+    assertFailsAt("CREATE TABLE t (a INT, UNIQUE ())", 1, 32);
+    assertFailsAt("CREATE TABLE t (a INT, UNIQUE a)", 1, 31);
+    assertFailsAt("CREATE TABLE t (a INT, CONSTRAINT UNIQUE (a))", 1, 35);
   }
 
   @Test

@@ -3,6 +3,7 @@ package dev.meridian.sql.parser.ddl;
 import dev.meridian.sql.parser.ParseErrors;
 import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -82,6 +83,34 @@ public final class DdlChecks {
                 + "listing all its columns: PRIMARY KEY (a, b)");
       }
       seen |= declares;
+    }
+  }
+
+  /**
+   * The columns of a table-level UNIQUE constraint are columns of the table, each named once. The
+   * error points at the offending column.
+   */
+  public static void requireUniqueColumnsDeclared(SqlIdentifier table, List<SqlNode> elements) {
+    Set<String> declared = new HashSet<>();
+    for (SqlNode element : elements) {
+      if (element instanceof SqlColumnDeclaration column) {
+        declared.add(column.getName().getSimple());
+      }
+    }
+    for (SqlNode element : elements) {
+      if (element instanceof SqlUniqueConstraint unique) {
+        Set<String> seen = new HashSet<>();
+        for (SqlIdentifier column : unique.getColumns()) {
+          if (!declared.contains(column.getSimple())) {
+            throw ParseErrors.at(column.getParserPosition(),
+                "UNIQUE constraint names " + column + ", which is not a column of table " + table);
+          }
+          if (!seen.add(column.getSimple())) {
+            throw ParseErrors.at(column.getParserPosition(),
+                "UNIQUE constraint names column " + column + " more than once");
+          }
+        }
+      }
     }
   }
 

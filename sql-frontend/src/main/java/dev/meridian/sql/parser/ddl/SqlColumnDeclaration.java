@@ -15,7 +15,7 @@ import org.apache.calcite.sql.parser.SqlParserPos;
 
 /**
  * A column definition in CREATE TABLE or ALTER TABLE … ADD COLUMN:
- * {@code name type [NOT NULL | NULL] [DEFAULT expr] [PRIMARY KEY]}. The clauses may be written in
+ * {@code name type [NOT NULL | NULL] [DEFAULT expr] [PRIMARY KEY] [UNIQUE]}. The clauses may be written in
  * any order; each is kept as written (an unspecified nullability stays UNSPECIFIED, so the executor
  * decides, e.g. that key columns are NOT NULL).
  */
@@ -30,22 +30,29 @@ public final class SqlColumnDeclaration extends SqlCall {
       (pos, ops) -> new SqlColumnDeclaration(pos, (SqlIdentifier) ops.get(0),
           (SqlDataTypeSpec) ops.get(1),
           ((SqlLiteral) ops.get(2)).getValueAs(Nullability.class),
-          ops.get(3), DdlOperator.flag(ops.get(4))));
+          ops.get(3), DdlOperator.flag(ops.get(4)), DdlOperator.flag(ops.get(5))));
 
   private final SqlIdentifier name;
   private final SqlDataTypeSpec dataType;
   private final Nullability nullability;
   private final SqlNode defaultValue;
   private final boolean primaryKey;
+  private final boolean unique;
 
   public SqlColumnDeclaration(SqlParserPos pos, SqlIdentifier name, SqlDataTypeSpec dataType,
       Nullability nullability, SqlNode defaultValue, boolean primaryKey) {
+    this(pos, name, dataType, nullability, defaultValue, primaryKey, false);
+  }
+
+  public SqlColumnDeclaration(SqlParserPos pos, SqlIdentifier name, SqlDataTypeSpec dataType,
+      Nullability nullability, SqlNode defaultValue, boolean primaryKey, boolean unique) {
     super(pos);
     this.name = name;
     this.dataType = dataType;
     this.nullability = nullability;
     this.defaultValue = defaultValue;
     this.primaryKey = primaryKey;
+    this.unique = unique;
   }
 
   public SqlIdentifier getName() {
@@ -71,6 +78,11 @@ public final class SqlColumnDeclaration extends SqlCall {
     return primaryKey;
   }
 
+  /** Whether the column itself was declared UNIQUE (a one-column UNIQUE constraint). */
+  public boolean isUnique() {
+    return unique;
+  }
+
   @Override
   public SqlOperator getOperator() {
     return OPERATOR;
@@ -79,7 +91,7 @@ public final class SqlColumnDeclaration extends SqlCall {
   @Override
   public List<SqlNode> getOperandList() {
     return Arrays.asList(name, dataType, SqlLiteral.createSymbol(nullability, SqlParserPos.ZERO),
-        defaultValue, DdlOperator.flag(primaryKey));
+        defaultValue, DdlOperator.flag(primaryKey), DdlOperator.flag(unique));
   }
 
   @Override
@@ -97,6 +109,9 @@ public final class SqlColumnDeclaration extends SqlCall {
     }
     if (primaryKey) {
       writer.keyword("PRIMARY KEY");
+    }
+    if (unique) {
+      writer.keyword("UNIQUE");
     }
   }
 }

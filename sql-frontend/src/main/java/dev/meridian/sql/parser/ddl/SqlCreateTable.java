@@ -1,5 +1,6 @@
 package dev.meridian.sql.parser.ddl;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.apache.calcite.sql.SqlCreate;
@@ -13,7 +14,7 @@ import org.apache.calcite.sql.parser.SqlParserPos;
 
 /**
  * {@code CREATE TABLE [IF NOT EXISTS] name (element, …)} where an element is a
- * {@link SqlColumnDeclaration} or a {@link SqlPrimaryKeyConstraint}. The grammar guarantees at most
+ * {@link SqlColumnDeclaration}, a {@link SqlPrimaryKeyConstraint} or a {@link SqlUniqueConstraint}. The grammar guarantees at most
  * one primary key declaration; a table without one is left for the executor to judge.
  */
 public final class SqlCreateTable extends SqlCreate {
@@ -74,6 +75,23 @@ public final class SqlCreateTable extends SqlCreate {
         .filter(SqlColumnDeclaration::isPrimaryKey)
         .map(c -> new SqlKeyColumn(c.getParserPosition(), c.getName(), false))
         .toList();
+  }
+
+  /**
+   * Every UNIQUE constraint in the order written: a column declared UNIQUE gives an unnamed
+   * one-column constraint at the column's position, table constraints are returned as written.
+   */
+  public List<SqlUniqueConstraint> getUniqueConstraints() {
+    List<SqlUniqueConstraint> constraints = new ArrayList<>();
+    for (SqlNode element : elements) {
+      if (element instanceof SqlUniqueConstraint unique) {
+        constraints.add(unique);
+      } else if (element instanceof SqlColumnDeclaration column && column.isUnique()) {
+        constraints.add(new SqlUniqueConstraint(column.getParserPosition(), null,
+            new SqlNodeList(List.of(column.getName()), column.getName().getParserPosition())));
+      }
+    }
+    return constraints;
   }
 
   @Override
