@@ -96,6 +96,7 @@ public final class Session implements AutoCloseable {
 
   /** Runs one statement with its parameters (Calcite runtime values, in order). */
   public synchronized StatementResult execute(String sql, List<Object> parameters, StatementGuard guard) {
+    sql = withoutTrailingSemicolons(sql);
     try {
       SqlNode node = MeridianSqlParser.parse(sql);
       if (node instanceof SqlSetOption set) {
@@ -121,6 +122,7 @@ public final class Session implements AutoCloseable {
 
   /** Plans {@code sql} against the current catalog and says what it returns and takes. */
   public synchronized Description describe(String sql, StatementGuard guard) {
+    sql = withoutTrailingSemicolons(sql);
     try {
       SqlNode node = MeridianSqlParser.parse(sql);
       if (!node.getKind().belongsTo(SqlKind.QUERY) && !node.getKind().belongsTo(SqlKind.DML)
@@ -330,6 +332,18 @@ public final class Session implements AutoCloseable {
       }
     }
     return readWrite;
+  }
+
+  /**
+   * One statement may end with semicolons, as scripts and tools write it (PostgreSQL's driver
+   * accepts them too); the parser takes a single statement without one.
+   */
+  static String withoutTrailingSemicolons(String sql) {
+    int end = sql.length();
+    while (end > 0 && (sql.charAt(end - 1) == ';' || Character.isWhitespace(sql.charAt(end - 1)))) {
+      end--;
+    }
+    return sql.substring(0, end);
   }
 
   /** Rows from Calcite's enumerator as arrays (single-column results come as bare values). */

@@ -33,6 +33,13 @@ class SqlBasicsTest {
   }
 
   @Test
+  void aStatementMayEndWithSemicolons() {
+    run(session, "CREATE TABLE t (id INT PRIMARY KEY);");
+    assertThat(update(session, "INSERT INTO t VALUES (1) ;; ")).isEqualTo(1);
+    assertThat(rows(session, "SELECT id FROM t;")).containsExactly(List.of(1));
+  }
+
+  @Test
   void aPrimaryKeyQueryIsAPointLookup() {
     run(session, "CREATE TABLE t (id INT PRIMARY KEY, v INT)");
     assertThat(explain(session, "SELECT v FROM t WHERE id = 5")).contains("point lookup on PRIMARY");
