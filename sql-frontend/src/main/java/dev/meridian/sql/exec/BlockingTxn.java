@@ -30,20 +30,21 @@ public final class BlockingTxn {
 
   /** Reads and writes of a read-write transaction. */
   public static KvWriter of(ReadWriteTransaction txn, StatementGuard guard) {
+    KvReader reads = reader(txn::get, txn::scan, txn.readTs(), guard);
     return new KvWriter() {
       @Override
       public Optional<byte[]> get(Key key) {
-        return await(txn.get(key), guard);
+        return reads.get(key);
       }
 
       @Override
       public List<KeyValue> scan(KeySpan span, Direction direction, int limit) {
-        return await(txn.scan(span, direction, limit), guard);
+        return reads.scan(span, direction, limit);
       }
 
       @Override
       public Timestamp readTs() {
-        return txn.readTs();
+        return reads.readTs();
       }
 
       @Override
@@ -60,20 +61,33 @@ public final class BlockingTxn {
 
   /** Reads of a read-only transaction. */
   public static KvReader of(ReadOnlyTransaction txn, StatementGuard guard) {
+    return reader(txn::get, txn::scan, txn.readTs(), guard);
+  }
+
+  /** The asynchronous reads of either kind of transaction. */
+  private interface AsyncScan {
+    CompletableFuture<List<KeyValue>> scan(KeySpan span, Direction direction, int limit);
+  }
+
+  private static KvReader reader(
+      java.util.function.Function<Key, CompletableFuture<Optional<byte[]>>> get,
+      AsyncScan scan,
+      Timestamp readTs,
+      StatementGuard guard) {
     return new KvReader() {
       @Override
       public Optional<byte[]> get(Key key) {
-        return await(txn.get(key), guard);
+        return await(get.apply(key), guard);
       }
 
       @Override
       public List<KeyValue> scan(KeySpan span, Direction direction, int limit) {
-        return await(txn.scan(span, direction, limit), guard);
+        return await(scan.scan(span, direction, limit), guard);
       }
 
       @Override
       public Timestamp readTs() {
-        return txn.readTs();
+        return readTs;
       }
     };
   }
