@@ -190,20 +190,7 @@ public final class EdnReader {
         if (pos >= text.length()) {
           break;
         }
-        char e = text.charAt(pos++);
-        switch (e) {
-          case 'n' -> sb.append('\n');
-          case 't' -> sb.append('\t');
-          case 'r' -> sb.append('\r');
-          case 'u' -> {
-            if (pos + 4 > text.length()) {
-              throw error("truncated \\u escape in string");
-            }
-            sb.append((char) Integer.parseInt(text.substring(pos, pos + 4), 16));
-            pos += 4;
-          }
-          default -> sb.append(e);
-        }
+        pos = StringEscapes.decode(text, pos, sb, this::error);
       } else {
         sb.append(c);
       }
