@@ -11,8 +11,6 @@ import java.util.TreeMap;
  */
 public record Catalog(long version, Map<String, Table> tables, Map<String, View> views) {
 
-  public static final Catalog EMPTY = new Catalog(0, Map.of(), Map.of());
-
   public Catalog {
     tables = java.util.Collections.unmodifiableMap(new TreeMap<>(tables));
     views = java.util.Collections.unmodifiableMap(new TreeMap<>(views));

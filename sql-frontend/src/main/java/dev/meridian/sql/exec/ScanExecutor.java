@@ -14,7 +14,6 @@ import dev.meridian.storage.Key;
 import dev.meridian.storage.KeySpan;
 import dev.meridian.storage.codec.KeyColumn;
 import dev.meridian.storage.codec.KeyWriter;
-import dev.meridian.storage.codec.SortOrder;
 import dev.meridian.storage.mvcc.Direction;
 import dev.meridian.txn.KeyValue;
 import java.util.ArrayDeque;
@@ -238,7 +237,7 @@ public final class ScanExecutor {
       if (value.isEmpty()) {
         return Optional.empty();
       }
-      prefix.append(keyColumn(table, keyColumns.get(i)), value.get());
+      prefix.append(RowKeys.keyColumn(table, keyColumns.get(i)), value.get());
     }
     byte[] prefixBytes = prefix.toByteArray();
     Key prefixKey = Key.wrap(prefixBytes);
@@ -247,7 +246,7 @@ public final class ScanExecutor {
       return Optional.of(KeySpan.prefix(prefixKey));
     }
     IndexColumn rangeColumn = keyColumns.get(range.equalities().size());
-    KeyColumn keyColumn = keyColumn(table, rangeColumn);
+    KeyColumn keyColumn = RowKeys.keyColumn(table, rangeColumn);
     Key lowerKey = null;
     Key upperKey = null;
     if (range.lower() != null) {
@@ -292,10 +291,6 @@ public final class ScanExecutor {
     }
   }
 
-  private static KeyColumn keyColumn(Table table, IndexColumn indexColumn) {
-    return new KeyColumn(table.columnById(indexColumn.columnId()).type().codecType(),
-        indexColumn.descending() ? SortOrder.DESCENDING : SortOrder.ASCENDING);
-  }
 
   private static List<Key> dedupe(List<Key> sorted) {
     List<Key> out = new ArrayList<>();

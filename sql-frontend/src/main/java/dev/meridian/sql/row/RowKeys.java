@@ -34,7 +34,8 @@ public final class RowKeys {
 
   private RowKeys() {}
 
-  static KeyColumn keyColumn(Table table, IndexColumn indexColumn) {
+  /** How a key or index column is encoded: its codec type, in its declared direction. */
+  public static KeyColumn keyColumn(Table table, IndexColumn indexColumn) {
     Column column = table.columnById(indexColumn.columnId());
     return new KeyColumn(
         column.type().codecType(), indexColumn.descending() ? SortOrder.DESCENDING : SortOrder.ASCENDING);
@@ -116,15 +117,6 @@ public final class RowKeys {
     return true;
   }
 
-  /** The key prefix of {@code indexId} followed by the leading key columns given in {@code values}. */
-  public static Key keyPrefix(
-      Table table, int indexId, List<IndexColumn> columns, List<Object> codecValues) {
-    KeyWriter writer = KeySpace.indexPrefix(table.id(), indexId);
-    for (int i = 0; i < codecValues.size(); i++) {
-      writer.append(keyColumn(table, columns.get(i)), codecValues.get(i));
-    }
-    return Key.wrap(writer.toByteArray());
-  }
 
   private static void appendColumns(
       KeyWriter writer, Table table, List<IndexColumn> columns, Object[] row) {

@@ -18,7 +18,6 @@ import dev.meridian.truetime.TrueTime;
 import dev.meridian.txn.TxnConflictException;
 import dev.meridian.txn.TxnTooOldException;
 import dev.meridian.txn.TxnUnavailableException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -327,9 +326,4 @@ public final class RangeLeader {
       int inflightLocks,
       Timestamp lastAssignedTs,
       Timestamp readWatermark) {}
-
-  /** For tests of the in-flight rule: the keys locked by in-flight commits. */
-  List<Key> inflightKeys() {
-    return new ArrayList<>(inflightByKey.keySet());
-  }
 }
