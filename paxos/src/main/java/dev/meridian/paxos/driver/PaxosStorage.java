@@ -1,0 +1,38 @@
+package dev.meridian.paxos.driver;
+
+import dev.meridian.paxos.replica.DurableState;
+import dev.meridian.paxos.replica.Ready;
+import dev.meridian.paxos.types.GroupId;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Where a node's replicas keep their durable state: the persist section of every {@link Ready}, for
+ * every group the node hosts. Writes of all groups are batched into shared synced writes (group
+ * commit, DESIGN.md §3).
+ *
+ * <p>Implementations: the RocksDB one (column families {@code paxos_log} and {@code paxos_state},
+ * layouts documented there) for real nodes, and an in-memory one for tests.
+ */
+public interface PaxosStorage {
+
+  /**
+   * Writes {@code ready}'s persist section for {@code group} in the order {@link Ready} prescribes
+   * (snapshot, then compaction, then entries, then hard state), atomically. The future completes,
+   * on any thread, once the write is durable; only then may the driver send {@code ready}'s
+   * messages. Never blocks: a full queue fails the call with {@link
+   * dev.meridian.storage.mvcc.StorageBusyException} before anything is queued.
+   */
+  CompletableFuture<Void> persist(GroupId group, Ready ready);
+
+  /**
+   * What a replica of {@code group} restarts from, with {@link DurableState#applied()} at the
+   * snapshot's slot (the driver's state machine is rebuilt from the snapshot and the log), or empty
+   * if nothing was ever persisted for the group.
+   */
+  Optional<DurableState> load(GroupId group);
+
+  /** Every group with persisted state. */
+  Set<GroupId> groups();
+}
