@@ -6,10 +6,8 @@ import dev.meridian.paxos.codec.PaxosGen;
 import dev.meridian.paxos.replica.DurableState;
 import dev.meridian.runtime.RandomSource;
 import dev.meridian.runtime.real.NamedThreadFactory;
+import dev.meridian.runtime.testing.KillableChild;
 import dev.meridian.storage.rocks.RocksMvccEngine;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -39,56 +37,26 @@ class PaxosCrashRecoveryTest {
     long[] lastAcked = new long[CrashPlan.GROUPS];
     for (int kill = 0; kill < KILLS; kill++) {
       int acksBeforeKill = 20 + random.nextInt(400);
-      Process child = startChild();
-      try (BufferedReader lines =
-          new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-        int acks = 0;
-        String line;
-        while (acks < acksBeforeKill && (line = lines.readLine()) != null) {
-          acks += record(line, lastAcked);
-        }
-        assertThat(acks)
-            .as("kill %d (seed %d): child acknowledged persists before the kill", kill, seed)
-            .isEqualTo(acksBeforeKill);
-        // SIGKILL through the handle: Process.destroyForcibly would also close our end of the pipe,
-        // and acks printed just before the kill must still be read.
-        child.toHandle().destroyForcibly();
-        assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        while ((line = lines.readLine()) != null) {
-          record(line, lastAcked);
-        }
-      } finally {
-        child.destroyForcibly();
-      }
+      int acks =
+          KillableChild.start(PaxosCrashWorkload.class, dataDir.toString())
+              .killAfter(acksBeforeKill, line -> record(line, lastAcked));
+      assertThat(acks)
+          .as("kill %d (seed %d): child acknowledged persists before the kill", kill, seed)
+          .isEqualTo(acksBeforeKill);
       verify(kill, seed, lastAcked);
     }
   }
 
-  private static int record(String line, long[] lastAcked) {
+  private static boolean record(String line, long[] lastAcked) {
     if (!line.startsWith("ACK ")) {
-      return 0;
+      return false;
     }
     String[] fields = line.split(" ");
     int group = Integer.parseInt(fields[1]);
     long round = Long.parseLong(fields[2]);
     assertThat(round).as("group %d acknowledged out of order", group).isEqualTo(lastAcked[group] + 1);
     lastAcked[group] = round;
-    return 1;
-  }
-
-  private Process startChild() throws Exception {
-    String java = ProcessHandle.current().info().command().orElse(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    return new ProcessBuilder(
-            java,
-            "-Xmx256m",
-            "--enable-native-access=ALL-UNNAMED",
-            "-cp",
-            System.getProperty("java.class.path"),
-            PaxosCrashWorkload.class.getName(),
-            dataDir.toString())
-        .redirectError(ProcessBuilder.Redirect.INHERIT)
-        .start();
+    return true;
   }
 
   private void verify(int kill, long seed, long[] lastAcked) {
