@@ -3,6 +3,8 @@ package dev.meridian.paxos.driver;
 import dev.meridian.paxos.replica.DurableState;
 import dev.meridian.paxos.replica.Ready;
 import dev.meridian.paxos.types.GroupId;
+import dev.meridian.paxos.types.Membership;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -35,4 +37,17 @@ public interface PaxosStorage {
 
   /** Every group with persisted state. */
   Set<GroupId> groups();
+
+  /**
+   * Persists the starting point of a brand-new group whose initial voters are {@code membership}
+   * ({@link DurableState#bootstrap}). Call it before the group's replica starts: the replica never
+   * writes its initial snapshot itself, so without this a replica restarted before its first
+   * snapshot would come back not knowing its voters.
+   */
+  default CompletableFuture<Void> bootstrap(GroupId group, Membership membership) {
+    DurableState initial = DurableState.bootstrap(membership);
+    return persist(
+        group,
+        new Ready(initial.snapshot(), null, List.of(), initial.hardState(), List.of(), null, List.of()));
+  }
 }

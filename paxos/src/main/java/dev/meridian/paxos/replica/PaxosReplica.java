@@ -91,7 +91,8 @@ import java.util.TreeMap;
  *       point; an acceptor learns slot s is chosen when s is at most the leader's commit point and it
  *       accepted s at the leader's ballot.
  *   <li><b>Leases.</b> Every Accept and Heartbeat asks for a lease grant; the leader grants itself one
- *       at each heartbeat. Since promises and grants exclude each other while a vote is live, and a new
+ *       at each heartbeat, and counts it, like a follower's, only once it is durable (in {@link
+ *       #advance}). Since promises and grants exclude each other while a vote is live, and a new
  *       leader waits out the votes its promise quorum reports, leases of two ballots never overlap.
  *   <li><b>Idle groups.</b> An idle leader still heartbeats every {@link Options#heartbeatTicks}: the
  *       heartbeats renew its lease, without which it could serve no strong read, and keep followers
@@ -437,6 +438,14 @@ public final class PaxosReplica {
       applied = Math.max(applied, ready.committedEntries().getLast().slot().value());
     }
     Invariants.require(applied <= commit, "applied past the commit point");
+    LeaseVote persistedVote = ready.hardState() == null ? LeaseVote.NONE : ready.hardState().leaseVote();
+    if (role == Role.LEADER && active && persistedVote.ballot().equals(myBallot)) {
+      // Our own vote counts toward our lease only once it is durable: after a crash we must still
+      // honour every vote that helped make a lease, or a restarted us could help another leader
+      // while this lease lasts.
+      grants.merge(self, persistedVote.endMicros(), Math::max);
+      recomputeLease();
+    }
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -1018,11 +1027,8 @@ public final class PaxosReplica {
       send(peer, new Heartbeat(group, myBallot, Slot.of(commit)));
     }
     if (active) {
-      long end = grantLease(myBallot);
-      if (end > 0) {
-        grants.merge(self, end, Math::max);
-        recomputeLease();
-      }
+      // Counted toward our lease in advance(), once the vote is durable.
+      grantLease(myBallot);
     }
   }
 

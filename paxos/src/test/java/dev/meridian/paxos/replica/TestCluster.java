@@ -1,5 +1,6 @@
 package dev.meridian.paxos.replica;
 
+import dev.meridian.paxos.driver.InMemoryPaxosStorage;
 import dev.meridian.paxos.messages.Envelope;
 import dev.meridian.paxos.types.Ballot;
 import dev.meridian.paxos.types.Entry;
@@ -37,21 +38,21 @@ final class TestCluster {
 
   static final GroupId GROUP = new GroupId(1);
 
-  /** What survives a crash. */
+  /** What survives a crash: the replica's persisted state, and the state machine. */
   static final class Disk {
-    HardState hardState = HardState.INITIAL;
-    Snapshot snapshot;
-    final TreeMap<Long, Entry> entries = new TreeMap<>();
+    final InMemoryPaxosStorage paxos = new InMemoryPaxosStorage();
     /** The state machine, durable with the disk: applied values by slot. */
     final TreeMap<Long, String> stateMachine = new TreeMap<>();
     long appliedSlot;
 
-    Disk(Snapshot initial) {
-      this.snapshot = initial;
+    Disk(Membership initial) {
+      paxos.bootstrap(GROUP, initial);
     }
 
     DurableState durableState() {
-      return new DurableState(hardState, snapshot, List.copyOf(entries.values()), Slot.of(appliedSlot));
+      DurableState persisted = paxos.load(GROUP).orElseThrow();
+      return new DurableState(
+          persisted.hardState(), persisted.snapshot(), persisted.entries(), Slot.of(appliedSlot));
     }
   }
 
@@ -98,7 +99,7 @@ final class TestCluster {
     Node node =
         new Node(
             nodeId,
-            new Disk(Snapshot.initial(initial)),
+            new Disk(initial),
             new TestTrueTime(clock, offsetMicros, epsilonMicros),
             random.fork());
     nodes.put(nodeId, node);
@@ -165,19 +166,9 @@ final class TestCluster {
   }
 
   private void persist(NodeId id, Ready ready) {
-    Disk disk = node(id).disk;
-    if (ready.snapshot() != null) {
-      disk.snapshot = ready.snapshot();
-    }
-    if (ready.compactThrough() != null) {
-      disk.entries.headMap(ready.compactThrough().value(), true).clear();
-    }
+    node(id).disk.paxos.persist(GROUP, ready).join();
     for (Entry entry : ready.entries()) {
-      disk.entries.put(entry.slot().value(), entry);
       recordAcceptance(id, entry);
-    }
-    if (ready.hardState() != null) {
-      disk.hardState = ready.hardState();
     }
   }
 

@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +41,8 @@ import org.rocksdb.WriteOptions;
 
 /**
  * {@link MvccEngine} on RocksDB: one database per node, at one directory, shared by every range
- * replica on the node.
+ * replica on the node, which also keeps the node's Paxos state in raw column families ({@link
+ * RawFamily}) so that MVCC writes and Paxos writes of every group share synced writes.
  *
  * <h2>Column families and byte layouts</h2>
  *
@@ -61,15 +63,16 @@ import org.rocksdb.WriteOptions;
  * meta         node metadata
  *   "gc-horizon" (ASCII) -&gt; be64(horizonMicros)     absent means Timestamp.ZERO
  *
- * paxos_log    created (empty) here, owned by the paxos module: its layout is documented there
- * paxos_state  likewise: promised ballots, lease votes
+ * paxos_log    raw bytes for the paxos module ({@link RawFamily}): written with {@link #writeRaw},
+ * paxos_state  read with {@link #getRaw} and {@link #scanRaw}; the key and value layouts belong to
+ *              the paxos module and are documented there (RocksPaxosStorage)
  * default      required by RocksDB, unused
  * </pre>
  *
  * <h2>Writes: group commit</h2>
  *
- * {@link #commit}, {@link #putIntents} and {@link #resolveIntents} each become one operation on a
- * bounded queue. One sync thread (from the {@link ThreadFactory} the engine is given) drains up to
+ * {@link #commit}, {@link #putIntents}, {@link #resolveIntents} and {@link #writeRaw} each become
+ * one operation on a bounded queue. One sync thread (from the {@link ThreadFactory} the engine is given) drains up to
  * {@link Options#maxGroupCommitBatch} operations, applies them in queue order to one {@link
  * WriteBatch} and writes it with {@code sync=true} (one WAL append, one fdatasync), then completes
  * their futures on that thread. Each operation is therefore atomic and durable, and concurrent callers
@@ -214,7 +217,7 @@ public final class RocksMvccEngine implements MvccEngine {
   }
 
   /** One queued write. */
-  private sealed interface Operation permits CommitOp, PutIntentsOp, ResolveOp {}
+  private sealed interface Operation permits CommitOp, PutIntentsOp, ResolveOp, RawOp {}
 
   /** Encoded mvcc entries: keys.get(i) -> values.get(i). */
   private record CommitOp(List<byte[]> keys, List<byte[]> values) implements Operation {}
@@ -223,6 +226,8 @@ public final class RocksMvccEngine implements MvccEngine {
 
   private record ResolveOp(TxnId txnId, List<Key> keys, Optional<Timestamp> commitTs)
       implements Operation {}
+
+  private record RawOp(List<RawBatch.Mutation> mutations) implements Operation {}
 
   @FunctionalInterface
   private interface RocksCall<T> {
@@ -238,6 +243,7 @@ public final class RocksMvccEngine implements MvccEngine {
   private final ColumnFamilyHandle mvcc;
   private final ColumnFamilyHandle intents;
   private final ColumnFamilyHandle meta;
+  private final Map<RawFamily, ColumnFamilyHandle> rawFamilies = new EnumMap<>(RawFamily.class);
   private final WriteOptions durableWrite;
   private final WriteOptions gcWrite;
   private final GroupCommitter<Operation> committer;
@@ -273,6 +279,9 @@ public final class RocksMvccEngine implements MvccEngine {
     this.mvcc = handles.get(COLUMN_FAMILIES.indexOf(CF_MVCC));
     this.intents = handles.get(COLUMN_FAMILIES.indexOf(CF_INTENTS));
     this.meta = handles.get(COLUMN_FAMILIES.indexOf(CF_META));
+    for (RawFamily family : RawFamily.values()) {
+      rawFamilies.put(family, handles.get(COLUMN_FAMILIES.indexOf(family.columnFamily())));
+    }
     byte[] horizon = db.get(meta, ValueLayout.GC_HORIZON_KEY);
     this.gcHorizon = horizon == null ? Timestamp.ZERO : ValueLayout.decodeHorizon(horizon);
     this.durableWrite = new WriteOptions().setSync(options.syncWrites());
@@ -576,9 +585,21 @@ public final class RocksMvccEngine implements MvccEngine {
             }
           }
           case ResolveOp resolve -> addResolve(batch, intentOverlay, resolve);
+          case RawOp raw -> addRaw(batch, raw);
         }
       }
       db.write(durableWrite, batch);
+    }
+  }
+
+  private void addRaw(WriteBatch batch, RawOp raw) throws RocksDBException {
+    for (RawBatch.Mutation mutation : raw.mutations()) {
+      ColumnFamilyHandle family = rawFamilies.get(mutation.family());
+      switch (mutation) {
+        case RawBatch.Put put -> batch.put(family, put.key(), put.value());
+        case RawBatch.Delete delete -> batch.delete(family, delete.key());
+        case RawBatch.DeleteRange range -> batch.deleteRange(family, range.from(), range.to());
+      }
     }
   }
 
@@ -599,6 +620,49 @@ public final class RocksMvccEngine implements MvccEngine {
             ValueLayout.intentToVersionValue(intent));
       }
     }
+  }
+
+  // ---------------------------------------------------------------------------- raw families
+
+  /**
+   * Queues {@code batch}'s changes to the raw families as one operation: it is written atomically, in
+   * the same group-committed synced write as the MVCC writes and other raw batches queued with it.
+   * The future completes, on the sync thread, once the batch is durable. An empty batch is still
+   * queued, so its future also orders after every write queued before it.
+   *
+   * @throws dev.meridian.storage.mvcc.StorageBusyException if the write queue is full (nothing queued)
+   */
+  public CompletableFuture<Void> writeRaw(RawBatch batch) {
+    return submit(new RawOp(batch.mutations()));
+  }
+
+  /** The value under {@code key} in {@code family}, as left by the raw writes already written. */
+  public Optional<byte[]> getRaw(RawFamily family, byte[] key) {
+    return read(null, "get in " + family, () -> Optional.ofNullable(db.get(rawFamilies.get(family), key)));
+  }
+
+  /**
+   * Up to {@code limit} entries of {@code family} with {@code fromInclusive <= key < toExclusive}, in
+   * key order; a null {@code toExclusive} means no upper bound. For recovery: blocks on the disk.
+   */
+  public List<RawEntry> scanRaw(RawFamily family, byte[] fromInclusive, byte[] toExclusive, int limit) {
+    return read(null, "scan of " + family, () -> {
+      List<RawEntry> out = new ArrayList<>();
+      try (Slice upper = toExclusive == null ? null : new Slice(toExclusive);
+          ReadOptions readOptions = boundedReadOptions(null, upper);
+          RocksIterator it = db.newIterator(rawFamilies.get(family), readOptions)) {
+        for (it.seek(fromInclusive); it.isValid() && out.size() < limit; it.next()) {
+          out.add(new RawEntry(it.key(), it.value()));
+        }
+        it.status();
+      }
+      return out;
+    });
+  }
+
+  /** Every entry of {@code family} whose key starts with {@code prefix}, in key order. */
+  public List<RawEntry> scanRawPrefix(RawFamily family, byte[] prefix) {
+    return scanRaw(family, prefix, RawKeys.prefixEnd(prefix), Integer.MAX_VALUE);
   }
 
   // ------------------------------------------------------------------------------------------- GC
@@ -686,7 +750,7 @@ public final class RocksMvccEngine implements MvccEngine {
     return committer.groupsWritten();
   }
 
-  /** Write operations (commits, intent puts, resolves) made durable. */
+  /** Write operations (commits, intent puts, resolves, raw batches) made durable. */
   public long operationsWritten() {
     return committer.operationsWritten();
   }

@@ -23,7 +23,7 @@ class GroupCommitterTest {
   @Test
   void groupsKeepSubmissionOrder() {
     List<Integer> written = Collections.synchronizedList(new ArrayList<>());
-    RocksMvccEngineTest.GatedThreadFactory gate = new RocksMvccEngineTest.GatedThreadFactory();
+    GatedThreadFactory gate = new GatedThreadFactory();
     GroupCommitter<Integer> committer =
         new GroupCommitter<>(7, 1000, written::addAll, GroupCommitterTest::failure, gate);
     List<CompletableFuture<Void>> futures =
@@ -71,7 +71,7 @@ class GroupCommitterTest {
   @Test
   void stopWritesWhatIsQueuedFirst() throws Exception {
     List<Integer> written = Collections.synchronizedList(new ArrayList<>());
-    RocksMvccEngineTest.GatedThreadFactory gate = new RocksMvccEngineTest.GatedThreadFactory();
+    GatedThreadFactory gate = new GatedThreadFactory();
     GroupCommitter<Integer> committer =
         new GroupCommitter<>(4, 100, written::addAll, GroupCommitterTest::failure, gate);
     List<CompletableFuture<Void>> futures =

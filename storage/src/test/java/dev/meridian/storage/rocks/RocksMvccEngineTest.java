@@ -25,8 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -96,33 +94,6 @@ class RocksMvccEngineTest extends AbstractDurableMvccEngineContractTest {
   }
 
   // ----------------------------------------------------------------------------- group commit
-
-  /** Makes sync threads that wait for {@link #open} before they start draining the queue. */
-  static final class GatedThreadFactory implements ThreadFactory {
-    private final CountDownLatch gate = new CountDownLatch(1);
-    private final ThreadFactory threads = new NamedThreadFactory("rocks-sync-gated");
-
-    @Override
-    public Thread newThread(Runnable body) {
-      return threads.newThread(
-          () -> {
-            boolean opened = false;
-            while (!opened) {
-              try {
-                gate.await();
-                opened = true;
-              } catch (InterruptedException e) {
-                // keep waiting: the test decides when the thread runs
-              }
-            }
-            body.run();
-          });
-    }
-
-    void open() {
-      gate.countDown();
-    }
-  }
 
   private RocksMvccEngine openGated(Path directory, RocksMvccEngine.Options options, GatedThreadFactory gate) {
     return RocksMvccEngine.open(directory, options, gate);

@@ -4,14 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.meridian.runtime.RandomSource;
 import dev.meridian.runtime.real.NamedThreadFactory;
+import dev.meridian.runtime.testing.KillableChild;
 import dev.meridian.storage.Key;
 import dev.meridian.storage.KeySpan;
 import dev.meridian.storage.Timestamp;
 import dev.meridian.storage.mvcc.Direction;
 import dev.meridian.storage.mvcc.Version;
 import dev.meridian.storage.rocks.RocksMvccEngine;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -46,53 +45,24 @@ class CrashRecoveryTest {
     Set<Long> acknowledged = ConcurrentHashMap.newKeySet();
     for (int round = 0; round < ROUNDS; round++) {
       int acksBeforeKill = 20 + random.nextInt(200);
-      Process child = startChild(round * TXN_NUMBERS_PER_ROUND + 1);
-      try (BufferedReader lines =
-          new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-        int acksThisRound = 0;
-        String line;
-        while (acksThisRound < acksBeforeKill && (line = lines.readLine()) != null) {
-          if (line.startsWith("ACK ")) {
-            acknowledged.add(Long.parseLong(line.substring(4)));
-            acksThisRound++;
-          }
-        }
-        assertThat(acksThisRound)
-            .as("round %d (seed %d): child acknowledged commits before the kill", round, seed)
-            .isEqualTo(acksBeforeKill);
-        // SIGKILL on Linux: no shutdown hooks, no flushing. Through the handle, because
-        // Process.destroyForcibly also closes our end of its pipes, and acks it printed just
-        // before dying must still be read.
-        child.toHandle().destroyForcibly();
-        assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        // Acks the child printed before it died were acknowledged too.
-        while ((line = lines.readLine()) != null) {
-          if (line.startsWith("ACK ")) {
-            acknowledged.add(Long.parseLong(line.substring(4)));
-          }
-        }
-      } finally {
-        child.destroyForcibly();
-      }
+      int acksThisRound =
+          KillableChild.start(
+                  CrashWorkload.class,
+                  dataDir.toString(),
+                  Long.toString(round * TXN_NUMBERS_PER_ROUND + 1),
+                  Integer.toString(CLIENTS))
+              .killAfter(acksBeforeKill, line -> {
+                if (!line.startsWith("ACK ")) {
+                  return false;
+                }
+                acknowledged.add(Long.parseLong(line.substring(4)));
+                return true;
+              });
+      assertThat(acksThisRound)
+          .as("round %d (seed %d): child acknowledged commits before the kill", round, seed)
+          .isEqualTo(acksBeforeKill);
       verify(round, seed, acknowledged);
     }
-  }
-
-  private Process startChild(long firstTxn) throws Exception {
-    String java = ProcessHandle.current().info().command().orElse(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    return new ProcessBuilder(
-            java,
-            "-Xmx256m",
-            "--enable-native-access=ALL-UNNAMED",
-            "-cp",
-            System.getProperty("java.class.path"),
-            CrashWorkload.class.getName(),
-            dataDir.toString(),
-            Long.toString(firstTxn),
-            Integer.toString(CLIENTS))
-        .redirectError(ProcessBuilder.Redirect.INHERIT)
-        .start();
   }
 
   private void verify(int round, long seed, Set<Long> acknowledged) {
