@@ -11,6 +11,7 @@ import dev.meridian.paxos.replica.Status;
 import dev.meridian.paxos.types.Entry;
 import dev.meridian.paxos.types.EntryKind;
 import dev.meridian.paxos.types.GroupId;
+import dev.meridian.paxos.types.Membership;
 import dev.meridian.paxos.types.Slot;
 import dev.meridian.runtime.Cancellable;
 import dev.meridian.runtime.NodeId;
@@ -166,25 +167,33 @@ public final class PaxosDriver implements AutoCloseable {
 
   /**
    * Hosts a replica of {@code group}: restarted from what {@link PaxosStorage} holds for it, or else
-   * started from {@code fresh} (a bootstrap membership, or {@link DurableState#joining()}). The state
-   * machine starts empty; the replica hands it the snapshot and the committed log to rebuild.
+   * a brand-new one whose initial voters are {@code initialVoters} (persisted first, so that a
+   * restart finds them), or, with {@code initialVoters} null, one joining an existing group, which
+   * learns the membership from the leader. The state machine starts empty; the replica hands it the
+   * snapshot and the committed log to rebuild. Completes once the replica runs.
    */
   public CompletableFuture<Void> host(
-      GroupId group, Options options, Supplier<DurableState> fresh, StateMachine stateMachine) {
-    return onLoop(() -> {
-      if (groups.containsKey(group)) {
-        throw new IllegalStateException("group " + group + " is already hosted here");
-      }
-      DurableState state = storage.load(group).orElseGet(fresh);
-      // The state machine is volatile: it rebuilds from the snapshot, so nothing counts as applied.
-      DurableState restart =
-          new DurableState(state.hardState(), state.snapshot(), state.entries(), Slot.NONE);
-      PaxosReplica replica = new PaxosReplica(group, self, options, trueTime, random.fork(), restart);
-      Hosted hosted = new Hosted(group, replica, stateMachine);
-      groups.put(group, hosted);
-      pump(hosted);
-      return null;
-    });
+      GroupId group, Options options, Membership initialVoters, StateMachine stateMachine) {
+    return onLoop(() -> storage.load(group))
+        .thenCompose(stored -> {
+          if (stored.isPresent() || initialVoters == null) {
+            return CompletableFuture.completedFuture(stored.orElseGet(DurableState::joining));
+          }
+          return storage.bootstrap(group, initialVoters).thenApply(v -> DurableState.bootstrap(initialVoters));
+        })
+        .thenCompose(state -> onLoop(() -> {
+          if (groups.containsKey(group)) {
+            throw new IllegalStateException("group " + group + " is already hosted here");
+          }
+          // The state machine is volatile: it rebuilds from the snapshot, so nothing counts as applied.
+          DurableState restart =
+              new DurableState(state.hardState(), state.snapshot(), state.entries(), Slot.NONE);
+          PaxosReplica replica = new PaxosReplica(group, self, options, trueTime, random.fork(), restart);
+          Hosted hosted = new Hosted(group, replica, stateMachine);
+          groups.put(group, hosted);
+          pump(hosted);
+          return null;
+        }));
   }
 
   /** Proposes {@code command} to {@code group}'s replica here; see the class comment. */
