@@ -1,0 +1,155 @@
+package dev.meridian.server.transport;
+
+import dev.meridian.server.transport.proto.TransportGrpc;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import java.net.InetSocketAddress;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+
+/**
+ * Keeps one stream open from this node to a peer with a larger id: dials, and when a dial fails or the
+ * stream breaks, dials again after an exponential backoff with jitter (from {@code
+ * reconnectBackoffMin}, doubling up to {@code reconnectBackoffMax}, each delay drawn uniformly from
+ * its upper half so that restarted peers are not dialed in lockstep). A completed handshake resets the
+ * backoff.
+ *
+ * <p>Each dial uses a fresh channel, so gRPC's own reconnect backoff never stacks on ours; the
+ * previous channel is shut down. Invariant: at most one dial (channel and stream) is current; events
+ * from older ones are ignored.
+ */
+final class Dialer {
+
+  private static final Logger LOG = Logger.getLogger(Dialer.class.getName());
+
+  private final NodeTransport transport;
+  private final PeerLink link;
+  private ManagedChannel channel;
+  private PeerStream current;
+  private ScheduledFuture<?> redial;
+  private int failures;
+  private boolean closed;
+
+  Dialer(NodeTransport transport, PeerLink link) {
+    this.transport = transport;
+    this.link = link;
+  }
+
+  /** Drops the current dial, if any, and dials at once. */
+  void dialNow() {
+    PeerStream old;
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      if (redial != null) {
+        redial.cancel(false);
+        redial = null;
+      }
+      old = current;
+      current = null;
+    }
+    if (old != null) {
+      old.close(Status.CANCELLED.withDescription("redialing"));
+    }
+    dial();
+  }
+
+  private void dial() {
+    InetSocketAddress address = link.address();
+    ManagedChannel oldChannel;
+    ManagedChannel newChannel;
+    PeerStream stream;
+    synchronized (this) {
+      if (closed || current != null) {
+        return;
+      }
+      redial = null;
+      oldChannel = channel;
+      newChannel = NettyChannelBuilder.forAddress(address)
+          .usePlaintext()
+          .directExecutor()
+          .maxInboundMessageSize(transport.options().maxInboundFrameBytes())
+          .keepAliveTime(10, TimeUnit.SECONDS)
+          .keepAliveTimeout(10, TimeUnit.SECONDS)
+          .build();
+      channel = newChannel;
+      stream = transport.newStream("stream to " + link.peer + " at " + address,
+          this::onHello, this::streamEnded);
+      current = stream;
+    }
+    if (oldChannel != null) {
+      oldChannel.shutdownNow();
+    }
+    TransportGrpc.newStub(newChannel).connect(stream);
+    stream.write(transport.hello());
+    transport.armHandshakeTimeout(stream);
+  }
+
+  private void onHello(PeerStream stream, dev.meridian.server.transport.proto.Hello hello) {
+    String refusal = transport.checkAcceptorHello(link.peer, hello);
+    if (refusal != null) {
+      stream.close(Status.PERMISSION_DENIED.withDescription(refusal));
+      return;
+    }
+    synchronized (this) {
+      if (stream != current) {
+        stream.close(Status.CANCELLED.withDescription("superseded dial"));
+        return;
+      }
+      failures = 0;
+    }
+    if (link.attach(stream)) {
+      transport.counters().streamsDialed.increment();
+      LOG.fine(() -> "connected to " + link.peer + " at " + link.address());
+    }
+  }
+
+  /** Any end of a dialed stream, established or not: forget it and schedule the next dial. */
+  private void streamEnded(PeerStream stream) {
+    link.detach(stream);
+    synchronized (this) {
+      if (stream != current || closed) {
+        return;
+      }
+      current = null;
+      long minNanos = transport.options().reconnectBackoffMin().toNanos();
+      long maxNanos = transport.options().reconnectBackoffMax().toNanos();
+      long ceiling = minNanos << Math.min(failures, 30);
+      if (ceiling <= 0 || ceiling > maxNanos) {
+        ceiling = maxNanos;
+      }
+      failures++;
+      long delayNanos = ceiling / 2 + ThreadLocalRandom.current().nextLong(ceiling / 2 + 1);
+      redial = transport.schedule(this::dial, delayNanos);
+    }
+  }
+
+  /** Stops dialing for good and closes the channel; the caller closes the link's stream. */
+  void close() {
+    PeerStream old;
+    ManagedChannel oldChannel;
+    synchronized (this) {
+      closed = true;
+      if (redial != null) {
+        redial.cancel(false);
+      }
+      old = current;
+      current = null;
+      oldChannel = channel;
+    }
+    if (old != null) {
+      old.close(Status.UNAVAILABLE.withDescription("dialer closed"));
+    }
+    if (oldChannel != null) {
+      oldChannel.shutdownNow();
+    }
+  }
+
+  synchronized ManagedChannel channel() {
+    return channel;
+  }
+}
