@@ -120,6 +120,9 @@ final class PeerLink {
    * closed — the peer has evidently given up on it. Returns false if the link is closed.
    */
   boolean attach(PeerStream established) {
+    // The stream must know its link before anyone can see it on the link, so that its close
+    // callback can detach it.
+    established.bindLink(this);
     PeerStream old;
     synchronized (this) {
       if (closed) {
@@ -135,7 +138,12 @@ final class PeerLink {
     if (old != null) {
       old.close(Status.UNAVAILABLE.withDescription("replaced by a newer stream from " + peer));
     }
-    established.establish(this);
+    if (established.isClosed()) {
+      // It closed before we published it, so its close callback found nothing to detach.
+      detach(established);
+      return true;
+    }
+    established.requestInbound();
     scheduleDrain();
     return true;
   }

@@ -101,10 +101,18 @@ final class PeerStream implements ClientResponseObserver<Frame, Frame> {
     return out.isReady();
   }
 
-  /** Called by the handshake once the hellos agree: from now on frames carry envelopes. */
-  void establish(PeerLink owner) {
+  /** Called once the hellos agree: from now on frames carry envelopes, for {@code owner}. */
+  void bindLink(PeerLink owner) {
     link = owner;
+  }
+
+  /** Lets envelopes in, once the stream is its link's. */
+  void requestInbound() {
     request(INBOUND_FRAMES);
+  }
+
+  synchronized boolean isClosed() {
+    return isClosed;
   }
 
   /** Writes a frame; false if the stream is closed (or closes while writing). */

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -40,6 +41,8 @@ final class PendingRequests {
   /**
    * Registers {@code future} as awaiting a response from {@code peer} and arms its timeout. Returns
    * the new request id, or -1 (and leaves the future alone) when {@code max} requests are pending.
+   *
+   * @throws RejectedExecutionException if the timer executor has shut down (nothing is registered)
    */
   long open(NodeId peer, CompletableFuture<byte[]> future, Duration timeout) {
     if (size.incrementAndGet() > max) {
@@ -48,10 +51,17 @@ final class PendingRequests {
     }
     long id = lastId.incrementAndGet();
     pending.put(id, new Pending(peer, future));
-    ScheduledFuture<?> timer = timers.schedule(
-        () -> future.completeExceptionally(new TimeoutException(
-            "no response from " + peer + " to request " + id + " within " + timeout)),
-        timeout.toNanos(), TimeUnit.NANOSECONDS);
+    ScheduledFuture<?> timer;
+    try {
+      timer = timers.schedule(
+          () -> future.completeExceptionally(new TimeoutException(
+              "no response from " + peer + " to request " + id + " within " + timeout)),
+          timeout.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (RejectedExecutionException e) {
+      pending.remove(id);
+      size.decrementAndGet();
+      throw e;
+    }
     future.whenComplete((body, error) -> {
       if (pending.remove(id) != null) {
         size.decrementAndGet();
