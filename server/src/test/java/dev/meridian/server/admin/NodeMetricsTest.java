@@ -2,6 +2,8 @@ package dev.meridian.server.admin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.meridian.server.transport.TransportStats;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class NodeMetricsTest {
@@ -55,6 +57,50 @@ class NodeMetricsTest {
         "meridian_sessions_open 3\n",
         "meridian_truetime_epsilon_micros 1200\n",
         "meridian_uptime_seconds 61\n");
+  }
+
+  @Test
+  void rendersTransportStatsWhenTheNodeHasATransport() {
+    TransportStats stats = new TransportStats(10, 20, 3, 1, 2, 1, 1, 4, 5, 6, 7, 8);
+    String text = new NodeMetrics().render(new NodeMetrics.Gauges() {
+      @Override
+      public long sessionsOpen() {
+        return 0;
+      }
+
+      @Override
+      public long[] planCacheHitsAndMisses() {
+        return new long[] {0, 0};
+      }
+
+      @Override
+      public long epsilonMicros() {
+        return 0;
+      }
+
+      @Override
+      public long uptimeMillis() {
+        return 0;
+      }
+
+      @Override
+      public Optional<TransportStats> transport() {
+        return Optional.of(stats);
+      }
+    });
+    assertThat(text).contains(
+        "# TYPE meridian_transport_messages_sent_total counter\n",
+        "meridian_transport_messages_sent_total 10\n",
+        "meridian_transport_messages_received_total 20\n",
+        "meridian_transport_messages_dropped_total 3\n",
+        "meridian_transport_reconnects_total 1\n",
+        "meridian_transport_handshakes_refused_total 4\n",
+        "meridian_transport_malformed_frames_total 5\n",
+        "meridian_transport_late_responses_total 6\n",
+        "# TYPE meridian_transport_connected_peers gauge\n",
+        "meridian_transport_connected_peers 2\n",
+        "meridian_transport_pending_requests 7\n",
+        "meridian_transport_queued_messages 8\n");
   }
 
   @Test
