@@ -40,22 +40,34 @@ final class Dialer {
 
   /** Drops the current dial, if any, and dials at once. */
   void dialNow() {
+    if (!stopCurrent(false, Status.CANCELLED.withDescription("redialing"))) {
+      dial();
+    }
+  }
+
+  /**
+   * Cancels a pending redial and closes the current dial's stream (with {@code status}); with {@code
+   * forGood}, no dial will follow. Returns whether the dialer was already closed.
+   */
+  private boolean stopCurrent(boolean forGood, Status status) {
     PeerStream old;
     synchronized (this) {
-      if (closed) {
-        return;
-      }
+      boolean wasClosed = closed;
+      closed |= forGood;
       if (redial != null) {
         redial.cancel(false);
         redial = null;
       }
       old = current;
       current = null;
+      if (wasClosed) {
+        return true;
+      }
     }
     if (old != null) {
-      old.close(Status.CANCELLED.withDescription("redialing"));
+      old.close(status);
     }
-    dial();
+    return false;
   }
 
   private void dial() {
@@ -130,22 +142,10 @@ final class Dialer {
 
   /** Stops dialing for good and closes the channel; the caller closes the link's stream. */
   void close() {
-    PeerStream old;
-    ManagedChannel oldChannel;
-    synchronized (this) {
-      closed = true;
-      if (redial != null) {
-        redial.cancel(false);
-      }
-      old = current;
-      current = null;
-      oldChannel = channel;
-    }
-    if (old != null) {
-      old.close(Status.UNAVAILABLE.withDescription("dialer closed"));
-    }
-    if (oldChannel != null) {
-      oldChannel.shutdownNow();
+    stopCurrent(true, Status.UNAVAILABLE.withDescription("dialer closed"));
+    ManagedChannel last = channel();
+    if (last != null) {
+      last.shutdownNow();
     }
   }
 

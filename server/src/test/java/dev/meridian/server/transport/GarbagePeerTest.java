@@ -87,9 +87,7 @@ class GarbagePeerTest {
   @Test
   void aMalformedEnvelopeAfterAGoodHelloClosesTheStream() throws Exception {
     RawCall call = new RawCall(channel);
-    call.send(Frame.newBuilder()
-        .setHello(Hello.newBuilder().setClusterId(TestNode.CLUSTER).setNodeId(1)).build()
-        .toByteArray());
+    call.send(helloFrom(1));
     Frame reply = Frame.parseFrom(call.received.poll(PATIENCE.toSeconds(), TimeUnit.SECONDS));
     assertThat(reply.getHello().getNodeId()).isEqualTo(2);
     TestNode.await("n2 sees n1 connected", () -> n2.transport.stats().connectedPeers() == 2);
@@ -106,13 +104,18 @@ class GarbagePeerTest {
   @Test
   void aDialerWithTheWrongNodeOrderIsRefused() throws Exception {
     RawCall call = new RawCall(channel);
-    call.send(Frame.newBuilder()
-        .setHello(Hello.newBuilder().setClusterId(TestNode.CLUSTER).setNodeId(3)).build()
-        .toByteArray());
+    call.send(helloFrom(3));
     assertThat(call.closed.get(PATIENCE.toSeconds(), TimeUnit.SECONDS).getCode())
         .isEqualTo(Status.Code.PERMISSION_DENIED);
     assertThat(n2.transport.stats().handshakesRefused()).isEqualTo(1);
     assertNodeStillWorks();
+  }
+
+  private static byte[] helloFrom(int node) {
+    return Frame.newBuilder()
+        .setHello(Hello.newBuilder().setClusterId(TestNode.CLUSTER).setNodeId(node))
+        .build()
+        .toByteArray();
   }
 
   private void assertNodeStillWorks() throws InterruptedException {
