@@ -1,5 +1,6 @@
 package dev.meridian.server.transport;
 
+import dev.meridian.server.transport.proto.Hello;
 import dev.meridian.server.transport.proto.TransportGrpc;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
@@ -19,7 +20,8 @@ import java.util.logging.Logger;
  *
  * <p>Each dial uses a fresh channel, so gRPC's own reconnect backoff never stacks on ours; the
  * previous channel is shut down. Invariant: at most one dial (channel and stream) is current; events
- * from older ones are ignored.
+ * from older ones are ignored. Streams are never closed while this object's lock is held, since
+ * closing a stream calls back into {@link #streamEnded}.
  */
 final class Dialer {
 
@@ -101,18 +103,23 @@ final class Dialer {
     transport.armHandshakeTimeout(stream);
   }
 
-  private void onHello(PeerStream stream, dev.meridian.server.transport.proto.Hello hello) {
+  private void onHello(PeerStream stream, Hello hello) {
     String refusal = transport.checkAcceptorHello(link.peer, hello);
     if (refusal != null) {
       stream.close(Status.PERMISSION_DENIED.withDescription(refusal));
       return;
     }
+    boolean superseded;
     synchronized (this) {
-      if (stream != current) {
-        stream.close(Status.CANCELLED.withDescription("superseded dial"));
-        return;
+      superseded = stream != current;
+      if (!superseded) {
+        failures = 0;
       }
-      failures = 0;
+    }
+    // Closed outside the lock: a stream's close calls back into streamEnded (lock order stream, dialer).
+    if (superseded) {
+      stream.close(Status.CANCELLED.withDescription("superseded dial"));
+      return;
     }
     if (link.attach(stream)) {
       transport.counters().streamsDialed.increment();
