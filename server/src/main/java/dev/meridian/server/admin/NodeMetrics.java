@@ -1,6 +1,8 @@
 package dev.meridian.server.admin;
 
+import dev.meridian.server.transport.TransportStats;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
@@ -17,7 +19,9 @@ import java.util.function.LongSupplier;
  *       clients, i.e. aborts the client must retry;
  *   <li>{@code meridian_statement_duration_seconds}: histogram of execute latency (not fetches);
  *   <li>gauges from {@link Gauges}: sessions open, plan cache hits and misses, TrueTime epsilon,
- *       uptime.
+ *       uptime;
+ *   <li>{@code meridian_transport_*}: the node-to-node transport's counters and gauges (see {@link
+ *       TransportStats}), when the node runs one.
  * </ul>
  * Every label set is bounded: kinds are a fixed list, SQLSTATEs beyond {@value #MAX_SQLSTATES}
  * distinct ones are counted as {@code other}.
@@ -39,6 +43,11 @@ public final class NodeMetrics {
     long epsilonMicros();
 
     long uptimeMillis();
+
+    /** The node-to-node transport's counters, if the node runs a transport. */
+    default Optional<TransportStats> transport() {
+      return Optional.empty();
+    }
   }
 
   private final Map<String, LongAdder> statements = new ConcurrentHashMap<>();
@@ -123,7 +132,21 @@ public final class NodeMetrics {
     gauge(out, "meridian_sessions_open", "SQL sessions (client connections) open.", gauges.sessionsOpen());
     gauge(out, "meridian_truetime_epsilon_micros", "Current TrueTime uncertainty bound, in microseconds.", gauges.epsilonMicros());
     gauge(out, "meridian_uptime_seconds", "Seconds since the node started.", gauges.uptimeMillis() / 1000);
+    gauges.transport().ifPresent(transport -> renderTransport(out, transport));
     return out.toString();
+  }
+
+  private static void renderTransport(StringBuilder out, TransportStats t) {
+    counter(out, "meridian_transport_messages_sent_total", "Envelopes handed to gRPC for peers.", t.messagesSent());
+    counter(out, "meridian_transport_messages_received_total", "Envelopes received from peers.", t.messagesReceived());
+    counter(out, "meridian_transport_messages_dropped_total", "Envelopes dropped: outbound queue full, unknown peer, or lost with a broken stream.", t.messagesDropped());
+    counter(out, "meridian_transport_reconnects_total", "Streams re-established with a peer.", t.reconnects());
+    counter(out, "meridian_transport_handshakes_refused_total", "Peer hellos refused (wrong cluster, unknown or misordered node).", t.handshakesRefused());
+    counter(out, "meridian_transport_malformed_frames_total", "Streams closed because a peer sent a malformed frame.", t.malformedFrames());
+    counter(out, "meridian_transport_late_responses_total", "Responses that matched no pending request.", t.lateResponses());
+    gauge(out, "meridian_transport_connected_peers", "Peers with an established stream.", t.connectedPeers());
+    gauge(out, "meridian_transport_pending_requests", "Requests awaiting a response.", t.pendingRequests());
+    gauge(out, "meridian_transport_queued_messages", "Envelopes waiting in outbound queues.", t.queuedMessages());
   }
 
   private static void header(StringBuilder out, String name, String type, String help) {

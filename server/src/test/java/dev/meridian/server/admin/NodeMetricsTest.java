@@ -2,9 +2,15 @@ package dev.meridian.server.admin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.meridian.server.transport.TransportStats;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class NodeMetricsTest {
+
+  /** Gauges with fixed values: each component is the interface method of the same name. */
+  private record FixedGauges(long sessionsOpen, long[] planCacheHitsAndMisses, long epsilonMicros,
+      long uptimeMillis, Optional<TransportStats> transport) implements NodeMetrics.Gauges {}
 
   @Test
   void rendersPrometheusText() {
@@ -15,27 +21,7 @@ class NodeMetricsTest {
     metrics.error("40001");
     metrics.error("not a state");
     metrics.commit();
-    String text = metrics.render(new NodeMetrics.Gauges() {
-      @Override
-      public long sessionsOpen() {
-        return 3;
-      }
-
-      @Override
-      public long[] planCacheHitsAndMisses() {
-        return new long[] {5, 2};
-      }
-
-      @Override
-      public long epsilonMicros() {
-        return 1200;
-      }
-
-      @Override
-      public long uptimeMillis() {
-        return 61_000;
-      }
-    });
+    String text = metrics.render(new FixedGauges(3, new long[] {5, 2}, 1200, 61_000, Optional.empty()));
     assertThat(text).contains(
         "# TYPE meridian_statements_total counter\n",
         "meridian_statements_total{kind=\"select\"} 2\n",
@@ -58,32 +44,31 @@ class NodeMetricsTest {
   }
 
   @Test
+  void rendersTransportStatsWhenTheNodeHasATransport() {
+    TransportStats stats = new TransportStats(10, 20, 3, 1, 2, 1, 1, 4, 5, 6, 7, 8);
+    String text = new NodeMetrics().render(new FixedGauges(0, new long[] {0, 0}, 0, 0, Optional.of(stats)));
+    assertThat(text).contains(
+        "# TYPE meridian_transport_messages_sent_total counter\n",
+        "meridian_transport_messages_sent_total 10\n",
+        "meridian_transport_messages_received_total 20\n",
+        "meridian_transport_messages_dropped_total 3\n",
+        "meridian_transport_reconnects_total 1\n",
+        "meridian_transport_handshakes_refused_total 4\n",
+        "meridian_transport_malformed_frames_total 5\n",
+        "meridian_transport_late_responses_total 6\n",
+        "# TYPE meridian_transport_connected_peers gauge\n",
+        "meridian_transport_connected_peers 2\n",
+        "meridian_transport_pending_requests 7\n",
+        "meridian_transport_queued_messages 8\n");
+  }
+
+  @Test
   void sqlStateLabelsAreBounded() {
     NodeMetrics metrics = new NodeMetrics();
     for (int i = 0; i < NodeMetrics.MAX_SQLSTATES + 10; i++) {
       metrics.error(String.format("%05d", i));
     }
-    String text = metrics.render(new NodeMetrics.Gauges() {
-      @Override
-      public long sessionsOpen() {
-        return 0;
-      }
-
-      @Override
-      public long[] planCacheHitsAndMisses() {
-        return new long[] {0, 0};
-      }
-
-      @Override
-      public long epsilonMicros() {
-        return 0;
-      }
-
-      @Override
-      public long uptimeMillis() {
-        return 0;
-      }
-    });
+    String text = metrics.render(new FixedGauges(0, new long[] {0, 0}, 0, 0, Optional.empty()));
     assertThat(text.lines().filter(line -> line.startsWith("meridian_statement_errors_total{")).count())
         .isLessThanOrEqualTo(NodeMetrics.MAX_SQLSTATES + 1);
   }

@@ -1,0 +1,501 @@
+package dev.meridian.server.transport;
+
+import com.google.protobuf.ByteString;
+import dev.meridian.runtime.NodeId;
+import dev.meridian.server.transport.proto.Frame;
+import dev.meridian.server.transport.proto.Hello;
+import dev.meridian.server.transport.proto.TransportGrpc;
+import io.grpc.ManagedChannel;
+import io.grpc.Server;
+import io.grpc.Status;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Carries opaque payloads between the nodes of a cluster: one-way messages ({@link #send}) and
+ * request/response ({@link #request}) on top of them.
+ *
+ * <p><b>Topology.</b> Between two nodes there is exactly one gRPC bidirectional stream ({@code
+ * Transport.Connect} in {@code transport.proto}), and both directions use it: the node with the
+ * smaller id dials the larger one. The first frame each way is a {@code Hello} with the sender's node
+ * id and cluster id; the acceptor refuses a dialer from another cluster, an unknown node, or a node
+ * that should not be dialing it, and the dialer refuses an acceptor that is not the node it meant to
+ * reach. When a stream breaks the dialer dials again with exponential backoff and jitter (see {@link
+ * Dialer}); the acceptor waits for it.
+ *
+ * <p><b>Delivery.</b> At most once, and in send order per pair of nodes while one stream lasts.
+ * There is no retransmission: envelopes in flight when a stream breaks are lost. That is what Paxos
+ * (and everything built on it) assumes of a network; requests cover loss with their timeout.
+ *
+ * <p><b>Backpressure.</b> {@link #send} never blocks. Each peer has a bounded outbound queue
+ * ({@link TransportOptions#maxQueuedMessages}, {@link TransportOptions#maxQueuedBytes}); what does not
+ * fit is dropped and counted, and {@code send} returns false. The queue drains only while gRPC says the
+ * stream is ready, so a slow network or a slow peer fills our queue, not gRPC's buffers; the receiver
+ * asks gRPC for the next frame only after delivering the last one, so a slow handler slows its
+ * senders through HTTP/2 flow control. A caller that wants to shed load early checks {@link
+ * #writable}. While no stream is up, envelopes wait in the queue (within its bounds) and go out on the
+ * next stream.
+ *
+ * <p><b>Threads.</b> Inbound messages, requests and responses are handled on the inbound executor
+ * given to {@link #start}, one frame at a time per stream, so per peer in arrival order. gRPC
+ * callbacks run on its Netty event loops ({@code directExecutor}) and only hand work on; frames are
+ * assembled and written on two daemon I/O threads; timers (redials, handshake and request timeouts)
+ * run on one daemon thread. {@link #close} stops all of them.
+ */
+public final class NodeTransport implements AutoCloseable {
+
+  private static final Logger LOG = Logger.getLogger(NodeTransport.class.getName());
+
+  private static final int IO_THREADS = 2;
+  private static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
+
+  /** Receives one-way messages, on the inbound executor. */
+  @FunctionalInterface
+  public interface MessageHandler {
+    void onMessage(NodeId from, byte[] payload);
+  }
+
+  /**
+   * Answers requests, on the inbound executor. A failed future, or an exception thrown here, reaches
+   * the requester as a {@link RemoteRequestException} with the exception's class and message; a null
+   * response is sent as an empty one.
+   */
+  @FunctionalInterface
+  public interface RequestHandler {
+    CompletableFuture<byte[]> onRequest(NodeId from, byte[] payload);
+  }
+
+  private final NodeId self;
+  private final String clusterId;
+  private final TransportOptions options;
+  private final Executor inboundExecutor;
+  private final MessageHandler messageHandler;
+  private volatile RequestHandler requestHandler;
+  private final Map<NodeId, PeerLink> links = new ConcurrentHashMap<>();
+  private final Counters stats = new Counters();
+  private final ExecutorService io;
+  private final ScheduledThreadPoolExecutor timers;
+  private final PendingRequests pending;
+  private final Server server;
+  private volatile boolean closed;
+
+  private NodeTransport(NodeId self, String clusterId, InetSocketAddress listenAddress,
+      TransportOptions options, Executor inboundExecutor, MessageHandler messageHandler)
+      throws IOException {
+    this.self = self;
+    this.clusterId = clusterId;
+    this.options = options;
+    this.inboundExecutor = inboundExecutor;
+    this.messageHandler = messageHandler;
+    this.io = Executors.newFixedThreadPool(IO_THREADS, daemonThreads("io"));
+    this.timers = new ScheduledThreadPoolExecutor(1, daemonThreads("timer"));
+    timers.setRemoveOnCancelPolicy(true);
+    this.pending = new PendingRequests(options.maxPendingRequests(), timers);
+    Server started;
+    try {
+      started = NettyServerBuilder.forAddress(listenAddress)
+          .directExecutor()
+          .maxInboundMessageSize(options.maxInboundFrameBytes())
+          .permitKeepAliveTime(5, TimeUnit.SECONDS)
+          .permitKeepAliveWithoutCalls(true)
+          .addService(new Service())
+          .build()
+          .start();
+    } catch (IOException | RuntimeException e) {
+      io.shutdownNow();
+      timers.shutdownNow();
+      throw e;
+    }
+    this.server = started;
+  }
+
+  /**
+   * Starts a transport for node {@code self} of cluster {@code clusterId}, listening on {@code
+   * listenAddress} (port 0 picks a free port: see {@link #port}). Messages go to {@code onMessage} on
+   * {@code inboundExecutor}.
+   */
+  public static NodeTransport start(NodeId self, String clusterId, InetSocketAddress listenAddress,
+      TransportOptions options, Executor inboundExecutor, MessageHandler onMessage)
+      throws IOException {
+    return new NodeTransport(self, clusterId, listenAddress, options, inboundExecutor, onMessage);
+  }
+
+  public NodeId self() {
+    return self;
+  }
+
+  /** The port the transport listens on. */
+  public int port() {
+    return server.getPort();
+  }
+
+  /** Installs the handler for requests from peers; until then requests are answered with an error. */
+  public void setRequestHandler(RequestHandler handler) {
+    this.requestHandler = handler;
+  }
+
+  /**
+   * Adds a peer, or moves it to a new address. If this node's id is the smaller it dials the peer
+   * (now, and again whenever the stream breaks); otherwise it waits for the peer to dial.
+   */
+  public synchronized void setPeer(NodeId peer, InetSocketAddress address) {
+    if (peer.equals(self)) {
+      throw new IllegalArgumentException("a node is not its own peer: " + peer);
+    }
+    if (closed) {
+      throw new IllegalStateException("transport of " + self + " is closed");
+    }
+    PeerLink existing = links.get(peer);
+    if (existing != null) {
+      existing.moveTo(address);
+      return;
+    }
+    PeerLink link = new PeerLink(this, peer, address, self.compareTo(peer) < 0);
+    links.put(peer, link);
+    link.start();
+  }
+
+  /** Forgets a peer: closes its stream, drops what is queued for it, and refuses its dials. */
+  public synchronized void removePeer(NodeId peer) {
+    PeerLink link = links.remove(peer);
+    if (link != null) {
+      link.close();
+    }
+  }
+
+  /**
+   * Queues a one-way message to {@code to}; never blocks. Returns false, and counts the message as
+   * dropped, when the peer's outbound queue is full or the peer is unknown.
+   *
+   * @throws IllegalArgumentException if the payload is larger than {@link
+   *     TransportOptions#maxMessageBytes}
+   */
+  public boolean send(NodeId to, byte[] payload) {
+    checkSize(payload);
+    return enqueue(to, Envelope.message(payload));
+  }
+
+  /** Whether a message to {@code peer} would be queued now (the peer is known and its queue not full). */
+  public boolean writable(NodeId peer) {
+    PeerLink link = links.get(peer);
+    return link != null && link.writable();
+  }
+
+  /**
+   * Sends a request and returns its response. The future fails with a {@link
+   * java.util.concurrent.TimeoutException} if no response arrives within {@code timeout} (the request
+   * or the response may have been lost, or the handler may be slow), with a {@link
+   * RemoteRequestException} if the peer's handler failed, and with a {@link TransportException} if the
+   * request could not be queued. It completes on the inbound executor. Cancelling it forgets the
+   * request; a response that arrives later is dropped.
+   */
+  public CompletableFuture<byte[]> request(NodeId to, byte[] payload, Duration timeout) {
+    checkSize(payload);
+    CompletableFuture<byte[]> response = new CompletableFuture<>();
+    if (closed) {
+      response.completeExceptionally(new TransportException("transport of " + self + " is closed"));
+      return response;
+    }
+    long id;
+    try {
+      id = pending.open(to, response, timeout);
+    } catch (RejectedExecutionException e) {
+      response.completeExceptionally(new TransportException("transport of " + self + " is closed"));
+      return response;
+    }
+    if (id < 0) {
+      response.completeExceptionally(new TransportException(
+          options.maxPendingRequests() + " requests already await a response"));
+    } else if (!enqueue(to, Envelope.request(id, payload))) {
+      response.completeExceptionally(new TransportException(
+          "request to " + to + " not sent: its outbound queue is full or the peer is unknown"));
+    }
+    return response;
+  }
+
+  /** Envelopes queued for {@code peer} and not yet handed to gRPC. */
+  public int queuedMessages(NodeId peer) {
+    PeerLink link = links.get(peer);
+    return link == null ? 0 : link.queuedMessages();
+  }
+
+  /** Bytes queued for {@code peer} and not yet handed to gRPC. */
+  public long queuedBytes(NodeId peer) {
+    PeerLink link = links.get(peer);
+    return link == null ? 0 : link.queuedBytes();
+  }
+
+  public TransportStats stats() {
+    int connected = 0;
+    long queued = 0;
+    for (PeerLink link : links.values()) {
+      connected += link.connected() ? 1 : 0;
+      queued += link.queuedMessages();
+    }
+    return new TransportStats(stats.sent.sum(), stats.received.sum(), stats.dropped.sum(),
+        stats.reconnects.sum(), connected, stats.streamsDialed.sum(), stats.streamsAccepted.sum(),
+        stats.handshakesRefused.sum(), stats.malformedFrames.sum(), pending.lateResponses(),
+        pending.size(), queued);
+  }
+
+  /**
+   * Stops listening, closes every stream and channel, fails pending requests with a {@link
+   * TransportException}, and stops the transport's threads, waiting a bounded time for each.
+   */
+  @Override
+  public void close() {
+    List<ManagedChannel> channels = new ArrayList<>();
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      server.shutdownNow();
+      for (PeerLink link : links.values()) {
+        if (link.dialer() != null && link.dialer().channel() != null) {
+          channels.add(link.dialer().channel());
+        }
+        link.close();
+      }
+      links.clear();
+    }
+    pending.failAll(new TransportException("transport of " + self + " is closed"));
+    timers.shutdownNow();
+    io.shutdownNow();
+    long deadline = System.nanoTime() + CLOSE_WAIT.toNanos();
+    try {
+      server.awaitTermination(remaining(deadline), TimeUnit.NANOSECONDS);
+      for (ManagedChannel channel : channels) {
+        channel.awaitTermination(remaining(deadline), TimeUnit.NANOSECONDS);
+      }
+      timers.awaitTermination(remaining(deadline), TimeUnit.NANOSECONDS);
+      io.awaitTermination(remaining(deadline), TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  // ---- package-private: the parts of the transport its links, dialers and streams use ----
+
+  TransportOptions options() {
+    return options;
+  }
+
+  Counters counters() {
+    return stats;
+  }
+
+  Executor io() {
+    return io;
+  }
+
+  /** Runs {@code task} after {@code delayNanos} on the timer thread; null once closed. */
+  ScheduledFuture<?> schedule(Runnable task, long delayNanos) {
+    try {
+      return timers.schedule(task, delayNanos, TimeUnit.NANOSECONDS);
+    } catch (RejectedExecutionException e) {
+      return null;
+    }
+  }
+
+  Frame hello() {
+    return Frame.newBuilder()
+        .setHello(Hello.newBuilder().setClusterId(clusterId).setNodeId(self.value()))
+        .build();
+  }
+
+  PeerStream newStream(String description, PeerStream.Handshake handshake,
+      PeerStream.Closed onClosed) {
+    return new PeerStream(description, handshake, this::deliver, inboundExecutor, onClosed,
+        stats.malformedFrames::increment);
+  }
+
+  void armHandshakeTimeout(PeerStream stream) {
+    schedule(() -> {
+      if (!stream.isEstablished()) {
+        stream.close(Status.DEADLINE_EXCEEDED.withDescription(
+            "no hello within " + options.handshakeTimeout()));
+      }
+    }, options.handshakeTimeout().toNanos());
+  }
+
+  /** Why the dialer refuses the acceptor's hello, or null if it is the node it dialed. */
+  String checkAcceptorHello(NodeId dialed, Hello hello) {
+    String refusal = !hello.getClusterId().equals(clusterId)
+        ? "cluster id mismatch: " + dialed + " is in cluster '" + hello.getClusterId()
+            + "', this node in '" + clusterId + "'"
+        : hello.getNodeId() != dialed.value()
+            ? "dialed " + dialed + " but node " + hello.getNodeId() + " answered"
+            : null;
+    if (refusal != null) {
+      refused(refusal);
+    }
+    return refusal;
+  }
+
+  // ---- inbound ----
+
+  /** The acceptor's end of a new stream. */
+  private final class Service extends TransportGrpc.TransportImplBase {
+    @Override
+    public StreamObserver<Frame> connect(StreamObserver<Frame> responses) {
+      PeerStream stream = newStream("stream accepted by " + self, NodeTransport.this::onDialerHello,
+          ended -> {
+            PeerLink link = ended.link();
+            if (link != null) {
+              link.detach(ended);
+            }
+          });
+      stream.bindServer((ServerCallStreamObserver<Frame>) responses);
+      armHandshakeTimeout(stream);
+      return stream;
+    }
+  }
+
+  private void onDialerHello(PeerStream stream, Hello hello) {
+    int dialer = hello.getNodeId();
+    String refusal = !hello.getClusterId().equals(clusterId)
+        ? "cluster id mismatch: dialer n" + dialer + " is in cluster '" + hello.getClusterId()
+            + "', " + self + " in '" + clusterId + "'"
+        : dialer <= 0 || dialer >= self.value()
+            ? "node " + dialer + " may not dial " + self + ": the smaller id dials the larger"
+            : null;
+    PeerLink link = refusal == null ? links.get(new NodeId(dialer)) : null;
+    if (refusal == null && link == null) {
+      refusal = "n" + dialer + " is not a peer of " + self;
+    }
+    if (refusal != null) {
+      refused(refusal);
+      stream.close(Status.PERMISSION_DENIED.withDescription(refusal));
+      return;
+    }
+    if (!stream.write(hello())) {
+      return;
+    }
+    if (link.attach(stream)) {
+      stats.streamsAccepted.increment();
+    } else {
+      stream.close(Status.UNAVAILABLE.withDescription("n" + dialer + " was removed"));
+    }
+  }
+
+  private void refused(String refusal) {
+    stats.handshakesRefused.increment();
+    LOG.warning(() -> self + " refused a transport handshake: " + refusal);
+  }
+
+  private void deliver(PeerLink from, Frame frame) throws Envelope.MalformedException {
+    for (ByteString raw : frame.getEnvelopesList()) {
+      Envelope.Decoded envelope = Envelope.decode(raw);
+      stats.received.increment();
+      if (closed) {
+        continue;
+      }
+      switch (envelope.kind()) {
+        case Envelope.MESSAGE -> {
+          try {
+            messageHandler.onMessage(from.peer, envelope.body());
+          } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "message handler failed on a message from " + from.peer, e);
+          }
+        }
+        case Envelope.REQUEST -> serve(from.peer, envelope.requestId(), envelope.body());
+        case Envelope.RESPONSE -> pending.succeed(from.peer, envelope.requestId(), envelope.body());
+        default -> pending.fail(from.peer, envelope.requestId(), Envelope.errorText(envelope));
+      }
+    }
+  }
+
+  private void serve(NodeId from, long requestId, byte[] payload) {
+    RequestHandler handler = requestHandler;
+    CompletableFuture<byte[]> answer;
+    try {
+      answer = handler == null
+          ? CompletableFuture.failedFuture(new IllegalStateException("no request handler on " + self))
+          : handler.onRequest(from, payload);
+      if (answer == null) {
+        answer = CompletableFuture.failedFuture(
+            new NullPointerException("request handler returned no future"));
+      }
+    } catch (RuntimeException e) {
+      answer = CompletableFuture.failedFuture(e);
+    }
+    answer.whenComplete((reply, error) -> {
+      byte[] body = reply == null ? new byte[0] : reply;
+      byte[] envelope;
+      if (error != null) {
+        envelope = Envelope.error(requestId, describe(error));
+      } else if (body.length > options.maxMessageBytes()) {
+        envelope = Envelope.error(requestId, "response of " + body.length
+            + " bytes exceeds maxMessageBytes " + options.maxMessageBytes());
+      } else {
+        envelope = Envelope.response(requestId, body);
+      }
+      enqueue(from, envelope);
+    });
+  }
+
+  // ---- helpers ----
+
+  private boolean enqueue(NodeId to, byte[] envelope) {
+    PeerLink link = links.get(to);
+    if (link == null) {
+      stats.dropped.increment();
+      return false;
+    }
+    return link.enqueue(envelope);
+  }
+
+  private void checkSize(byte[] payload) {
+    if (payload.length > options.maxMessageBytes()) {
+      throw new IllegalArgumentException("payload of " + payload.length
+          + " bytes exceeds maxMessageBytes " + options.maxMessageBytes());
+    }
+  }
+
+  private static String describe(Throwable error) {
+    Throwable cause = error;
+    while ((cause instanceof CompletionException || cause instanceof ExecutionException)
+        && cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    String name = cause.getClass().getSimpleName();
+    return cause.getMessage() == null ? name : name + ": " + cause.getMessage();
+  }
+
+  private static long remaining(long deadlineNanos) {
+    return Math.max(0, deadlineNanos - System.nanoTime());
+  }
+
+  private ThreadFactory daemonThreads(String role) {
+    String prefix = "meridian-transport-" + self + "-" + role + "-";
+    AtomicInteger count = new AtomicInteger();
+    return runnable -> {
+      Thread thread = new Thread(runnable, prefix + count.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    };
+  }
+}
