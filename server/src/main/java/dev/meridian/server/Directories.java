@@ -7,12 +7,12 @@ import java.util.Comparator;
 import java.util.stream.Stream;
 
 /** File-system helpers of the command-line tools. */
-final class Directories {
+public final class Directories {
 
   private Directories() {}
 
   /** Deletes {@code dir} and everything below it; a missing directory is not an error. */
-  static void deleteRecursively(Path dir) throws IOException {
+  public static void deleteRecursively(Path dir) throws IOException {
     if (!Files.exists(dir)) {
       return;
     }

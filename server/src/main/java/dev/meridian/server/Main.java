@@ -1,5 +1,7 @@
 package dev.meridian.server;
 
+import dev.meridian.server.replication.ReplicationBenchmark;
+import dev.meridian.server.replication.ReplicationNode;
 import java.util.Arrays;
 
 /** Entry point of {@code bin/meridian}: dispatches to one command. */
@@ -9,7 +11,7 @@ public final class Main {
 
   public static void main(String[] args) throws Exception {
     if (args.length == 0) {
-      System.err.println("usage: meridian <start|demo|bench-commit> [options]");
+      System.err.println("usage: meridian <start|demo|bench-commit|paxos-node|bench-paxos> [options]");
       System.exit(64);
     }
     String[] rest = Arrays.copyOfRange(args, 1, args.length);
@@ -18,12 +20,14 @@ public final class Main {
           case "start" -> NodeServer.run(rest, System.out, System.err);
           case "demo" -> Demo.run(rest, System.out);
           case "bench-commit" -> CommitBenchmark.run(rest, System.out, System.err);
+          case "paxos-node" -> ReplicationNode.run(rest, System.out, System.err);
+          case "bench-paxos" -> ReplicationBenchmark.run(rest, System.out, System.err);
           default -> {
             System.err.println("meridian: unknown command '" + args[0] + "'");
             yield 64;
           }
         };
-    if (args[0].equals("start") && exitCode == 0) {
+    if ((args[0].equals("start") || args[0].equals("paxos-node")) && exitCode == 0) {
       // A node stops through its shutdown hook; exiting from here would wait on that hook forever.
       return;
     }

@@ -4,7 +4,6 @@ import dev.meridian.runtime.real.NamedThreadFactory;
 import dev.meridian.server.admin.AdminServer;
 import dev.meridian.server.admin.NodeMetrics;
 import dev.meridian.server.sql.MeridianMeta;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,11 +13,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.logging.FileHandler;
-import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import java.util.logging.SimpleFormatter;
 import org.apache.calcite.avatica.remote.LocalService;
 import org.apache.calcite.avatica.remote.Service;
 import org.apache.calcite.avatica.server.AvaticaProtobufHandler;
@@ -37,10 +33,8 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  *       bounded queue, and the only place SQL runs. It blocks on storage futures; the range's event
  *       loop completes them and never runs SQL.
  *   <li>Admin: {@code /health} and {@code /metrics} ({@link AdminServer}).
- *   <li>Logs: java.util.logging to {@code DIR/meridian-0.log} (rotated at 16 MB through
- *       {@code meridian-3.log}). JUL
- *       because the node needs nothing more and it adds no dependency; Avatica and Jetty log through
- *       slf4j, which has no binding here and says so once on stderr.
+ *   <li>Logs: {@link NodeLogging}, under DIR. Avatica and Jetty log through slf4j, which has no
+ *       binding here and says so once on stderr.
  * </ul>
  *
  * Stops cleanly on SIGTERM or Ctrl-C (a shutdown hook): stops taking requests, rolls back open
@@ -248,8 +242,7 @@ public final class NodeServer implements AutoCloseable {
       return 64;
     }
     Files.createDirectories(options.dataDir());
-    Path log = options.dataDir().resolve("meridian-0.log");
-    configureLogging(options.dataDir().resolve("meridian-%g.log"));
+    Path log = NodeLogging.configure(options.dataDir());
     LOG.info("starting: " + options);
     NodeServer server;
     try {
@@ -262,7 +255,7 @@ public final class NodeServer implements AutoCloseable {
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       server.close();
-      flushLogs();
+      NodeLogging.flush();
       stopped.countDown();
     }, "shutdown"));
     LOG.info("serving SQL at " + server.sqlUrl() + ", admin at " + server.adminUrl());
@@ -271,25 +264,5 @@ public final class NodeServer implements AutoCloseable {
     out.flush();
     stopped.await();
     return 0;
-  }
-
-  private static void configureLogging(Path file) throws IOException {
-    Logger root = Logger.getLogger("");
-    for (Handler handler : root.getHandlers()) {
-      root.removeHandler(handler);
-    }
-    System.setProperty("java.util.logging.SimpleFormatter.format",
-        "%1$tF %1$tT.%1$tL %4$s [%3$s] %5$s%6$s%n");
-    FileHandler handler = new FileHandler(file.toString(), 16 << 20, 4, true);
-    handler.setFormatter(new SimpleFormatter());
-    handler.setLevel(Level.ALL);
-    root.addHandler(handler);
-    root.setLevel(Level.INFO);
-  }
-
-  private static void flushLogs() {
-    for (Handler handler : Logger.getLogger("").getHandlers()) {
-      handler.flush();
-    }
   }
 }

@@ -6,6 +6,7 @@ import dev.meridian.runtime.real.NamedThreadFactory;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -16,12 +17,15 @@ import java.util.logging.Logger;
 /**
  * The node's admin HTTP endpoint (DESIGN.md §9) on the JDK's built-in server: {@code GET /health}
  * answers 200 with a JSON object (node id, uptime, TrueTime epsilon) while the node serves, and
- * {@code GET /metrics} the {@link NodeMetrics} in Prometheus text format. Two threads: it is for
- * operators and scrapers, not for load.
+ * {@code GET /metrics} the {@link NodeMetrics} in Prometheus text format. A few threads: it is for
+ * operators, scrapers and tests, not for load. Other modes of the node add {@link #route routes}.
  */
 public final class AdminServer implements AutoCloseable {
 
   private static final Logger LOG = Logger.getLogger(AdminServer.class.getName());
+
+  /** Operators, scrapers and the odd blocking admin request (a proposal waits for its commit). */
+  private static final int THREADS = 4;
 
   private final HttpServer server;
   private final ExecutorService threads;
@@ -29,7 +33,7 @@ public final class AdminServer implements AutoCloseable {
   public AdminServer(String host, int port, Supplier<String> healthJson, Supplier<String> metricsText)
       throws IOException {
     this.server = HttpServer.create(new InetSocketAddress(host, port), 16);
-    this.threads = Executors.newFixedThreadPool(2, new NamedThreadFactory("admin-http"));
+    this.threads = Executors.newFixedThreadPool(THREADS, new NamedThreadFactory("admin-http"));
     server.setExecutor(threads);
     server.createContext("/health", exchange -> answer(exchange, "application/json", healthJson));
     server.createContext("/metrics", exchange ->
@@ -42,6 +46,40 @@ public final class AdminServer implements AutoCloseable {
       }
     });
     server.start();
+  }
+
+  /** What a {@link Route} answers. */
+  public record Response(int status, String contentType, String body) {
+    public static Response json(int status, String body) {
+      return new Response(status, "application/json", body);
+    }
+
+    public static Response text(int status, String body) {
+      return new Response(status, "text/plain; charset=utf-8", body);
+    }
+  }
+
+  /** An endpoint beyond health and metrics; it may block its admin thread for a bounded time. */
+  @FunctionalInterface
+  public interface Route {
+    Response handle(String method, URI uri, byte[] body) throws Exception;
+  }
+
+  /** Serves {@code path} (and everything below it) with {@code route}. */
+  public void route(String path, Route route) {
+    server.createContext(path, exchange -> {
+      Response response;
+      try {
+        byte[] body = exchange.getRequestBody().readAllBytes();
+        response = route.handle(exchange.getRequestMethod(), exchange.getRequestURI(), body);
+      } catch (IllegalArgumentException e) {
+        response = Response.text(400, "bad request: " + e.getMessage() + "\n");
+      } catch (Exception e) {
+        LOG.log(Level.WARNING, "admin request " + exchange.getRequestURI() + " failed", e);
+        response = Response.text(500, "error: " + e + "\n");
+      }
+      send(exchange, response.status(), response.contentType(), response.body());
+    });
   }
 
   public int port() {

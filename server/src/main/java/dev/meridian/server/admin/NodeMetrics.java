@@ -136,7 +136,8 @@ public final class NodeMetrics {
     return out.toString();
   }
 
-  private static void renderTransport(StringBuilder out, TransportStats t) {
+  /** Appends the transport's counters and gauges. */
+  public static void renderTransport(StringBuilder out, TransportStats t) {
     counter(out, "meridian_transport_messages_sent_total", "Envelopes handed to gRPC for peers.", t.messagesSent());
     counter(out, "meridian_transport_messages_received_total", "Envelopes received from peers.", t.messagesReceived());
     counter(out, "meridian_transport_messages_dropped_total", "Envelopes dropped: outbound queue full, unknown peer, or lost with a broken stream.", t.messagesDropped());
@@ -154,12 +155,14 @@ public final class NodeMetrics {
     out.append("# TYPE ").append(name).append(' ').append(type).append('\n');
   }
 
-  private static void counter(StringBuilder out, String name, String help, long value) {
+  /** Appends one Prometheus counter with its HELP and TYPE lines. */
+  public static void counter(StringBuilder out, String name, String help, long value) {
     header(out, name, "counter", help);
     out.append(name).append(' ').append(value).append('\n');
   }
 
-  private static void gauge(StringBuilder out, String name, String help, long value) {
+  /** Appends one Prometheus gauge with its HELP and TYPE lines. */
+  public static void gauge(StringBuilder out, String name, String help, long value) {
     header(out, name, "gauge", help);
     out.append(name).append(' ').append(value).append('\n');
   }

@@ -1,0 +1,313 @@
+package dev.meridian.server.replication;
+
+import dev.meridian.paxos.codec.CodecException;
+import dev.meridian.paxos.driver.PaxosDriver;
+import dev.meridian.paxos.driver.RocksPaxosStorage;
+import dev.meridian.paxos.replica.ProposeResult;
+import dev.meridian.paxos.replica.Role;
+import dev.meridian.paxos.replica.Status;
+import dev.meridian.paxos.types.GroupId;
+import dev.meridian.paxos.types.Membership;
+import dev.meridian.paxos.types.Slot;
+import dev.meridian.runtime.NodeId;
+import dev.meridian.runtime.RandomSource;
+import dev.meridian.runtime.real.EventLoop;
+import dev.meridian.runtime.real.NamedThreadFactory;
+import dev.meridian.runtime.real.SystemPhysicalClock;
+import dev.meridian.server.NodeLogging;
+import dev.meridian.server.admin.AdminServer;
+import dev.meridian.server.admin.AdminServer.Response;
+import dev.meridian.server.transport.NodeTransport;
+import dev.meridian.server.transport.TransportOptions;
+import dev.meridian.storage.rocks.RocksMvccEngine;
+import dev.meridian.truetime.LocalTrueTime;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * A replication-only node ({@code meridian paxos-node}): hosts a replica of each of {@code --groups}
+ * Multi-Paxos groups whose voters are the nodes of {@code --peers}, over the node transport, with
+ * replica state durable in RocksDB and a {@link FingerprintStateMachine} per group. It is the
+ * replication layer running on its own in real processes, before ranges and transactions move onto it;
+ * tests and {@code meridian bench-paxos} drive it through its admin HTTP:
+ *
+ * <ul>
+ *   <li>{@code GET /paxos/status}: one line per group, {@code key=value} pairs (group, role, leader,
+ *       active, ballot, commit, applied, last, snapshot, lease-end-micros, commands, fingerprint).
+ *   <li>{@code POST /paxos/propose?group=G} with the command as body: 200 {@code slot=N} once applied
+ *       here; 409 {@code not-leader leader=N} (or {@code leader=none}); 503 when not ready or the
+ *       commit took longer than 10 s.
+ *   <li>{@code POST /paxos/transfer?to=N}: hands every group this node leads to node N.
+ *   <li>{@code POST /paxos/load?proposers=P&seconds=S&warmup-seconds=W&payload-bytes=B}: runs a {@link
+ *       ProposalLoad} over the groups this node leads; answers its result as JSON.
+ * </ul>
+ */
+public final class ReplicationNode implements AutoCloseable {
+
+  private static final Logger LOG = Logger.getLogger(ReplicationNode.class.getName());
+  private static final long PROPOSE_TIMEOUT_MILLIS = 10_000;
+  private static final String CLUSTER_ID = "meridian-paxos";
+
+  private final ReplicationOptions options;
+  private final EventLoop loop;
+  private final LocalTrueTime trueTime;
+  private final RocksMvccEngine engine;
+  private final NodeTransport transport;
+  /** Set once the driver exists; payloads arriving before are dropped. */
+  private volatile PaxosDriver driver;
+  private final AtomicLong malformedPayloads = new AtomicLong();
+  private final Map<GroupId, FingerprintStateMachine> stateMachines = new LinkedHashMap<>();
+  private final AdminServer admin;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  ReplicationNode(ReplicationOptions options) throws Exception {
+    this.options = options;
+    NodeId self = new NodeId(options.nodeId());
+    this.loop = new EventLoop("paxos-loop", e -> LOG.log(Level.SEVERE, "paxos loop task failed", e));
+    this.trueTime = new LocalTrueTime(SystemPhysicalClock.INSTANCE, LocalTrueTime.Config.defaults());
+    RocksMvccEngine openedEngine = null;
+    NodeTransport startedTransport = null;
+    PaxosDriver startedDriver = null;
+    AdminServer startedAdmin = null;
+    try {
+      openedEngine = RocksMvccEngine.open(options.dataDir().resolve("rocksdb"), RocksMvccEngine.Options.defaults(),
+          new NamedThreadFactory("rocks-sync"));
+      // Payloads are decoded on the transport's threads; the driver hops onto its loop.
+      startedTransport = NodeTransport.start(self, CLUSTER_ID,
+          new InetSocketAddress(options.listen(), options.port()), TransportOptions.defaults(), Runnable::run,
+          this::onPayload);
+      for (Map.Entry<Integer, InetSocketAddress> peer : options.peers().entrySet()) {
+        if (peer.getKey() != options.nodeId()) {
+          startedTransport.setPeer(new NodeId(peer.getKey()), peer.getValue());
+        }
+      }
+      NodeTransport transportForSends = startedTransport;
+      startedDriver = new PaxosDriver(self, loop, trueTime, new RocksPaxosStorage(openedEngine),
+          PaxosWire.network(transportForSends::send), RandomSource.seeded(System.nanoTime()),
+          options.driverConfig(), this::fatal);
+      this.driver = startedDriver;
+      Membership voters = Membership.ofVoters(options.peers().keySet().stream().map(NodeId::new)
+          .toArray(NodeId[]::new));
+      for (long g = 1; g <= options.groups(); g++) {
+        GroupId group = new GroupId(g);
+        FingerprintStateMachine machine = new FingerprintStateMachine();
+        stateMachines.put(group, machine);
+        startedDriver.host(group, options.replicaOptions(), voters, machine).get(30, TimeUnit.SECONDS);
+      }
+      startedAdmin = new AdminServer(options.listen(), options.adminPort(), this::healthJson, this::metricsText);
+      startedAdmin.route("/paxos/status", (method, uri, body) -> Response.text(200, statusText()));
+      startedAdmin.route("/paxos/propose", this::handlePropose);
+      startedAdmin.route("/paxos/transfer", this::handleTransfer);
+      startedAdmin.route("/paxos/load", this::handleLoad);
+    } catch (Exception | Error e) {
+      closeAll(startedAdmin, startedDriver, startedTransport, loop, openedEngine);
+      throw e;
+    }
+    this.engine = openedEngine;
+    this.transport = startedTransport;
+    this.admin = startedAdmin;
+  }
+
+  private void onPayload(NodeId from, byte[] payload) {
+    PaxosDriver receiver = driver;
+    if (receiver == null) {
+      return; // Still starting: the sender retries (heartbeats, accepts) anyway.
+    }
+    try {
+      PaxosWire.deliver(receiver, from, payload);
+    } catch (CodecException e) {
+      malformedPayloads.incrementAndGet();
+      LOG.log(Level.WARNING, "dropped a malformed payload from " + from + ": " + e.getMessage());
+    }
+  }
+
+  /** A failed synced write: the node can no longer keep its promises, so it stops serving. */
+  private void fatal(Throwable error) {
+    LOG.log(Level.SEVERE, "synced write failed; replication stopped until restart", error);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Admin routes
+
+  private String statusText() throws Exception {
+    Map<GroupId, Status> statuses = driver.statuses().get(5, TimeUnit.SECONDS);
+    Map<GroupId, FingerprintStateMachine.View> views = CompletableFuture.supplyAsync(() -> {
+      Map<GroupId, FingerprintStateMachine.View> byGroup = new LinkedHashMap<>();
+      stateMachines.forEach((group, machine) -> byGroup.put(group, machine.view()));
+      return byGroup;
+    }, loop).get(5, TimeUnit.SECONDS);
+    StringBuilder out = new StringBuilder();
+    for (Map.Entry<GroupId, Status> entry : statuses.entrySet()) {
+      Status s = entry.getValue();
+      FingerprintStateMachine.View view = views.get(entry.getKey());
+      out.append(String.format(Locale.ROOT,
+          "group=%d role=%s leader=%s active=%s ballot=%s commit=%d applied=%d last=%d snapshot=%d "
+              + "lease-end-micros=%d commands=%d fingerprint=%016x%n",
+          entry.getKey().value(), s.role(), s.leaderHint() == null ? "none" : s.leaderHint().value(), s.active(), s.promised(),
+          s.commit().value(), s.applied().value(), s.lastSlot().value(), s.snapshotSlot().value(),
+          s.leaseEndMicros(), view.commands(), view.fingerprint()));
+    }
+    return out.toString();
+  }
+
+  private Response handlePropose(String method, URI uri, byte[] body) throws Exception {
+    requirePost(method);
+    GroupId group = new GroupId(Long.parseLong(query(uri, "group", "1")));
+    try {
+      Slot slot = driver.propose(group, body).get(PROPOSE_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+      return Response.text(200, "slot=" + slot.value() + "\n");
+    } catch (TimeoutException e) {
+      return Response.text(503, "timeout: not applied within " + PROPOSE_TIMEOUT_MILLIS + " ms\n");
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof PaxosDriver.ProposalException refused) {
+        NodeId hint = refused.leaderHint();
+        boolean notLeader = hint == null || hint.value() != options.nodeId();
+        return Response.text(notLeader ? 409 : 503, (notLeader ? "not-leader" : "not-ready")
+            + " leader=" + (hint == null ? "none" : hint.value()) + " " + refused.getMessage() + "\n");
+      }
+      throw e;
+    }
+  }
+
+  private Response handleTransfer(String method, URI uri, byte[] body) throws Exception {
+    requirePost(method);
+    NodeId target = new NodeId(Integer.parseInt(query(uri, "to", null)));
+    int transfers = 0;
+    for (Map.Entry<GroupId, Status> entry : driver.statuses().get(5, TimeUnit.SECONDS).entrySet()) {
+      if (entry.getValue().role() == Role.LEADER && !target.equals(entry.getValue().self())) {
+        ProposeResult result = driver.transferLeadership(entry.getKey(), target).get(5, TimeUnit.SECONDS);
+        if (result instanceof ProposeResult.TransferStarted) {
+          transfers++;
+        }
+      }
+    }
+    return Response.text(200, "transfers=" + transfers + "\n");
+  }
+
+  private Response handleLoad(String method, URI uri, byte[] body) throws Exception {
+    requirePost(method);
+    List<GroupId> led = new ArrayList<>();
+    driver.statuses().get(5, TimeUnit.SECONDS).forEach((group, status) -> {
+      if (status.active()) {
+        led.add(group);
+      }
+    });
+    if (led.isEmpty()) {
+      return Response.text(409, "this node leads no group\n");
+    }
+    ProposalLoad load = new ProposalLoad(driver, led, Integer.parseInt(query(uri, "proposers", "1")),
+        Integer.parseInt(query(uri, "payload-bytes", "100")),
+        (long) (Double.parseDouble(query(uri, "warmup-seconds", "2")) * 1000),
+        (long) (Double.parseDouble(query(uri, "seconds", "10")) * 1000));
+    return Response.json(200, load.run().toJson());
+  }
+
+  private static void requirePost(String method) {
+    if (!method.equals("POST")) {
+      throw new IllegalArgumentException("use POST");
+    }
+  }
+
+  private static String query(URI uri, String name, String fallback) {
+    String raw = uri.getRawQuery();
+    if (raw != null) {
+      for (String pair : raw.split("&")) {
+        int eq = pair.indexOf('=');
+        if (eq > 0 && pair.substring(0, eq).equals(name)) {
+          return pair.substring(eq + 1);
+        }
+      }
+    }
+    if (fallback == null) {
+      throw new IllegalArgumentException("missing query parameter " + name);
+    }
+    return fallback;
+  }
+
+  private String healthJson() {
+    return String.format(Locale.ROOT, "{\"status\":\"ok\",\"nodeId\":%d,\"epsilonMicros\":%d,\"groups\":%d}\n",
+        options.nodeId(), trueTime.epsilonMicros(), options.groups());
+  }
+
+  private String metricsText() {
+    // A loop that does not answer within the timeout fails the scrape (500), which is the news.
+    return ReplicationMetrics.render(driver.counters().orTimeout(5, TimeUnit.SECONDS).join(),
+        driver.statuses().orTimeout(5, TimeUnit.SECONDS).join(), transport.stats(), malformedPayloads.get(),
+        trueTime.epsilonMicros());
+  }
+
+  @Override
+  public void close() {
+    if (closed.compareAndSet(false, true)) {
+      LOG.info("stopping");
+      closeAll(admin, driver, transport, loop, engine);
+      LOG.info("stopped");
+    }
+  }
+
+  /** Stops what was started, front to back: requests, replication, inbound traffic, the loop, the disk. */
+  private static void closeAll(AdminServer admin, PaxosDriver driver, NodeTransport transport, EventLoop loop,
+      RocksMvccEngine engine) {
+    for (AutoCloseable part : new AutoCloseable[] {admin, driver, transport, loop, engine}) {
+      if (part != null) {
+        try {
+          part.close();
+        } catch (Exception e) {
+          LOG.log(Level.WARNING, "stopping " + part + " failed", e);
+        }
+      }
+    }
+  }
+
+  /** {@code meridian paxos-node}: runs a replication node in the foreground until SIGTERM. */
+  public static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
+    ReplicationOptions options;
+    try {
+      options = ReplicationOptions.parse(args);
+    } catch (IllegalArgumentException e) {
+      err.println("meridian paxos-node: " + e.getMessage());
+      err.println(ReplicationOptions.USAGE);
+      return 64;
+    }
+    Files.createDirectories(options.dataDir());
+    Path log = NodeLogging.configure(options.dataDir());
+    LOG.info("starting: " + options);
+    ReplicationNode node;
+    try {
+      node = new ReplicationNode(options);
+    } catch (Exception e) {
+      LOG.log(Level.SEVERE, "start failed", e);
+      err.println("meridian paxos-node: " + e.getMessage() + " (details in " + log + ")");
+      return 1;
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      node.close();
+      NodeLogging.flush();
+      stopped.countDown();
+    }, "shutdown"));
+    out.println("meridian: paxos node " + options.nodeId() + " replicating at " + options.listen() + ":"
+        + node.transport.port() + " admin at http://" + options.listen() + ":" + node.admin.port() + "/ (log "
+        + log + ")");
+    out.flush();
+    stopped.await();
+    return 0;
+  }
+}
