@@ -7,6 +7,7 @@ public final class DriverCounters {
   long commandsApplied;
   long persists;
   long persistsRetriedBusy;
+  long commitPointWritesOverlapped;
   long messagesSent;
   long messagesReceived;
   long messagesDropped;
@@ -20,6 +21,7 @@ public final class DriverCounters {
     c.commandsApplied = commandsApplied;
     c.persists = persists;
     c.persistsRetriedBusy = persistsRetriedBusy;
+    c.commitPointWritesOverlapped = commitPointWritesOverlapped;
     c.messagesSent = messagesSent;
     c.messagesReceived = messagesReceived;
     c.messagesDropped = messagesDropped;
@@ -49,6 +51,11 @@ public final class DriverCounters {
 
   public long persistsRetriedBusy() {
     return persistsRetriedBusy;
+  }
+
+  /** Writes of nothing but a new commit point, which did not hold back sending and applying. */
+  public long commitPointWritesOverlapped() {
+    return commitPointWritesOverlapped;
   }
 
   /** Envelopes sent, heartbeats counted one by one. */

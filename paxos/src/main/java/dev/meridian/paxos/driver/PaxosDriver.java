@@ -3,6 +3,7 @@ package dev.meridian.paxos.driver;
 import dev.meridian.paxos.messages.Envelope;
 import dev.meridian.paxos.messages.HeartbeatBatch;
 import dev.meridian.paxos.replica.DurableState;
+import dev.meridian.paxos.replica.HardState;
 import dev.meridian.paxos.replica.Options;
 import dev.meridian.paxos.replica.PaxosReplica;
 import dev.meridian.paxos.replica.ProposeResult;
@@ -116,7 +117,10 @@ public final class PaxosDriver implements AutoCloseable {
     final PaxosReplica replica;
     final StateMachine stateMachine;
     final TreeMap<Long, Pending> pending = new TreeMap<>();
+    /** A write that must be durable before the Ready's messages leave is in flight. */
     boolean writing;
+    /** The hard state of the latest write handed to storage (durable before any later write). */
+    HardState lastHardStateSubmitted;
 
     Hosted(GroupId group, PaxosReplica replica, StateMachine stateMachine) {
       this.group = group;
@@ -190,6 +194,7 @@ public final class PaxosDriver implements AutoCloseable {
               new DurableState(state.hardState(), state.snapshot(), state.entries(), Slot.NONE);
           PaxosReplica replica = new PaxosReplica(group, self, options, trueTime, random.fork(), restart);
           Hosted hosted = new Hosted(group, replica, stateMachine);
+          hosted.lastHardStateSubmitted = state.hardState();
           groups.put(group, hosted);
           pump(hosted);
           return null;
@@ -313,6 +318,14 @@ public final class PaxosDriver implements AutoCloseable {
     while (failure == null && !closed && !hosted.writing && hosted.replica.hasReady()) {
       Ready ready = hosted.replica.ready();
       if (ready.mustPersist()) {
+        if (onlyCommitPointMoved(hosted, ready) && submit(hosted, ready) != null) {
+          // The commit point may lag on disk (a restarted replica relearns it) and reveals nothing a
+          // crash could take back, so its write need not hold back sending and applying. The
+          // group's later writes queue behind it (storage writes in submission order).
+          counters.commitPointWritesOverlapped++;
+          finish(hosted, ready);
+          continue;
+        }
         hosted.writing = true;
         persist(hosted, ready);
         return;
@@ -321,34 +334,64 @@ public final class PaxosDriver implements AutoCloseable {
     }
   }
 
+  private static boolean onlyCommitPointMoved(Hosted hosted, Ready ready) {
+    HardState last = hosted.lastHardStateSubmitted;
+    return ready.snapshot() == null
+        && ready.compactThrough() == null
+        && ready.entries().isEmpty()
+        && ready.hardState() != null
+        && ready.hardState().promised().equals(last.promised())
+        && ready.hardState().leaseVote().equals(last.leaseVote());
+  }
+
+  /** Writes {@code ready} and, once durable, sends and applies it; retries while storage is busy. */
   private void persist(Hosted hosted, Ready ready) {
     if (failure != null || closed) {
       return;
     }
-    CompletableFuture<Void> written;
-    try {
-      written = storage.persist(hosted.group, ready);
-    } catch (StorageBusyException busy) {
+    CompletableFuture<Void> written = submit(hosted, ready);
+    if (written == null) {
       counters.persistsRetriedBusy++;
       loop.schedule(config.busyRetryNanos(), () -> persist(hosted, ready));
       return;
     }
-    counters.persists++;
-    written.whenComplete((ignored, error) -> loop.execute(() -> {
-      if (error != null) {
-        if (failure == null && !closed) {
-          failure = error;
-          stop(new ProposalException("the node's disk failed: " + error, null, false));
-          fatalHandler.accept(error);
-        }
-        return;
-      }
+    written.thenRun(() -> loop.execute(() -> {
       hosted.writing = false;
       if (failure == null && !closed) {
         finish(hosted, ready);
         pump(hosted);
       }
     }));
+  }
+
+  /**
+   * Hands {@code ready}'s persist section to storage; null if storage is busy (nothing queued). A
+   * failed write is fatal for the node.
+   */
+  private CompletableFuture<Void> submit(Hosted hosted, Ready ready) {
+    CompletableFuture<Void> written;
+    try {
+      written = storage.persist(hosted.group, ready);
+    } catch (StorageBusyException busy) {
+      return null;
+    }
+    counters.persists++;
+    if (ready.hardState() != null) {
+      hosted.lastHardStateSubmitted = ready.hardState();
+    }
+    written.exceptionally(error -> {
+      loop.execute(() -> diskFailed(error));
+      return null;
+    });
+    return written;
+  }
+
+  private void diskFailed(Throwable error) {
+    if (failure == null && !closed) {
+      failure = error;
+      stop(new ProposalException("the node's disk failed: " + error, null, false));
+      fatalHandler.accept(error);
+    }
   }
 
   /** Send, apply, advance: the part of a Ready that follows its durable write. */

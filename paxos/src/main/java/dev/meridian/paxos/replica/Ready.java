@@ -27,6 +27,12 @@ import java.util.List;
  * </ol>
  *
  * A crash anywhere in this sequence is safe: what was not persisted was never revealed.
+ *
+ * <p>One relaxation: when the persist section is nothing but a hard state that differs from the last
+ * one written only in its commit point, the driver may send and apply before that write is durable,
+ * provided the group's later writes become durable only after it. The commit point may lag on disk
+ * (a restarted replica relearns it), and a chosen value stays chosen whatever a crash loses; this
+ * keeps the leader's commit-point write off the commit path.
  */
 public record Ready(
     Snapshot snapshot,
