@@ -9,22 +9,20 @@
  *       {@link dev.meridian.paxos.messages.HeartbeatBatch} for coalescing heartbeats across groups.
  *   <li>{@code replica}: {@link dev.meridian.paxos.replica.PaxosReplica}, the I/O-free state machine
  *       of one replica of one group, and its {@link dev.meridian.paxos.replica.Ready} output.
+ *   <li>{@code codec}: versioned binary codecs of every value and message (byte layouts there).
+ *   <li>{@code driver}: {@link dev.meridian.paxos.driver.PaxosDriver}, which runs every replica of a
+ *       node on one event loop and connects it to {@link dev.meridian.paxos.driver.PaxosStorage}
+ *       (durable state: {@link dev.meridian.paxos.driver.RocksPaxosStorage}, whose key layout is
+ *       documented there, or in memory for tests), the network and the state machines.
  * </ul>
  *
- * <h2>What the driver persists (to be wired to the RocksDB engine)</h2>
+ * <h2>When state is persisted</h2>
  *
- * <ul>
- *   <li>{@code paxos_state}, key {@code <group>/hard}: {@link dev.meridian.paxos.replica.HardState}
- *       (promised ballot, lease vote, commit point); key {@code <group>/snapshot}: the latest
- *       snapshot's slot and membership (the data itself with the range snapshot).
- *   <li>{@code paxos_log}, key {@code <group>/<slot, big-endian>}: accepted entries (ballot, kind,
- *       data); a later write of a slot replaces the earlier; entries up to a Ready's {@code
- *       compactThrough} are deleted after its snapshot is durable.
- *   <li>When: everything a {@link dev.meridian.paxos.replica.Ready} lists under persist, in one synced
- *       write (group-committed across groups), <b>before</b> any of its messages is sent; the applied
- *       slot durably with the state machine. On restart the driver rebuilds a {@link
- *       dev.meridian.paxos.replica.DurableState} from these.
- * </ul>
+ * Everything a {@link dev.meridian.paxos.replica.Ready} lists under persist, in one synced write
+ * (group-committed across groups), <b>before</b> any of its messages is sent (with the one
+ * relaxation Ready documents for commit-point-only writes). On restart the driver rebuilds a {@link
+ * dev.meridian.paxos.replica.DurableState} from it; a state machine that keeps no durable state of its
+ * own is rebuilt from the snapshot and the committed log.
  *
  * <p>Nothing here is static or global: a node runs one replica per group and a driver that routes
  * messages by {@link dev.meridian.paxos.types.GroupId}, ticks every replica and processes their Readys.
