@@ -5,10 +5,9 @@ import dev.meridian.server.admin.AdminServer;
 import dev.meridian.server.admin.NodeMetrics;
 import dev.meridian.server.sql.MeridianMeta;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.concurrent.CountDownLatch;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -62,21 +61,18 @@ public final class NodeServer implements AutoCloseable {
       int maxConnections = 256;
       long statementTimeout = 300_000;
       long idleTimeout = 1_800_000;
-      for (int i = 0; i < args.length; i++) {
-        String flag = args[i];
-        if (i + 1 >= args.length) {
-          throw new IllegalArgumentException("missing value after " + flag);
-        }
-        String value = args[++i];
+      for (Map.Entry<String, String> option : CommandLine.options(args).entrySet()) {
+        String flag = option.getKey();
+        String value = option.getValue();
         switch (flag) {
           case "--data-dir" -> dataDir = Path.of(value);
           case "--listen" -> listen = value;
-          case "--sql-port" -> sqlPort = port(flag, value);
-          case "--admin-port" -> adminPort = port(flag, value);
-          case "--sql-workers" -> workers = positive(flag, value);
-          case "--max-connections" -> maxConnections = positive(flag, value);
+          case "--sql-port" -> sqlPort = CommandLine.port(flag, value);
+          case "--admin-port" -> adminPort = CommandLine.port(flag, value);
+          case "--sql-workers" -> workers = CommandLine.positive(flag, value);
+          case "--max-connections" -> maxConnections = CommandLine.positive(flag, value);
           case "--statement-timeout-ms" -> statementTimeout = Long.parseLong(value);
-          case "--idle-timeout-ms" -> idleTimeout = positive(flag, value);
+          case "--idle-timeout-ms" -> idleTimeout = CommandLine.positive(flag, value);
           default -> throw new IllegalArgumentException("unknown option " + flag);
         }
       }
@@ -85,22 +81,6 @@ public final class NodeServer implements AutoCloseable {
       }
       return new Options(dataDir, listen, sqlPort, adminPort, workers, maxConnections, statementTimeout,
           idleTimeout);
-    }
-
-    private static int port(String flag, String value) {
-      int port = Integer.parseInt(value);
-      if (port < 0 || port > 65535) {
-        throw new IllegalArgumentException(flag + " must be 0 (any free port) to 65535, not " + value);
-      }
-      return port;
-    }
-
-    private static int positive(String flag, String value) {
-      int n = Integer.parseInt(value);
-      if (n <= 0) {
-        throw new IllegalArgumentException(flag + " must be positive, not " + value);
-      }
-      return n;
     }
   }
 
@@ -241,28 +221,8 @@ public final class NodeServer implements AutoCloseable {
       err.println(Options.USAGE);
       return 64;
     }
-    Files.createDirectories(options.dataDir());
-    Path log = NodeLogging.configure(options.dataDir());
-    LOG.info("starting: " + options);
-    NodeServer server;
-    try {
-      server = new NodeServer(options);
-    } catch (Exception e) {
-      LOG.log(Level.SEVERE, "start failed", e);
-      err.println("meridian start: " + e.getMessage() + " (details in " + log + ")");
-      return 1;
-    }
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      server.close();
-      NodeLogging.flush();
-      stopped.countDown();
-    }, "shutdown"));
-    LOG.info("serving SQL at " + server.sqlUrl() + ", admin at " + server.adminUrl());
-    out.println("meridian: node " + LocalNode.NODE_ID + " serving SQL at " + server.sqlUrl() + " admin at "
-        + server.adminUrl() + " (log " + log + ")");
-    out.flush();
-    stopped.await();
-    return 0;
+    return ForegroundNode.run("meridian start", options.dataDir(), options, () -> new NodeServer(options),
+        server -> "node " + LocalNode.NODE_ID + " serving SQL at " + server.sqlUrl() + " admin at "
+            + server.adminUrl(), out, err);
   }
 }

@@ -1,5 +1,6 @@
 package dev.meridian.server.replication;
 
+import dev.meridian.server.CommandLine;
 import dev.meridian.server.Directories;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -38,12 +39,9 @@ public final class ReplicationBenchmark {
     int payloadBytes = 100;
     Path dataDir = null;
     try {
-      for (int i = 0; i < args.length; i += 2) {
-        if (i + 1 >= args.length) {
-          throw new IllegalArgumentException("missing value after " + args[i]);
-        }
-        String value = args[i + 1];
-        switch (args[i]) {
+      for (Map.Entry<String, String> option : CommandLine.options(args).entrySet()) {
+        String value = option.getValue();
+        switch (option.getKey()) {
           case "--groups" -> groups = Integer.parseInt(value);
           case "--proposers" -> proposerCounts = Stream.of(value.split(",")).map(Integer::parseInt).toList();
           case "--seconds" -> seconds = Double.parseDouble(value);
@@ -51,7 +49,7 @@ public final class ReplicationBenchmark {
           case "--runs" -> runs = Integer.parseInt(value);
           case "--payload-bytes" -> payloadBytes = Integer.parseInt(value);
           case "--data-dir" -> dataDir = Path.of(value);
-          default -> throw new IllegalArgumentException("unknown option " + args[i]);
+          default -> throw new IllegalArgumentException("unknown option " + option.getKey());
         }
       }
     } catch (IllegalArgumentException e) {

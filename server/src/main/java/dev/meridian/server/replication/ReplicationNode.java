@@ -14,7 +14,7 @@ import dev.meridian.runtime.RandomSource;
 import dev.meridian.runtime.real.EventLoop;
 import dev.meridian.runtime.real.NamedThreadFactory;
 import dev.meridian.runtime.real.SystemPhysicalClock;
-import dev.meridian.server.NodeLogging;
+import dev.meridian.server.ForegroundNode;
 import dev.meridian.server.admin.AdminServer;
 import dev.meridian.server.admin.AdminServer.Response;
 import dev.meridian.server.transport.NodeTransport;
@@ -24,15 +24,12 @@ import dev.meridian.truetime.LocalTrueTime;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -286,28 +283,9 @@ public final class ReplicationNode implements AutoCloseable {
       err.println(ReplicationOptions.USAGE);
       return 64;
     }
-    Files.createDirectories(options.dataDir());
-    Path log = NodeLogging.configure(options.dataDir());
-    LOG.info("starting: " + options);
-    ReplicationNode node;
-    try {
-      node = new ReplicationNode(options);
-    } catch (Exception e) {
-      LOG.log(Level.SEVERE, "start failed", e);
-      err.println("meridian paxos-node: " + e.getMessage() + " (details in " + log + ")");
-      return 1;
-    }
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      node.close();
-      NodeLogging.flush();
-      stopped.countDown();
-    }, "shutdown"));
-    out.println("meridian: paxos node " + options.nodeId() + " replicating at " + options.listen() + ":"
-        + node.transport.port() + " admin at http://" + options.listen() + ":" + node.admin.port() + "/ (log "
-        + log + ")");
-    out.flush();
-    stopped.await();
-    return 0;
+    return ForegroundNode.run("meridian paxos-node", options.dataDir(), options, () -> new ReplicationNode(options),
+        node -> "paxos node " + options.nodeId() + " replicating at " + options.listen() + ":"
+            + node.transport.port() + " admin at http://" + options.listen() + ":" + node.admin.port() + "/",
+        out, err);
   }
 }

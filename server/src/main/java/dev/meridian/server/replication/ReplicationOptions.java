@@ -2,6 +2,7 @@ package dev.meridian.server.replication;
 
 import dev.meridian.paxos.driver.PaxosDriver;
 import dev.meridian.paxos.replica.Options;
+import dev.meridian.server.CommandLine;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.Map;
@@ -47,18 +48,15 @@ record ReplicationOptions(int nodeId, Path dataDir, String listen, int port, int
     int heartbeatTicks = 2;
     long leaseMillis = 2_000;
     long compactEvery = 10_000;
-    for (int i = 0; i < args.length; i++) {
-      String flag = args[i];
-      if (i + 1 >= args.length) {
-        throw new IllegalArgumentException("missing value after " + flag);
-      }
-      String value = args[++i];
+    for (Map.Entry<String, String> option : CommandLine.options(args).entrySet()) {
+      String flag = option.getKey();
+      String value = option.getValue();
       switch (flag) {
         case "--node-id" -> nodeId = Integer.parseInt(value);
         case "--data-dir" -> dataDir = Path.of(value);
         case "--listen" -> listen = value;
-        case "--port" -> port = Integer.parseInt(value);
-        case "--admin-port" -> adminPort = Integer.parseInt(value);
+        case "--port" -> port = CommandLine.port(flag, value);
+        case "--admin-port" -> adminPort = CommandLine.port(flag, value);
         case "--peers" -> {
           for (String peer : value.split(",")) {
             int eq = peer.indexOf('=');
