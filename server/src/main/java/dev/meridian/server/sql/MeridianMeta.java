@@ -53,6 +53,20 @@ import org.apache.calcite.sql.SqlKind;
  *       the timeout is a session setting: {@code SET STATEMENT_TIMEOUT = '30s'} ({@code = DEFAULT}
  *       restores the node's configured one). The JDBC driver turns {@code setQueryTimeout} into
  *       such SETs around the statement's executions.
+ *   <li>Cancel is a statement of its own, {@code CANCEL STATEMENT '<connection id>' <statement id>},
+ *       naming the Avatica connection and statement to stop. It is answered without taking any
+ *       connection's lock (the target's is held by the request it is to stop), so it must arrive
+ *       on another connection: the JDBC driver sends it, for {@code Statement.cancel()}, over a
+ *       side connection of its own to the same node. It stops the requests working for that
+ *       statement at that moment (its execution, or the fetch of a frame of its result) with
+ *       57014, as a statement timeout would: the statement and its connection stay usable, and
+ *       its transaction is treated as after any failed statement. Its update count is 1 if a
+ *       request was stopped and 0 otherwise; a statement that is not running, or unknown ids,
+ *       are not an error (JDBC: cancelling an idle statement does nothing).
+ *       <p>Security: like PostgreSQL's cancel key, the connection id is the secret. Avatica's
+ *       client draws it at random (a UUID) and it is never shown to other connections; whoever
+ *       knows it can already run anything on that connection, so CANCEL grants nothing more. A
+ *       wrong id gets the same answer (0) as an idle statement, so guesses learn nothing.
  *   <li>Every failure leaves as an {@link AvaticaRuntimeException} carrying the SQLSTATE and message
  *       of the engine's {@link SqlExecutionException}; Avatica turns it into an error response and
  *       the client into a {@code SQLException} with that SQLSTATE.
@@ -68,6 +82,10 @@ public final class MeridianMeta extends MetaImpl implements ProtobufMeta {
   private static final Pattern SET_STATEMENT_TIMEOUT = Pattern.compile(
       "\\s*SET\\s+STATEMENT_TIMEOUT\\s*(?:=|\\s+TO\\s+)\\s*(?:'([^']*)'|([0-9A-Za-z]+))\\s*;?\\s*",
       Pattern.CASE_INSENSITIVE);
+
+  /** The side request behind {@code Statement.cancel()}; see the class comment. */
+  private static final Pattern CANCEL_STATEMENT = Pattern.compile(
+      "\\s*CANCEL\\s+STATEMENT\\s+'([^']*)'\\s+([0-9]{1,9})\\s*;?\\s*", Pattern.CASE_INSENSITIVE);
 
   /** Bounds of the Meta; see the class comment. */
   public record Limits(
@@ -370,7 +388,7 @@ public final class MeridianMeta extends MetaImpl implements ProtobufMeta {
       Stmt stmt = newStatement(conn);
       try {
         Signature signature;
-        if (SET_STATEMENT_TIMEOUT.matcher(sql).matches()) {
+        if (SET_STATEMENT_TIMEOUT.matcher(sql).matches() || CANCEL_STATEMENT.matcher(sql).matches()) {
           signature = Signature.create(List.of(), sql, List.of(), CursorFactory.ARRAY, StatementType.OTHER_DDL);
         } else {
           stmt.guard.arm(conn.statementTimeoutMillis);
@@ -402,12 +420,15 @@ public final class MeridianMeta extends MetaImpl implements ProtobufMeta {
   @Override
   public ExecuteResult prepareAndExecute(StatementHandle h, String sql, long maxRowCount,
       int maxRowsInFirstFrame, PrepareCallback callback) throws NoSuchStatementException {
-    ExecuteResult result = withStatement(h, sql, (conn, stmt) -> {
-      stmt.preparedSql = null;
-      stmt.preparedSignature = null;
-      stmt.parameterRowType = null;
-      return run(conn, stmt, sql, List.of(), maxRowCount, maxRowsInFirstFrame);
-    });
+    Matcher cancel = CANCEL_STATEMENT.matcher(sql);
+    ExecuteResult result = cancel.matches()
+        ? cancelWithoutLocking(h, cancel)
+        : withStatement(h, sql, (conn, stmt) -> {
+          stmt.preparedSql = null;
+          stmt.preparedSignature = null;
+          stmt.parameterRowType = null;
+          return run(conn, stmt, sql, List.of(), maxRowCount, maxRowsInFirstFrame);
+        });
     if (callback != null) {
       MetaResultSet first = result.resultSets.get(0);
       try {
@@ -421,6 +442,27 @@ public final class MeridianMeta extends MetaImpl implements ProtobufMeta {
       }
     }
     return result;
+  }
+
+  /**
+   * {@code CANCEL STATEMENT} sent with {@code Statement.execute}: answered at once, taking no lock,
+   * even that of the connection it arrives on (the driver's side connection is used by one thread
+   * at a time anyway, and the request must not queue behind anything).
+   */
+  private ExecuteResult cancelWithoutLocking(StatementHandle h, Matcher cancel) {
+    Conn conn = connection(h.connectionId);
+    conn.lastUsedNanos = nanoClock.getAsLong();
+    return cancelStatement(conn, h.id, cancel);
+  }
+
+  /** Interrupts the requests in flight for the statement {@code cancel} names; see the class comment. */
+  private ExecuteResult cancelStatement(Conn conn, int statementId, Matcher cancel) {
+    Conn target = connections.get(cancel.group(1));
+    Stmt stmt = target == null ? null : target.statements.get(Integer.parseInt(cancel.group(2)));
+    boolean stopped = stmt != null && stmt.guard.interrupt("the client cancelled it (Statement.cancel)");
+    metrics.statement("cancel", 0);
+    LOG.fine(() -> "CANCEL STATEMENT " + cancel.group(2) + (stopped ? ": interrupted" : ": nothing running"));
+    return new ExecuteResult(List.of(MetaResultSet.count(conn.id, statementId, stopped ? 1 : 0)));
   }
 
   @Override
@@ -503,6 +545,7 @@ public final class MeridianMeta extends MetaImpl implements ProtobufMeta {
     if (stmt == null) {
       throw new NoSuchStatementException(h);
     }
+    stmt.guard.enter();
     conn.lock.lock();
     try {
       conn.lastUsedNanos = nanoClock.getAsLong();
@@ -520,6 +563,7 @@ public final class MeridianMeta extends MetaImpl implements ProtobufMeta {
     } finally {
       conn.lastUsedNanos = nanoClock.getAsLong();
       conn.lock.unlock();
+      stmt.guard.exit();
     }
   }
 
@@ -533,6 +577,10 @@ public final class MeridianMeta extends MetaImpl implements ProtobufMeta {
   private ExecuteResult run(Conn conn, Stmt stmt, String sql, List<Object> parameters, long maxRowCount,
       int maxRowsInFirstFrame) {
     stmt.closeResult();
+    Matcher cancel = CANCEL_STATEMENT.matcher(sql);
+    if (cancel.matches()) {
+      return cancelStatement(conn, stmt.id, cancel);
+    }
     String kind = StatementKinds.of(sql);
     Matcher timeout = SET_STATEMENT_TIMEOUT.matcher(sql);
     if (timeout.matches()) {
@@ -631,7 +679,13 @@ public final class MeridianMeta extends MetaImpl implements ProtobufMeta {
     if (stmt == null) {
       throw new NoSuchStatementException(h);
     }
-    return withConnection(h.connectionId, sql, c -> work.run(c, stmt));
+    // In flight from before the lock: a cancel also stops a request still waiting for it.
+    stmt.guard.enter();
+    try {
+      return withConnection(h.connectionId, sql, c -> work.run(c, stmt));
+    } finally {
+      stmt.guard.exit();
+    }
   }
 
   /** The client-facing error for {@code failure}, counted in the metrics. */
