@@ -57,12 +57,14 @@ import org.apache.calcite.sql.SqlKind;
  *       naming the Avatica connection and statement to stop. It is answered without taking any
  *       connection's lock (the target's is held by the request it is to stop), so it must arrive
  *       on another connection: the JDBC driver sends it, for {@code Statement.cancel()}, over a
- *       side connection of its own to the same node. It stops the requests working for that
- *       statement at that moment (its execution, or the fetch of a frame of its result) with
- *       57014, as a statement timeout would: the statement and its connection stay usable, and
- *       its transaction is treated as after any failed statement. Its update count is 1 if a
- *       request was stopped and 0 otherwise; a statement that is not running, or unknown ids,
- *       are not an error (JDBC: cancelling an idle statement does nothing).
+ *       side connection of its own to the same node. It stops the statement's current work with
+ *       57014, as a statement timeout would: the request in flight for it (its execution, or the
+ *       fetch of a frame of its result) fails, and so does the next fetch of a result it left
+ *       open. The statement and its connection stay usable, and its transaction is treated as
+ *       after any failed statement. Its update count is 1 if there was work to stop and 0
+ *       otherwise; an idle statement, or unknown ids, are not an error (JDBC: cancelling a
+ *       statement that is not running does nothing). Cancels reach the node as ordinary
+ *       requests: one waits for a free SQL worker if every worker is busy.
  *       <p>Security: like PostgreSQL's cancel key, the connection id is the secret. Avatica's
  *       client draws it at random (a UUID) and it is never shown to other connections; whoever
  *       knows it can already run anything on that connection, so CANCEL grants nothing more. A
@@ -86,6 +88,8 @@ public final class MeridianMeta extends MetaImpl implements ProtobufMeta {
   /** The side request behind {@code Statement.cancel()}; see the class comment. */
   private static final Pattern CANCEL_STATEMENT = Pattern.compile(
       "\\s*CANCEL\\s+STATEMENT\\s+'([^']*)'\\s+([0-9]{1,9})\\s*;?\\s*", Pattern.CASE_INSENSITIVE);
+
+  private static final String CANCELLED_BY_CLIENT = "the client cancelled it (Statement.cancel)";
 
   /** Bounds of the Meta; see the class comment. */
   public record Limits(
@@ -131,10 +135,16 @@ public final class MeridianMeta extends MetaImpl implements ProtobufMeta {
     }
   }
 
-  /** One statement: its prepared form and its open result, if any. Guarded by its connection's lock. */
+  /**
+   * One statement: its prepared form and its open result, if any. Guarded by its connection's lock,
+   * but for the fields a cancel touches, which it reaches without that lock.
+   */
   private final class Stmt {
     final int id;
     final RequestGuard guard = new RequestGuard(nanoClock);
+    volatile boolean resultOpen;
+    /** Set by a cancel while a result is open: its next fetch fails with 57014. */
+    volatile boolean resultCancelled;
     String preparedSql;
     Signature preparedSignature;
     RelDataType parameterRowType;
@@ -152,6 +162,7 @@ public final class MeridianMeta extends MetaImpl implements ProtobufMeta {
       closeResult();
       this.result = result;
       this.rows = result.rows();
+      this.resultOpen = true;
       this.offset = 0;
       this.remaining = maxRowCount > 0 ? maxRowCount : Long.MAX_VALUE;
     }
@@ -188,6 +199,21 @@ public final class MeridianMeta extends MetaImpl implements ProtobufMeta {
       }
       result = null;
       rows = null;
+      resultOpen = false;
+      resultCancelled = false;
+    }
+
+    /**
+     * CANCEL STATEMENT: stops the requests in flight for this statement and the result it left
+     * open; returns whether there was either. Takes no lock.
+     */
+    boolean cancel() {
+      boolean stopped = guard.interrupt(CANCELLED_BY_CLIENT);
+      if (resultOpen) {
+        resultCancelled = true;
+        stopped = true;
+      }
+      return stopped;
     }
   }
 
@@ -459,7 +485,7 @@ public final class MeridianMeta extends MetaImpl implements ProtobufMeta {
   private ExecuteResult cancelStatement(Conn conn, int statementId, Matcher cancel) {
     Conn target = connections.get(cancel.group(1));
     Stmt stmt = target == null ? null : target.statements.get(Integer.parseInt(cancel.group(2)));
-    boolean stopped = stmt != null && stmt.guard.interrupt("the client cancelled it (Statement.cancel)");
+    boolean stopped = stmt != null && stmt.cancel();
     metrics.statement("cancel", 0);
     LOG.fine(() -> "CANCEL STATEMENT " + cancel.group(2) + (stopped ? ": interrupted" : ": nothing running"));
     return new ExecuteResult(List.of(MetaResultSet.count(conn.id, statementId, stopped ? 1 : 0)));
@@ -551,6 +577,10 @@ public final class MeridianMeta extends MetaImpl implements ProtobufMeta {
       conn.lastUsedNanos = nanoClock.getAsLong();
       if (stmt.rows == null) {
         throw new MissingResultsException(h);
+      }
+      if (stmt.resultCancelled) {
+        stmt.closeResult();
+        throw RequestGuard.cancelled(CANCELLED_BY_CLIENT);
       }
       if (offset != stmt.offset) {
         throw new SqlExecutionException("HY109", "fetch at offset " + offset + " but the result is at "

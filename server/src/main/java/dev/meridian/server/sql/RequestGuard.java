@@ -77,6 +77,11 @@ final class RequestGuard implements StatementGuard {
     return cancelReason != null;
   }
 
+  /** The error of a statement stopped for {@code reason}. */
+  static SqlExecutionException cancelled(String reason) {
+    return new SqlExecutionException("57014", "statement cancelled: " + reason);
+  }
+
   @Override
   public long remainingNanos() {
     if (!armed) {
@@ -89,7 +94,7 @@ final class RequestGuard implements StatementGuard {
   public void check() {
     String reason = cancelReason != null ? cancelReason : interruptReason;
     if (reason != null) {
-      throw new SqlExecutionException("57014", "statement cancelled: " + reason);
+      throw cancelled(reason);
     }
     if (armed && nanoClock.getAsLong() - deadlineNanos >= 0) {
       throw new SqlExecutionException("57014", "statement timed out after " + timeoutMillis

@@ -179,6 +179,21 @@ class MeridianMetaTest {
     assertThat(((Object[]) rows(again.firstFrame).get(0))[0]).isEqualTo(3L);
     assertThat(updateCount(meta.prepareAndExecute(canceller, cancel, -1, -1, null))).isZero();
 
+    // A result left open is work in progress: a cancel fails its next fetch, and only that.
+    run("INSERT INTO k SELECT id + 3 FROM k");
+    run("INSERT INTO k SELECT id + 6 FROM k");
+    assertThat(meta.prepareAndExecute(target, "SELECT id FROM k", -1, 5, null).resultSets.get(0).firstFrame.done)
+        .isFalse();
+    assertThat(updateCount(meta.prepareAndExecute(canceller, cancel, -1, -1, null))).isEqualTo(1);
+    assertThatThrownBy(() -> meta.fetch(target, 5, 5))
+        .isInstanceOfSatisfying(AvaticaRuntimeException.class, e -> assertThat(e.getSqlState()).isEqualTo("57014"));
+    assertThatThrownBy(() -> meta.fetch(target, 5, 5)).isInstanceOf(MissingResultsException.class);
+    meta.prepareAndExecute(target, "SELECT id FROM k", -1, 5, null);
+    assertThat(updateCount(meta.prepareAndExecute(canceller, cancel, -1, -1, null))).isEqualTo(1);
+    Meta.MetaResultSet fresh = meta.prepareAndExecute(target, "SELECT id FROM k", -1, 5, null).resultSets.get(0);
+    assertThat(rows(fresh.firstFrame)).hasSize(5);
+    assertThat(rows(meta.fetch(target, 5, 50))).as("a new execution starts afresh").hasSize(7);
+
     // Prepared, CANCEL STATEMENT is the same no-op on an idle statement.
     Meta.StatementHandle prepared = meta.prepare(side, cancel, -1);
     assertThat(updateCount(meta.execute(prepared, List.of(), -1))).isZero();
