@@ -18,11 +18,12 @@ import org.apache.calcite.avatica.Meta;
  * <pre>CANCEL STATEMENT '&lt;Avatica connection id&gt;' &lt;statement id&gt;</pre>
  *
  * <p>which the server answers at once, without waiting for any lock
- * (dev.meridian.server.sql.MeridianMeta). It stops the execution of the statement, or the fetch of a
- * frame of its result, that is in flight at that moment: that call fails with SQLSTATE 57014 and
- * the statement and connection stay usable. A statement that is not running is left alone. The
- * connection id, a random UUID that Avatica's client draws and that never leaves this connection,
- * is the key: only the connection's owner can cancel its statements.
+ * (dev.meridian.server.sql.MeridianMeta). It stops the statement's current work: its execution, or
+ * the fetch of a frame of its result, in flight at that moment, and the next fetch of a result it
+ * left open. That call fails with SQLSTATE 57014; the statement and connection stay usable. A
+ * statement that is not running is left alone. The connection id, a random UUID that Avatica's
+ * client draws and that the server never shows to other connections, is the key: only the
+ * connection's owner can cancel its statements.
  *
  * <p>The side connection is opened at the first cancel (it takes one of the node's connection
  * slots), reused by later ones, and closed with the connection. The server closes it when it stays

@@ -481,7 +481,7 @@ public final class MeridianMeta extends MetaImpl implements ProtobufMeta {
     return cancelStatement(conn, h.id, cancel);
   }
 
-  /** Interrupts the requests in flight for the statement {@code cancel} names; see the class comment. */
+  /** Stops the current work of the statement {@code cancel} names; see the class comment. */
   private ExecuteResult cancelStatement(Conn conn, int statementId, Matcher cancel) {
     Conn target = connections.get(cancel.group(1));
     Stmt stmt = target == null ? null : target.statements.get(Integer.parseInt(cancel.group(2)));
