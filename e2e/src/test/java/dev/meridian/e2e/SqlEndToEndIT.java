@@ -22,7 +22,12 @@ import java.sql.Timestamp;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -32,7 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * SQL through the shaded driver against one real node: DDL, DML, queries, EXPLAIN, every column
  * type, prepared statements, a streamed large result, DatabaseMetaData, errors with their
- * SQLSTATEs, the statement timeout, and the admin endpoints. Each test uses its own tables.
+ * SQLSTATEs, the statement timeout, Statement.cancel, and the admin endpoints. Each test uses its
+ * own tables.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class SqlEndToEndIT {
@@ -80,6 +86,25 @@ class SqlEndToEndIT {
     try (Statement statement = c.createStatement()) {
       return statement.executeUpdate(sql);
     }
+  }
+
+  /** Fills {@code table (id INT PRIMARY KEY)} with the ids 0 to {@code count - 1}. */
+  static void insertIds(Connection c, String table, int count) throws SQLException {
+    StringBuilder values = new StringBuilder("INSERT INTO " + table + " VALUES ");
+    for (int i = 0; i < count; i++) {
+      values.append(i == 0 ? "" : ", ").append('(').append(i).append(')');
+    }
+    assertThat(update(c, values.toString())).isEqualTo(count);
+  }
+
+  /**
+   * A correlated subquery over {@code table}: it re-reads storage for every row (every read checks
+   * the deadline and cancel). Over 300 rows, more than a millisecond of work; over 3000, many
+   * seconds.
+   */
+  static String slowCount(String table) {
+    return "SELECT COUNT(*) FROM " + table + " a WHERE EXISTS (SELECT 1 FROM " + table + " b WHERE b.id > a.id AND "
+        + "b.id IN (SELECT c.id FROM " + table + " c WHERE c.id <> a.id))";
   }
 
   static String sqlState(ThrowingRunnable action) {
@@ -472,15 +497,8 @@ class SqlEndToEndIT {
   void setQueryTimeoutCancelsWith57014() throws Exception {
     try (Connection c = Jdbc.connect(node)) {
       exec(c, "CREATE TABLE qt_t (id INT PRIMARY KEY)");
-      StringBuilder values = new StringBuilder("INSERT INTO qt_t VALUES ");
-      for (int i = 0; i < 3000; i++) {
-        values.append(i == 0 ? "" : ", ").append('(').append(i).append(')');
-      }
-      update(c, values.toString());
-      // A correlated subquery re-reads storage for every row (every read checks the deadline):
-      // over 3000 rows, far more than a second of work.
-      String slow = "SELECT COUNT(*) FROM qt_t a WHERE EXISTS (SELECT 1 FROM qt_t b WHERE b.id > a.id AND "
-          + "b.id IN (SELECT c.id FROM qt_t c WHERE c.id <> a.id))";
+      insertIds(c, "qt_t", 3000);
+      String slow = slowCount("qt_t");
       try (Statement statement = c.createStatement()) {
         statement.setQueryTimeout(1);
         assertThat(statement.getQueryTimeout()).isEqualTo(1);
@@ -501,12 +519,8 @@ class SqlEndToEndIT {
       // but a statement with a generous query timeout runs it, and the session's timeout is back
       // for the next statement.
       exec(c, "CREATE TABLE qt_small (id INT PRIMARY KEY)");
-      StringBuilder small = new StringBuilder("INSERT INTO qt_small VALUES ");
-      for (int i = 0; i < 300; i++) {
-        small.append(i == 0 ? "" : ", ").append('(').append(i).append(')');
-      }
-      update(c, small.toString());
-      String smallSlow = slow.replace("qt_t", "qt_small");
+      insertIds(c, "qt_small", 300);
+      String smallSlow = slowCount("qt_small");
       exec(c, "SET STATEMENT_TIMEOUT = '1ms'");
       try (Statement statement = c.createStatement()) {
         statement.setQueryTimeout(60);
@@ -518,6 +532,118 @@ class SqlEndToEndIT {
       exec(c, "SET STATEMENT_TIMEOUT = 0");
       assertThat(query(c, "SELECT COUNT(*) FROM qt_t")).containsExactly("3000");
     }
+  }
+
+  @Test
+  void cancelStopsARunningStatementWith57014() throws Exception {
+    ExecutorService otherThread = Executors.newSingleThreadExecutor();
+    try (Connection c = Jdbc.connect(node)) {
+      exec(c, "CREATE TABLE cn_t (id INT PRIMARY KEY)", "CREATE TABLE cn_copy (id INT PRIMARY KEY)");
+      insertIds(c, "cn_t", 3000);
+      try (Statement statement = c.createStatement()) {
+        // Cancelling a statement that is not running does nothing.
+        statement.cancel();
+        try (ResultSet rs = statement.executeQuery("SELECT COUNT(*) FROM cn_t")) {
+          assertThat(rows(rs)).containsExactly("3000");
+        }
+        statement.cancel();
+
+        // While it executes: the slow query takes many seconds, the cancel stops it.
+        assertThat(cancelledWhileRunning(statement, otherThread, () -> statement.executeQuery(slowCount("cn_t"))))
+            .isEqualTo("57014");
+        // The statement and its connection go on working.
+        try (ResultSet rs = statement.executeQuery("SELECT COUNT(*) FROM cn_t")) {
+          assertThat(rows(rs)).containsExactly("3000");
+        }
+
+        // While its result is being read: nine million rows, fetched in frames.
+        try (ResultSet rs = statement.executeQuery("SELECT a.id, b.id FROM cn_t a, cn_t b")) {
+          int read = 0;
+          while (read < 1000 && rs.next()) {
+            read++;
+          }
+          otherThread.submit(() -> {
+            statement.cancel();
+            return null;
+          }).get(30, TimeUnit.SECONDS);
+          assertThat(sqlState(() -> {
+            while (rs.next()) {
+              // read on until the cancel is seen
+            }
+          })).isEqualTo("57014");
+        }
+
+        // A cancelled write leaves nothing behind (autocommit: its transaction is rolled back).
+        assertThat(cancelledWhileRunning(statement, otherThread,
+            () -> statement.executeUpdate("INSERT INTO cn_copy " + slowCount("cn_t").replace("COUNT(*)", "a.id"))))
+            .isEqualTo("57014");
+      }
+      assertThat(query(c, "SELECT COUNT(*) FROM cn_copy")).containsExactly("0");
+      assertThat(query(c, "SELECT COUNT(*) FROM cn_t")).containsExactly("3000");
+    } finally {
+      otherThread.shutdownNow();
+    }
+  }
+
+  /**
+   * Runs {@code execution} on another thread and cancels {@code statement} from this one until the
+   * execution ends; returns its SQLSTATE. A cancel that reaches the node before the execution does
+   * does nothing, hence the repeats.
+   */
+  private static String cancelledWhileRunning(Statement statement, ExecutorService otherThread,
+      ThrowingRunnable execution) throws Exception {
+    Future<String> outcome = otherThread.submit(() -> sqlState(execution));
+    while (true) {
+      statement.cancel();
+      try {
+        return outcome.get(100, TimeUnit.MILLISECONDS);
+      } catch (TimeoutException stillRunning) {
+        // cancel again
+      }
+    }
+  }
+
+  @Test
+  void onlyTheConnectionIdCancels() throws Exception {
+    try (Connection owner = Jdbc.connect(node); Connection other = Jdbc.connect(node);
+        Statement statement = owner.createStatement()) {
+      exec(owner, "CREATE TABLE ck_t (id INT PRIMARY KEY)");
+      insertIds(owner, "ck_t", 300);
+      try (ResultSet rs = statement.executeQuery("SELECT a.id, b.id FROM ck_t a, ck_t b")) {
+        for (int i = 0; i < 10; i++) {
+          assertThat(rs.next()).isTrue();
+        }
+        // The result is open on the node, so a cancel would stop it. Another connection that
+        // does not know the owner's connection id stops nothing, whatever the statement id.
+        Object handle = avaticaHandle(statement);
+        String connectionId = (String) handle.getClass().getField("connectionId").get(handle);
+        int statementId = handle.getClass().getField("id").getInt(handle);
+        assertThat(update(other, "CANCEL STATEMENT '" + UUID.randomUUID() + "' " + statementId)).isZero();
+        assertThat(update(other, "CANCEL STATEMENT '" + connectionId.toUpperCase() + "x' " + statementId)).isZero();
+        for (int i = 0; i < 1000; i++) {
+          assertThat(rs.next()).as("the result reads on across frames").isTrue();
+        }
+        // The id is the key: whoever holds it may cancel, from any connection.
+        assertThat(update(other, "CANCEL STATEMENT '" + connectionId + "' " + statementId)).isEqualTo(1);
+        assertThat(sqlState(() -> {
+          while (rs.next()) {
+            // read on until the cancel is seen
+          }
+        })).isEqualTo("57014");
+        assertThat(update(other, "CANCEL STATEMENT '" + connectionId + "' " + statementId))
+            .as("nothing left to stop").isZero();
+      }
+      assertThat(query(owner, "SELECT COUNT(*) FROM ck_t")).containsExactly("300");
+    }
+  }
+
+  /**
+   * Avatica's handle of the statement behind the driver's: the ids its cancel sends. Read by
+   * reflection, as this test sees only java.sql.
+   */
+  private static Object avaticaHandle(Statement statement) throws Exception {
+    Object avatica = statement.unwrap(Statement.class);
+    return avatica.getClass().getField("handle").get(avatica);
   }
 
   @Test
@@ -562,18 +688,9 @@ class SqlEndToEndIT {
   void statementTimeoutCancelsWith57014() throws Exception {
     try (Connection c = Jdbc.connect(node)) {
       exec(c, "CREATE TABLE to_t (id INT PRIMARY KEY)");
-      StringBuilder values = new StringBuilder("INSERT INTO to_t VALUES ");
-      for (int i = 0; i < 300; i++) {
-        values.append(i == 0 ? "" : ", ").append('(').append(i).append(')');
-      }
-      update(c, values.toString());
+      insertIds(c, "to_t", 300);
       exec(c, "SET STATEMENT_TIMEOUT = '1ms'");
-      // A correlated subquery re-reads storage for every row: far more than a millisecond of work,
-      // and every read checks the deadline.
-      assertThat(sqlState(() -> query(c,
-          "SELECT COUNT(*) FROM to_t a WHERE EXISTS (SELECT 1 FROM to_t b WHERE b.id > a.id AND "
-              + "b.id IN (SELECT c.id FROM to_t c WHERE c.id <> a.id))")))
-          .isEqualTo("57014");
+      assertThat(sqlState(() -> query(c, slowCount("to_t")))).isEqualTo("57014");
       exec(c, "SET STATEMENT_TIMEOUT = 0");
       assertThat(query(c, "SELECT COUNT(*) FROM to_t")).containsExactly("300");
       assertThat(sqlState(() -> exec(c, "SET STATEMENT_TIMEOUT = 'soon'"))).isEqualTo("22023");

@@ -19,8 +19,10 @@ import org.apache.calcite.avatica.AvaticaClientRuntimeException;
  * <p>A thin client on Avatica's remote driver, speaking Avatica protobuf over HTTP to the server's
  * endpoint at {@code http://host:port/}. It adds the URL format and its properties
  * ({@link ConnectionProperty}), multi-host failover on connect ({@link ConnectRetryPolicy}), and a
- * transport that never re-sends a request ({@link MeridianHttpClient}). The connection it returns
- * is Avatica's, bound to the one host that accepted it.
+ * transport that never re-sends a request ({@link MeridianHttpClient}), and what Avatica's protocol
+ * lacks ({@link SqlErrorProxy}): SQLSTATEs on every failure, query timeouts, and {@code
+ * Statement.cancel()} ({@link CancelChannel}). The connection it returns is Avatica's, bound to the
+ * one host that accepted it.
  *
  * <p>Registered with {@link DriverManager} through {@code META-INF/services/java.sql.Driver} and
  * when this class loads.
@@ -89,7 +91,9 @@ public final class Driver implements java.sql.Driver {
         + ";http_connection_timeout=" + timeoutMs
         + ";http_response_timeout=" + config.responseTimeoutMs();
     try {
-      return SqlErrorProxy.wrap(AVATICA.connect(avaticaUrl, config.serverProperties()));
+      Properties properties = config.serverProperties();
+      return SqlErrorProxy.wrap(AVATICA.connect(avaticaUrl, properties),
+          () -> AVATICA.connect(avaticaUrl, properties));
     } catch (AvaticaClientRuntimeException e) {
       // Either a transport failure (FailoverConnector looks at the cause) or the server's answer.
       throw new SQLException(e.getMessage(), e.getSqlState(), e.getErrorCode(), e);

@@ -14,6 +14,7 @@ import java.sql.Statement;
 import java.util.List;
 import java.util.Set;
 import org.apache.calcite.avatica.AvaticaClientRuntimeException;
+import org.apache.calcite.avatica.AvaticaStatement;
 
 /**
  * Makes every failure of a Meridian connection arrive as a {@link SQLException} with its SQLSTATE.
@@ -27,8 +28,10 @@ import org.apache.calcite.avatica.AvaticaClientRuntimeException;
  * proxies; {@code unwrap} reaches Avatica's objects.
  *
  * <p>The proxies also add what Avatica's protocol cannot carry: {@code getPrimaryKeys} and {@code
- * getIndexInfo} become queries of the server's system tables ({@link MetadataQueries}), and the
- * executions of a statement with a query timeout run under that timeout ({@link QueryTimeouts}).
+ * getIndexInfo} become queries of the server's system tables ({@link MetadataQueries}), the
+ * executions of a statement with a query timeout run under that timeout ({@link QueryTimeouts}),
+ * and {@code Statement.cancel()} is sent to the server on a side connection ({@link CancelChannel})
+ * instead of reaching Avatica, whose own cancel only marks the statement, for good, on the client.
  */
 final class SqlErrorProxy implements InvocationHandler {
   private static final List<Class<?>> WRAPPED = List.of(
@@ -41,24 +44,32 @@ final class SqlErrorProxy implements InvocationHandler {
   private final Object target;
   private final Object parent;
   private final QueryTimeouts timeouts;
+  private final CancelChannel cancels;
   /** The SQL a prepared statement was prepared with; null for others. */
   private final String preparedSql;
   private Object self;
 
-  private SqlErrorProxy(Object target, Object parent, QueryTimeouts timeouts, String preparedSql) {
+  private SqlErrorProxy(Object target, Object parent, QueryTimeouts timeouts, CancelChannel cancels,
+      String preparedSql) {
     this.target = target;
     this.parent = parent;
     this.timeouts = timeouts;
+    this.cancels = cancels;
     this.preparedSql = preparedSql;
   }
 
-  static Connection wrap(Connection connection) {
-    return (Connection) proxy(connection, Connection.class, null, new QueryTimeouts(connection), null);
+  /**
+   * @param connection Avatica's connection
+   * @param sideChannel opens another Avatica connection to the same node, for cancels
+   */
+  static Connection wrap(Connection connection, CancelChannel.Opener sideChannel) {
+    return (Connection) proxy(connection, Connection.class, null, new QueryTimeouts(connection),
+        new CancelChannel(sideChannel), null);
   }
 
   private static Object proxy(Object target, Class<?> type, Object parent, QueryTimeouts timeouts,
-      String preparedSql) {
-    SqlErrorProxy handler = new SqlErrorProxy(target, parent, timeouts, preparedSql);
+      CancelChannel cancels, String preparedSql) {
+    SqlErrorProxy handler = new SqlErrorProxy(target, parent, timeouts, cancels, preparedSql);
     handler.self = Proxy.newProxyInstance(SqlErrorProxy.class.getClassLoader(), new Class<?>[] {type}, handler);
     return handler.self;
   }
@@ -83,6 +94,11 @@ final class SqlErrorProxy implements InvocationHandler {
     }
     if (target instanceof Connection && name.equals("close") && args == null) {
       timeouts.close();
+      cancels.close();
+    }
+    if (target instanceof AvaticaStatement statement && name.equals("cancel") && args == null) {
+      cancels.cancel(statement);
+      return null;
     }
     Object result;
     if (target instanceof Statement statement && EXECUTIONS.contains(name)) {
@@ -99,7 +115,7 @@ final class SqlErrorProxy implements InvocationHandler {
       if (returns == type) {
         String sql = type != Statement.class && target instanceof Connection && args != null && args.length > 0
             && args[0] instanceof String text ? text : null;
-        return proxy(result, type, self, timeouts, sql);
+        return proxy(result, type, self, timeouts, cancels, sql);
       }
     }
     return result;
@@ -119,6 +135,14 @@ final class SqlErrorProxy implements InvocationHandler {
     } catch (AvaticaClientRuntimeException e) {
       throw (SQLException) translate(e);
     }
+  }
+
+  /** {@code failure} as the SQLException an application expects, keeping its SQLSTATE. */
+  static SQLException asSqlException(Exception failure) {
+    if (translate(failure) instanceof SQLException e) {
+      return e;
+    }
+    return new SQLException(failure.getMessage(), SqlStates.CONNECTION_FAILURE, failure);
   }
 
   private static Throwable translate(Throwable failure) {

@@ -53,6 +53,22 @@ import org.apache.calcite.sql.SqlKind;
  *       the timeout is a session setting: {@code SET STATEMENT_TIMEOUT = '30s'} ({@code = DEFAULT}
  *       restores the node's configured one). The JDBC driver turns {@code setQueryTimeout} into
  *       such SETs around the statement's executions.
+ *   <li>Cancel is a statement of its own, {@code CANCEL STATEMENT '<connection id>' <statement id>},
+ *       naming the Avatica connection and statement to stop. It is answered without taking any
+ *       connection's lock (the target's is held by the request it is to stop), so it must arrive
+ *       on another connection: the JDBC driver sends it, for {@code Statement.cancel()}, over a
+ *       side connection of its own to the same node. It stops the statement's current work with
+ *       57014, as a statement timeout would: the request in flight for it (its execution, or the
+ *       fetch of a frame of its result) fails, and so does the next fetch of a result it left
+ *       open. The statement and its connection stay usable, and its transaction is treated as
+ *       after any failed statement. Its update count is 1 if there was work to stop and 0
+ *       otherwise; an idle statement, or unknown ids, are not an error (JDBC: cancelling a
+ *       statement that is not running does nothing). Cancels reach the node as ordinary
+ *       requests: one waits for a free SQL worker if every worker is busy.
+ *       <p>Security: like PostgreSQL's cancel key, the connection id is the secret. Avatica's
+ *       client draws it at random (a UUID) and it is never shown to other connections; whoever
+ *       knows it can already run anything on that connection, so CANCEL grants nothing more. A
+ *       wrong id gets the same answer (0) as an idle statement, so guesses learn nothing.
  *   <li>Every failure leaves as an {@link AvaticaRuntimeException} carrying the SQLSTATE and message
  *       of the engine's {@link SqlExecutionException}; Avatica turns it into an error response and
  *       the client into a {@code SQLException} with that SQLSTATE.
@@ -68,6 +84,12 @@ public final class MeridianMeta extends MetaImpl implements ProtobufMeta {
   private static final Pattern SET_STATEMENT_TIMEOUT = Pattern.compile(
       "\\s*SET\\s+STATEMENT_TIMEOUT\\s*(?:=|\\s+TO\\s+)\\s*(?:'([^']*)'|([0-9A-Za-z]+))\\s*;?\\s*",
       Pattern.CASE_INSENSITIVE);
+
+  /** The side request behind {@code Statement.cancel()}; see the class comment. */
+  private static final Pattern CANCEL_STATEMENT = Pattern.compile(
+      "\\s*CANCEL\\s+STATEMENT\\s+'([^']*)'\\s+([0-9]{1,9})\\s*;?\\s*", Pattern.CASE_INSENSITIVE);
+
+  private static final String CANCELLED_BY_CLIENT = "the client cancelled it (Statement.cancel)";
 
   /** Bounds of the Meta; see the class comment. */
   public record Limits(
@@ -113,10 +135,16 @@ public final class MeridianMeta extends MetaImpl implements ProtobufMeta {
     }
   }
 
-  /** One statement: its prepared form and its open result, if any. Guarded by its connection's lock. */
+  /**
+   * One statement: its prepared form and its open result, if any. Guarded by its connection's lock,
+   * but for the fields a cancel touches, which it reaches without that lock.
+   */
   private final class Stmt {
     final int id;
     final RequestGuard guard = new RequestGuard(nanoClock);
+    volatile boolean resultOpen;
+    /** Set by a cancel while a result is open: its next fetch fails with 57014. */
+    volatile boolean resultCancelled;
     String preparedSql;
     Signature preparedSignature;
     RelDataType parameterRowType;
@@ -134,6 +162,7 @@ public final class MeridianMeta extends MetaImpl implements ProtobufMeta {
       closeResult();
       this.result = result;
       this.rows = result.rows();
+      this.resultOpen = true;
       this.offset = 0;
       this.remaining = maxRowCount > 0 ? maxRowCount : Long.MAX_VALUE;
     }
@@ -170,6 +199,21 @@ public final class MeridianMeta extends MetaImpl implements ProtobufMeta {
       }
       result = null;
       rows = null;
+      resultOpen = false;
+      resultCancelled = false;
+    }
+
+    /**
+     * CANCEL STATEMENT: stops the requests in flight for this statement and the result it left
+     * open; returns whether there was either. Takes no lock.
+     */
+    boolean cancel() {
+      boolean stopped = guard.interrupt(CANCELLED_BY_CLIENT);
+      if (resultOpen) {
+        resultCancelled = true;
+        stopped = true;
+      }
+      return stopped;
     }
   }
 
@@ -370,7 +414,7 @@ public final class MeridianMeta extends MetaImpl implements ProtobufMeta {
       Stmt stmt = newStatement(conn);
       try {
         Signature signature;
-        if (SET_STATEMENT_TIMEOUT.matcher(sql).matches()) {
+        if (SET_STATEMENT_TIMEOUT.matcher(sql).matches() || CANCEL_STATEMENT.matcher(sql).matches()) {
           signature = Signature.create(List.of(), sql, List.of(), CursorFactory.ARRAY, StatementType.OTHER_DDL);
         } else {
           stmt.guard.arm(conn.statementTimeoutMillis);
@@ -402,12 +446,15 @@ public final class MeridianMeta extends MetaImpl implements ProtobufMeta {
   @Override
   public ExecuteResult prepareAndExecute(StatementHandle h, String sql, long maxRowCount,
       int maxRowsInFirstFrame, PrepareCallback callback) throws NoSuchStatementException {
-    ExecuteResult result = withStatement(h, sql, (conn, stmt) -> {
-      stmt.preparedSql = null;
-      stmt.preparedSignature = null;
-      stmt.parameterRowType = null;
-      return run(conn, stmt, sql, List.of(), maxRowCount, maxRowsInFirstFrame);
-    });
+    Matcher cancel = CANCEL_STATEMENT.matcher(sql);
+    ExecuteResult result = cancel.matches()
+        ? cancelWithoutLocking(h, cancel)
+        : withStatement(h, sql, (conn, stmt) -> {
+          stmt.preparedSql = null;
+          stmt.preparedSignature = null;
+          stmt.parameterRowType = null;
+          return run(conn, stmt, sql, List.of(), maxRowCount, maxRowsInFirstFrame);
+        });
     if (callback != null) {
       MetaResultSet first = result.resultSets.get(0);
       try {
@@ -421,6 +468,27 @@ public final class MeridianMeta extends MetaImpl implements ProtobufMeta {
       }
     }
     return result;
+  }
+
+  /**
+   * {@code CANCEL STATEMENT} sent with {@code Statement.execute}: answered at once, taking no lock,
+   * even that of the connection it arrives on (the driver's side connection is used by one thread
+   * at a time anyway, and the request must not queue behind anything).
+   */
+  private ExecuteResult cancelWithoutLocking(StatementHandle h, Matcher cancel) {
+    Conn conn = connection(h.connectionId);
+    conn.lastUsedNanos = nanoClock.getAsLong();
+    return cancelStatement(conn, h.id, cancel);
+  }
+
+  /** Stops the current work of the statement {@code cancel} names; see the class comment. */
+  private ExecuteResult cancelStatement(Conn conn, int statementId, Matcher cancel) {
+    Conn target = connections.get(cancel.group(1));
+    Stmt stmt = target == null ? null : target.statements.get(Integer.parseInt(cancel.group(2)));
+    boolean stopped = stmt != null && stmt.cancel();
+    metrics.statement("cancel", 0);
+    LOG.fine(() -> "CANCEL STATEMENT " + cancel.group(2) + (stopped ? ": interrupted" : ": nothing running"));
+    return new ExecuteResult(List.of(MetaResultSet.count(conn.id, statementId, stopped ? 1 : 0)));
   }
 
   @Override
@@ -503,11 +571,16 @@ public final class MeridianMeta extends MetaImpl implements ProtobufMeta {
     if (stmt == null) {
       throw new NoSuchStatementException(h);
     }
+    stmt.guard.enter();
     conn.lock.lock();
     try {
       conn.lastUsedNanos = nanoClock.getAsLong();
       if (stmt.rows == null) {
         throw new MissingResultsException(h);
+      }
+      if (stmt.resultCancelled) {
+        stmt.closeResult();
+        throw RequestGuard.cancelled(CANCELLED_BY_CLIENT);
       }
       if (offset != stmt.offset) {
         throw new SqlExecutionException("HY109", "fetch at offset " + offset + " but the result is at "
@@ -520,6 +593,7 @@ public final class MeridianMeta extends MetaImpl implements ProtobufMeta {
     } finally {
       conn.lastUsedNanos = nanoClock.getAsLong();
       conn.lock.unlock();
+      stmt.guard.exit();
     }
   }
 
@@ -533,6 +607,10 @@ public final class MeridianMeta extends MetaImpl implements ProtobufMeta {
   private ExecuteResult run(Conn conn, Stmt stmt, String sql, List<Object> parameters, long maxRowCount,
       int maxRowsInFirstFrame) {
     stmt.closeResult();
+    Matcher cancel = CANCEL_STATEMENT.matcher(sql);
+    if (cancel.matches()) {
+      return cancelStatement(conn, stmt.id, cancel);
+    }
     String kind = StatementKinds.of(sql);
     Matcher timeout = SET_STATEMENT_TIMEOUT.matcher(sql);
     if (timeout.matches()) {
@@ -631,7 +709,13 @@ public final class MeridianMeta extends MetaImpl implements ProtobufMeta {
     if (stmt == null) {
       throw new NoSuchStatementException(h);
     }
-    return withConnection(h.connectionId, sql, c -> work.run(c, stmt));
+    // In flight from before the lock: a cancel also stops a request still waiting for it.
+    stmt.guard.enter();
+    try {
+      return withConnection(h.connectionId, sql, c -> work.run(c, stmt));
+    } finally {
+      stmt.guard.exit();
+    }
   }
 
   /** The client-facing error for {@code failure}, counted in the metrics. */

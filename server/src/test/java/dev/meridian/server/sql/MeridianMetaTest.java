@@ -9,7 +9,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.calcite.avatica.Meta;
 import org.apache.calcite.avatica.MissingResultsException;
 import org.apache.calcite.avatica.NoSuchConnectionException;
@@ -31,13 +34,15 @@ class MeridianMetaTest {
   LocalNode node;
   MeridianMeta meta;
   final AtomicLong nanos = new AtomicLong(1_000_000_000L);
+  /** Run once at the next reading of the clock: lets a test act in the middle of a request. */
+  final AtomicReference<Runnable> atNextClockRead = new AtomicReference<>();
   final NodeMetrics metrics = new NodeMetrics();
   final Meta.ConnectionHandle ch = new Meta.ConnectionHandle("c1");
 
   @BeforeEach
   void open() {
     node = new LocalNode(dir);
-    meta = new MeridianMeta(node.sqlEngine(), new MeridianMeta.Limits(2, 8, 60_000, 0, 50), nanos::get, metrics);
+    meta = new MeridianMeta(node.sqlEngine(), new MeridianMeta.Limits(2, 8, 60_000, 0, 50), this::clock, metrics);
     meta.openConnection(ch, Map.of());
   }
 
@@ -45,6 +50,14 @@ class MeridianMetaTest {
   void close() {
     meta.closeAll();
     node.close();
+  }
+
+  long clock() {
+    Runnable action = atNextClockRead.getAndSet(null);
+    if (action != null) {
+      action.run();
+    }
+    return nanos.get();
   }
 
   Meta.ExecuteResult run(String sql) throws Exception {
@@ -132,6 +145,94 @@ class MeridianMetaTest {
     assertThat(guard.remainingNanos()).isEqualTo(Long.MAX_VALUE);
     guard.cancel("the statement was closed");
     assertThatThrownBy(guard::check).hasMessageContaining("cancelled");
+  }
+
+  @Test
+  void cancelStopsOnlyTheRunningRequestAndNeedsTheConnectionId() throws Exception {
+    run("CREATE TABLE k (id INT PRIMARY KEY)");
+    run("INSERT INTO k VALUES (1), (2), (3)");
+    Meta.ConnectionHandle side = new Meta.ConnectionHandle("side");
+    meta.openConnection(side, Map.of());
+    Meta.StatementHandle canceller = meta.createStatement(side);
+    Meta.StatementHandle target = meta.createStatement(ch);
+    String cancel = "CANCEL STATEMENT '" + ch.id + "' " + target.id;
+    assertThat(updateCount(meta.prepareAndExecute(canceller, cancel, -1, -1, null)))
+        .as("nothing running: a no-op").isZero();
+
+    // The clock is first read inside the target's request, under its connection's lock. The
+    // cancels run on another thread: were they to wait for that lock, they would time out.
+    List<Long> counts = new ArrayList<>();
+    atNextClockRead.set(() -> {
+      counts.add(fromAnotherThread(canceller, "CANCEL STATEMENT 'not-" + ch.id + "' " + target.id));
+      counts.add(fromAnotherThread(canceller, "CANCEL STATEMENT '" + ch.id + "' " + (target.id + 1000)));
+      counts.add(fromAnotherThread(canceller, "  cancel statement '" + ch.id + "' " + target.id + " ;"));
+    });
+    assertThatThrownBy(() -> meta.prepareAndExecute(target, "SELECT COUNT(*) FROM k", -1, -1, null))
+        .isInstanceOfSatisfying(AvaticaRuntimeException.class, e -> {
+          assertThat(e.getSqlState()).isEqualTo("57014");
+          assertThat(e.getErrorMessage()).contains("cancelled").contains("Statement.cancel");
+        });
+    assertThat(counts).as("wrong connection id, wrong statement id, right ids").containsExactly(0L, 0L, 1L);
+
+    // The cancel applied to that request only: the statement and its connection go on working.
+    Meta.MetaResultSet again = meta.prepareAndExecute(target, "SELECT COUNT(*) FROM k", -1, -1, null).resultSets.get(0);
+    assertThat(((Object[]) rows(again.firstFrame).get(0))[0]).isEqualTo(3L);
+    assertThat(updateCount(meta.prepareAndExecute(canceller, cancel, -1, -1, null))).isZero();
+
+    // A result left open is work in progress: a cancel fails its next fetch, and only that.
+    run("INSERT INTO k SELECT id + 3 FROM k");
+    run("INSERT INTO k SELECT id + 6 FROM k");
+    assertThat(meta.prepareAndExecute(target, "SELECT id FROM k", -1, 5, null).resultSets.get(0).firstFrame.done)
+        .isFalse();
+    assertThat(updateCount(meta.prepareAndExecute(canceller, cancel, -1, -1, null))).isEqualTo(1);
+    assertThatThrownBy(() -> meta.fetch(target, 5, 5))
+        .isInstanceOfSatisfying(AvaticaRuntimeException.class, e -> assertThat(e.getSqlState()).isEqualTo("57014"));
+    assertThatThrownBy(() -> meta.fetch(target, 5, 5)).isInstanceOf(MissingResultsException.class);
+    meta.prepareAndExecute(target, "SELECT id FROM k", -1, 5, null);
+    assertThat(updateCount(meta.prepareAndExecute(canceller, cancel, -1, -1, null))).isEqualTo(1);
+    Meta.MetaResultSet fresh = meta.prepareAndExecute(target, "SELECT id FROM k", -1, 5, null).resultSets.get(0);
+    assertThat(rows(fresh.firstFrame)).hasSize(5);
+    assertThat(rows(meta.fetch(target, 5, 50))).as("a new execution starts afresh").hasSize(7);
+
+    // Prepared, CANCEL STATEMENT is the same no-op on an idle statement.
+    Meta.StatementHandle prepared = meta.prepare(side, cancel, -1);
+    assertThat(updateCount(meta.execute(prepared, List.of(), -1))).isZero();
+  }
+
+  private long fromAnotherThread(Meta.StatementHandle h, String sql) {
+    try {
+      return CompletableFuture.supplyAsync(() -> {
+        try {
+          return updateCount(meta.prepareAndExecute(h, sql, -1, -1, null));
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+      }).get(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException("cancel did not answer", e);
+    }
+  }
+
+  private static long updateCount(Meta.ExecuteResult result) {
+    return result.resultSets.get(0).updateCount;
+  }
+
+  @Test
+  void anInterruptStopsOnlyTheRequestsInFlight() {
+    RequestGuard guard = new RequestGuard(nanos::get);
+    assertThat(guard.interrupt("cancel")).isFalse();
+    guard.check();
+    guard.enter();
+    guard.enter();
+    assertThat(guard.interrupt("cancel")).isTrue();
+    assertThatThrownBy(guard::check).hasMessageContaining("cancelled: cancel");
+    guard.exit();
+    assertThatThrownBy(guard::check).as("one request is still in flight").hasMessageContaining("cancelled");
+    guard.exit();
+    guard.check();
+    guard.cancel("the statement was closed");
+    assertThatThrownBy(guard::check).hasMessageContaining("closed");
+    assertThat(guard.interrupt("cancel")).isFalse();
   }
 
   @Test
