@@ -11,7 +11,7 @@ import java.util.function.LongSupplier;
  * The node's counters, rendered in Prometheus text format by {@link #render}. Names and labels:
  * <ul>
  *   <li>{@code meridian_statements_total{kind}}: statements run, by kind (select, insert, upsert,
- *       update, delete, ddl, set, explain, show, other);
+ *       update, delete, ddl, set, explain, show, cancel, other);
  *   <li>{@code meridian_statement_errors_total{sqlstate}}: statements that failed, by SQLSTATE;
  *   <li>{@code meridian_commits_total}, {@code meridian_rollbacks_total}: transactions that
  *       committed (explicit commits and autocommit writes) and that were rolled back;
