@@ -94,6 +94,9 @@ import java.util.TreeMap;
  *       at each heartbeat, and counts it, like a follower's, only once it is durable (in {@link
  *       #advance}). Since promises and grants exclude each other while a vote is live, and a new
  *       leader waits out the votes its promise quorum reports, leases of two ballots never overlap.
+ *       An acceptor persists its vote a lease duration beyond the grant it makes, so renewing a live
+ *       lease writes to disk about once a lease duration rather than at every heartbeat; it promises,
+ *       refuses and reports only the granted end, and after a restart honours the durable one.
  *   <li><b>Idle groups.</b> An idle leader still heartbeats every {@link Options#heartbeatTicks}: the
  *       heartbeats renew its lease, without which it could serve no strong read, and keep followers
  *       from campaigning. An idle group's only traffic is then one small Heartbeat/Ack pair per
@@ -133,7 +136,19 @@ public final class PaxosReplica {
 
   // Durable acceptor state (see HardState, Ready).
   private Ballot promised;
+  /**
+   * The durable lease vote: its end runs up to one lease duration ahead of any lease actually
+   * granted, so that an acceptor extending a live lease at every heartbeat writes only about once a
+   * lease duration (an idle group's disk goes quiet) — at the price that a restarted acceptor honours
+   * the longer, durable end.
+   */
   private LeaseVote leaseVote;
+  /**
+   * The end of the latest lease actually granted to {@code leaseVote}'s ballot: what this acceptor
+   * promised ({@code <= leaseVote.endMicros()}), what it refuses other ballots until and reports in
+   * promises. Not durable: a restarted replica takes the durable end.
+   */
+  private long grantedEndMicros;
   private long commit;
   private final TreeMap<Long, Entry> log = new TreeMap<>();
   private Snapshot snapshot;
@@ -166,6 +181,10 @@ public final class PaxosReplica {
   private long priorLeaseEndMicros;
   private long recoveryEnd;
   private final Map<NodeId, Long> grants = new HashMap<>();
+  /** The lease vote as last persisted (what a crash leaves). */
+  private LeaseVote durableVote;
+  /** A lease this leader granted itself whose vote is not durable yet (0: none). */
+  private long pendingOwnGrantMicros;
   private long leaseEndMicros;
   private NodeId transferTarget;
   private int transferElapsed;
@@ -199,6 +218,8 @@ public final class PaxosReplica {
     this.random = random;
     this.promised = state.hardState().promised();
     this.leaseVote = state.hardState().leaseVote();
+    this.grantedEndMicros = leaseVote.endMicros();
+    this.durableVote = leaseVote;
     this.commit = state.hardState().commit().value();
     this.snapshot = state.snapshot();
     long snapshotSlot = snapshot.lastSlot().value();
@@ -438,13 +459,11 @@ public final class PaxosReplica {
       applied = Math.max(applied, ready.committedEntries().getLast().slot().value());
     }
     Invariants.require(applied <= commit, "applied past the commit point");
-    LeaseVote persistedVote = ready.hardState() == null ? LeaseVote.NONE : ready.hardState().leaseVote();
-    if (role == Role.LEADER && active && persistedVote.ballot().equals(myBallot)) {
-      // Our own vote counts toward our lease only once it is durable: after a crash we must still
-      // honour every vote that helped make a lease, or a restarted us could help another leader
-      // while this lease lasts.
-      grants.merge(self, persistedVote.endMicros(), Math::max);
-      recomputeLease();
+    if (ready.hardState() != null) {
+      durableVote = ready.hardState().leaseVote();
+    }
+    if (pendingOwnGrantMicros > 0) {
+      creditOwnGrant(pendingOwnGrantMicros);
     }
   }
 
@@ -596,17 +615,17 @@ public final class PaxosReplica {
     if (m.ballot().isBelow(promised)) {
       return new Reject(group, m.ballot(), RejectReason.HIGHER_BALLOT, promised, 0);
     }
-    LeaseVote prior = leaseVote;
+    LeaseVote prior = grantedVote();
     if (m.ballot().isAbove(promised)) {
       if (leaseHeldAgainst(m.ballot(), m.transferFrom())) {
-        return new Reject(
-            group, m.ballot(), RejectReason.LEASE_HELD, promised, leaseVote.endMicros());
+        return new Reject(group, m.ballot(), RejectReason.LEASE_HELD, promised, grantedEndMicros);
       }
       promised = m.ballot();
       hardStateDirty = true;
       if (!m.transferFrom().isZero() && leaseVote.ballot().equals(m.transferFrom())) {
         // The old leader gave its lease up before handing over; our vote for it is void.
         leaseVote = new LeaseVote(m.ballot(), 0);
+        grantedEndMicros = 0;
       }
     }
     highestRound = Math.max(highestRound, promised.round());
@@ -702,6 +721,7 @@ public final class PaxosReplica {
       }
     }
     grants.clear();
+    pendingOwnGrantMicros = 0;
     leaseEndMicros = 0;
     transferTarget = null;
     recentlyActive.clear();
@@ -756,6 +776,7 @@ public final class PaxosReplica {
     active = false;
     progress.clear();
     grants.clear();
+    pendingOwnGrantMicros = 0;
     leaseEndMicros = 0;
     transferTarget = null;
     transferFrom = Ballot.ZERO;
@@ -928,15 +949,23 @@ public final class PaxosReplica {
     }
     Invariants.require(!leaseVote.ballot().isAbove(b), "lease vote for a ballot above the leader's");
     long end = now.latestMicros() + options.leaseDurationMicros();
-    if (leaseVote.ballot().equals(b)) {
-      end = Math.max(end, leaseVote.endMicros());
+    boolean sameBallot = leaseVote.ballot().equals(b);
+    if (sameBallot) {
+      end = Math.max(end, grantedEndMicros);
     }
-    LeaseVote vote = new LeaseVote(b, end);
-    if (!vote.equals(leaseVote)) {
-      leaseVote = vote;
+    if (!sameBallot || leaseVote.endMicros() < end) {
+      // The durable vote must cover the grant; write it a lease duration ahead, so the grants of
+      // the next lease duration need no write.
+      leaseVote = new LeaseVote(b, end + options.leaseDurationMicros());
       hardStateDirty = true;
     }
+    grantedEndMicros = end;
     return end;
+  }
+
+  /** The lease vote as granted (what this acceptor promised), for promises and refusals. */
+  private LeaseVote grantedVote() {
+    return leaseVote.isNone() ? leaseVote : new LeaseVote(leaseVote.ballot(), grantedEndMicros);
   }
 
   /**
@@ -950,7 +979,7 @@ public final class PaxosReplica {
     if (!releasedBy.isZero() && leaseVote.ballot().equals(releasedBy)) {
       return false;
     }
-    return !trueTimeAfter(leaseVote.endMicros());
+    return !trueTimeAfter(grantedEndMicros);
   }
 
   private boolean trueTimeAfter(long micros) {
@@ -1027,9 +1056,26 @@ public final class PaxosReplica {
       send(peer, new Heartbeat(group, myBallot, Slot.of(commit)));
     }
     if (active) {
-      // Counted toward our lease in advance(), once the vote is durable.
-      grantLease(myBallot);
+      creditOwnGrant(grantLease(myBallot));
     }
+  }
+
+  /**
+   * Counts a lease we granted ourselves toward our lease, as far as our durable vote covers it (the
+   * rest once it does, in {@link #advance}): after a crash we must still honour every vote that
+   * helped make a lease, or a restarted us could help another leader while this lease lasts. Only
+   * the granted end counts, never the durable vote's longer horizon: our acceptor promised no more,
+   * and a new leader's wait is bounded by what we report, which is the grant.
+   */
+  private void creditOwnGrant(long grantEndMicros) {
+    if (role != Role.LEADER || !active || grantEndMicros <= 0 || !durableVote.ballot().equals(myBallot)) {
+      pendingOwnGrantMicros = role == Role.LEADER && active ? grantEndMicros : 0;
+      return;
+    }
+    long credited = Math.min(grantEndMicros, durableVote.endMicros());
+    grants.merge(self, credited, Math::max);
+    recomputeLease();
+    pendingOwnGrantMicros = credited < grantEndMicros ? grantEndMicros : 0;
   }
 
   private void handleAck(

@@ -227,12 +227,13 @@ class PaxosDriverTest {
     loop.advanceNanos(TimeUnit.SECONDS.toNanos(1));
     long batches = heartbeatBatches - batchesBefore;
     long heartbeats = totalMessagesSent() - envelopesSent - heartbeatsBefore;
-    // Per tick and directed node pair: at most one batch of heartbeats and one of acks, however
-    // many groups there are (100 ticks in the second, 6 directed pairs).
+    // Per tick and directed node pair, however many groups there are: heartbeats, and acks, each
+    // leave in at most two batches, one at once and one for those whose Ready waited for a write
+    // (100 ticks in the second, 6 directed pairs).
     long ticks = TimeUnit.SECONDS.toNanos(1) / TICK_NANOS;
-    assertTrue(batches <= 2 * ticks * 6,
+    assertTrue(batches <= 4 * ticks * 6,
         "20 idle groups: " + heartbeats + " heartbeats travelled in " + batches + " batches");
-    assertTrue(heartbeats > 2 * batches, heartbeats + " heartbeats in " + batches + " batches");
+    assertTrue(heartbeats >= 2 * batches, heartbeats + " heartbeats in " + batches + " batches");
   }
 
   private long totalMessagesSent() {
