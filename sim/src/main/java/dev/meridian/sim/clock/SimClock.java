@@ -125,7 +125,9 @@ public final class SimClock {
         throw new SimViolation(
             SimViolation.Kind.SIMULATOR,
             "TrueTime interval [" + interval.earliestMicros() + ", " + interval.latestMicros()
-                + "] misses true time " + trueNow + ": the clock model left the bound");
+                + "] misses true time " + trueNow + " (wall clock error now "
+                + (physical.wallClockMicros() - trueNow) + " µs, drift " + physical.driftPpm()
+                + " ppm, " + disciplineSteps + " discipline steps): the clock model left the bound");
       }
       return interval;
     }
