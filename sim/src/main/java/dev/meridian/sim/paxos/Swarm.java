@@ -31,6 +31,8 @@ final class Swarm {
   final Options options;
   final long faultPhaseMicros;
   final long livenessBoundMicros;
+  /** A generous round trip: longest link latency both ways plus twenty disk writes at each end. */
+  final long roundTripMicros;
 
   final long minLatencyMicros;
   final long maxLatencyMicros;
@@ -142,7 +144,7 @@ final class Swarm {
 
     // The bound is fixed before the run: time to elect (many election timeouts, lease waits) plus
     // time to commit a backlog of a few leaders' quotas at one inflight window per round trip.
-    long roundTripMicros =
+    roundTripMicros =
         2 * (maxLatencyMicros + jitterMicros + reorderDelayMicros) + 2 * 20 * (diskMinMicros + diskJitterMicros);
     livenessBoundMicros =
         20_000_000 + 4L * proposalQuota * roundTripMicros / options.maxInflightEntries();
