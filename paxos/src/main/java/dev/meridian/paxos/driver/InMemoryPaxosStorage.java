@@ -6,6 +6,7 @@ import dev.meridian.paxos.replica.Ready;
 import dev.meridian.paxos.types.Entry;
 import dev.meridian.paxos.types.GroupId;
 import dev.meridian.paxos.types.Membership;
+import dev.meridian.paxos.types.Slot;
 import dev.meridian.paxos.types.Snapshot;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -66,6 +67,21 @@ public final class InMemoryPaxosStorage implements PaxosStorage {
             snapshot,
             new ArrayList<>(stored.log.tailMap(snapshot.lastSlot().value(), false).values()),
             snapshot.lastSlot()));
+  }
+
+  /**
+   * The entry stored for {@code slot} of {@code group}, or null: for tests and simulators that check
+   * what is durable without copying the log as {@link #load} does.
+   */
+  public synchronized Entry entry(GroupId group, Slot slot) {
+    Stored stored = groups.get(group);
+    return stored == null ? null : stored.log.get(slot.value());
+  }
+
+  /** The last slot the stored snapshot of {@code group} covers ({@link Slot#NONE} without one). */
+  public synchronized Slot snapshotSlot(GroupId group) {
+    Stored stored = groups.get(group);
+    return stored == null || stored.snapshot == null ? Slot.NONE : stored.snapshot.lastSlot();
   }
 
   @Override

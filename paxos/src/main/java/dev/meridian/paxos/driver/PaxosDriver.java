@@ -15,6 +15,7 @@ import dev.meridian.paxos.types.GroupId;
 import dev.meridian.paxos.types.Membership;
 import dev.meridian.paxos.types.Slot;
 import dev.meridian.runtime.Cancellable;
+import dev.meridian.runtime.Invariants;
 import dev.meridian.runtime.NodeId;
 import dev.meridian.runtime.RandomSource;
 import dev.meridian.runtime.Scheduler;
@@ -268,6 +269,17 @@ public final class PaxosDriver implements AutoCloseable {
       groups.forEach((group, hosted) -> statuses.put(group, hosted.replica.status()));
       return statuses;
     });
+  }
+
+  /**
+   * The status of {@code group}'s replica here, or null if it is not (yet) hosted; callable only
+   * from a task of the loop (a simulator inspecting a node between events), where it reads the
+   * state directly instead of queueing a read as {@link #statuses} does.
+   */
+  public Status statusOnLoop(GroupId group) {
+    Invariants.require(loop.inLoop(), "statusOnLoop called off the driver's loop");
+    Hosted hosted = groups.get(group);
+    return hosted == null ? null : hosted.replica.status();
   }
 
   /** A copy of the driver's counters, read on the loop. */

@@ -9,17 +9,21 @@ import dev.meridian.runtime.PhysicalClock;
  */
 public final class ManualClock implements PhysicalClock {
 
-  private long wallClockMicros;
+  /**
+   * Kept in nanoseconds, like the monotonic clock, so that advances that are not whole microseconds
+   * move both clocks alike (truncating each advance would let the wall clock fall behind).
+   */
+  private long wallClockNanos;
   private long monotonicNanos;
 
   public ManualClock(long startWallClockMicros) {
-    this.wallClockMicros = startWallClockMicros;
+    this.wallClockNanos = Math.multiplyExact(startWallClockMicros, 1_000L);
     this.monotonicNanos = 1_000_000_000L;
   }
 
   @Override
   public synchronized long wallClockMicros() {
-    return wallClockMicros;
+    return Math.floorDiv(wallClockNanos, 1_000L);
   }
 
   @Override
@@ -33,7 +37,7 @@ public final class ManualClock implements PhysicalClock {
       throw new IllegalArgumentException("time does not go backwards: " + nanos);
     }
     monotonicNanos += nanos;
-    wallClockMicros += nanos / 1_000;
+    wallClockNanos += nanos;
   }
 
   public void advanceMicros(long micros) {
@@ -42,6 +46,6 @@ public final class ManualClock implements PhysicalClock {
 
   /** Jumps the wall clock by {@code deltaMicros} (either sign) without moving the monotonic clock. */
   public synchronized void stepWallClock(long deltaMicros) {
-    wallClockMicros += deltaMicros;
+    wallClockNanos += deltaMicros * 1_000;
   }
 }

@@ -96,9 +96,17 @@ public final class SimClock {
     return disciplineSteps;
   }
 
-  /** The node's monotonic clock rate relative to true time: elapsed true time for {@code micros}. */
-  public long trueMicrosFor(long localMicros) {
-    return Math.max(1, localMicros * 1_000_000 / (1_000_000 + physical.driftPpm()));
+  /**
+   * The node's monotonic clock rate relative to true time: the true time that elapses while the
+   * node's own clock advances {@code localNanos} (its timers fire at this rate).
+   */
+  public long trueNanosFor(long localNanos) {
+    return Math.max(1, localNanos * 1_000_000 / (1_000_000 + physical.driftPpm()));
+  }
+
+  /** The node's own monotonic clock (it runs at the drifting rate). */
+  public long monotonicNanos() {
+    return physical.monotonicNanos();
   }
 
   /** The TrueTime a replica is given: checks every answer against true time. */
@@ -117,7 +125,9 @@ public final class SimClock {
         throw new SimViolation(
             SimViolation.Kind.SIMULATOR,
             "TrueTime interval [" + interval.earliestMicros() + ", " + interval.latestMicros()
-                + "] misses true time " + trueNow + ": the clock model left the bound");
+                + "] misses true time " + trueNow + " (wall clock error now "
+                + (physical.wallClockMicros() - trueNow) + " µs, drift " + physical.driftPpm()
+                + " ppm, " + disciplineSteps + " discipline steps): the clock model left the bound");
       }
       return interval;
     }

@@ -3,10 +3,10 @@ package dev.meridian.sim.paxos;
 import static dev.meridian.sim.SimViolation.check;
 
 import dev.meridian.paxos.replica.Ready;
+import dev.meridian.paxos.replica.Status;
 import dev.meridian.paxos.types.Ballot;
 import dev.meridian.paxos.types.Entry;
 import dev.meridian.paxos.types.EntryKind;
-import dev.meridian.paxos.types.Snapshot;
 import dev.meridian.sim.SimViolation.Kind;
 import dev.meridian.truetime.ClockUnavailableException;
 import dev.meridian.truetime.TTInterval;
@@ -68,9 +68,9 @@ final class PaxosChecker {
     if (ready.hardState() != null) {
       long commit = ready.hardState().commit().value();
       for (long s = node.checkedCommit + 1; s <= commit; s++) {
-        Entry entry = node.entries.get(s);
+        Entry entry = node.disk.entry(PaxosSimulation.GROUP, s);
         if (entry == null) {
-          check(node.snapshot.lastSlot().value() >= s, Kind.DURABILITY,
+          check(node.disk.snapshotSlot(PaxosSimulation.GROUP) >= s, Kind.DURABILITY,
               "%s persisted commit point %d but holds neither slot %d nor a snapshot covering it",
               node.id, commit, s);
           continue;
@@ -118,22 +118,36 @@ final class PaxosChecker {
     proposed.add(command);
   }
 
-  /** {@code node} applies {@code entry}; its applied slot is still the previous one. */
-  void onApply(PaxosNode node, Entry entry) {
-    long slot = entry.slot().value();
-    check(slot == node.appliedSlot + 1, Kind.APPLY,
+  /**
+   * {@code node}'s state machine applies {@code command}; its applied slot is still that of the
+   * previous command. The driver hands the state machine commands only (no-ops and configuration
+   * changes stay in the replica), so slots may be skipped, but never one known to hold a command.
+   */
+  void onApply(PaxosNode node, Entry command) {
+    long slot = command.slot().value();
+    check(command.kind() == EntryKind.COMMAND, Kind.APPLY,
+        "%s's state machine was handed %s, which is no command", node.id, command);
+    check(slot > node.appliedSlot, Kind.APPLY,
         "%s applies slot %d after slot %d: not each slot once, in order", node.id, slot, node.appliedSlot);
-    recordCommitted(node, slot, entry.valueString(), "applied");
-    if (entry.kind() == EntryKind.COMMAND) {
-      recordCommand(node, slot, entry.valueString());
+    for (long skipped = node.appliedSlot + 1; skipped < slot; skipped++) {
+      String there = committed.get(skipped);
+      check(there == null || !proposed.contains(there), Kind.APPLY,
+          "%s applies slot %d but skipped slot %d, committed as command %s", node.id, slot, skipped, there);
     }
+    recordCommitted(node, slot, command.valueString(), "applied");
+    recordCommand(node, slot, command.valueString());
   }
 
-  /** {@code node} installs {@code snapshot}, whose state machine is {@code contents}. */
-  void onInstallSnapshot(PaxosNode node, Snapshot snapshot, TreeMap<Long, String> contents) {
-    long last = snapshot.lastSlot().value();
-    check(last > node.appliedSlot, Kind.APPLY,
-        "%s installs a snapshot at %d behind its applied slot %d", node.id, last, node.appliedSlot);
+  /**
+   * {@code node} installs a snapshot whose state machine is {@code contents}: it must extend what the
+   * node has applied so far.
+   */
+  void onInstallSnapshot(PaxosNode node, TreeMap<Long, String> contents) {
+    for (Map.Entry<Long, String> applied : node.stateMachine.entrySet()) {
+      check(applied.getValue().equals(contents.get(applied.getKey())), Kind.APPLY,
+          "%s installs a snapshot with %s at slot %d, where it already applied %s",
+          node.id, contents.get(applied.getKey()), applied.getKey(), applied.getValue());
+    }
     snapshotsInstalled++;
     for (Map.Entry<Long, String> e : contents.entrySet()) {
       recordCommitted(node, e.getKey(), e.getValue(), "snapshot");
@@ -162,7 +176,7 @@ final class PaxosChecker {
       long slot = e.getKey();
       int holders = 0;
       for (int i = 1; i < nodes.length; i++) {
-        if (nodes[i].durablyHolds(slot, e.getValue())) {
+        if (nodes[i].disk.durablyHolds(PaxosSimulation.GROUP, slot, e.getValue())) {
           holders++;
         }
       }
@@ -201,11 +215,14 @@ final class PaxosChecker {
     Ballot holder = null;
     for (int i = 1; i < nodes.length; i++) {
       PaxosNode node = nodes[i];
-      if (!node.up() || !node.replica.isActiveLeader()) {
+      Status status = node.status();
+      if (status == null || !status.active()) {
         continue;
       }
-      Ballot leading = node.replica.ballot();
-      leaseEnds.merge(leading, node.replica.leaseEnd(), Math::max);
+      // An active leader has promised its own ballot (a higher promise makes it step down).
+      Ballot leading = status.promised();
+      long leaseEnd = status.leaseEndMicros();
+      leaseEnds.merge(leading, leaseEnd, Math::max);
       if (activated.add(leading)) {
         for (Map.Entry<Ballot, Long> earlier : leaseEnds.entrySet()) {
           Ballot b = earlier.getKey();
@@ -220,16 +237,16 @@ final class PaxosChecker {
       } catch (ClockUnavailableException e) {
         continue;
       }
-      if (!node.replica.hasLease(now)) {
+      // PaxosReplica.hasLease: an active leader whose lease ends after now.latest.
+      if (now.latestMicros() >= leaseEnd) {
         continue;
       }
-      Ballot ballot = node.replica.ballot();
+      Ballot ballot = leading;
       check(holder == null || holder.equals(ballot), Kind.LEASE,
           "two ballots hold a lease at true time %d: %s and %s", trueNow, holder, ballot);
       holder = ballot;
-      long end = node.replica.leaseEnd();
-      check(trueNow < end, Kind.LEASE,
-          "%s holds a lease ending at %d at true time %d", node.id, end, trueNow);
+      check(trueNow < leaseEnd, Kind.LEASE,
+          "%s holds a lease ending at %d at true time %d", node.id, leaseEnd, trueNow);
       long[] claim = leaseClaims.computeIfAbsent(ballot, b -> new long[] {trueNow, trueNow});
       claim[1] = Math.max(claim[1], trueNow);
       if (ballot.equals(lastSampled)) {

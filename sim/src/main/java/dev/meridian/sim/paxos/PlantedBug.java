@@ -2,17 +2,17 @@ package dev.meridian.sim.paxos;
 
 /**
  * Bugs the simulator can plant on purpose, to show that its checks have teeth: a run with a planted
- * bug is expected to fail within some number of seeds. They live in the simulator's driver and clock
- * model (what the replica is handed), never in the protocol code, so there is no production switch
- * that could be left on.
+ * bug is expected to fail within some number of seeds. They live in the simulator's disk and clock
+ * model (what the driver and replica are handed), never in the protocol code, so there is no
+ * production switch that could be left on.
  */
 public enum PlantedBug {
   /** No bug: the run checks the real protocol. */
   NONE,
 
   /**
-   * An acceptor forgets its promise on restart: the driver rebuilds the replica with the promised
-   * ballot and the lease vote reset (as a driver that persisted only log entries and the commit point
+   * An acceptor forgets its promise on restart: the disk loads a hard state with the promised ballot
+   * and the lease vote reset (as a storage that persisted only log entries and the commit point
    * would). It can then accept a ballot below one it already promised, and promise a new leader while
    * it still backs the old one's lease.
    */

@@ -31,6 +31,8 @@ final class Swarm {
   final Options options;
   final long faultPhaseMicros;
   final long livenessBoundMicros;
+  /** A generous round trip: longest link latency both ways plus twenty disk writes at each end. */
+  final long roundTripMicros;
 
   final long minLatencyMicros;
   final long maxLatencyMicros;
@@ -55,6 +57,10 @@ final class Swarm {
   final long diskMinMicros;
   final long diskJitterMicros;
   final double diskSlow;
+  /** Most writes a disk queues before refusing one as busy, 0 if unbounded. */
+  final int diskQueueBound;
+  /** How long the driver waits before retrying a write the disk refused. */
+  final long busyRetryMicros;
 
   final long baseUncertaintyMicros;
   final long maxDriftPpm;
@@ -68,8 +74,8 @@ final class Swarm {
   /** Compact the log every this many applied slots, 0 if never. */
   final int compactEvery;
   /**
-   * Admission control in the driver: a leader takes no proposal while this many entries of its log
-   * are uncommitted (as etcd raft's MaxUncommittedEntriesSize; PaxosReplica has no such bound).
+   * Admission control in the driver: a node takes no proposal while this many of the proposals made
+   * there are not yet applied ({@code PaxosDriver.Config.maxPendingProposals}).
    */
   final int proposalQuota;
 
@@ -138,10 +144,14 @@ final class Swarm {
 
     // The bound is fixed before the run: time to elect (many election timeouts, lease waits) plus
     // time to commit a backlog of a few leaders' quotas at one inflight window per round trip.
-    long roundTripMicros =
+    roundTripMicros =
         2 * (maxLatencyMicros + jitterMicros + reorderDelayMicros) + 2 * 20 * (diskMinMicros + diskJitterMicros);
     livenessBoundMicros =
         20_000_000 + 4L * proposalQuota * roundTripMicros / options.maxInflightEntries();
+
+    // Drawn last, so that every draw above stays what it was before these were added.
+    diskQueueBound = r.chance(0.7) ? 0 : 1 + r.nextInt(3);
+    busyRetryMicros = 1 + r.nextLong(2 * (diskMinMicros + diskJitterMicros));
   }
 
   private static int pick(RandomSource r, int... choices) {
@@ -158,12 +168,12 @@ final class Swarm {
         "tick=%dus %s fault-phase=%dms | net latency=%d..%dus jitter=%dus loss=%.3f dup=%.3f"
             + " reorder=%.3f/%dus tail=%.3f | crash-mean=%dms down-max=%dms partition-mean=%dms"
             + " partition-max=%dms kinds=%s target-leader=%.2f transfer-mean=%dms | disk=%d+%dus"
-            + " slow=%.3f | clock base-eps=%dus drift<=%dppm | propose-mean=%dus client=%dx%dms quota=%d compact-every=%d liveness-bound=%dms",
+            + " slow=%.3f queue=%d busy-retry=%dus | clock base-eps=%dus drift<=%dppm | propose-mean=%dus client=%dx%dms quota=%d compact-every=%d liveness-bound=%dms",
         tickMicros, options, faultPhaseMicros / 1000, minLatencyMicros, maxLatencyMicros,
         jitterMicros, loss, duplicate, reorder, reorderDelayMicros, tail, crashMeanMicros / 1000,
         downMaxMicros / 1000, partitionMeanMicros / 1000, partitionMaxMicros / 1000,
         partitionKinds, targetLeader, transferMeanMicros / 1000, diskMinMicros, diskJitterMicros,
-        diskSlow, baseUncertaintyMicros, maxDriftPpm, proposeMeanMicros, clientConcurrency,
+        diskSlow, diskQueueBound, busyRetryMicros, baseUncertaintyMicros, maxDriftPpm, proposeMeanMicros, clientConcurrency,
         clientTimeoutMicros / 1000, proposalQuota, compactEvery, livenessBoundMicros / 1000);
   }
 }
