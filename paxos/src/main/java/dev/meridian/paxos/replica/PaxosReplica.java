@@ -121,6 +121,8 @@ public final class PaxosReplica {
   private static final class Progress {
     long next;
     long match;
+    /** The follower's match as of its previous heartbeat ack (-1: none yet). */
+    long matchAtLastHeartbeatAck = -1;
 
     Progress(long next, long match) {
       this.next = next;
@@ -1090,7 +1092,15 @@ public final class PaxosReplica {
     Invariants.require(match <= lastSlot(), "%s reports match %d beyond the leader's last slot", from, match);
     recentlyActive.add(from);
     p.match = Math.max(p.match, match);
-    if (match < lastReceived || p.next <= p.match || (heartbeat && p.match < lastSlot())) {
+    // A follower behind us whose first heartbeat ack we see, or that made no progress over a whole
+    // heartbeat interval, lost a batch (a follower still catching up only lags, and resending its
+    // window at every heartbeat would just repeat it).
+    boolean stalled = heartbeat && p.match < lastSlot()
+        && (p.matchAtLastHeartbeatAck < 0 || p.match == p.matchAtLastHeartbeatAck);
+    if (heartbeat) {
+      p.matchAtLastHeartbeatAck = p.match;
+    }
+    if (match < lastReceived || p.next <= p.match || stalled) {
       // A batch was lost (or is slow): send again from the first slot the follower lacks. A
       // follower with nothing at all may be a joining replica: it gets the snapshot first.
       p.next = p.match == 0 ? 0 : p.match + 1;
