@@ -26,6 +26,8 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.HashSet;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
@@ -45,8 +47,12 @@ import java.util.function.Supplier;
  * it fails with {@link ProposalException} when this node does not lead (with a hint), when the leader
  * is not ready, when too many proposals of the group are in flight (the bound that keeps a leader's
  * memory finite under overload), or when another value took the slot (a new leader chose it; the
- * command was not applied). A proposal whose slot was swallowed by a snapshot install has an unknown
- * outcome and fails saying so. Callers bound their wait with a timeout of their own.
+ * command was not applied). A proposal whose outcome cannot be known here — its slot swallowed by a
+ * snapshot install, or the driver stopped (shutdown, disk failure) while it was in flight — fails
+ * saying so and is not {@link ProposalException#retryable() retryable}: it may still be chosen.
+ * Commands over {@link #MAX_COMMAND_BYTES} are refused. Callers bound their wait with a timeout of
+ * their own. Matching an applied entry to its proposal is by slot and bytes: two identical commands
+ * are indistinguishable, so callers that care make commands unique (a proposal id).
  *
  * <p>Thread-safety: the public methods may be called from any thread; all state is touched on the
  * loop. A failed synced write is fatal for the node (a failed fsync leaves the disk in an unknown
@@ -54,7 +60,10 @@ import java.util.function.Supplier;
  */
 public final class PaxosDriver implements AutoCloseable {
 
-  /** Where envelopes leave the node; implementations never block. */
+  /**
+   * Where envelopes leave the node; implementations never block and never throw: a message they
+   * cannot send (queue full, too large, peer unknown) is dropped, which the protocol tolerates.
+   */
   public interface Network {
     void send(Envelope envelope);
 
@@ -74,7 +83,10 @@ public final class PaxosDriver implements AutoCloseable {
     void install(byte[] snapshotData);
   }
 
-  /** Why a proposal did not (or may not) take effect. {@link #retryable()} callers may try again. */
+  /**
+   * Why a proposal did not (or may not) take effect. When {@link #retryable()}, it certainly did not,
+   * and callers may try again.
+   */
   public static final class ProposalException extends RuntimeException {
     private final NodeId leaderHint;
     private final boolean retryable;
@@ -111,6 +123,9 @@ public final class PaxosDriver implements AutoCloseable {
     }
   }
 
+  /** Largest command {@link #propose} takes: it must fit a transport message with room to spare. */
+  public static final int MAX_COMMAND_BYTES = 1 << 20;
+
   private record Pending(byte[] command, CompletableFuture<Slot> future) {}
 
   private final class Hosted {
@@ -139,6 +154,8 @@ public final class PaxosDriver implements AutoCloseable {
   private final Config config;
   private final Consumer<Throwable> fatalHandler;
   private final Map<GroupId, Hosted> groups = new LinkedHashMap<>();
+  /** Groups whose {@link #host} is loading or bootstrapping them. */
+  private final Set<GroupId> starting = new HashSet<>();
   private final List<Envelope> heartbeats = new ArrayList<>();
   private final DriverCounters counters = new DriverCounters();
   private boolean heartbeatFlushScheduled;
@@ -179,7 +196,14 @@ public final class PaxosDriver implements AutoCloseable {
    */
   public CompletableFuture<Void> host(
       GroupId group, Options options, Membership initialVoters, StateMachine stateMachine) {
-    return onLoop(() -> storage.load(group))
+    // Reserved on the loop first, so that a second host() of the group fails before it could
+    // bootstrap over the first one's durable state.
+    return onLoop(() -> {
+          if (groups.containsKey(group) || !starting.add(group)) {
+            throw new IllegalStateException("group " + group + " is already hosted here");
+          }
+          return storage.load(group);
+        })
         .thenCompose(stored -> {
           if (stored.isPresent() || initialVoters == null) {
             return CompletableFuture.completedFuture(stored.orElseGet(DurableState::joining));
@@ -187,9 +211,6 @@ public final class PaxosDriver implements AutoCloseable {
           return storage.bootstrap(group, initialVoters).thenApply(v -> DurableState.bootstrap(initialVoters));
         })
         .thenCompose(state -> onLoop(() -> {
-          if (groups.containsKey(group)) {
-            throw new IllegalStateException("group " + group + " is already hosted here");
-          }
           // The state machine is volatile: it rebuilds from the snapshot, so nothing counts as applied.
           DurableState restart =
               new DurableState(state.hardState(), state.snapshot(), state.entries(), Slot.NONE);
@@ -198,8 +219,9 @@ public final class PaxosDriver implements AutoCloseable {
           hosted.lastHardStateSubmitted = state.hardState();
           groups.put(group, hosted);
           pump(hosted);
-          return null;
-        }));
+          return (Void) null;
+        }))
+        .whenComplete((ignored, error) -> loop.execute(() -> starting.remove(group)));
   }
 
   /** Proposes {@code command} to {@code group}'s replica here; see the class comment. */
@@ -209,6 +231,11 @@ public final class PaxosDriver implements AutoCloseable {
     loop.execute(() -> {
       Hosted hosted = checkedGroup(group, result);
       if (hosted == null) {
+        return;
+      }
+      if (copy.length > MAX_COMMAND_BYTES) {
+        result.completeExceptionally(new ProposalException("a command of " + copy.length
+            + " bytes is over the limit of " + MAX_COMMAND_BYTES, null, false));
         return;
       }
       if (hosted.pending.size() >= config.maxPendingProposals()) {
@@ -293,7 +320,8 @@ public final class PaxosDriver implements AutoCloseable {
     loop.execute(() -> {
       if (failure == null && !closed) {
         closed = true;
-        stop(new ProposalException("the node is shutting down", null, true));
+        stop(new ProposalException(
+            "outcome unknown: the node shut down before the command was applied here", null, false));
       }
     });
   }
@@ -318,11 +346,15 @@ public final class PaxosDriver implements AutoCloseable {
   }
 
   private void tickAll() {
-    for (Hosted hosted : groups.values()) {
-      hosted.replica.tick();
-      pump(hosted);
+    try {
+      for (Hosted hosted : groups.values()) {
+        hosted.replica.tick();
+        pump(hosted);
+      }
+    } finally {
+      // One group's failure (reported by the loop) must not stop every other group's timers.
+      scheduleTick();
     }
-    scheduleTick();
   }
 
   /** Takes Readys while the group has one and no write of it is in flight. */
@@ -401,7 +433,8 @@ public final class PaxosDriver implements AutoCloseable {
   private void diskFailed(Throwable error) {
     if (failure == null && !closed) {
       failure = error;
-      stop(new ProposalException("the node's disk failed: " + error, null, false));
+      stop(new ProposalException(
+          "outcome unknown: the node's disk failed before the command was applied here: " + error, null, false));
       fatalHandler.accept(error);
     }
   }

@@ -118,6 +118,9 @@ import java.util.TreeMap;
  */
 public final class PaxosReplica {
 
+  /** Most command bytes in one Accept (one entry may be larger on its own). */
+  static final int MAX_ACCEPT_BATCH_BYTES = 1 << 20;
+
   private static final class Progress {
     long next;
     long match;
@@ -1043,10 +1046,16 @@ public final class PaxosReplica {
       long end = Math.min(last, p.next + options.maxBatchEntries() - 1);
       end = Math.min(end, p.match + options.maxInflightEntries());
       List<Entry> batch = new ArrayList<>();
+      long batchBytes = 0;
       for (long s = p.next; s <= end; s++) {
         Entry entry = log.get(s);
         Invariants.require(entry != null, "leader is missing slot %d below its last slot", s);
+        if (!batch.isEmpty() && batchBytes + entry.data().length > MAX_ACCEPT_BATCH_BYTES) {
+          end = s - 1; // The rest goes in the next batch: one message must fit the transport.
+          break;
+        }
         batch.add(entry.withBallot(myBallot));
+        batchBytes += entry.data().length;
       }
       send(peer, new Accept(group, myBallot, batch, Slot.of(commit)));
       p.next = end + 1;

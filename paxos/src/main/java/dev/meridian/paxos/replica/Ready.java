@@ -21,8 +21,9 @@ import java.util.List;
  *       and grant leases on the strength of that state. Heartbeats among them may be coalesced per
  *       destination node across groups ({@link dev.meridian.paxos.messages.HeartbeatBatch}).
  *   <li><b>Apply</b>: first install {@link #snapshotToApply} into the state machine if not null, then
- *       apply {@link #committedEntries} in slot order (each exactly once: the driver records the
- *       applied slot durably with the state machine and passes it back on restart).
+ *       apply {@link #committedEntries} in slot order (each exactly once: a durable state machine
+ *       records its applied slot with its state and the driver passes it back on restart; a
+ *       volatile one restarts empty and is rebuilt from the snapshot and the log).
  *   <li>Call {@link PaxosReplica#advance(Ready)}.
  * </ol>
  *
@@ -32,7 +33,9 @@ import java.util.List;
  * one written only in its commit point, the driver may send and apply before that write is durable,
  * provided the group's later writes become durable only after it. The commit point may lag on disk
  * (a restarted replica relearns it), and a chosen value stays chosen whatever a crash loses; this
- * keeps the leader's commit-point write off the commit path.
+ * keeps the leader's commit-point write off the commit path. A state machine that records its
+ * applied slot durably must then write it through the same ordered queue, or a crash could leave
+ * the applied slot above the durable commit point (which a restart refuses).
  */
 public record Ready(
     Snapshot snapshot,

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.StringJoiner;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
@@ -32,6 +33,9 @@ public final class LocalReplicationCluster implements AutoCloseable {
 
   private static final Pattern SERVING = Pattern.compile("admin at (http://\\S+/)");
   private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+  private static final int FIRST_PORT = 20_000;
+  private static final int LAST_PORT = 32_000;
+  private static final Random RANDOM = new Random();
 
   /** One line of {@code /paxos/status}. */
   public record GroupStatus(int group, String role, String leader, boolean active, long commit, long applied,
@@ -77,7 +81,7 @@ public final class LocalReplicationCluster implements AutoCloseable {
     LocalReplicationCluster cluster = new LocalReplicationCluster(directory, nodes, nodeArgs);
     try {
       for (int id = 1; id <= nodes; id++) {
-        cluster.launch(id);
+        cluster.launch(id, true);
       }
       for (int id = 1; id <= nodes; id++) {
         cluster.awaitServing(id);
@@ -113,7 +117,7 @@ public final class LocalReplicationCluster implements AutoCloseable {
     if (isRunning(id)) {
       throw new IllegalStateException("node " + id + " is running");
     }
-    launch(id);
+    launch(id, false);
     awaitServing(id);
   }
 
@@ -189,7 +193,7 @@ public final class LocalReplicationCluster implements AutoCloseable {
     return leaders;
   }
 
-  private void launch(int id) throws IOException {
+  private void launch(int id, boolean initialCluster) throws IOException {
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
     StringJoiner peers = new StringJoiner(",");
     transportPorts.forEach((peer, port) -> peers.add(peer + "=127.0.0.1:" + port));
@@ -198,7 +202,8 @@ public final class LocalReplicationCluster implements AutoCloseable {
             System.getProperty("java.class.path")),
         "dev.meridian.server.Main", "paxos-node", "--node-id", String.valueOf(id),
         "--data-dir", directory.resolve("node-" + id).toString(), "--listen", "127.0.0.1",
-        "--port", String.valueOf(transportPorts.get(id)), "--admin-port", "0", "--peers", peers.toString()));
+        "--port", String.valueOf(transportPorts.get(id)), "--admin-port", "0", "--peers", peers.toString(),
+        "--initial-cluster-state", initialCluster ? "new" : "existing"));
     command.addAll(nodeArgs);
     Path out = output(id);
     Files.deleteIfExists(out);
@@ -233,10 +238,21 @@ public final class LocalReplicationCluster implements AutoCloseable {
     return directory.resolve("node-" + id + ".out");
   }
 
+  /**
+   * A free port below the kernel's ephemeral range (usually 32768 and up): a node keeps its transport
+   * port across restarts, and a port the kernel could hand out for an outgoing connection or a port-0
+   * listener might be taken while the node is down.
+   */
   private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
+    for (int attempt = 0; attempt < 200; attempt++) {
+      int port = FIRST_PORT + RANDOM.nextInt(LAST_PORT - FIRST_PORT);
+      try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+        return socket.getLocalPort();
+      } catch (IOException taken) {
+        // Try another.
+      }
     }
+    throw new IOException("no free port on 127.0.0.1 between " + FIRST_PORT + " and " + LAST_PORT);
   }
 
   @Override

@@ -17,7 +17,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * commit, which is what the replication layer offers the transaction layer above it. {@code
  * proposers} proposers run at once, spread round-robin over the groups; each proposes its next
  * command as soon as its last one is applied. Runs in the node process, so no client protocol adds
- * to the numbers; the first {@code warmupMillis} are run but not counted.
+ * to the numbers; the first {@code warmupMillis} are run but not counted. Proposals are counted by
+ * when they started: those started in the measured window, to their completion.
  */
 final class ProposalLoad {
 
@@ -36,6 +37,11 @@ final class ProposalLoad {
 
   private static final int MAX_RECORDED = 2_000_000;
   private static final long ERROR_BACKOFF_MILLIS = 10;
+  /** A proposal not applied by then counts as an error (a deposed leader's slot may never fill). */
+  private static final long PROPOSAL_TIMEOUT_SECONDS = 30;
+  static final int MAX_PROPOSERS = 10_000;
+  static final int MAX_PAYLOAD_BYTES = 64 << 10;
+  static final long MAX_MILLIS = 300_000;
 
   private final PaxosDriver driver;
   private final List<GroupId> groups;
@@ -54,8 +60,11 @@ final class ProposalLoad {
 
   ProposalLoad(PaxosDriver driver, List<GroupId> groups, int proposers, int payloadBytes, long warmupMillis,
       long measureMillis) {
-    if (groups.isEmpty() || proposers < 1 || payloadBytes < 8 || measureMillis < 1) {
-      throw new IllegalArgumentException("need groups, proposers >= 1, payload >= 8 bytes, a duration");
+    if (groups.isEmpty() || proposers < 1 || proposers > MAX_PROPOSERS || payloadBytes < 8
+        || payloadBytes > MAX_PAYLOAD_BYTES || measureMillis < 1 || measureMillis > MAX_MILLIS
+        || warmupMillis < 0 || warmupMillis > MAX_MILLIS) {
+      throw new IllegalArgumentException("need 1.." + MAX_PROPOSERS + " proposers, payloads of 8.."
+          + MAX_PAYLOAD_BYTES + " bytes, and a warm-up and a run of at most " + MAX_MILLIS / 1000 + " s");
     }
     this.driver = driver;
     this.groups = List.copyOf(groups);
@@ -75,8 +84,9 @@ final class ProposalLoad {
     for (int p = 0; p < proposers; p++) {
       proposeNext(groups.get(p % groups.size()), done);
     }
-    if (!done.await(measureNanos + warmupNanos + TimeUnit.SECONDS.toNanos(30), TimeUnit.NANOSECONDS)) {
-      throw new IllegalStateException("proposals still outstanding 30 s after the end of the run");
+    if (!done.await(measureNanos + warmupNanos + TimeUnit.SECONDS.toNanos(2 * PROPOSAL_TIMEOUT_SECONDS),
+        TimeUnit.NANOSECONDS)) {
+      throw new IllegalStateException("proposals still outstanding long after the end of the run");
     }
     int n = (int) Math.min(recorded.get(), latencies.length);
     long[] sorted = Arrays.copyOf(latencies, n);
@@ -96,7 +106,7 @@ final class ProposalLoad {
     // Unique commands: the sequence number leads, the rest is padding.
     byte[] command = new byte[payloadBytes];
     ByteBuffer.wrap(command).putLong(sequence.incrementAndGet());
-    driver.propose(group, command).whenComplete((slot, error) -> {
+    driver.propose(group, command).orTimeout(PROPOSAL_TIMEOUT_SECONDS, TimeUnit.SECONDS).whenComplete((slot, error) -> {
       long end = System.nanoTime();
       if (error != null) {
         if (errors.incrementAndGet() == 1) {
@@ -107,7 +117,8 @@ final class ProposalLoad {
             .execute(() -> proposeNext(group, done));
         return;
       }
-      if (now >= measureStart && end <= measureEnd) {
+      // Counted by when it started: a stall near the end of the window shows in the tail.
+      if (now >= measureStart) {
         long index = recorded.getAndIncrement();
         if (index < latencies.length) {
           latencies[(int) index] = end - now;

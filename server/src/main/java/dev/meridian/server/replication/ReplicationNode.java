@@ -15,6 +15,7 @@ import dev.meridian.runtime.real.EventLoop;
 import dev.meridian.runtime.real.NamedThreadFactory;
 import dev.meridian.runtime.real.SystemPhysicalClock;
 import dev.meridian.server.ForegroundNode;
+import dev.meridian.server.NodeLogging;
 import dev.meridian.server.admin.AdminServer;
 import dev.meridian.server.admin.AdminServer.Response;
 import dev.meridian.server.transport.NodeTransport;
@@ -70,6 +71,8 @@ public final class ReplicationNode implements AutoCloseable {
   /** Set once the driver exists; payloads arriving before are dropped. */
   private volatile PaxosDriver driver;
   private final AtomicLong malformedPayloads = new AtomicLong();
+  /** One load at a time: it takes an admin thread for its whole run. */
+  private final AtomicBoolean loadRunning = new AtomicBoolean();
   private final Map<GroupId, FingerprintStateMachine> stateMachines = new LinkedHashMap<>();
   private final AdminServer admin;
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -77,7 +80,7 @@ public final class ReplicationNode implements AutoCloseable {
   ReplicationNode(ReplicationOptions options) throws Exception {
     this.options = options;
     NodeId self = new NodeId(options.nodeId());
-    this.loop = new EventLoop("paxos-loop", e -> LOG.log(Level.SEVERE, "paxos loop task failed", e));
+    this.loop = new EventLoop("paxos-loop", ReplicationNode::halt);
     this.trueTime = new LocalTrueTime(SystemPhysicalClock.INSTANCE, LocalTrueTime.Config.defaults());
     RocksMvccEngine openedEngine = null;
     NodeTransport startedTransport = null;
@@ -96,9 +99,11 @@ public final class ReplicationNode implements AutoCloseable {
         }
       }
       NodeTransport transportForSends = startedTransport;
-      startedDriver = new PaxosDriver(self, loop, trueTime, new RocksPaxosStorage(openedEngine),
-          PaxosWire.network(transportForSends::send), RandomSource.seeded(System.nanoTime()),
-          options.driverConfig(), this::fatal);
+      RocksPaxosStorage storage = new RocksPaxosStorage(openedEngine);
+      requireStateMatchesClusterState(storage, options);
+      startedDriver = new PaxosDriver(self, loop, trueTime, storage,
+          PaxosWire.network((to, payload) -> sendOrDrop(transportForSends, to, payload)),
+          RandomSource.seeded(System.nanoTime()), options.driverConfig(), ReplicationNode::halt);
       this.driver = startedDriver;
       Membership voters = Membership.ofVoters(options.peers().keySet().stream().map(NodeId::new)
           .toArray(NodeId[]::new));
@@ -106,7 +111,8 @@ public final class ReplicationNode implements AutoCloseable {
         GroupId group = new GroupId(g);
         FingerprintStateMachine machine = new FingerprintStateMachine();
         stateMachines.put(group, machine);
-        startedDriver.host(group, options.replicaOptions(), voters, machine).get(30, TimeUnit.SECONDS);
+        startedDriver.host(group, options.replicaOptions(), options.initialCluster() ? voters : null, machine)
+            .get(30, TimeUnit.SECONDS);
       }
       startedAdmin = new AdminServer(options.listen(), options.adminPort(), this::healthJson, this::metricsText);
       startedAdmin.route("/paxos/status", (method, uri, body) -> Response.text(200, statusText()));
@@ -135,9 +141,41 @@ public final class ReplicationNode implements AutoCloseable {
     }
   }
 
-  /** A failed synced write: the node can no longer keep its promises, so it stops serving. */
-  private void fatal(Throwable error) {
-    LOG.log(Level.SEVERE, "synced write failed; replication stopped until restart", error);
+  /**
+   * A node's groups are bootstrapped once, when the cluster is created ({@code
+   * --initial-cluster-state new}); a restart must find each group's state on disk. A node whose disk
+   * was wiped or whose {@code --data-dir} is wrong would otherwise come back as a voter that forgot its
+   * promises and acceptances — and could help choose a second value for a slot.
+   */
+  private static void requireStateMatchesClusterState(RocksPaxosStorage storage, ReplicationOptions options) {
+    for (long g = 1; g <= options.groups(); g++) {
+      boolean present = storage.load(new GroupId(g)).isPresent();
+      if (!present && !options.initialCluster()) {
+        throw new IllegalStateException("no replica state for group " + g + " under " + options.dataDir()
+            + ": a node restarts from its own disk (a node that lost it must rejoin as a new member, which"
+            + " paxos-node does not do yet); a brand-new cluster starts with --initial-cluster-state new");
+      }
+    }
+  }
+
+  /** The transport refuses a payload over its size limit; the protocol tolerates the loss. */
+  private static void sendOrDrop(NodeTransport transport, NodeId to, byte[] payload) {
+    try {
+      transport.send(to, payload);
+    } catch (IllegalArgumentException tooLarge) {
+      LOG.log(Level.WARNING, "dropped a " + payload.length + "-byte message to " + to + ": " + tooLarge.getMessage());
+    }
+  }
+
+  /**
+   * A failed synced write, or a task of the replication loop that threw (a broken invariant): the
+   * node can no longer vouch for its state, so it stops at once rather than serve half-alive, and its
+   * supervisor restarts it from its disk (crash-only).
+   */
+  private static void halt(Throwable error) {
+    LOG.log(Level.SEVERE, "stopping the node: replication cannot go on safely", error);
+    NodeLogging.flush();
+    Runtime.getRuntime().halt(70);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -213,7 +251,14 @@ public final class ReplicationNode implements AutoCloseable {
         Integer.parseInt(query(uri, "payload-bytes", "100")),
         (long) (Double.parseDouble(query(uri, "warmup-seconds", "2")) * 1000),
         (long) (Double.parseDouble(query(uri, "seconds", "10")) * 1000));
-    return Response.json(200, load.run().toJson());
+    if (!loadRunning.compareAndSet(false, true)) {
+      return Response.text(409, "a load is already running on this node\n");
+    }
+    try {
+      return Response.json(200, load.run().toJson());
+    } finally {
+      loadRunning.set(false);
+    }
   }
 
   private static void requirePost(String method) {

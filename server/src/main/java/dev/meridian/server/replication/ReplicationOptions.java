@@ -16,13 +16,15 @@ import java.util.concurrent.TimeUnit;
  * machine a short one keeps failover tests short).
  *
  * @param peers every voter of the groups, this node included: node id → transport address
+ * @param initialCluster {@code --initial-cluster-state new}: bootstrap groups the disk does not hold
+ *     (once, when the cluster is created); otherwise every group must be on disk
  */
 record ReplicationOptions(int nodeId, Path dataDir, String listen, int port, int adminPort,
-    Map<Integer, InetSocketAddress> peers, int groups, long tickMillis, int electionTicks, int heartbeatTicks,
+    Map<Integer, InetSocketAddress> peers, boolean initialCluster, int groups, long tickMillis, int electionTicks, int heartbeatTicks,
     long leaseMillis, long compactEveryEntries) {
 
   static final String USAGE = "usage: meridian paxos-node --node-id N --data-dir DIR --port P "
-      + "--peers ID=HOST:PORT,... [--listen 127.0.0.1] [--admin-port 0] [--groups 1] [--tick-ms 50] "
+      + "--peers ID=HOST:PORT,... [--initial-cluster-state new|existing] [--listen 127.0.0.1] [--admin-port 0] [--groups 1] [--tick-ms 50] "
       + "[--election-ticks 10] [--heartbeat-ticks 2] [--lease-ms 2000] [--compact-every 10000]";
 
   ReplicationOptions {
@@ -42,6 +44,7 @@ record ReplicationOptions(int nodeId, Path dataDir, String listen, int port, int
     Integer port = null;
     int adminPort = 0;
     Map<Integer, InetSocketAddress> peers = new TreeMap<>();
+    boolean initialCluster = false;
     int groups = 1;
     long tickMillis = 50;
     int electionTicks = 10;
@@ -68,6 +71,11 @@ record ReplicationOptions(int nodeId, Path dataDir, String listen, int port, int
                 new InetSocketAddress(peer.substring(eq + 1, colon), Integer.parseInt(peer.substring(colon + 1))));
           }
         }
+        case "--initial-cluster-state" -> initialCluster = switch (value) {
+          case "new" -> true;
+          case "existing" -> false;
+          default -> throw new IllegalArgumentException("--initial-cluster-state is new or existing, not " + value);
+        };
         case "--groups" -> groups = Integer.parseInt(value);
         case "--tick-ms" -> tickMillis = Long.parseLong(value);
         case "--election-ticks" -> electionTicks = Integer.parseInt(value);
@@ -80,7 +88,7 @@ record ReplicationOptions(int nodeId, Path dataDir, String listen, int port, int
     if (nodeId == null || dataDir == null || port == null || peers.isEmpty()) {
       throw new IllegalArgumentException("--node-id, --data-dir, --port and --peers are required");
     }
-    return new ReplicationOptions(nodeId, dataDir, listen, port, adminPort, peers, groups, tickMillis,
+    return new ReplicationOptions(nodeId, dataDir, listen, port, adminPort, peers, initialCluster, groups, tickMillis,
         electionTicks, heartbeatTicks, leaseMillis, compactEvery);
   }
 
