@@ -182,7 +182,8 @@ public final class QueryPlanner {
     RelNode logical = root.project();
 
     RelTraitSet desired = logical.getTraitSet().replace(EnumerableConvention.INSTANCE);
-    RelNode best = program(planner).run(planner, logical, desired, List.of(), List.of());
+    RelNode best = MeridianBufferedInput.bufferNestedLoopInners(
+        program(planner).run(planner, logical, desired, List.of(), List.of()));
     Map<String, Object> internalParameters = new HashMap<>();
     @SuppressWarnings("unchecked")
     Bindable<Object> bindable = EnumerableInterpretable.toBindable(
