@@ -170,6 +170,7 @@ public final class QueryPlanner {
     RelDataType parameterRowType = validator.getParameterRowType(validated);
 
     VolcanoPlanner planner = new VolcanoPlanner(null, Contexts.of(new MeridianRules.UpsertFlag(upsert)));
+    planner.setExecutor(LiteralCastExecutor.INSTANCE);
     planner.addRelTraitDef(ConventionTraitDef.INSTANCE);
     planner.addRelTraitDef(RelCollationTraitDef.INSTANCE);
     RelOptUtil.registerDefaultRules(planner, false, false);
