@@ -174,6 +174,8 @@ public final class QueryPlanner {
     planner.addRelTraitDef(ConventionTraitDef.INSTANCE);
     planner.addRelTraitDef(RelCollationTraitDef.INSTANCE);
     RelOptUtil.registerDefaultRules(planner, false, false);
+    SemiJoinRules.REPLACED.forEach(planner::removeRule);
+    SemiJoinRules.replacements().forEach(planner::addRule);
     for (RelOptRule rule : MeridianRules.all()) {
       planner.addRule(rule);
     }
