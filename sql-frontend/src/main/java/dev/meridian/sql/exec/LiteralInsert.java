@@ -25,7 +25,7 @@ import org.apache.calcite.sql.dialect.CalciteSqlDialect;
  * {@link #sql shape} ({@code INSERT INTO "T" VALUES (?, ?)}) is planned and cached like a
  * prepared statement, and the literals are its parameter values.
  *
- * <p>Only values that mean the same as a parameter and as a literal are taken: a literal must fit
+ * <p>Only single-row VALUES are shaped, and only values that mean the same as a parameter and as a literal are taken: a literal must fit
  * its column's type exactly (an integral number for an integer column, a string no longer than a
  * VARCHAR column, a number with no more scale than a DECIMAL column), or the statement is planned
  * as written, so that casts, rounding, padding and errors stay exactly those of the literal.
@@ -47,6 +47,11 @@ final class LiteralInsert {
     }
     List<SqlNode> literals = new ArrayList<>();
     SqlCall values = (SqlCall) insert.getSource();
+    if (values.operandCount() != 1) {
+      // A multi-row VALUES already spreads its planning over its rows, and with parameters Calcite
+      // would plan it as a union of one projection a row instead of one VALUES.
+      return Optional.empty();
+    }
     List<SqlNode> rows = new ArrayList<>();
     for (SqlNode row : values.getOperandList()) {
       if (row.getKind() != SqlKind.ROW) {
