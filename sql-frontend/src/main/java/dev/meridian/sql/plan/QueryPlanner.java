@@ -175,7 +175,7 @@ public final class QueryPlanner {
     planner.addRelTraitDef(RelCollationTraitDef.INSTANCE);
     RelOptUtil.registerDefaultRules(planner, false, false);
     SemiJoinRules.REPLACED.forEach(planner::removeRule);
-    SemiJoinRules.replacements().forEach(planner::addRule);
+    SemiJoinRules.REPLACEMENTS.forEach(planner::addRule);
     for (RelOptRule rule : MeridianRules.all()) {
       planner.addRule(rule);
     }

@@ -22,26 +22,25 @@ final class SemiJoinRules {
 
   private SemiJoinRules() {}
 
-  /** The rules {@link #replacements} stand in for. */
+  /** The rules {@link #REPLACEMENTS} stand in for. */
   static final List<RelOptRule> REPLACED = List.of(CoreRules.PROJECT_TO_SEMI_JOIN, CoreRules.JOIN_TO_SEMI_JOIN);
 
-  static List<RelOptRule> replacements() {
-    return List.of(
-        SemiJoinRule.ProjectToSemiJoinRule.ProjectToSemiJoinRuleConfig.DEFAULT
-            .withOperandSupplier(b -> b.operand(Project.class).oneInput(b2 ->
-                b2.operand(Join.class).predicate(SemiJoinRules::isJoinTypeSupported).inputs(
-                    b3 -> b3.operand(RelNode.class).anyInputs(),
-                    b4 -> b4.operand(Aggregate.class).predicate(SemiJoinRules::groups).anyInputs())))
-            .as(SemiJoinRule.ProjectToSemiJoinRule.ProjectToSemiJoinRuleConfig.class)
-            .toRule(),
-        SemiJoinRule.JoinToSemiJoinRule.JoinToSemiJoinRuleConfig.DEFAULT
-            .withOperandSupplier(b ->
-                b.operand(Join.class).predicate(SemiJoinRules::isJoinTypeSupported).inputs(
-                    b2 -> b2.operand(RelNode.class).anyInputs(),
-                    b3 -> b3.operand(Aggregate.class).predicate(SemiJoinRules::groups).anyInputs()))
-            .as(SemiJoinRule.JoinToSemiJoinRule.JoinToSemiJoinRuleConfig.class)
-            .toRule());
-  }
+  /** Calcite's rules, refusing an aggregate without GROUP BY on the right. */
+  static final List<RelOptRule> REPLACEMENTS = List.of(
+      SemiJoinRule.ProjectToSemiJoinRule.ProjectToSemiJoinRuleConfig.DEFAULT
+          .withOperandSupplier(b -> b.operand(Project.class).oneInput(b2 ->
+              b2.operand(Join.class).predicate(SemiJoinRules::isJoinTypeSupported).inputs(
+                  b3 -> b3.operand(RelNode.class).anyInputs(),
+                  b4 -> b4.operand(Aggregate.class).predicate(SemiJoinRules::groups).anyInputs())))
+          .as(SemiJoinRule.ProjectToSemiJoinRule.ProjectToSemiJoinRuleConfig.class)
+          .toRule(),
+      SemiJoinRule.JoinToSemiJoinRule.JoinToSemiJoinRuleConfig.DEFAULT
+          .withOperandSupplier(b ->
+              b.operand(Join.class).predicate(SemiJoinRules::isJoinTypeSupported).inputs(
+                  b2 -> b2.operand(RelNode.class).anyInputs(),
+                  b3 -> b3.operand(Aggregate.class).predicate(SemiJoinRules::groups).anyInputs()))
+          .as(SemiJoinRule.JoinToSemiJoinRule.JoinToSemiJoinRuleConfig.class)
+          .toRule());
 
   /** The join types Calcite's rules take. */
   private static boolean isJoinTypeSupported(Join join) {
