@@ -13,6 +13,7 @@ import dev.meridian.txn.TxnException;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.Optional;
 import org.apache.calcite.linq4j.Enumerable;
 import org.apache.calcite.linq4j.Enumerator;
 import org.apache.calcite.rel.type.RelDataType;
@@ -247,9 +248,10 @@ public final class Session implements AutoCloseable {
       String sql, SqlNode node, List<Object> parameters, StatementGuard guard, KvWriter writer) {
     Catalog catalog = engine.catalogs().catalog(writer);
     QueryPlanner planner = engine.planner(catalog);
-    QueryPlanner.Plan plan = plan(catalog, sql, node);
+    PlannedDml planned = planDml(catalog, sql, node, parameters);
     ExecContext context = new ExecContext(writer, writer, guard, engine.rowIds());
-    Enumerable<Object> result = plan.bindable().bind(dataContext(planner, plan, parameters, context, writer));
+    Enumerable<Object> result = planned.plan().bindable().bind(
+        dataContext(planner, planned.plan(), planned.parameters(), context, writer));
     long count;
     try (Enumerator<Object> enumerator = result.enumerator()) {
       enumerator.moveNext();
@@ -284,6 +286,40 @@ public final class Session implements AutoCloseable {
         }
       }
     }
+  }
+
+  /** A DML statement's plan and the parameter values to run it with. */
+  private record PlannedDml(QueryPlanner.Plan plan, List<Object> parameters) {}
+
+  /** Plans an INSERT of literals by its shape ({@link LiteralInsert}), anything else as written. */
+  private PlannedDml planDml(Catalog catalog, String sql, SqlNode node, List<Object> parameters) {
+    Optional<LiteralInsert> shape = parameters.isEmpty() ? LiteralInsert.of(node) : Optional.empty();
+    if (shape.isPresent()) {
+      Optional<QueryPlanner.Plan> plan = planShape(catalog, shape.get());
+      Optional<List<Object>> values = plan.flatMap(p -> shape.get().parameters(p.parameterRowType()));
+      if (values.isPresent()) {
+        return new PlannedDml(plan.get(), values.get());
+      }
+    }
+    return new PlannedDml(plan(catalog, sql, node), parameters);
+  }
+
+  /**
+   * The plan of an INSERT's shape, or empty when the shape does not plan: the statement is then
+   * planned as written, so that its error names its own values rather than parameters.
+   */
+  private Optional<QueryPlanner.Plan> planShape(Catalog catalog, LiteralInsert shape) {
+    QueryPlanner.Plan plan = engine.cachedPlan(catalog.version(), shape.sql());
+    if (plan != null) {
+      return Optional.of(plan);
+    }
+    try {
+      plan = engine.planner(catalog).plan(MeridianSqlParser.parse(shape.sql()));
+    } catch (RuntimeException | org.apache.calcite.sql.parser.SqlParseException e) {
+      return Optional.empty();
+    }
+    engine.cachePlan(catalog.version(), shape.sql(), plan);
+    return Optional.of(plan);
   }
 
   private QueryPlanner.Plan plan(Catalog catalog, String sql, SqlNode node) {

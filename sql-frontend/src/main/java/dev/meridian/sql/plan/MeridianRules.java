@@ -10,6 +10,7 @@ import org.apache.calcite.plan.Convention;
 import org.apache.calcite.plan.RelOptRule;
 import org.apache.calcite.plan.RelOptRuleCall;
 import org.apache.calcite.plan.RelOptUtil;
+import org.apache.calcite.plan.RelTrait;
 import org.apache.calcite.rel.RelCollation;
 import org.apache.calcite.rel.RelCollations;
 import org.apache.calcite.rel.RelFieldCollation;
@@ -76,9 +77,13 @@ public final class MeridianRules {
         }
         RelNode narrowed = scan.withPath(choice.get().path());
         RexNode remainder = choice.get().remainder();
+        // The remaining filter keeps the order of the index it now reads, not the order the
+        // original filter had over the primary index: with the latter, the planner took the
+        // filter's rows for primary-key order and dropped an ORDER BY's sort.
         call.transformTo(remainder == null || remainder.isAlwaysTrue()
             ? narrowed
-            : filter.copy(filter.getTraitSet(), narrowed, remainder));
+            : filter.copy(filter.getTraitSet().replace((RelTrait) narrowed.getTraitSet().getCollation()),
+                narrowed, remainder));
       }
     }
   }

@@ -29,6 +29,7 @@ import org.apache.calcite.plan.RelTraitSet;
 import org.apache.calcite.plan.volcano.VolcanoPlanner;
 import org.apache.calcite.prepare.CalciteCatalogReader;
 import org.apache.calcite.rel.RelCollationTraitDef;
+import org.apache.calcite.rel.RelCollations;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.RelRoot;
 import org.apache.calcite.rel.metadata.DefaultRelMetadataProvider;
@@ -169,9 +170,12 @@ public final class QueryPlanner {
     RelDataType parameterRowType = validator.getParameterRowType(validated);
 
     VolcanoPlanner planner = new VolcanoPlanner(null, Contexts.of(new MeridianRules.UpsertFlag(upsert)));
+    planner.setExecutor(LiteralCastExecutor.INSTANCE);
     planner.addRelTraitDef(ConventionTraitDef.INSTANCE);
     planner.addRelTraitDef(RelCollationTraitDef.INSTANCE);
     RelOptUtil.registerDefaultRules(planner, false, false);
+    SemiJoinRules.REPLACED.forEach(planner::removeRule);
+    SemiJoinRules.REPLACEMENTS.forEach(planner::addRule);
     for (RelOptRule rule : MeridianRules.all()) {
       planner.addRule(rule);
     }
@@ -181,8 +185,14 @@ public final class QueryPlanner {
     RelRoot root = converter.convertQuery(validated, false, true);
     RelNode logical = root.project();
 
-    RelTraitSet desired = logical.getTraitSet().replace(EnumerableConvention.INSTANCE);
-    RelNode best = program(planner).run(planner, logical, desired, List.of(), List.of());
+    // The result must be ordered only as ORDER BY says (root.collation), as Calcite's own Prepare
+    // asks; the order the logical tree happens to have (a scan's key order) is no requirement, and
+    // asking for it made the planner sort hash-join and aggregate results nobody ordered. A
+    // non-trivial root projection keeps its ORDER BY as a Sort inside the tree.
+    RelTraitSet desired = logical.getTraitSet().replace(EnumerableConvention.INSTANCE)
+        .replace(root.isRefTrivial() ? root.collation : RelCollations.EMPTY);
+    RelNode best = MeridianBufferedInput.bufferNestedLoopInners(
+        program(planner).run(planner, logical, desired, List.of(), List.of()));
     Map<String, Object> internalParameters = new HashMap<>();
     @SuppressWarnings("unchecked")
     Bindable<Object> bindable = EnumerableInterpretable.toBindable(

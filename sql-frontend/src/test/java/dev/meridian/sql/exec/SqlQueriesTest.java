@@ -88,6 +88,31 @@ class SqlQueriesTest {
   }
 
   @Test
+  void subqueriesUnderOr() {
+    // The IN's branch folds away; its empty subquery must not empty the result.
+    assertThat(rows(session, "SELECT id FROM dept WHERE id > 0 OR (1 = 2 AND id IN "
+        + "(SELECT dept_id FROM emp WHERE id > 100)) ORDER BY id"))
+        .containsExactly(row(1), row(2), row(3));
+    assertThat(rows(session, "SELECT id FROM dept WHERE id > 2 OR id IN (SELECT dept_id FROM emp) ORDER BY id"))
+        .containsExactly(row(1), row(2), row(3));
+    // The subquery is read once and replayed for every outer row, not re-run per row.
+    assertThat(explain(session, "SELECT id FROM dept WHERE id > 2 OR id IN (SELECT dept_id FROM emp)"))
+        .contains("MeridianBufferedInput");
+  }
+
+  @Test
+  void orderByThePrimaryKeyOverAnIndexScanSorts() {
+    run(session, "CREATE TABLE scored (k INT PRIMARY KEY, v INT)");
+    run(session, "CREATE INDEX scored_v ON scored (v)");
+    update(session, "INSERT INTO scored VALUES (1, 30), (2, 10), (3, 20)");
+    assertThat(explain(session, "SELECT k FROM scored WHERE v < 100 ORDER BY k")).contains("SCORED_V");
+    assertThat(rows(session, "SELECT k FROM scored WHERE v < 100 ORDER BY k"))
+        .containsExactly(row(1), row(2), row(3));
+    assertThat(rows(session, "SELECT k FROM scored WHERE v < 100 ORDER BY v")).containsExactly(row(2), row(3), row(1));
+    run(session, "DROP TABLE scored");
+  }
+
+  @Test
   void expressionsCaseCastAndFunctions() {
     assertThat(rows(session, "SELECT CASE WHEN salary > 85 THEN 'high' ELSE 'low' END, CAST(salary AS INTEGER), "
         + "UPPER(name), CHAR_LENGTH(name), COALESCE(dept_id, -1) FROM emp WHERE id = 4"))
