@@ -49,7 +49,8 @@ final class PaxosChecker {
   private Ballot lastSampled;
   private final Map<Ballot, Long> leaseEnds = new HashMap<>();
   private final Set<Ballot> activated = new HashSet<>();
-  private final Set<Ballot> handedOver = new HashSet<>();
+  /** Ballots whose leader handed over: the true time it had given its lease up by. */
+  private final Map<Ballot, Long> givenUp = new HashMap<>();
   long snapshotsInstalled;
   long durabilityChecks;
 
@@ -189,27 +190,29 @@ final class PaxosChecker {
   // ---------------------------------------------------------------------------------------------
   // Leases
 
-  /** The leader of {@code ballot} handed over with TimeoutNow: it gave its lease up early. */
-  void onHandOver(Ballot ballot) {
-    handedOver.add(ballot);
-  }
-
   /**
-   * The process leading {@code ballot} crashed: it can serve nothing more, so its lease is over. (A
-   * leader counts its own lease vote before that vote is durable; a crash can lose the extension, and
-   * the restarted acceptor may then promise before the end the leader had computed. Harmless, since
-   * the only process that relied on the extension is gone.)
+   * {@code node} sent TimeoutNow for {@code ballot} at true time {@code trueNow}: the leader handed
+   * over. The replica gives its lease up and steps down before the message leaves ({@code
+   * sendTimeoutNow}), and only for that reason may acceptors void their votes for {@code ballot}
+   * (a Prepare naming it in {@code transferFrom}) and the target skip waiting for its lease. So the
+   * sender must no longer lead {@code ballot}; from then on the ballot's lease counts as ended at
+   * this moment, not at the end it had computed.
    */
-  void onLeaderCrash(Ballot ballot) {
-    handedOver.add(ballot);
+  void onHandOver(PaxosNode node, Ballot ballot, long trueNow) {
+    Status status = node.status();
+    check(status == null || !status.active() || !status.promised().equals(ballot), Kind.LEASE,
+        "%s handed %s over with TimeoutNow while still its active leader", node.id, ballot);
+    givenUp.merge(ballot, trueNow, Math::min);
   }
 
   /**
    * Samples who leads and who holds a lease at true time {@code trueNow}; run after every event.
    * Two checks: the sampled holders (see the glossary), and the promise behind them — a leader
    * becomes active only once true time is past the end of every lower ballot's lease (the largest
-   * {@code leaseEnd()} seen while that ballot led), unless that leader handed over to it. The second
-   * does not depend on catching the old leader in the act of serving.
+   * {@code leaseEnd()} seen while that ballot led), or past the moment that ballot's leader gave
+   * its lease up by handing over. The second does not depend on catching the old leader in the act
+   * of serving, and it holds across crashes: a leader that crashed is held to the lease it had
+   * computed, which its acceptors' durable votes (its own included) must still cover.
    */
   void checkLeases(long trueNow, PaxosNode[] nodes) {
     Ballot holder = null;
@@ -226,9 +229,10 @@ final class PaxosChecker {
       if (activated.add(leading)) {
         for (Map.Entry<Ballot, Long> earlier : leaseEnds.entrySet()) {
           Ballot b = earlier.getKey();
-          check(!b.isBelow(leading) || handedOver.contains(b) || earlier.getValue() < trueNow, Kind.LEASE,
-              "%s became an active leader at true time %d, before the lease of %s ended (at %d)",
-              leading, trueNow, b, earlier.getValue());
+          long end = Math.min(earlier.getValue(), givenUp.getOrDefault(b, Long.MAX_VALUE));
+          check(!b.isBelow(leading) || end < trueNow, Kind.LEASE,
+              "%s became an active leader at true time %d, before the lease of %s ended (at %d%s)",
+              leading, trueNow, b, end, givenUp.containsKey(b) ? ", when it handed over" : "");
         }
       }
       TTInterval now;

@@ -349,7 +349,7 @@ public final class PaxosSimulation {
 
   private void onSend(Envelope envelope) {
     if (envelope.message() instanceof Message.TimeoutNow handOver) {
-      checker.onHandOver(handOver.ballot());
+      checker.onHandOver(nodes[envelope.from().value()], handOver.ballot(), now());
     }
   }
 
@@ -552,10 +552,6 @@ public final class PaxosSimulation {
 
   private void crash(PaxosNode n) {
     crashes++;
-    Status status = n.status();
-    if (status != null && status.active()) {
-      checker.onLeaderCrash(status.promised());
-    }
     int lost = n.crash();
     writesLost += lost;
     trace.record(now(), CRASH, n.index, lost, () -> "crash " + n.id + (lost > 0 ? " (" + lost + " writes lost)" : ""));
