@@ -200,7 +200,7 @@ public final class PaxosSimulation {
               bug == PlantedBug.LEASE_WAIT_IGNORES_UNCERTAINTY);
       int index = i;
       SimPaxosStorage storage =
-          new SimPaxosStorage(scheduler, nodeRandom.fork(), disk, bug == PlantedBug.FORGET_PROMISE_ON_RESTART,
+          new SimPaxosStorage(scheduler, nodeRandom.fork(), disk, bug, swarm.options.leaseDurationMicros(),
               (group, ready) -> onDurable(nodes[index], ready));
       nodes[i] = new PaxosNode(i, clock, nodeRandom.fork(), storage);
     }

@@ -40,8 +40,9 @@ import java.util.function.BiConsumer;
  * <p>When a write becomes durable, the durability hook runs (the simulator's trace and checker)
  * before the write's future completes.
  *
- * <p>The planted bug {@link PlantedBug#FORGET_PROMISE_ON_RESTART} lives in {@link #load}: the
- * promised ballot and the lease vote are not read back.
+ * <p>The planted bugs {@link PlantedBug#FORGET_PROMISE_ON_RESTART} and {@link
+ * PlantedBug#LEASE_VOTE_CUT_SHORT_ON_RESTART} live in {@link #load}: the promised ballot and the
+ * lease vote are not read back, or the vote is read back a lease duration short.
  */
 final class SimPaxosStorage implements PaxosStorage {
 
@@ -51,7 +52,8 @@ final class SimPaxosStorage implements PaxosStorage {
   private final ManualScheduler queue;
   private final RandomSource random;
   private final Model model;
-  private final boolean forgetPromise;
+  private final PlantedBug bug;
+  private final long leaseMicros;
   private final BiConsumer<GroupId, Ready> onDurable;
   private final InMemoryPaxosStorage durable = new InMemoryPaxosStorage();
 
@@ -66,12 +68,14 @@ final class SimPaxosStorage implements PaxosStorage {
       ManualScheduler queue,
       RandomSource random,
       Model model,
-      boolean forgetPromise,
+      PlantedBug bug,
+      long leaseMicros,
       BiConsumer<GroupId, Ready> onDurable) {
     this.queue = queue;
     this.random = random;
     this.model = model;
-    this.forgetPromise = forgetPromise;
+    this.bug = bug;
+    this.leaseMicros = leaseMicros;
     this.onDurable = onDurable;
   }
 
@@ -133,13 +137,20 @@ final class SimPaxosStorage implements PaxosStorage {
 
   @Override
   public Optional<DurableState> load(GroupId group) {
-    Optional<DurableState> stored = durable.load(group);
-    if (!forgetPromise) {
-      return stored;
-    }
-    return stored.map(s -> new DurableState(
-        new HardState(Ballot.ZERO, LeaseVote.NONE, s.hardState().commit()),
-        s.snapshot(), s.entries(), s.applied()));
+    return durable.load(group).map(s -> new DurableState(reload(s.hardState()), s.snapshot(), s.entries(), s.applied()));
+  }
+
+  /** The hard state as a restarted process reads it back: as stored, unless a bug is planted here. */
+  private HardState reload(HardState stored) {
+    LeaseVote vote = stored.leaseVote();
+    return switch (bug) {
+      case FORGET_PROMISE_ON_RESTART -> new HardState(Ballot.ZERO, LeaseVote.NONE, stored.commit());
+      case LEASE_VOTE_CUT_SHORT_ON_RESTART -> vote.isNone()
+          ? stored
+          : new HardState(stored.promised(),
+              new LeaseVote(vote.ballot(), Math.max(0, vote.endMicros() - leaseMicros)), stored.commit());
+      default -> stored;
+    };
   }
 
   @Override

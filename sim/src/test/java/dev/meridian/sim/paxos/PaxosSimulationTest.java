@@ -107,6 +107,11 @@ class PaxosSimulationTest {
   }
 
   @Test
+  void leaseVoteCutShortOnRestartIsFound() {
+    assertFound(PlantedBug.LEASE_VOTE_CUT_SHORT_ON_RESTART);
+  }
+
+  @Test
   void leaderActingBeforeTheOldLeaseEndsIsFound() {
     assertFound(PlantedBug.LEASE_WAIT_IGNORES_UNCERTAINTY);
   }
