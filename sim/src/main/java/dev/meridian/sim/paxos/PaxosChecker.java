@@ -1,12 +1,12 @@
 package dev.meridian.sim.paxos;
 
-import static dev.meridian.sim.SimViolation.check;
-
 import dev.meridian.paxos.replica.Ready;
 import dev.meridian.paxos.replica.Status;
 import dev.meridian.paxos.types.Ballot;
 import dev.meridian.paxos.types.Entry;
 import dev.meridian.paxos.types.EntryKind;
+import dev.meridian.paxos.types.GroupId;
+import dev.meridian.sim.SimViolation;
 import dev.meridian.sim.SimViolation.Kind;
 import dev.meridian.truetime.ClockUnavailableException;
 import dev.meridian.truetime.TTInterval;
@@ -17,7 +17,8 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * The safety checks of a Paxos simulation, run as the events happen. Knowledge comes only from what
+ * The safety checks of one Paxos group in a simulation, run as the events happen (a run with
+ * several groups has one checker per group). Knowledge comes only from what
  * a node has made durable or revealed (never from a replica's volatile state, which may run ahead of
  * its disk): a value counts as accepted once the write carrying it is synced, and a slot as committed
  * once a synced commit point or an apply covers it.
@@ -38,6 +39,7 @@ import java.util.TreeMap;
  */
 final class PaxosChecker {
 
+  private final GroupId group;
   private final int quorum;
   private final Map<Long, Map<Ballot, Set<Integer>>> acceptors = new HashMap<>();
   private final Map<Long, Map<Ballot, String>> acceptedValue = new HashMap<>();
@@ -54,7 +56,8 @@ final class PaxosChecker {
   long snapshotsInstalled;
   long durabilityChecks;
 
-  PaxosChecker(int voters) {
+  PaxosChecker(GroupId group, int voters) {
+    this.group = group;
     this.quorum = voters / 2 + 1;
   }
 
@@ -67,18 +70,19 @@ final class PaxosChecker {
       recordAcceptance(node.index, entry);
     }
     if (ready.hardState() != null) {
+      PaxosNode.Replica replica = node.replica(group);
       long commit = ready.hardState().commit().value();
-      for (long s = node.checkedCommit + 1; s <= commit; s++) {
-        Entry entry = node.disk.entry(PaxosSimulation.GROUP, s);
+      for (long s = replica.checkedCommit + 1; s <= commit; s++) {
+        Entry entry = node.disk.entry(group, s);
         if (entry == null) {
-          check(node.disk.snapshotSlot(PaxosSimulation.GROUP) >= s, Kind.DURABILITY,
-              "%s persisted commit point %d but holds neither slot %d nor a snapshot covering it",
-              node.id, commit, s);
+          check(node.disk.snapshotSlot(group) >= s, Kind.DURABILITY,
+              "%s persisted commit point %d of %s but holds neither slot %d nor a snapshot covering it",
+              node.id, commit, group, s);
           continue;
         }
         recordCommitted(node, s, entry.valueString(), "durable commit point");
       }
-      node.checkedCommit = Math.max(node.checkedCommit, commit);
+      replica.checkedCommit = Math.max(replica.checkedCommit, commit);
     }
   }
 
@@ -126,11 +130,12 @@ final class PaxosChecker {
    */
   void onApply(PaxosNode node, Entry command) {
     long slot = command.slot().value();
+    long appliedSlot = node.replica(group).appliedSlot;
     check(command.kind() == EntryKind.COMMAND, Kind.APPLY,
         "%s's state machine was handed %s, which is no command", node.id, command);
-    check(slot > node.appliedSlot, Kind.APPLY,
-        "%s applies slot %d after slot %d: not each slot once, in order", node.id, slot, node.appliedSlot);
-    for (long skipped = node.appliedSlot + 1; skipped < slot; skipped++) {
+    check(slot > appliedSlot, Kind.APPLY,
+        "%s applies slot %d after slot %d: not each slot once, in order", node.id, slot, appliedSlot);
+    for (long skipped = appliedSlot + 1; skipped < slot; skipped++) {
       String there = committed.get(skipped);
       check(there == null || !proposed.contains(there), Kind.APPLY,
           "%s applies slot %d but skipped slot %d, committed as command %s", node.id, slot, skipped, there);
@@ -144,7 +149,7 @@ final class PaxosChecker {
    * node has applied so far.
    */
   void onInstallSnapshot(PaxosNode node, TreeMap<Long, String> contents) {
-    for (Map.Entry<Long, String> applied : node.stateMachine.entrySet()) {
+    for (Map.Entry<Long, String> applied : node.replica(group).stateMachine.entrySet()) {
       check(applied.getValue().equals(contents.get(applied.getKey())), Kind.APPLY,
           "%s installs a snapshot with %s at slot %d, where it already applied %s",
           node.id, contents.get(applied.getKey()), applied.getKey(), applied.getValue());
@@ -177,13 +182,13 @@ final class PaxosChecker {
       long slot = e.getKey();
       int holders = 0;
       for (int i = 1; i < nodes.length; i++) {
-        if (nodes[i].disk.durablyHolds(PaxosSimulation.GROUP, slot, e.getValue())) {
+        if (nodes[i].disk.durablyHolds(group, slot, e.getValue())) {
           holders++;
         }
       }
       check(holders >= quorum, Kind.DURABILITY,
-          "committed slot %d (%s) is held by only %d disks, fewer than a majority of %d",
-          slot, e.getValue(), holders, quorum);
+          "committed slot %d of %s (%s) is held by only %d disks, fewer than a majority of %d",
+          slot, group, e.getValue(), holders, quorum);
     }
   }
 
@@ -199,7 +204,7 @@ final class PaxosChecker {
    * this moment, not at the end it had computed.
    */
   void onHandOver(PaxosNode node, Ballot ballot, long trueNow) {
-    Status status = node.status();
+    Status status = node.status(group);
     check(status == null || !status.active() || !status.promised().equals(ballot), Kind.LEASE,
         "%s handed %s over with TimeoutNow while still its active leader", node.id, ballot);
     givenUp.merge(ballot, trueNow, Math::min);
@@ -218,7 +223,7 @@ final class PaxosChecker {
     Ballot holder = null;
     for (int i = 1; i < nodes.length; i++) {
       PaxosNode node = nodes[i];
-      Status status = node.status();
+      Status status = node.status(group);
       if (status == null || !status.active()) {
         continue;
       }
@@ -264,6 +269,13 @@ final class PaxosChecker {
             "leases overlap in true time: %s held one over [%d, %d] and %s over [%d, %d]",
             ballot, claim[0], claim[1], other.getKey(), o[0], o[1]);
       }
+    }
+  }
+
+  /** {@link SimViolation#check}, naming the group. */
+  private void check(boolean condition, Kind kind, String format, Object... args) {
+    if (!condition) {
+      throw new SimViolation(kind, group + ": " + String.format(format, args));
     }
   }
 

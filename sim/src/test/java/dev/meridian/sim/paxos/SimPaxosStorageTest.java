@@ -3,6 +3,8 @@ package dev.meridian.sim.paxos;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.meridian.paxos.messages.Envelope;
+import dev.meridian.paxos.messages.Message;
 import dev.meridian.paxos.replica.HardState;
 import dev.meridian.paxos.replica.Ready;
 import dev.meridian.paxos.types.Ballot;
@@ -10,6 +12,7 @@ import dev.meridian.paxos.types.Entry;
 import dev.meridian.paxos.types.GroupId;
 import dev.meridian.paxos.types.LeaseVote;
 import dev.meridian.paxos.types.Slot;
+import dev.meridian.runtime.NodeId;
 import dev.meridian.runtime.RandomSource;
 import dev.meridian.runtime.manual.ManualClock;
 import dev.meridian.runtime.manual.ManualScheduler;
@@ -126,5 +129,26 @@ class SimPaxosStorageTest {
     assertThat(loaded.leaseVote())
         .isEqualTo(new LeaseVote(ready.hardState().leaseVote().ballot(), 5_000 - LEASE_MICROS));
     assertThat(loaded.commit()).isEqualTo(Slot.of(1));
+  }
+
+  @Test
+  void aWriteIsCommitPointOnlyWhenItMovesNothingButTheCommitPointAndIsRevealedBySendingItsMessages() {
+    SimPaxosStorage disk = disk(new SimPaxosStorage.Model(1_000, 0, 0, 0), PlantedBug.NONE);
+    disk.persist(G, write(1, "x", 0));
+    Message heartbeat = new Message.Heartbeat(G, new Ballot(2, 1), Slot.of(1));
+    Ready commitOnly =
+        new Ready(null, null, List.of(),
+            new HardState(new Ballot(2, 1), new LeaseVote(new Ballot(2, 1), 5_000), Slot.of(1)),
+            List.of(new Envelope(new NodeId(1), new NodeId(2), heartbeat)), null, List.of());
+    disk.persist(G, commitOnly);
+
+    assertThat(disk.reveal(new Message.Heartbeat(G, new Ballot(2, 1), Slot.of(1))))
+        .as("an equal message that is not the Ready's own").isNull();
+    SimPaxosStorage.Write revealed = disk.reveal(heartbeat);
+    assertThat(revealed.ready).isSameAs(commitOnly);
+    assertThat(revealed.commitPointOnly).isTrue();
+    assertThat(disk.revealedInFlight()).isEqualTo(1);
+    assertThat(disk.crash()).isEqualTo(2);
+    assertThat(disk.revealedInFlight()).isZero();
   }
 }
