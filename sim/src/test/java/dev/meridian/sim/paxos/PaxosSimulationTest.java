@@ -98,11 +98,13 @@ class PaxosSimulationTest {
     assertThat(batch.overlapped()).isGreaterThan(batch.runs() * 10L);
     assertThat(batch.busy()).isGreaterThan(0);
     // Several groups on one driver: writes of one group queue behind another's on the shared disk,
-    // and heartbeats of several groups travel in one batch. (How often a crash loses a commit-point
-    // write whose messages were already sent, revealedWritesLost, is reported but too rare to gate.)
+    // and heartbeats of several groups travel in one batch.
     assertThat(batch.multiGroupRuns()).isGreaterThan(batch.runs() / 3L);
     assertThat(batch.crossGroupOverlapped()).isGreaterThan(batch.runs() * 10L);
     assertThat(batch.multiGroupHeartbeats()).isGreaterThan(batch.runs() * 10L);
+    // A crash loses a commit-point write whose messages had already gone out (the relaxation's risky
+    // case). Rare, in about one run in fifteen, but these fixed seeds have some.
+    assertThat(batch.revealedWritesLost()).isGreaterThan(0);
   }
 
   @Test
