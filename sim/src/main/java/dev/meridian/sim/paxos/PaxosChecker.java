@@ -1,12 +1,12 @@
 package dev.meridian.sim.paxos;
 
-import static dev.meridian.sim.SimViolation.check;
-
 import dev.meridian.paxos.replica.Ready;
 import dev.meridian.paxos.replica.Status;
 import dev.meridian.paxos.types.Ballot;
 import dev.meridian.paxos.types.Entry;
 import dev.meridian.paxos.types.EntryKind;
+import dev.meridian.paxos.types.GroupId;
+import dev.meridian.sim.SimViolation;
 import dev.meridian.sim.SimViolation.Kind;
 import dev.meridian.truetime.ClockUnavailableException;
 import dev.meridian.truetime.TTInterval;
@@ -17,7 +17,8 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * The safety checks of a Paxos simulation, run as the events happen. Knowledge comes only from what
+ * The safety checks of one Paxos group in a simulation, run as the events happen (a run with
+ * several groups has one checker per group). Knowledge comes only from what
  * a node has made durable or revealed (never from a replica's volatile state, which may run ahead of
  * its disk): a value counts as accepted once the write carrying it is synced, and a slot as committed
  * once a synced commit point or an apply covers it.
@@ -38,6 +39,7 @@ import java.util.TreeMap;
  */
 final class PaxosChecker {
 
+  private final GroupId group;
   private final int quorum;
   private final Map<Long, Map<Ballot, Set<Integer>>> acceptors = new HashMap<>();
   private final Map<Long, Map<Ballot, String>> acceptedValue = new HashMap<>();
@@ -49,11 +51,13 @@ final class PaxosChecker {
   private Ballot lastSampled;
   private final Map<Ballot, Long> leaseEnds = new HashMap<>();
   private final Set<Ballot> activated = new HashSet<>();
-  private final Set<Ballot> handedOver = new HashSet<>();
+  /** Ballots whose leader handed over: the true time it had given its lease up by. */
+  private final Map<Ballot, Long> givenUp = new HashMap<>();
   long snapshotsInstalled;
   long durabilityChecks;
 
-  PaxosChecker(int voters) {
+  PaxosChecker(GroupId group, int voters) {
+    this.group = group;
     this.quorum = voters / 2 + 1;
   }
 
@@ -66,18 +70,19 @@ final class PaxosChecker {
       recordAcceptance(node.index, entry);
     }
     if (ready.hardState() != null) {
+      PaxosNode.Replica replica = node.replica(group);
       long commit = ready.hardState().commit().value();
-      for (long s = node.checkedCommit + 1; s <= commit; s++) {
-        Entry entry = node.disk.entry(PaxosSimulation.GROUP, s);
+      for (long s = replica.checkedCommit + 1; s <= commit; s++) {
+        Entry entry = node.disk.entry(group, s);
         if (entry == null) {
-          check(node.disk.snapshotSlot(PaxosSimulation.GROUP) >= s, Kind.DURABILITY,
-              "%s persisted commit point %d but holds neither slot %d nor a snapshot covering it",
-              node.id, commit, s);
+          check(node.disk.snapshotSlot(group) >= s, Kind.DURABILITY,
+              "%s persisted commit point %d of %s but holds neither slot %d nor a snapshot covering it",
+              node.id, commit, group, s);
           continue;
         }
         recordCommitted(node, s, entry.valueString(), "durable commit point");
       }
-      node.checkedCommit = Math.max(node.checkedCommit, commit);
+      replica.checkedCommit = Math.max(replica.checkedCommit, commit);
     }
   }
 
@@ -125,11 +130,12 @@ final class PaxosChecker {
    */
   void onApply(PaxosNode node, Entry command) {
     long slot = command.slot().value();
+    long appliedSlot = node.replica(group).appliedSlot;
     check(command.kind() == EntryKind.COMMAND, Kind.APPLY,
         "%s's state machine was handed %s, which is no command", node.id, command);
-    check(slot > node.appliedSlot, Kind.APPLY,
-        "%s applies slot %d after slot %d: not each slot once, in order", node.id, slot, node.appliedSlot);
-    for (long skipped = node.appliedSlot + 1; skipped < slot; skipped++) {
+    check(slot > appliedSlot, Kind.APPLY,
+        "%s applies slot %d after slot %d: not each slot once, in order", node.id, slot, appliedSlot);
+    for (long skipped = appliedSlot + 1; skipped < slot; skipped++) {
       String there = committed.get(skipped);
       check(there == null || !proposed.contains(there), Kind.APPLY,
           "%s applies slot %d but skipped slot %d, committed as command %s", node.id, slot, skipped, there);
@@ -143,7 +149,7 @@ final class PaxosChecker {
    * node has applied so far.
    */
   void onInstallSnapshot(PaxosNode node, TreeMap<Long, String> contents) {
-    for (Map.Entry<Long, String> applied : node.stateMachine.entrySet()) {
+    for (Map.Entry<Long, String> applied : node.replica(group).stateMachine.entrySet()) {
       check(applied.getValue().equals(contents.get(applied.getKey())), Kind.APPLY,
           "%s installs a snapshot with %s at slot %d, where it already applied %s",
           node.id, contents.get(applied.getKey()), applied.getKey(), applied.getValue());
@@ -176,46 +182,48 @@ final class PaxosChecker {
       long slot = e.getKey();
       int holders = 0;
       for (int i = 1; i < nodes.length; i++) {
-        if (nodes[i].disk.durablyHolds(PaxosSimulation.GROUP, slot, e.getValue())) {
+        if (nodes[i].disk.durablyHolds(group, slot, e.getValue())) {
           holders++;
         }
       }
       check(holders >= quorum, Kind.DURABILITY,
-          "committed slot %d (%s) is held by only %d disks, fewer than a majority of %d",
-          slot, e.getValue(), holders, quorum);
+          "committed slot %d of %s (%s) is held by only %d disks, fewer than a majority of %d",
+          slot, group, e.getValue(), holders, quorum);
     }
   }
 
   // ---------------------------------------------------------------------------------------------
   // Leases
 
-  /** The leader of {@code ballot} handed over with TimeoutNow: it gave its lease up early. */
-  void onHandOver(Ballot ballot) {
-    handedOver.add(ballot);
-  }
-
   /**
-   * The process leading {@code ballot} crashed: it can serve nothing more, so its lease is over. (A
-   * leader counts its own lease vote before that vote is durable; a crash can lose the extension, and
-   * the restarted acceptor may then promise before the end the leader had computed. Harmless, since
-   * the only process that relied on the extension is gone.)
+   * {@code node} sent TimeoutNow for {@code ballot} at true time {@code trueNow}: the leader handed
+   * over. The replica gives its lease up and steps down before the message leaves ({@code
+   * sendTimeoutNow}), and only for that reason may acceptors void their votes for {@code ballot}
+   * (a Prepare naming it in {@code transferFrom}) and the target skip waiting for its lease. So the
+   * sender must no longer lead {@code ballot}; from then on the ballot's lease counts as ended at
+   * this moment, not at the end it had computed.
    */
-  void onLeaderCrash(Ballot ballot) {
-    handedOver.add(ballot);
+  void onHandOver(PaxosNode node, Ballot ballot, long trueNow) {
+    Status status = node.status(group);
+    check(status == null || !status.active() || !status.promised().equals(ballot), Kind.LEASE,
+        "%s handed %s over with TimeoutNow while still its active leader", node.id, ballot);
+    givenUp.merge(ballot, trueNow, Math::min);
   }
 
   /**
    * Samples who leads and who holds a lease at true time {@code trueNow}; run after every event.
    * Two checks: the sampled holders (see the glossary), and the promise behind them — a leader
    * becomes active only once true time is past the end of every lower ballot's lease (the largest
-   * {@code leaseEnd()} seen while that ballot led), unless that leader handed over to it. The second
-   * does not depend on catching the old leader in the act of serving.
+   * {@code leaseEnd()} seen while that ballot led), or past the moment that ballot's leader gave
+   * its lease up by handing over. The second does not depend on catching the old leader in the act
+   * of serving, and it holds across crashes: a leader that crashed is held to the lease it had
+   * computed, which its acceptors' durable votes (its own included) must still cover.
    */
   void checkLeases(long trueNow, PaxosNode[] nodes) {
     Ballot holder = null;
     for (int i = 1; i < nodes.length; i++) {
       PaxosNode node = nodes[i];
-      Status status = node.status();
+      Status status = node.status(group);
       if (status == null || !status.active()) {
         continue;
       }
@@ -226,9 +234,10 @@ final class PaxosChecker {
       if (activated.add(leading)) {
         for (Map.Entry<Ballot, Long> earlier : leaseEnds.entrySet()) {
           Ballot b = earlier.getKey();
-          check(!b.isBelow(leading) || handedOver.contains(b) || earlier.getValue() < trueNow, Kind.LEASE,
-              "%s became an active leader at true time %d, before the lease of %s ended (at %d)",
-              leading, trueNow, b, earlier.getValue());
+          long end = Math.min(earlier.getValue(), givenUp.getOrDefault(b, Long.MAX_VALUE));
+          check(!b.isBelow(leading) || end < trueNow, Kind.LEASE,
+              "%s became an active leader at true time %d, before the lease of %s ended (at %d%s)",
+              leading, trueNow, b, end, givenUp.containsKey(b) ? ", when it handed over" : "");
         }
       }
       TTInterval now;
@@ -260,6 +269,13 @@ final class PaxosChecker {
             "leases overlap in true time: %s held one over [%d, %d] and %s over [%d, %d]",
             ballot, claim[0], claim[1], other.getKey(), o[0], o[1]);
       }
+    }
+  }
+
+  /** {@link SimViolation#check}, naming the group. */
+  private void check(boolean condition, Kind kind, String format, Object... args) {
+    if (!condition) {
+      throw new SimViolation(kind, group + ": " + String.format(format, args));
     }
   }
 

@@ -2,19 +2,22 @@ package dev.meridian.sim.paxos;
 
 import dev.meridian.paxos.driver.PaxosDriver;
 import dev.meridian.paxos.replica.Status;
+import dev.meridian.paxos.types.GroupId;
 import dev.meridian.runtime.NodeId;
 import dev.meridian.runtime.RandomSource;
 import dev.meridian.sim.clock.SimClock;
 import dev.meridian.sim.clock.SimNodeScheduler;
 import dev.meridian.truetime.TrueTime;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
  * One simulated machine: its disk ({@link SimPaxosStorage}, what survives a crash), its clocks, and
  * — while it is up — the process on it: the real {@link PaxosDriver} on the node's own event loop
- * ({@link SimNodeScheduler}), and the state machine it applies to.
+ * ({@link SimNodeScheduler}), hosting a replica of every group, and one state machine per group.
  *
  * <p>State machine: the applied commands by slot (no-ops leave no trace). It is volatile, as the
  * driver expects: a restarted process rebuilds it from the snapshot and the log. Snapshot data
@@ -27,33 +30,45 @@ final class PaxosNode {
   final SimClock clock;
   final RandomSource random;
   final SimPaxosStorage disk;
-  /** Highest durable commit point whose slots the checker has compared. */
-  long checkedCommit;
+  private final Map<GroupId, Replica> replicas = new LinkedHashMap<>();
 
   // Process (null while down).
   SimNodeScheduler loop;
   PaxosDriver driver;
   TrueTime trueTime;
-  /** The state machine of the running process: applied commands by slot. */
-  TreeMap<Long, String> stateMachine = new TreeMap<>();
-  /** Slot of the last command applied (or installed by snapshot) by the running process. */
-  long appliedSlot;
 
-  PaxosNode(int index, SimClock clock, RandomSource random, SimPaxosStorage disk) {
+  /** What the simulator tracks of this node's replica of one group. */
+  static final class Replica {
+    /** Highest durable commit point whose slots the checker has compared (survives crashes). */
+    long checkedCommit;
+    /** The state machine of the running process: applied commands by slot. */
+    TreeMap<Long, String> stateMachine = new TreeMap<>();
+    /** Slot of the last command applied (or installed by snapshot) by the running process. */
+    long appliedSlot;
+  }
+
+  PaxosNode(int index, SimClock clock, RandomSource random, SimPaxosStorage disk, List<GroupId> groups) {
     this.index = index;
     this.id = new NodeId(index);
     this.clock = clock;
     this.random = random;
     this.disk = disk;
+    for (GroupId group : groups) {
+      replicas.put(group, new Replica());
+    }
+  }
+
+  Replica replica(GroupId group) {
+    return replicas.get(group);
   }
 
   boolean up() {
     return driver != null;
   }
 
-  /** The replica's status, or null while down or before the driver hosts the group. */
-  Status status() {
-    return up() ? driver.statusOnLoop(PaxosSimulation.GROUP) : null;
+  /** The status of the replica of {@code group}, or null while down or before the driver hosts it. */
+  Status status(GroupId group) {
+    return up() ? driver.statusOnLoop(group) : null;
   }
 
   /** The process dies: its tasks stop, its disk loses every write in flight. Returns how many. */
@@ -62,8 +77,10 @@ final class PaxosNode {
     loop = null;
     driver = null;
     trueTime = null;
-    stateMachine = new TreeMap<>();
-    appliedSlot = 0;
+    for (Replica replica : replicas.values()) {
+      replica.stateMachine = new TreeMap<>();
+      replica.appliedSlot = 0;
+    }
     return disk.crash();
   }
 

@@ -21,6 +21,7 @@ import dev.meridian.sim.Trace;
 import dev.meridian.sim.clock.SimClock;
 import dev.meridian.sim.clock.SimNodeScheduler;
 import dev.meridian.sim.net.SimNetwork;
+import dev.meridian.storage.mvcc.StorageBusyException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -34,7 +35,9 @@ import java.util.concurrent.CompletionException;
 import java.util.function.BooleanSupplier;
 
 /**
- * One seeded run of a Multi-Paxos group of 3 or 5 voters on simulated machines. Everything happens
+ * One seeded run of one to three Multi-Paxos groups of 3 or 5 voters on simulated machines, every
+ * node hosting a replica of every group through one driver (so the groups share its disk, its
+ * group-committed writes, its tick and its coalesced heartbeats). Everything happens
  * on one virtual-time event queue ({@link ManualScheduler}); every random choice — fault parameters,
  * latencies, crash times, clock errors, election timeouts, the workload — comes from the seed, so
  * one seed is one trace.
@@ -43,13 +46,13 @@ import java.util.function.BooleanSupplier;
  *
  * <ol>
  *   <li><b>Fault phase</b> (length drawn from the seed): the workload proposes commands with unique
- *       ids to whichever node it believes leads; the network loses, duplicates, delays and reorders
+ *       ids to a group drawn at random, at whichever node it believes leads that group; the network loses, duplicates, delays and reorders
  *       messages and is cut by partitions; nodes crash (losing unsynced writes) and restart; leaders
  *       are asked to hand over; clocks drift and are disciplined within the TrueTime bound.
  *   <li><b>Heal</b>: partitions and link faults end, every crashed node restarts, the nemesis stops.
- *   <li><b>Liveness</b>: within {@link Swarm#livenessBoundMicros} a leader must emerge, a fresh
- *       command proposed to it must be applied on every node, and every node must catch up with the
- *       commit point; then every acknowledged command must be applied on every node, and every
+ *   <li><b>Liveness</b>: within {@link Swarm#livenessBoundMicros} every group must elect a leader, a
+ *       fresh command proposed to it must be applied on every node, and every node must catch up with
+ *       every group's commit point; then every acknowledged command must be applied on every node, and every
  *       node's state machine must be the same.
  * </ol>
  *
@@ -63,11 +66,11 @@ import java.util.function.BooleanSupplier;
  * drops every task of the process and every write not yet durable; a restart builds a new driver
  * from what the disk holds.
  *
- * <p>Safety is checked as the run goes ({@link PaxosChecker}); the first violation ends the run.
+ * <p>Safety is checked as the run goes, per group ({@link PaxosChecker}); the first violation ends
+ * the run.
  */
 public final class PaxosSimulation {
 
-  static final GroupId GROUP = new GroupId(1);
   static final long START_MICROS = 1_700_000_000_000_000L;
 
   // Trace event kinds of the simulator and nemesis (the network's are 1..4).
@@ -113,7 +116,8 @@ public final class PaxosSimulation {
   private final PaxosDriver.Config driverConfig;
   private final Membership voters;
   private final PaxosNode[] nodes;
-  private final PaxosChecker checker;
+  /** The groups of the run; group {@code i + 1} is at index {@code i}. */
+  private final List<Group> groups = new ArrayList<>();
   private final RandomSource nemesisRandom;
   private final RandomSource workloadRandom;
   /** A failure reported off the event path (a future's callback); ends the run after the event. */
@@ -125,13 +129,15 @@ public final class PaxosSimulation {
   private long partitions;
   private long transfers;
   private long writesLost;
+  /** Times a group's hosting was retried because the disk was busy. */
+  private long hostRetries;
+  /** Commit-point-only writes lost in a crash after their Ready's messages had been sent. */
+  private long revealedWritesLost;
 
   // Workload.
   private long nextCommand;
-  private int leaderGuess;
   /** The client's outstanding requests, by command, in the order they were made. */
   private final Map<String, Request> outstanding = new LinkedHashMap<>();
-  private final Map<String, Long> acked = new TreeMap<>();
   private long proposals;
   /** Proposals the driver has not answered yet, by command: the node proposed to. */
   private final Map<String, Integer> unanswered = new HashMap<>();
@@ -141,13 +147,27 @@ public final class PaxosSimulation {
    */
   private final Set<String> answerDue = new HashSet<>();
 
-  // Liveness probe.
-  private String probe;
-  private long probeProposedAtMicros;
-  private final Map<String, Set<Integer>> probeAppliedOn = new HashMap<>();
-  private String probeDone;
-
   private record Request(int node, long proposedAtMicros) {}
+
+  /** One Paxos group of the run: its checker, and what the client knows of it. */
+  private static final class Group {
+    final GroupId id;
+    final PaxosChecker checker;
+    /** The node the client believes leads the group, 0 if it has no idea. */
+    int leaderGuess;
+    /** Acknowledged commands, with the slot each was applied at. */
+    final Map<String, Long> acked = new TreeMap<>();
+    // Liveness probe.
+    String probe;
+    long probeProposedAtMicros;
+    final Map<String, Set<Integer>> probeAppliedOn = new HashMap<>();
+    String probeDone;
+
+    Group(GroupId id, int voters) {
+      this.id = id;
+      this.checker = new PaxosChecker(id, voters);
+    }
+  }
 
   private PaxosSimulation(long seed, int size, PlantedBug bug, int keepTraceLines) {
     if (size != 3 && size != 5) {
@@ -174,7 +194,10 @@ public final class PaxosSimulation {
       }
     }
     network.setFaults(swarm.loss, swarm.duplicate, swarm.reorder, swarm.reorderDelayMicros, swarm.tail);
-    this.checker = new PaxosChecker(size);
+    for (int g = 1; g <= swarm.groups; g++) {
+      groups.add(new Group(new GroupId(g), size));
+    }
+    List<GroupId> groupIds = groups.stream().map(g -> g.id).toList();
     this.wire = new SimPaxosNetwork(network, this::onSend);
     this.driverConfig =
         new PaxosDriver.Config(
@@ -200,9 +223,9 @@ public final class PaxosSimulation {
               bug == PlantedBug.LEASE_WAIT_IGNORES_UNCERTAINTY);
       int index = i;
       SimPaxosStorage storage =
-          new SimPaxosStorage(scheduler, nodeRandom.fork(), disk, bug == PlantedBug.FORGET_PROMISE_ON_RESTART,
-              (group, ready) -> onDurable(nodes[index], ready));
-      nodes[i] = new PaxosNode(i, clock, nodeRandom.fork(), storage);
+          new SimPaxosStorage(scheduler, nodeRandom.fork(), disk, bug, swarm.options.leaseDurationMicros(),
+              (group, ready) -> onDurable(nodes[index], group(group), ready));
+      nodes[i] = new PaxosNode(i, clock, nodeRandom.fork(), storage, groupIds);
     }
   }
 
@@ -233,24 +256,41 @@ public final class PaxosSimulation {
       violation = new SimViolation(Kind.PROTOCOL_INVARIANT, "unexpected " + e, e);
     }
     long overlapped = 0;
+    long crossGroup = 0;
     long busy = 0;
     for (int i = 1; i <= size; i++) {
       PaxosNode n = nodes[i];
-      Status status = n.status();
-      long commit = status == null ? -1 : status.commit().value();
-      trace.record(now(), 0, i, Trace.fold(n.appliedSlot, commit), () -> "final " + n.id);
+      for (Group g : groups) {
+        Status status = n.status(g.id);
+        long commit = status == null ? -1 : status.commit().value();
+        long applied = n.replica(g.id).appliedSlot;
+        trace.record(now(), 0, i, Trace.fold(Trace.fold(g.id.value(), applied), commit), () -> "final " + n.id + " " + g.id);
+      }
       overlapped += n.disk.overlappedWrites();
+      crossGroup += n.disk.crossGroupOverlaps();
       busy += n.disk.busyRefusals();
+    }
+    long chosen = 0;
+    long committed = 0;
+    long acked = 0;
+    long leaseBallots = 0;
+    long snapshotsInstalled = 0;
+    for (Group g : groups) {
+      chosen += g.checker.chosen.size();
+      committed += g.checker.committed.size();
+      acked += g.acked.size();
+      leaseBallots += g.checker.leaseHolders();
+      snapshotsInstalled += g.checker.snapshotsInstalled;
     }
     String summary =
         String.format(
-            "simulated=%dms events=%d chosen=%d committed=%d proposals=%d acked=%d lease-ballots=%d"
-                + " crashes=%d restarts=%d writes-lost=%d writes-overlapped=%d disk-busy=%d partitions=%d"
+            "simulated=%dms events=%d groups=%d chosen=%d committed=%d proposals=%d acked=%d lease-ballots=%d"
+                + " crashes=%d restarts=%d writes-lost=%d revealed-writes-lost=%d writes-overlapped=%d"
+                + " cross-group-overlapped=%d disk-busy=%d host-retries=%d multi-group-heartbeat-batches=%d partitions=%d"
                 + " transfers=%d snapshots-installed=%d | %s",
-            (now() - START_MICROS) / 1000, trace.events(), checker.chosen.size(),
-            checker.committed.size(), proposals, acked.size(), checker.leaseHolders(), crashes,
-            restarts, writesLost, overlapped, busy, partitions, transfers, checker.snapshotsInstalled,
-            network.stats());
+            (now() - START_MICROS) / 1000, trace.events(), groups.size(), chosen, committed, proposals,
+            acked, leaseBallots, crashes, restarts, writesLost, revealedWritesLost, overlapped, crossGroup,
+            busy, hostRetries, wire.multiGroupBatches(), partitions, transfers, snapshotsInstalled, network.stats());
     return new Result(seed, size, bug, violation, trace.hash(), trace.events(), now() - START_MICROS,
         swarm.toString(), summary, trace.tail());
   }
@@ -268,8 +308,19 @@ public final class PaxosSimulation {
       }
       SimViolation.check(answerDue.isEmpty(), Kind.APPLY,
           "the driver applied proposals made on its node without answering them: %s", answerDue);
-      checker.checkLeases(now(), nodes);
+      for (Group g : groups) {
+        g.checker.checkLeases(now(), nodes);
+      }
     }
+  }
+
+  private Group group(GroupId id) {
+    return groups.get((int) id.value() - 1);
+  }
+
+  /** A group drawn from {@code random}. */
+  private Group anyGroup(RandomSource random) {
+    return groups.get(random.nextInt(groups.size()));
   }
 
   private void after(long micros, Runnable task) {
@@ -318,9 +369,9 @@ public final class PaxosSimulation {
   }
 
   /**
-   * Starts a process on {@code n}: a fresh event loop, TrueTime and state machine, and the real
-   * driver hosting the group from what the disk holds (or, on a disk that holds nothing yet, from
-   * the initial voters, which the driver persists first).
+   * Starts a process on {@code n}: a fresh event loop, TrueTime and state machines, and the real
+   * driver hosting every group from what the disk holds (or, on a disk that holds nothing yet of a
+   * group, from the initial voters, which the driver persists first).
    */
   private void startProcess(PaxosNode n) {
     n.loop = new SimNodeScheduler(scheduler, n.clock);
@@ -328,8 +379,28 @@ public final class PaxosSimulation {
     n.driver =
         new PaxosDriver(n.id, n.loop, n.trueTime, n.disk, wire, n.random.fork(), driverConfig,
             error -> fail(new SimViolation(Kind.SIMULATOR, n.id + "'s simulated disk failed: " + error, error)));
-    n.driver.host(GROUP, swarm.options, voters, new StateMachine(n)).whenComplete((hosted, error) -> {
-      if (error != null) {
+    for (Group g : groups) {
+      host(n, n.driver, g);
+    }
+  }
+
+  /**
+   * Hosts {@code g} on {@code driver}, {@code n}'s process, retrying while the disk is busy as a
+   * caller must: {@code PaxosDriver.host} hands the new group's bootstrap write to storage once and
+   * fails if the write queue is full (another group's writes fill it), unlike the driver's own
+   * writes, which it retries (see README, "Findings").
+   */
+  private void host(PaxosNode n, PaxosDriver driver, Group g) {
+    driver.host(g.id, swarm.options, voters, new StateMachine(n, g)).whenComplete((hosted, error) -> {
+      Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+      if (cause instanceof StorageBusyException) {
+        hostRetries++;
+        after(swarm.busyRetryMicros, () -> {
+          if (n.driver == driver) {
+            host(n, driver, g);
+          }
+        });
+      } else if (error != null) {
         fail(error);
       }
     });
@@ -347,16 +418,27 @@ public final class PaxosSimulation {
     }
   }
 
-  private void onSend(Envelope envelope) {
-    if (envelope.message() instanceof Message.TimeoutNow handOver) {
-      checker.onHandOver(handOver.ballot());
+  /**
+   * {@code message} leaves its node: a hand-over is the checker's to know; a message of a Ready whose
+   * write is still in flight is revealed early, which the driver may do only for a write that moves
+   * nothing but the commit point ({@link Ready}'s relaxation).
+   */
+  private void onSend(NodeId from, Message message) {
+    PaxosNode n = nodes[from.value()];
+    if (message instanceof Message.TimeoutNow handOver) {
+      group(message.group()).checker.onHandOver(n, handOver.ballot(), now());
     }
+    SimPaxosStorage.Write early = n.disk.reveal(message);
+    SimViolation.check(early == null || early.commitPointOnly, Kind.DURABILITY,
+        "%s sent %s before the write of its Ready was durable, and that write is more than a commit"
+            + " point: %s", n.id, message, early == null ? "" : describePersist(early.ready));
   }
 
-  /** {@code n}'s disk has made {@code ready}'s persist section durable. */
-  private void onDurable(PaxosNode n, Ready ready) {
-    trace.record(now(), PERSIST, n.index, persistFingerprint(ready), () -> "synced " + n.id + " " + describePersist(ready));
-    checker.onPersisted(n, ready);
+  /** {@code n}'s disk has made {@code ready}'s persist section of {@code g} durable. */
+  private void onDurable(PaxosNode n, Group g, Ready ready) {
+    trace.record(now(), PERSIST, n.index, Trace.fold(g.id.value(), persistFingerprint(ready)),
+        () -> "synced " + n.id + " " + g.id + " " + describePersist(ready));
+    g.checker.onPersisted(n, ready);
   }
 
   private static long persistFingerprint(Ready ready) {
@@ -382,38 +464,47 @@ public final class PaxosSimulation {
         + (ready.compactThrough() == null ? "" : " compact through " + ready.compactThrough());
   }
 
-  /** The state machine of one process on {@code n}: applied commands by slot, checked as they come. */
+  /**
+   * The state machine of {@code g} in one process on {@code n}: applied commands by slot, checked as
+   * they come.
+   */
   private final class StateMachine implements PaxosDriver.StateMachine {
     private final PaxosNode n;
+    private final Group g;
+    private final PaxosNode.Replica replica;
 
-    StateMachine(PaxosNode n) {
+    StateMachine(PaxosNode n, Group g) {
       this.n = n;
+      this.g = g;
+      this.replica = n.replica(g.id);
     }
 
     @Override
     public void apply(Entry command) {
-      checker.onApply(n, command);
-      n.appliedSlot = command.slot().value();
-      n.stateMachine.put(n.appliedSlot, command.valueString());
-      trace.record(now(), APPLY, n.index, Fingerprints.entry(command), () -> "apply " + n.id + " " + command);
-      onApplied(n, command);
+      g.checker.onApply(n, command);
+      replica.appliedSlot = command.slot().value();
+      replica.stateMachine.put(replica.appliedSlot, command.valueString());
+      trace.record(now(), APPLY, n.index, Trace.fold(g.id.value(), Fingerprints.entry(command)),
+          () -> "apply " + n.id + " " + g.id + " " + command);
+      onApplied(n, g, command);
     }
 
     @Override
     public byte[] snapshot() {
-      return PaxosNode.encode(n.stateMachine);
+      return PaxosNode.encode(replica.stateMachine);
     }
 
     @Override
     public void install(byte[] snapshotData) {
       TreeMap<Long, String> contents = PaxosNode.decode(snapshotData);
-      checker.onInstallSnapshot(n, contents);
-      n.stateMachine = contents;
+      g.checker.onInstallSnapshot(n, contents);
+      replica.stateMachine = contents;
       if (!contents.isEmpty()) {
-        n.appliedSlot = Math.max(n.appliedSlot, contents.lastKey());
+        replica.appliedSlot = Math.max(replica.appliedSlot, contents.lastKey());
       }
-      trace.record(now(), APPLY, n.index, Trace.fold(n.appliedSlot, contents.size()),
-          () -> "install " + n.id + " snapshot of " + contents.size() + " commands through " + n.appliedSlot);
+      long through = replica.appliedSlot;
+      trace.record(now(), APPLY, n.index, Trace.fold(Trace.fold(g.id.value(), through), contents.size()),
+          () -> "install " + n.id + " " + g.id + " snapshot of " + contents.size() + " commands through " + through);
     }
   }
 
@@ -424,12 +515,13 @@ public final class PaxosSimulation {
     if (!faultsOn) {
       return;
     }
-    PaxosNode target = nodes[leaderGuess];
+    Group g = anyGroup(workloadRandom);
+    PaxosNode target = nodes[g.leaderGuess];
     if (target == null || !target.up() || workloadRandom.chance(0.1)) {
       target = nodes[1 + workloadRandom.nextInt(size)];
     }
     if (target.up() && outstanding() < swarm.clientConcurrency) {
-      propose(target, "c" + (++nextCommand));
+      propose(target, g, "c" + (++nextCommand));
     }
     after(around(workloadRandom, swarm.proposeMeanMicros), this::workload);
   }
@@ -445,36 +537,39 @@ public final class PaxosSimulation {
   }
 
   /**
-   * Proposes {@code command} through {@code n}'s driver. The driver's answer is the client's: a
-   * command is acknowledged when its future completes (it was applied on {@code n}).
+   * Proposes {@code command} to {@code g} through {@code n}'s driver. The driver's answer is the
+   * client's: a command is acknowledged when its future completes (it was applied on {@code n}).
    */
-  private void propose(PaxosNode n, String command) {
+  private void propose(PaxosNode n, Group g, String command) {
     proposals++;
-    checker.onProposed(command);
+    g.checker.onProposed(command);
     outstanding.put(command, new Request(n.index, now()));
     unanswered.put(command, n.index);
-    trace.record(now(), PROPOSE, n.index, nextCommand, () -> "propose " + n.id + " " + command);
-    n.driver.propose(GROUP, command.getBytes(StandardCharsets.UTF_8))
+    trace.record(now(), PROPOSE, n.index, Trace.fold(g.id.value(), nextCommand),
+        () -> "propose " + n.id + " " + g.id + " " + command);
+    n.driver.propose(g.id, command.getBytes(StandardCharsets.UTF_8))
         .whenComplete((slot, error) -> {
           try {
-            answered(n, command, slot, error);
+            answered(n, g, command, slot, error);
           } catch (RuntimeException e) {
             fail(e);
           }
         });
   }
 
-  private void answered(PaxosNode n, String command, Slot slot, Throwable error) {
+  private void answered(PaxosNode n, Group g, String command, Slot slot, Throwable error) {
     Request request = outstanding.remove(command);
     unanswered.remove(command);
     boolean appliedHere = answerDue.remove(command);
     if (error == null) {
-      SimViolation.check(appliedHere && command.equals(n.stateMachine.get(slot.value())), Kind.APPLY,
-          "the driver answered %s on %s as applied at %s, where %s has %s",
-          command, n.id, slot, n.id, n.stateMachine.get(slot.value()));
-      trace.record(now(), ANSWER, n.index, slot.value(), () -> "applied " + n.id + " " + command + " at " + slot);
+      String there = n.replica(g.id).stateMachine.get(slot.value());
+      SimViolation.check(appliedHere && command.equals(there), Kind.APPLY,
+          "the driver answered %s on %s as applied at %s of %s, where %s has %s",
+          command, n.id, slot, g.id, n.id, there);
+      trace.record(now(), ANSWER, n.index, Trace.fold(g.id.value(), slot.value()),
+          () -> "applied " + n.id + " " + g.id + " " + command + " at " + slot);
       if (request != null) {
-        acked.put(command, slot.value());
+        g.acked.put(command, slot.value());
       }
       return;
     }
@@ -485,25 +580,25 @@ public final class PaxosSimulation {
       throw new SimViolation(Kind.PROTOCOL_INVARIANT, "proposal " + command + " on " + n.id + " failed: " + error, error);
     }
     if (!n.id.equals(refused.leaderHint())) {
-      leaderGuess = refused.leaderHint() == null ? 0 : refused.leaderHint().value();
+      g.leaderGuess = refused.leaderHint() == null ? 0 : refused.leaderHint().value();
     }
-    if (command.equals(probe)) {
-      probe = null;
+    if (command.equals(g.probe)) {
+      g.probe = null;
     }
   }
 
-  /** The client's view: answers now due, and on which nodes the liveness probe has been applied. */
-  private void onApplied(PaxosNode n, Entry entry) {
+  /** The client's view: answers now due, and on which nodes a liveness probe has been applied. */
+  private void onApplied(PaxosNode n, Group g, Entry entry) {
     String value = entry.valueString();
     Integer proposedOn = unanswered.get(value);
     if (proposedOn != null && proposedOn == n.index) {
       answerDue.add(value);
     }
     if (value.startsWith("probe-")) {
-      Set<Integer> on = probeAppliedOn.computeIfAbsent(value, v -> new HashSet<>());
+      Set<Integer> on = g.probeAppliedOn.computeIfAbsent(value, v -> new HashSet<>());
       on.add(n.index);
-      if (on.size() == size && probeDone == null) {
-        probeDone = value;
+      if (on.size() == size && g.probeDone == null) {
+        g.probeDone = value;
       }
     }
   }
@@ -511,12 +606,12 @@ public final class PaxosSimulation {
   // ---------------------------------------------------------------------------------------------
   // Nemesis
 
-  /** The up node leading at the highest ballot, or null. */
-  private PaxosNode leader() {
+  /** The up node leading {@code g} at the highest ballot, or null. */
+  private PaxosNode leader(Group g) {
     PaxosNode best = null;
     Status bestStatus = null;
     for (int i = 1; i <= size; i++) {
-      Status status = nodes[i].status();
+      Status status = nodes[i].status(g.id);
       if (status != null && status.active()
           && (bestStatus == null || status.promised().isAbove(bestStatus.promised()))) {
         best = nodes[i];
@@ -527,7 +622,7 @@ public final class PaxosSimulation {
   }
 
   private PaxosNode victim() {
-    PaxosNode leader = leader();
+    PaxosNode leader = leader(anyGroup(nemesisRandom));
     if (leader != null && nemesisRandom.chance(swarm.targetLeader)) {
       return leader;
     }
@@ -552,16 +647,15 @@ public final class PaxosSimulation {
 
   private void crash(PaxosNode n) {
     crashes++;
-    Status status = n.status();
-    if (status != null && status.active()) {
-      checker.onLeaderCrash(status.promised());
-    }
+    revealedWritesLost += n.disk.revealedInFlight();
     int lost = n.crash();
     writesLost += lost;
     trace.record(now(), CRASH, n.index, lost, () -> "crash " + n.id + (lost > 0 ? " (" + lost + " writes lost)" : ""));
     outstanding.values().removeIf(r -> r.node() == n.index);
     unanswered.values().removeIf(node -> node == n.index);
-    checker.checkDurable(nodes);
+    for (Group g : groups) {
+      g.checker.checkDurable(nodes);
+    }
   }
 
   private void restart(PaxosNode n) {
@@ -581,7 +675,7 @@ public final class PaxosSimulation {
     switch (kind) {
       case MINORITY -> {
         int cut = 1 + nemesisRandom.nextInt(size / 2);
-        PaxosNode leader = leader();
+        PaxosNode leader = leader(anyGroup(nemesisRandom));
         if (leader != null && nemesisRandom.chance(swarm.targetLeader)) {
           side[leader.index] = 1;
           cut--;
@@ -649,13 +743,14 @@ public final class PaxosSimulation {
     if (!faultsOn) {
       return;
     }
-    PaxosNode leader = leader();
+    Group g = anyGroup(nemesisRandom);
+    PaxosNode leader = leader(g);
     if (leader != null) {
       NodeId target = new NodeId(1 + nemesisRandom.nextInt(size));
       transfers++;
-      leader.driver.transferLeadership(GROUP, target).whenComplete((result, error) ->
-          trace.record(now(), TRANSFER, leader.index, target.value(),
-              () -> "transfer " + leader.id + " -> " + target + ": " + (error == null ? result : error)));
+      leader.driver.transferLeadership(g.id, target).whenComplete((result, error) ->
+          trace.record(now(), TRANSFER, leader.index, Trace.fold(g.id.value(), target.value()),
+              () -> "transfer " + g.id + " " + leader.id + " -> " + target + ": " + (error == null ? result : error)));
     }
     after(around(nemesisRandom, swarm.transferMeanMicros), this::transfer);
   }
@@ -681,12 +776,14 @@ public final class PaxosSimulation {
         swarm.livenessBoundMicros + backlog * swarm.roundTripMicros / swarm.options.maxInflightEntries();
     long deadline = healedAt + boundMicros;
     after(swarm.tickMicros, this::probe);
-    runUntil(deadline, () -> probeDone != null);
-    if (probeDone == null) {
-      throw new SimViolation(Kind.LIVENESS,
-          "no command proposed after the heal was applied on every node within "
-              + boundMicros / 1000 + " ms (" + backlog + " slots behind at the heal)" + (probe == null ? " (no leader took one)" : "")
-              + describeNodes());
+    runUntil(deadline, () -> groups.stream().allMatch(g -> g.probeDone != null));
+    for (Group g : groups) {
+      if (g.probeDone == null) {
+        throw new SimViolation(Kind.LIVENESS,
+            "no command proposed to " + g.id + " after the heal was applied on every node within "
+                + boundMicros / 1000 + " ms (" + backlog + " slots behind at the heal)"
+                + (g.probe == null ? " (no leader took one)" : "") + describeNodes());
+      }
     }
     runUntil(deadline, this::converged);
     if (!converged()) {
@@ -695,74 +792,92 @@ public final class PaxosSimulation {
               + boundMicros / 1000 + " ms of the heal (" + backlog + " slots behind at the heal)"
               + describeNodes());
     }
-    for (Map.Entry<String, Long> ack : acked.entrySet()) {
-      for (int i = 1; i <= size; i++) {
-        String there = nodes[i].stateMachine.get(ack.getValue());
-        SimViolation.check(ack.getKey().equals(there), Kind.DURABILITY,
-            "acknowledged command %s (slot %d) is not applied on %s, which has %s there",
-            ack.getKey(), ack.getValue(), nodes[i].id, there);
+    for (Group g : groups) {
+      for (Map.Entry<String, Long> ack : g.acked.entrySet()) {
+        for (int i = 1; i <= size; i++) {
+          String there = nodes[i].replica(g.id).stateMachine.get(ack.getValue());
+          SimViolation.check(ack.getKey().equals(there), Kind.DURABILITY,
+              "acknowledged command %s (%s slot %d) is not applied on %s, which has %s there",
+              ack.getKey(), g.id, ack.getValue(), nodes[i].id, there);
+        }
       }
+      // Converged, every node has applied exactly the committed prefix: the same commands.
+      PaxosNode.Replica first = nodes[1].replica(g.id);
+      for (int i = 2; i <= size; i++) {
+        PaxosNode.Replica other = nodes[i].replica(g.id);
+        SimViolation.check(other.stateMachine.equals(first.stateMachine), Kind.APPLY,
+            "after converging, %s applied %d commands of %s through slot %d but %s applied %d through slot %d",
+            nodes[i].id, other.stateMachine.size(), g.id, other.appliedSlot,
+            nodes[1].id, first.stateMachine.size(), first.appliedSlot);
+      }
+      g.checker.checkDurable(nodes);
     }
-    // Converged, every node has applied exactly the committed prefix: the same commands.
-    for (int i = 2; i <= size; i++) {
-      SimViolation.check(nodes[i].stateMachine.equals(nodes[1].stateMachine), Kind.APPLY,
-          "after converging, %s applied %d commands through slot %d but %s applied %d through slot %d",
-          nodes[i].id, nodes[i].stateMachine.size(), nodes[i].appliedSlot,
-          nodes[1].id, nodes[1].stateMachine.size(), nodes[1].appliedSlot);
-    }
-    checker.checkDurable(nodes);
   }
 
   /**
-   * How far the node furthest behind is from the highest commit point, at the heal. The leader does
-   * not wait for a follower on a slow link: with a small inflight window such a follower falls
-   * behind for as long as the fault phase lasts and catches up one window per round trip (seed
-   * 5001465: 600 slots behind, one-entry window, 47 ms round trips), so the liveness bound grants
-   * that time on top of electing and committing.
+   * How far the node furthest behind is from the highest commit point, at the heal, in the group
+   * where that is furthest. The leader does not wait for a follower on a slow link: with a small
+   * inflight window such a follower falls behind for as long as the fault phase lasts and catches up
+   * one window per round trip (seed 5001465: 600 slots behind, one-entry window, 47 ms round trips),
+   * so the liveness bound grants that time on top of electing and committing. The groups of a node
+   * share its disk and catch up side by side, so this is a lower bound with several groups.
    */
   private long backlog() {
-    long highest = checker.committed.isEmpty() ? 0 : checker.committed.lastKey();
-    long furthestBehind = Long.MAX_VALUE;
-    for (int i = 1; i <= size; i++) {
-      PaxosNode n = nodes[i];
-      Status status = n.status();
-      long has = n.checkedCommit;
-      if (status != null) {
-        highest = Math.max(highest, status.commit().value());
-        has = Math.max(has, status.applied().value());
+    long worst = 0;
+    for (Group g : groups) {
+      long highest = g.checker.committed.isEmpty() ? 0 : g.checker.committed.lastKey();
+      long furthestBehind = Long.MAX_VALUE;
+      for (int i = 1; i <= size; i++) {
+        PaxosNode n = nodes[i];
+        Status status = n.status(g.id);
+        long has = n.replica(g.id).checkedCommit;
+        if (status != null) {
+          highest = Math.max(highest, status.commit().value());
+          has = Math.max(has, status.applied().value());
+        }
+        furthestBehind = Math.min(furthestBehind, has);
       }
-      furthestBehind = Math.min(furthestBehind, has);
+      worst = Math.max(worst, highest - furthestBehind);
     }
-    return Math.max(0, highest - furthestBehind);
+    return worst;
   }
 
-  /** Proposes a fresh probe command to the leader until one is applied everywhere. */
+  /** Proposes a fresh probe command to each group's leader until one is applied everywhere. */
   private void probe() {
-    if (probeDone != null) {
-      return;
+    boolean waiting = false;
+    for (Group g : groups) {
+      if (g.probeDone != null) {
+        continue;
+      }
+      waiting = true;
+      PaxosNode leader = leader(g);
+      boolean stale =
+          g.probe == null || now() - g.probeProposedAtMicros > 4 * swarm.tickMicros * swarm.options.electionTicks();
+      if (leader != null && stale) {
+        g.probe = "probe-" + (++nextCommand);
+        g.probeProposedAtMicros = now();
+        propose(leader, g, g.probe);
+      }
     }
-    PaxosNode leader = leader();
-    boolean stale = probe == null || now() - probeProposedAtMicros > 4 * swarm.tickMicros * swarm.options.electionTicks();
-    if (leader != null && stale) {
-      probe = "probe-" + (++nextCommand);
-      probeProposedAtMicros = now();
-      propose(leader, probe);
+    if (waiting) {
+      after(swarm.tickMicros, this::probe);
     }
-    after(swarm.tickMicros, this::probe);
   }
 
   private boolean converged() {
-    long target = 0;
-    for (int i = 1; i <= size; i++) {
-      Status status = nodes[i].status();
-      if (status == null) {
-        return false;
+    for (Group g : groups) {
+      long target = 0;
+      for (int i = 1; i <= size; i++) {
+        Status status = nodes[i].status(g.id);
+        if (status == null) {
+          return false;
+        }
+        target = Math.max(target, status.commit().value());
       }
-      target = Math.max(target, status.commit().value());
-    }
-    for (int i = 1; i <= size; i++) {
-      if (nodes[i].status().applied().value() < target) {
-        return false;
+      for (int i = 1; i <= size; i++) {
+        if (nodes[i].status(g.id).applied().value() < target) {
+          return false;
+        }
       }
     }
     return true;
@@ -772,10 +887,13 @@ public final class PaxosSimulation {
     StringBuilder out = new StringBuilder();
     for (int i = 1; i <= size; i++) {
       PaxosNode n = nodes[i];
-      Status status = n.status();
-      out.append("\n    ").append(status != null ? status.toString() : n.id + (n.up() ? " not hosting" : " down"))
-          .append(" state-machine-through=").append(n.appliedSlot)
-          .append(" disk-writes-in-flight=").append(n.disk.inFlight());
+      for (Group g : groups) {
+        Status status = n.status(g.id);
+        out.append("\n    ").append(g.id).append(' ')
+            .append(status != null ? status.toString() : n.id + (n.up() ? " not hosting" : " down"))
+            .append(" state-machine-through=").append(n.replica(g.id).appliedSlot);
+      }
+      out.append("\n    ").append(n.id).append(" disk-writes-in-flight=").append(n.disk.inFlight());
     }
     return out.toString();
   }

@@ -19,6 +19,16 @@ public enum PlantedBug {
   FORGET_PROMISE_ON_RESTART,
 
   /**
+   * An acceptor forgets part of its lease promise on restart: the disk loads the lease vote with its
+   * end one lease duration earlier than was written. The durable end runs up to a lease duration
+   * ahead of what was granted, so the restarted acceptor may honour less than it granted, and help a
+   * new leader while a lease it backed still runs. Most often the lease is that of a leader that
+   * crashed and restarted — so it is found only because the lease checks hold crashed leaders to
+   * the lease they had computed.
+   */
+  LEASE_VOTE_CUT_SHORT_ON_RESTART,
+
+  /**
    * A leader acts before the old lease ends: every node's {@code TrueTime.after(t)} answers {@code
    * now().latest > t} ("t may have passed") instead of {@code now().earliest > t} ("t has definitely
    * passed"). Both guards of lease disjointness use it — the acceptor's release of its lease vote and

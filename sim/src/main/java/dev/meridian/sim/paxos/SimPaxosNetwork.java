@@ -4,9 +4,10 @@ import dev.meridian.paxos.driver.PaxosDriver;
 import dev.meridian.paxos.messages.Envelope;
 import dev.meridian.paxos.messages.HeartbeatBatch;
 import dev.meridian.paxos.messages.Message;
+import dev.meridian.runtime.NodeId;
 import dev.meridian.sim.Trace;
 import dev.meridian.sim.net.SimNetwork;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 
 /**
  * The drivers' {@link PaxosDriver.Network} on the simulated network: every envelope, and every
@@ -24,23 +25,38 @@ final class SimPaxosNetwork implements PaxosDriver.Network {
   record Batch(HeartbeatBatch batch) implements Packet {}
 
   private final SimNetwork<Packet> network;
-  private final Consumer<Envelope> onSend;
+  private final BiConsumer<NodeId, Message> onSend;
+  private long multiGroupBatches;
 
-  /** {@code onSend} sees every envelope as it leaves its node (the checker's view of hand-overs). */
-  SimPaxosNetwork(SimNetwork<Packet> network, Consumer<Envelope> onSend) {
+  /**
+   * {@code onSend} sees every message, batched or not, as it leaves its node (the checker's view of
+   * hand-overs and of what a node reveals).
+   */
+  SimPaxosNetwork(SimNetwork<Packet> network, BiConsumer<NodeId, Message> onSend) {
     this.network = network;
     this.onSend = onSend;
   }
 
   @Override
   public void send(Envelope envelope) {
-    onSend.accept(envelope);
+    onSend.accept(envelope.from(), envelope.message());
     network.send(envelope.from().value(), envelope.to().value(), new Single(envelope));
   }
 
   @Override
   public void send(HeartbeatBatch batch) {
+    for (Message message : batch.messages()) {
+      onSend.accept(batch.from(), message);
+    }
+    if (batch.messages().stream().map(Message::group).distinct().count() > 1) {
+      multiGroupBatches++;
+    }
     network.send(batch.from().value(), batch.to().value(), new Batch(batch));
+  }
+
+  /** Heartbeat batches sent that carried more than one group (coverage of coalescing). */
+  long multiGroupBatches() {
+    return multiGroupBatches;
   }
 
   /** Hands an arrived packet to the destination's driver. */

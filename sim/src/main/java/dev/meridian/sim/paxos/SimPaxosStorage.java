@@ -2,6 +2,8 @@ package dev.meridian.sim.paxos;
 
 import dev.meridian.paxos.driver.InMemoryPaxosStorage;
 import dev.meridian.paxos.driver.PaxosStorage;
+import dev.meridian.paxos.messages.Envelope;
+import dev.meridian.paxos.messages.Message;
 import dev.meridian.paxos.replica.DurableState;
 import dev.meridian.paxos.replica.HardState;
 import dev.meridian.paxos.replica.Ready;
@@ -10,9 +12,13 @@ import dev.meridian.paxos.types.Entry;
 import dev.meridian.paxos.types.GroupId;
 import dev.meridian.paxos.types.LeaseVote;
 import dev.meridian.paxos.types.Slot;
+import dev.meridian.runtime.Invariants;
 import dev.meridian.runtime.RandomSource;
 import dev.meridian.runtime.manual.ManualScheduler;
 import dev.meridian.storage.mvcc.StorageBusyException;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -40,53 +46,88 @@ import java.util.function.BiConsumer;
  * <p>When a write becomes durable, the durability hook runs (the simulator's trace and checker)
  * before the write's future completes.
  *
- * <p>The planted bug {@link PlantedBug#FORGET_PROMISE_ON_RESTART} lives in {@link #load}: the
- * promised ballot and the lease vote are not read back.
+ * <p>The planted bugs {@link PlantedBug#FORGET_PROMISE_ON_RESTART} and {@link
+ * PlantedBug#LEASE_VOTE_CUT_SHORT_ON_RESTART} live in {@link #load}: the promised ballot and the
+ * lease vote are not read back, or the vote is read back a lease duration short.
  */
 final class SimPaxosStorage implements PaxosStorage {
 
   /** Latency and queue parameters of a disk; times in microseconds of true time. */
   record Model(long minMicros, long jitterMicros, double slow, int queueBound) {}
 
+  /** A write submitted and not yet durable. */
+  static final class Write {
+    final GroupId group;
+    final Ready ready;
+    /**
+     * The write moves nothing but the group's commit point: no snapshot, compaction or entries, and
+     * the promise and lease vote of the group's previous write. Only such a write may have its
+     * Ready's messages sent before it is durable ({@link Ready}'s relaxation).
+     */
+    final boolean commitPointOnly;
+    /** Some message of its Ready was sent while it was in flight. */
+    boolean revealed;
+
+    Write(GroupId group, Ready ready, boolean commitPointOnly) {
+      this.group = group;
+      this.ready = ready;
+      this.commitPointOnly = commitPointOnly;
+    }
+  }
+
   private final ManualScheduler queue;
   private final RandomSource random;
   private final Model model;
-  private final boolean forgetPromise;
+  private final PlantedBug bug;
+  private final long leaseMicros;
   private final BiConsumer<GroupId, Ready> onDurable;
   private final InMemoryPaxosStorage durable = new InMemoryPaxosStorage();
 
   /** Bumped on every crash, so a write completing after its process died is recognised as lost. */
   private int generation;
-  private int inFlight;
+  /** Writes in flight, in submission order (which is also the order they become durable in). */
+  private final ArrayDeque<Write> inFlight = new ArrayDeque<>();
+  /** Per group, the hard state of its latest write submitted (or loaded): what the next one moves. */
+  private final Map<GroupId, HardState> lastHardState = new HashMap<>();
   private long lastDueNanos;
   private long overlappedWrites;
+  private long crossGroupOverlaps;
   private long busyRefusals;
 
   SimPaxosStorage(
       ManualScheduler queue,
       RandomSource random,
       Model model,
-      boolean forgetPromise,
+      PlantedBug bug,
+      long leaseMicros,
       BiConsumer<GroupId, Ready> onDurable) {
     this.queue = queue;
     this.random = random;
     this.model = model;
-    this.forgetPromise = forgetPromise;
+    this.bug = bug;
+    this.leaseMicros = leaseMicros;
     this.onDurable = onDurable;
   }
 
   @Override
   public CompletableFuture<Void> persist(GroupId group, Ready ready) {
-    if (model.queueBound() > 0 && inFlight >= model.queueBound()) {
+    if (model.queueBound() > 0 && inFlight.size() >= model.queueBound()) {
       busyRefusals++;
-      throw new StorageBusyException(inFlight + " writes in flight; retry later");
+      throw new StorageBusyException(inFlight.size() + " writes in flight; retry later");
     }
     long dueNanos = Math.max(queue.nowNanos() + latencyMicros() * 1_000, lastDueNanos);
     lastDueNanos = dueNanos;
-    if (inFlight > 0) {
+    if (!inFlight.isEmpty()) {
       overlappedWrites++;
+      if (!inFlight.peekLast().group.equals(group)) {
+        crossGroupOverlaps++;
+      }
     }
-    inFlight++;
+    Write write = new Write(group, ready, commitPointOnly(group, ready));
+    if (ready.hardState() != null) {
+      lastHardState.put(group, ready.hardState());
+    }
+    inFlight.addLast(write);
     int submittedIn = generation;
     CompletableFuture<Void> written = new CompletableFuture<>();
     // Same deadline, same order: the queue runs ties in submission order.
@@ -94,7 +135,8 @@ final class SimPaxosStorage implements PaxosStorage {
       if (submittedIn != generation) {
         return;
       }
-      inFlight--;
+      Write first = inFlight.pollFirst();
+      Invariants.require(first == write, "a simulated write overtook an earlier one");
       durable.persist(group, ready);
       onDurable.accept(group, ready);
       written.complete(null);
@@ -107,18 +149,61 @@ final class SimPaxosStorage implements PaxosStorage {
     return random.chance(model.slow()) ? latency * 20 : latency;
   }
 
+  private boolean commitPointOnly(GroupId group, Ready ready) {
+    HardState last = lastHardState.get(group);
+    return ready.snapshot() == null
+        && ready.compactThrough() == null
+        && ready.entries().isEmpty()
+        && ready.hardState() != null
+        && last != null
+        && ready.hardState().promised().equals(last.promised())
+        && ready.hardState().leaseVote().equals(last.leaseVote());
+  }
+
+  /**
+   * {@code message} is leaving the node: if it belongs to the Ready of a write still in flight, marks
+   * that write revealed and returns it; otherwise null.
+   */
+  Write reveal(Message message) {
+    for (Write write : inFlight) {
+      for (Envelope envelope : write.ready.messages()) {
+        if (envelope.message() == message) {
+          write.revealed = true;
+          return write;
+        }
+      }
+    }
+    return null;
+  }
+
+  /** Writes in flight some message of whose Ready was already sent (a crash now loses them). */
+  int revealedInFlight() {
+    int revealed = 0;
+    for (Write write : inFlight) {
+      if (write.revealed) {
+        revealed++;
+      }
+    }
+    return revealed;
+  }
+
   /** The machine lost power: every write in flight is lost. Returns how many were. */
   int crash() {
-    int lost = inFlight;
+    int lost = inFlight.size();
     generation++;
-    inFlight = 0;
+    inFlight.clear();
     lastDueNanos = 0;
     return lost;
   }
 
   /** Writes submitted and not yet durable. */
   int inFlight() {
-    return inFlight;
+    return inFlight.size();
+  }
+
+  /** Writes of one group submitted while another group's write was in flight. */
+  long crossGroupOverlaps() {
+    return crossGroupOverlaps;
   }
 
   /** Writes submitted while an earlier one was still in flight (coverage of the relaxation). */
@@ -133,13 +218,23 @@ final class SimPaxosStorage implements PaxosStorage {
 
   @Override
   public Optional<DurableState> load(GroupId group) {
-    Optional<DurableState> stored = durable.load(group);
-    if (!forgetPromise) {
-      return stored;
-    }
-    return stored.map(s -> new DurableState(
-        new HardState(Ballot.ZERO, LeaseVote.NONE, s.hardState().commit()),
-        s.snapshot(), s.entries(), s.applied()));
+    Optional<DurableState> loaded =
+        durable.load(group).map(s -> new DurableState(reload(s.hardState()), s.snapshot(), s.entries(), s.applied()));
+    loaded.ifPresent(s -> lastHardState.put(group, s.hardState()));
+    return loaded;
+  }
+
+  /** The hard state as a restarted process reads it back: as stored, unless a bug is planted here. */
+  private HardState reload(HardState stored) {
+    LeaseVote vote = stored.leaseVote();
+    return switch (bug) {
+      case FORGET_PROMISE_ON_RESTART -> new HardState(Ballot.ZERO, LeaseVote.NONE, stored.commit());
+      case LEASE_VOTE_CUT_SHORT_ON_RESTART -> vote.isNone()
+          ? stored
+          : new HardState(stored.promised(),
+              new LeaseVote(vote.ballot(), Math.max(0, vote.endMicros() - leaseMicros)), stored.commit());
+      default -> stored;
+    };
   }
 
   @Override

@@ -78,6 +78,8 @@ final class Swarm {
    * there are not yet applied ({@code PaxosDriver.Config.maxPendingProposals}).
    */
   final int proposalQuota;
+  /** How many Paxos groups every node hosts (through one driver, on one disk). */
+  final int groups;
 
   Swarm(RandomSource r, int nodes) {
     tickMicros = pick(r, 10_000, 20_000, 50_000);
@@ -152,6 +154,7 @@ final class Swarm {
     // Drawn last, so that every draw above stays what it was before these were added.
     diskQueueBound = r.chance(0.7) ? 0 : 1 + r.nextInt(3);
     busyRetryMicros = 1 + r.nextLong(2 * (diskMinMicros + diskJitterMicros));
+    groups = 1 + r.nextInt(3);
   }
 
   private static int pick(RandomSource r, int... choices) {
@@ -165,11 +168,11 @@ final class Swarm {
   @Override
   public String toString() {
     return String.format(
-        "tick=%dus %s fault-phase=%dms | net latency=%d..%dus jitter=%dus loss=%.3f dup=%.3f"
+        "groups=%d tick=%dus %s fault-phase=%dms | net latency=%d..%dus jitter=%dus loss=%.3f dup=%.3f"
             + " reorder=%.3f/%dus tail=%.3f | crash-mean=%dms down-max=%dms partition-mean=%dms"
             + " partition-max=%dms kinds=%s target-leader=%.2f transfer-mean=%dms | disk=%d+%dus"
             + " slow=%.3f queue=%d busy-retry=%dus | clock base-eps=%dus drift<=%dppm | propose-mean=%dus client=%dx%dms quota=%d compact-every=%d liveness-bound=%dms",
-        tickMicros, options, faultPhaseMicros / 1000, minLatencyMicros, maxLatencyMicros,
+        groups, tickMicros, options, faultPhaseMicros / 1000, minLatencyMicros, maxLatencyMicros,
         jitterMicros, loss, duplicate, reorder, reorderDelayMicros, tail, crashMeanMicros / 1000,
         downMaxMicros / 1000, partitionMeanMicros / 1000, partitionMaxMicros / 1000,
         partitionKinds, targetLeader, transferMeanMicros / 1000, diskMinMicros, diskJitterMicros,

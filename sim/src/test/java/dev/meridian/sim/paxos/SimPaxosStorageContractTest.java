@@ -43,7 +43,7 @@ class SimPaxosStorageContractTest extends AbstractPaxosStorageContractTest {
   protected PaxosStorage newStorage() {
     ManualScheduler queue = new ManualScheduler(new ManualClock(1_000_000));
     SimPaxosStorage disk =
-        new SimPaxosStorage(queue, RandomSource.seeded(7), new SimPaxosStorage.Model(100, 5_000, 0.1, 0), false,
+        new SimPaxosStorage(queue, RandomSource.seeded(7), new SimPaxosStorage.Model(100, 5_000, 0.1, 0), PlantedBug.NONE, 1_000,
             (group, ready) -> {});
     return new Settled(queue, disk);
   }

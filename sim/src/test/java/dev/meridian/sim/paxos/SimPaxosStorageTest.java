@@ -3,6 +3,8 @@ package dev.meridian.sim.paxos;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.meridian.paxos.messages.Envelope;
+import dev.meridian.paxos.messages.Message;
 import dev.meridian.paxos.replica.HardState;
 import dev.meridian.paxos.replica.Ready;
 import dev.meridian.paxos.types.Ballot;
@@ -10,6 +12,7 @@ import dev.meridian.paxos.types.Entry;
 import dev.meridian.paxos.types.GroupId;
 import dev.meridian.paxos.types.LeaseVote;
 import dev.meridian.paxos.types.Slot;
+import dev.meridian.runtime.NodeId;
 import dev.meridian.runtime.RandomSource;
 import dev.meridian.runtime.manual.ManualClock;
 import dev.meridian.runtime.manual.ManualScheduler;
@@ -28,8 +31,10 @@ class SimPaxosStorageTest {
   private final ManualScheduler queue = new ManualScheduler(new ManualClock(1_000_000));
   private final List<String> durable = new ArrayList<>();
 
-  private SimPaxosStorage disk(SimPaxosStorage.Model model, boolean forgetPromise) {
-    return new SimPaxosStorage(queue, RandomSource.seeded(11), model, forgetPromise,
+  private static final long LEASE_MICROS = 2_000;
+
+  private SimPaxosStorage disk(SimPaxosStorage.Model model, PlantedBug bug) {
+    return new SimPaxosStorage(queue, RandomSource.seeded(11), model, bug, LEASE_MICROS,
         (group, ready) -> durable.add(ready.entries().isEmpty() ? "hard " + ready.hardState().commit()
             : ready.entries().getFirst().valueString()));
   }
@@ -44,7 +49,7 @@ class SimPaxosStorageTest {
   @Test
   void writesBecomeDurableAfterTheirLatencyAndInSubmissionOrder() {
     // Wide jitter and slow writes: later writes often draw shorter latencies than earlier ones.
-    SimPaxosStorage disk = disk(new SimPaxosStorage.Model(10, 50_000, 0.3, 0), false);
+    SimPaxosStorage disk = disk(new SimPaxosStorage.Model(10, 50_000, 0.3, 0), PlantedBug.NONE);
     List<CompletableFuture<Void>> futures = new ArrayList<>();
     List<String> completed = new ArrayList<>();
     for (int i = 1; i <= 20; i++) {
@@ -67,7 +72,7 @@ class SimPaxosStorageTest {
 
   @Test
   void aCrashLosesEveryWriteInFlightAndKeepsWhatWasDurable() {
-    SimPaxosStorage disk = disk(new SimPaxosStorage.Model(1_000, 0, 0, 0), false);
+    SimPaxosStorage disk = disk(new SimPaxosStorage.Model(1_000, 0, 0, 0), PlantedBug.NONE);
     CompletableFuture<Void> first = disk.persist(G, write(1, "kept", 1));
     queue.runUntilIdle();
     assertThat(first).isDone();
@@ -90,7 +95,7 @@ class SimPaxosStorageTest {
 
   @Test
   void aFullQueueRefusesTheWriteBeforeQueueingIt() {
-    SimPaxosStorage disk = disk(new SimPaxosStorage.Model(1_000, 0, 0, 2), false);
+    SimPaxosStorage disk = disk(new SimPaxosStorage.Model(1_000, 0, 0, 2), PlantedBug.NONE);
     disk.persist(G, write(1, "a", 0));
     disk.persist(G, write(2, "b", 0));
     assertThatThrownBy(() -> disk.persist(G, write(3, "c", 0))).isInstanceOf(StorageBusyException.class);
@@ -104,12 +109,46 @@ class SimPaxosStorageTest {
 
   @Test
   void thePlantedBugForgetsThePromiseAndTheLeaseVoteButNotTheCommitPoint() {
-    SimPaxosStorage disk = disk(new SimPaxosStorage.Model(1, 0, 0, 0), true);
+    SimPaxosStorage disk = disk(new SimPaxosStorage.Model(1, 0, 0, 0), PlantedBug.FORGET_PROMISE_ON_RESTART);
     disk.persist(G, write(1, "x", 1));
     queue.runUntilIdle();
     HardState loaded = disk.load(G).orElseThrow().hardState();
     assertThat(loaded.promised()).isEqualTo(Ballot.ZERO);
     assertThat(loaded.leaseVote()).isEqualTo(LeaseVote.NONE);
     assertThat(loaded.commit()).isEqualTo(Slot.of(1));
+  }
+
+  @Test
+  void thePlantedCutShortBugLoadsTheLeaseVoteALeaseDurationShort() {
+    SimPaxosStorage disk = disk(new SimPaxosStorage.Model(1, 0, 0, 0), PlantedBug.LEASE_VOTE_CUT_SHORT_ON_RESTART);
+    Ready ready = write(1, "x", 1);
+    disk.persist(G, ready);
+    queue.runUntilIdle();
+    HardState loaded = disk.load(G).orElseThrow().hardState();
+    assertThat(loaded.promised()).isEqualTo(ready.hardState().promised());
+    assertThat(loaded.leaseVote())
+        .isEqualTo(new LeaseVote(ready.hardState().leaseVote().ballot(), 5_000 - LEASE_MICROS));
+    assertThat(loaded.commit()).isEqualTo(Slot.of(1));
+  }
+
+  @Test
+  void aWriteIsCommitPointOnlyWhenItMovesNothingButTheCommitPointAndIsRevealedBySendingItsMessages() {
+    SimPaxosStorage disk = disk(new SimPaxosStorage.Model(1_000, 0, 0, 0), PlantedBug.NONE);
+    disk.persist(G, write(1, "x", 0));
+    Message heartbeat = new Message.Heartbeat(G, new Ballot(2, 1), Slot.of(1));
+    Ready commitOnly =
+        new Ready(null, null, List.of(),
+            new HardState(new Ballot(2, 1), new LeaseVote(new Ballot(2, 1), 5_000), Slot.of(1)),
+            List.of(new Envelope(new NodeId(1), new NodeId(2), heartbeat)), null, List.of());
+    disk.persist(G, commitOnly);
+
+    assertThat(disk.reveal(new Message.Heartbeat(G, new Ballot(2, 1), Slot.of(1))))
+        .as("an equal message that is not the Ready's own").isNull();
+    SimPaxosStorage.Write revealed = disk.reveal(heartbeat);
+    assertThat(revealed.ready).isSameAs(commitOnly);
+    assertThat(revealed.commitPointOnly).isTrue();
+    assertThat(disk.revealedInFlight()).isEqualTo(1);
+    assertThat(disk.crash()).isEqualTo(2);
+    assertThat(disk.revealedInFlight()).isZero();
   }
 }
