@@ -208,7 +208,7 @@ public final class PaxosDriver implements AutoCloseable {
           if (stored.isPresent() || initialVoters == null) {
             return CompletableFuture.completedFuture(stored.orElseGet(DurableState::joining));
           }
-          return storage.bootstrap(group, initialVoters).thenApply(v -> DurableState.bootstrap(initialVoters));
+          return bootstrap(group, initialVoters).thenApply(v -> DurableState.bootstrap(initialVoters));
         })
         .thenCompose(state -> onLoop(() -> {
           // The state machine is volatile: it rebuilds from the snapshot, so nothing counts as applied.
@@ -222,6 +222,28 @@ public final class PaxosDriver implements AutoCloseable {
           return (Void) null;
         }))
         .whenComplete((ignored, error) -> loop.execute(() -> starting.remove(group)));
+  }
+
+  /** Persists a new group's starting point, retrying while storage is busy (as for every write). */
+  private CompletableFuture<Void> bootstrap(GroupId group, Membership voters) {
+    CompletableFuture<Void> written = new CompletableFuture<>();
+    loop.execute(() -> tryBootstrap(group, voters, written));
+    return written;
+  }
+
+  private void tryBootstrap(GroupId group, Membership voters, CompletableFuture<Void> written) {
+    try {
+      storage.bootstrap(group, voters).whenComplete((ignored, error) -> {
+        if (error != null) {
+          written.completeExceptionally(error);
+        } else {
+          written.complete(null);
+        }
+      });
+    } catch (StorageBusyException busy) {
+      counters.persistsRetriedBusy++;
+      loop.schedule(config.busyRetryNanos(), () -> tryBootstrap(group, voters, written));
+    }
   }
 
   /** Proposes {@code command} to {@code group}'s replica here; see the class comment. */

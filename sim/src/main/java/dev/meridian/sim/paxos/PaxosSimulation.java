@@ -130,7 +130,6 @@ public final class PaxosSimulation {
   private long transfers;
   private long writesLost;
   /** Times a group's hosting was retried because the disk was busy. */
-  private long hostRetries;
   /** Commit-point-only writes lost in a crash after their Ready's messages had been sent. */
   private long revealedWritesLost;
 
@@ -286,11 +285,11 @@ public final class PaxosSimulation {
         String.format(
             "simulated=%dms events=%d groups=%d chosen=%d committed=%d proposals=%d acked=%d lease-ballots=%d"
                 + " crashes=%d restarts=%d writes-lost=%d revealed-writes-lost=%d writes-overlapped=%d"
-                + " cross-group-overlapped=%d disk-busy=%d host-retries=%d multi-group-heartbeat-batches=%d partitions=%d"
+                + " cross-group-overlapped=%d disk-busy=%d multi-group-heartbeat-batches=%d partitions=%d"
                 + " transfers=%d snapshots-installed=%d | %s",
             (now() - START_MICROS) / 1000, trace.events(), groups.size(), chosen, committed, proposals,
             acked, leaseBallots, crashes, restarts, writesLost, revealedWritesLost, overlapped, crossGroup,
-            busy, hostRetries, wire.multiGroupBatches(), partitions, transfers, snapshotsInstalled, network.stats());
+            busy, wire.multiGroupBatches(), partitions, transfers, snapshotsInstalled, network.stats());
     return new Result(seed, size, bug, violation, trace.hash(), trace.events(), now() - START_MICROS,
         swarm.toString(), summary, trace.tail());
   }
@@ -384,23 +383,9 @@ public final class PaxosSimulation {
     }
   }
 
-  /**
-   * Hosts {@code g} on {@code driver}, {@code n}'s process, retrying while the disk is busy as a
-   * caller must: {@code PaxosDriver.host} hands the new group's bootstrap write to storage once and
-   * fails if the write queue is full (another group's writes fill it), unlike the driver's own
-   * writes, which it retries (see README, "Findings").
-   */
   private void host(PaxosNode n, PaxosDriver driver, Group g) {
     driver.host(g.id, swarm.options, voters, new StateMachine(n, g)).whenComplete((hosted, error) -> {
-      Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-      if (cause instanceof StorageBusyException) {
-        hostRetries++;
-        after(swarm.busyRetryMicros, () -> {
-          if (n.driver == driver) {
-            host(n, driver, g);
-          }
-        });
-      } else if (error != null) {
+      if (error != null) {
         fail(error);
       }
     });
