@@ -37,7 +37,7 @@ final class MeridianBufferedInput extends SingleRel implements EnumerableRel {
     Result input = implementor.visitChild(this, 0, (EnumerableRel) getInput(), pref);
     BlockBuilder block = new BlockBuilder();
     Expression rows = block.append("rows", input.block);
-    block.add(Expressions.return_(null, Expressions.call(ReplayableRows.class, "of", rows)));
+    block.add(Expressions.return_(null, Expressions.call(ReplayableRows.class, "of", rows, implementor.getRootExpression())));
     return implementor.result(input.physType, block.toBlock());
   }
 
