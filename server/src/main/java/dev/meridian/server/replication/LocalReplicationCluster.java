@@ -198,7 +198,7 @@ public final class LocalReplicationCluster implements AutoCloseable {
     StringJoiner peers = new StringJoiner(",");
     transportPorts.forEach((peer, port) -> peers.add(peer + "=127.0.0.1:" + port));
     List<String> command = new ArrayList<>(List.of(java.toString(), "--enable-native-access=ALL-UNNAMED",
-        "-Xmx256m", "-XX:+UseSerialGC", "-cp", System.getProperty("meridian.classpath",
+        "-Xmx512m", "-cp", System.getProperty("meridian.classpath",
             System.getProperty("java.class.path")),
         "dev.meridian.server.Main", "paxos-node", "--node-id", String.valueOf(id),
         "--data-dir", directory.resolve("node-" + id).toString(), "--listen", "127.0.0.1",

@@ -25,7 +25,7 @@ record ReplicationOptions(int nodeId, Path dataDir, String listen, int port, int
 
   static final String USAGE = "usage: meridian paxos-node --node-id N --data-dir DIR --port P "
       + "--peers ID=HOST:PORT,... [--initial-cluster-state new|existing] [--listen 127.0.0.1] [--admin-port 0] [--groups 1] [--tick-ms 50] "
-      + "[--election-ticks 10] [--heartbeat-ticks 2] [--lease-ms 2000] [--compact-every 10000]";
+      + "[--election-ticks 10] [--heartbeat-ticks 2] [--lease-ms 2000] [--compact-every 1000]";
 
   ReplicationOptions {
     peers = Map.copyOf(peers);
@@ -50,7 +50,7 @@ record ReplicationOptions(int nodeId, Path dataDir, String listen, int port, int
     int electionTicks = 10;
     int heartbeatTicks = 2;
     long leaseMillis = 2_000;
-    long compactEvery = 10_000;
+    long compactEvery = 1_000;
     for (Map.Entry<String, String> option : CommandLine.options(args).entrySet()) {
       String flag = option.getKey();
       String value = option.getValue();
