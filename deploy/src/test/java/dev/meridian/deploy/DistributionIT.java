@@ -117,11 +117,14 @@ class DistributionIT {
 
     // Every bundled library that is not Meridian's own is listed, each with a license.
     Set<String> listed = new TreeSet<>();
+    Map<String, String> versionOf = new HashMap<>();
     for (String line : Files.readAllLines(home.resolve("THIRD-PARTY.txt"))) {
       Matcher matcher = THIRD_PARTY_LINE.matcher(line);
       if (matcher.matches()) {
         assertThat(matcher.group(1)).as(line).doesNotContainIgnoringCase("unknown license");
         listed.add(matcher.group(3) + "-" + matcher.group(4) + ".jar");
+        String other = versionOf.put(matcher.group(2) + ":" + matcher.group(3), matcher.group(4));
+        assertThat(other).as("one class path holds one version of %s", line).isNull();
       }
     }
     Set<String> thirdPartyJars = libJars.stream().filter(name -> !name.startsWith("meridian-"))
