@@ -56,8 +56,17 @@ public final class Session implements AutoCloseable {
     this.engine = engine;
   }
 
-  /** What a prepared statement will return and take, without running it. */
-  public record Description(SqlKind kind, RelDataType rowType, RelDataType parameterRowType) {}
+  /**
+   * What a prepared statement will return and take, without running it; {@code columns} says
+   * where each result column comes from (empty when unknown).
+   */
+  public record Description(SqlKind kind, RelDataType rowType, RelDataType parameterRowType,
+      List<ResultColumn> columns) {
+
+    public Description(SqlKind kind, RelDataType rowType, RelDataType parameterRowType) {
+      this(kind, rowType, parameterRowType, List.of());
+    }
+  }
 
   public synchronized boolean autoCommit() {
     return autoCommit;
@@ -141,9 +150,10 @@ public final class Session implements AutoCloseable {
       }
       KvReader reader = inTransaction() ? currentReader(guard) : BlockingTxn.of(
           engine.client().beginReadOnly(TimestampBound.strong()), guard);
-      QueryPlanner.Plan plan = plan(engine.catalogs().catalog(reader), sql, node);
+      Catalog catalog = engine.catalogs().catalog(reader);
+      QueryPlanner.Plan plan = plan(catalog, sql, node);
       return new Description(plan.kind(), plan.kind() == SqlKind.EXPLAIN ? explainRowType() : plan.rowType(),
-          plan.parameterRowType());
+          plan.parameterRowType(), ResultColumn.of(catalog, plan.fieldOrigins()));
     } catch (RuntimeException | org.apache.calcite.sql.parser.SqlParseException e) {
       throw SqlErrors.translate(e, sql);
     }
@@ -292,7 +302,7 @@ public final class Session implements AutoCloseable {
     ExecContext context = new ExecContext(reader, writer, guard, engine.rowIds());
     Enumerable<Object> rows = plan.bindable().bind(dataContext(planner, plan, parameters, context, reader));
     return new StatementResult.Rows(plan.rowType(), rowsOf(rows.enumerator(), plan.rowType().getFieldCount()),
-        () -> { });
+        () -> { }, ResultColumn.of(catalog, plan.fieldOrigins()));
   }
 
   private StatementResult dml(String sql, SqlNode node, List<Object> parameters, StatementGuard guard) {
