@@ -57,6 +57,9 @@ final class SqlErrorProxy implements InvocationHandler {
   private static final Set<String> EXECUTIONS = Set.of(
       "execute", "executeQuery", "executeUpdate", "executeLargeUpdate", "executeBatch", "executeLargeBatch");
 
+  /** ResultSetMetaData methods naming where a column comes from. */
+  private static final Set<String> NAMES_OF_ORIGIN = Set.of("getTableName", "getSchemaName", "getCatalogName");
+
   /** What every proxy of one connection shares. */
   private record PerConnection(QueryTimeouts timeouts, CancelChannel cancels, Savepoints savepoints) {}
 
@@ -97,7 +100,9 @@ final class SqlErrorProxy implements InvocationHandler {
     try {
       return dispatch(method, args);
     } catch (SQLFeatureNotSupportedException e) {
-      throw e.getMessage() == null || e.getMessage().isBlank() ? SqlStates.unsupported(feature(method), e) : e;
+      // Avatica's own say nothing (no message, or no SQLSTATE); the server's (0A000) name the feature.
+      throw e.getMessage() == null || !SqlStates.FEATURE_NOT_SUPPORTED.equals(e.getSQLState())
+          ? SqlStates.unsupported(feature(method), e) : e;
     } catch (SQLException e) {
       throw SqlStates.typed(e);
     } catch (UnsupportedOperationException e) {
@@ -192,6 +197,21 @@ final class SqlErrorProxy implements InvocationHandler {
       String text = JavaTime.parameter(args[1], targetType);
       call(PreparedStatement.class.getMethod("setString", int.class, String.class), new Object[] {args[0], text});
       return Optional.empty();
+    }
+    if (target instanceof PreparedStatement && name.equals("setObject") && arity >= 3
+        && args[2] instanceof SQLType sqlType) {
+      // Avatica has no JDBC 4.2 SQLType overloads: the type's number is the same request.
+      Object[] numbered = args.clone();
+      numbered[2] = sqlType.getVendorTypeNumber();
+      Class<?>[] parameters = arity == 3 ? new Class<?>[] {int.class, Object.class, int.class}
+          : new Class<?>[] {int.class, Object.class, int.class, int.class};
+      call(PreparedStatement.class.getMethod("setObject", parameters), numbered);
+      return Optional.empty();
+    }
+    if (target instanceof ResultSetMetaData && arity == 1 && NAMES_OF_ORIGIN.contains(name)) {
+      // JDBC: "" when not applicable; Avatica's protobuf makes "" arrive as null.
+      Object answer = call(method, args);
+      return Optional.of(answer == null ? "" : answer);
     }
     if (target instanceof ResultSet rs && name.equals("getObject") && arity == 2 && args[1] instanceof Class<?> type
         && JavaTime.isReadable(type)) {
