@@ -47,6 +47,11 @@ import org.apache.calcite.avatica.AvaticaStatement;
  * client; savepoints become the server's savepoint statements ({@link Savepoints}); {@code
  * java.time} values are bound and read ({@link JavaTime}); and {@code DatabaseMetaData} describes
  * Meridian ({@link MeridianMetaData}).
+ *
+ * <p>A result set obtained from a statement stops after the statement's {@code setMaxRows} (or
+ * {@code setLargeMaxRows}) rows, as set when the result set was obtained. The server applies a
+ * plain statement's limit itself, but Avatica's protocol sends none for the execution of a prepared
+ * statement (only its fetch size), so without this a prepared statement's max rows would be ignored.
  */
 final class SqlErrorProxy implements InvocationHandler {
   private static final List<Class<?>> WRAPPED = List.of(
@@ -69,6 +74,8 @@ final class SqlErrorProxy implements InvocationHandler {
   private final PerConnection shared;
   /** The SQL a prepared statement was prepared with; null for others. */
   private final String preparedSql;
+  /** For a result set: rows it may still return before its statement's max rows; -1 for no limit. */
+  private long rowsLeft = -1;
   private Object self;
 
   private SqlErrorProxy(Object target, Class<?> type, Object parent, PerConnection shared, String preparedSql) {
@@ -86,13 +93,14 @@ final class SqlErrorProxy implements InvocationHandler {
   static Connection wrap(Connection connection, CancelChannel.Opener sideChannel) {
     PerConnection shared = new PerConnection(new QueryTimeouts(connection), new CancelChannel(sideChannel),
         new Savepoints(connection));
-    return (Connection) proxy(connection, Connection.class, null, shared, null);
+    return (Connection) proxy(connection, Connection.class, null, shared, null).self;
   }
 
-  private static Object proxy(Object target, Class<?> type, Object parent, PerConnection shared, String preparedSql) {
+  private static SqlErrorProxy proxy(Object target, Class<?> type, Object parent, PerConnection shared,
+      String preparedSql) {
     SqlErrorProxy handler = new SqlErrorProxy(target, type, parent, shared, preparedSql);
     handler.self = Proxy.newProxyInstance(SqlErrorProxy.class.getClassLoader(), new Class<?>[] {type}, handler);
-    return handler.self;
+    return handler;
   }
 
   @Override
@@ -126,6 +134,9 @@ final class SqlErrorProxy implements InvocationHandler {
       shared.timeouts().close();
       shared.cancels().close();
     }
+    if (rowsLeft == 0 && name.equals("next") && args == null) {
+      return false;
+    }
     Object result;
     if (target instanceof Statement statement && EXECUTIONS.contains(name)) {
       String sql = args != null && args.length > 0 && args[0] instanceof String text ? text : preparedSql;
@@ -134,6 +145,9 @@ final class SqlErrorProxy implements InvocationHandler {
     } else {
       result = call(method, args);
     }
+    if (rowsLeft > 0 && name.equals("next") && args == null && Boolean.TRUE.equals(result)) {
+      rowsLeft--;
+    }
     if (result == null || name.equals("unwrap")) {
       return result;
     }
@@ -141,10 +155,24 @@ final class SqlErrorProxy implements InvocationHandler {
       if (returns == wrapped) {
         String sql = wrapped != Statement.class && target instanceof Connection && args != null && args.length > 0
             && args[0] instanceof String text ? text : null;
-        return proxy(result, wrapped, self, shared, sql);
+        SqlErrorProxy handler = proxy(result, wrapped, self, shared, sql);
+        if (wrapped == ResultSet.class && target instanceof Statement statement) {
+          handler.rowsLeft = maxRows(statement);
+        }
+        return handler.self;
       }
     }
     return result;
+  }
+
+  /** The statement's max rows now, -1 for none. */
+  private static long maxRows(Statement statement) throws SQLException {
+    try {
+      long maxRows = statement.getLargeMaxRows();
+      return maxRows > 0 ? maxRows : -1;
+    } catch (AvaticaClientRuntimeException e) {
+      throw (SQLException) translate(e);
+    }
   }
 
   /**

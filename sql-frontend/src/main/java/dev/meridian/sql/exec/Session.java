@@ -172,7 +172,7 @@ public final class Session implements AutoCloseable {
     readOnlyTxn = null;
     savepoints.clear();
     if (txn != null) {
-      BlockingTxn.await(txn.commit(), guard);
+      BlockingTxn.commit(txn, guard);
     }
   }
 
@@ -348,7 +348,7 @@ public final class Session implements AutoCloseable {
       }
       try {
         StatementResult result = work.run(BlockingTxn.of(txn, guard));
-        BlockingTxn.await(txn.commit(), guard);
+        BlockingTxn.commit(txn, guard);
         return result;
       } catch (RuntimeException e) {
         txn.abort();
