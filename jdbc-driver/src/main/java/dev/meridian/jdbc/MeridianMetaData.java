@@ -163,6 +163,7 @@ final class MeridianMetaData {
     };
   }
 
+  /** One of the server's properties; Avatica's RemoteMeta fetches them once per connection. */
   private static String server(DatabaseMetaData target, String property) throws SQLException {
     Properties properties = target.unwrap(AvaticaSpecificDatabaseMetaData.class).getRemoteAvaticaProperties();
     String value = properties.getProperty(property);
