@@ -236,6 +236,58 @@ class JdbcSurfaceIT {
     assertThat(md.getSystemFunctions().split(",")).contains("IFNULL");
   }
 
+  /** Whether {@code sql} runs on {@code c}. */
+  private static boolean runs(Connection c, String sql) {
+    try {
+      exec(c, sql);
+      return true;
+    } catch (SQLException e) {
+      return false;
+    }
+  }
+
+  @Test
+  void capabilitiesAreWhatTheServerDoes() throws Exception {
+    DatabaseMetaData md = connection.getMetaData();
+    exec(connection, "CREATE TABLE cap_t (id INT PRIMARY KEY, v VARCHAR(5))");
+    assertThat(runs(connection, "INSERT INTO PUBLIC.cap_t VALUES (1, NULL), (2, 'b')"))
+        .isEqualTo(md.supportsSchemasInDataManipulation()).isTrue();
+    assertThat(runs(connection, "CREATE TABLE PUBLIC.cap_schema (id INT PRIMARY KEY)"))
+        .isEqualTo(md.supportsSchemasInTableDefinitions());
+    assertThat(runs(connection, "CREATE INDEX cap_v ON PUBLIC.cap_t (v)")).isEqualTo(md.supportsSchemasInIndexDefinitions());
+    assertThat(runs(connection, "ALTER TABLE cap_t ADD COLUMN w INT")).isEqualTo(md.supportsAlterTableWithAddColumn());
+    assertThat(runs(connection, "ALTER TABLE cap_t DROP COLUMN w")).isEqualTo(md.supportsAlterTableWithDropColumn());
+    assertThat(runs(connection, "SELECT id FROM cap_t FOR UPDATE")).isEqualTo(md.supportsSelectForUpdate());
+    assertThat(runs(connection, "SELECT a.id FROM cap_t a FULL OUTER JOIN cap_t b ON a.id = b.id"))
+        .isEqualTo(md.supportsFullOuterJoins());
+    try (Statement s = connection.createStatement();
+        ResultSet rs = s.executeQuery("SELECT v FROM cap_t ORDER BY v")) {
+      assertThat(rs.next()).isTrue();
+      assertThat(rs.getString(1) == null).as("NULL first in ascending order").isEqualTo(md.nullsAreSortedLow());
+    }
+    exec(connection, "CREATE TABLE cap_lower (id INT PRIMARY KEY)", "CREATE TABLE \"cap_Mixed\" (id INT PRIMARY KEY)");
+    try (ResultSet rs = md.getTables(null, null, "CAP_LOWER", null)) {
+      assertThat(rs.next()).as("unquoted names are stored upper case").isEqualTo(md.storesUpperCaseIdentifiers());
+    }
+    try (ResultSet rs = md.getTables(null, null, "cap_Mixed", null)) {
+      assertThat(rs.next()).as("quoted names keep their case").isEqualTo(md.supportsMixedCaseQuotedIdentifiers());
+    }
+    try (Connection c = Jdbc.connect(node); Statement s = c.createStatement()) {
+      c.setAutoCommit(false);
+      s.executeUpdate("INSERT INTO cap_t (id) VALUES (3)");
+      assertThat(runs(c, "CREATE TABLE cap_in_txn (id INT PRIMARY KEY)"))
+          .as("DDL inside a transaction").isEqualTo(md.supportsDataDefinitionAndDataManipulationTransactions())
+          .isNotEqualTo(md.supportsDataManipulationTransactionsOnly());
+      c.commit();
+      assertThat(runs(c, "SELECT 1")).isTrue();
+      try (ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM cap_t")) {
+        assertThat(rs.next()).as("a statement stays open across commit").isEqualTo(md.supportsOpenStatementsAcrossCommit());
+        assertThat(rs.getInt(1)).isEqualTo(3);
+      }
+      assertThat(c.getTransactionIsolation()).isEqualTo(md.getDefaultTransactionIsolation());
+    }
+  }
+
   @Test
   void resultSetMetaDataDescribesTableColumns() throws Exception {
     exec(connection, "CREATE TABLE rsmd_t (id INT PRIMARY KEY, name VARCHAR(100) NOT NULL, price DECIMAL(8, 2))");

@@ -87,11 +87,11 @@ final class MeridianMetaData {
       Map.entry("nullsAreSortedAtStart", false),
       Map.entry("nullsAreSortedAtEnd", false),
       Map.entry("nullPlusNonNullIsNull", true),
-      // Schemas and catalogs: one schema, PUBLIC, usable to qualify names in queries and DML.
+      // Schemas and catalogs: one schema, PUBLIC, usable to qualify names in queries, DML and DDL.
       Map.entry("getSchemaTerm", "schema"),
       Map.entry("supportsSchemasInDataManipulation", true),
-      Map.entry("supportsSchemasInTableDefinitions", false),
-      Map.entry("supportsSchemasInIndexDefinitions", false),
+      Map.entry("supportsSchemasInTableDefinitions", true),
+      Map.entry("supportsSchemasInIndexDefinitions", true),
       Map.entry("supportsSchemasInProcedureCalls", false),
       Map.entry("supportsSchemasInPrivilegeDefinitions", false),
       Map.entry("supportsCatalogsInDataManipulation", false),
