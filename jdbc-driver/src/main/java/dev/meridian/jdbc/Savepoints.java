@@ -13,12 +13,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * SAVEPOINT "name"}), whose semantics and SQLSTATEs the server owns: 25P01 in autocommit mode,
  * 3B001 for a savepoint that is not open (released, rolled back past, or ended with its
  * transaction). An unnamed savepoint is named {@code MERIDIAN_SAVEPOINT_<id>}. Names are sent as
- * quoted identifiers, so they are case-sensitive, as the JDBC names are.
+ * quoted identifiers, so they are case-sensitive, as the JDBC names are. The statements go
+ * through one helper statement, so each call is one round trip.
  */
 final class Savepoints {
 
   private final Connection connection;
   private final AtomicInteger ids = new AtomicInteger();
+  private Statement helper;
 
   /** @param connection Avatica's connection (not the proxy): runs the statements */
   Savepoints(Connection connection) {
@@ -51,9 +53,21 @@ final class Savepoints {
     throw SqlStates.of("savepoint " + savepoint + " does not belong to this connection", "3B001", 0, null);
   }
 
-  private void run(String statement, MeridianSavepoint savepoint) throws SQLException {
-    try (Statement s = connection.createStatement()) {
-      s.execute(statement + "\"" + savepoint.wireName().replace("\"", "\"\"") + "\"");
+  private synchronized void run(String statement, MeridianSavepoint savepoint) throws SQLException {
+    if (helper == null) {
+      helper = connection.createStatement();
+    }
+    helper.execute(statement + "\"" + savepoint.wireName().replace("\"", "\"\"") + "\"");
+  }
+
+  synchronized void close() {
+    if (helper != null) {
+      try {
+        helper.close();
+      } catch (SQLException | RuntimeException e) {
+        // the connection is closing anyway
+      }
+      helper = null;
     }
   }
 

@@ -113,6 +113,9 @@ final class SqlErrorProxy implements InvocationHandler {
           ? SqlStates.unsupported(feature(method), e) : e;
     } catch (SQLException e) {
       throw SqlStates.typed(e);
+    } catch (AvaticaClientRuntimeException e) {
+      // From Avatica objects this driver calls directly (savepoints, metadata, cancels).
+      throw translate(e);
     } catch (UnsupportedOperationException e) {
       throw SqlStates.unsupported(feature(method), e);
     }
@@ -133,6 +136,7 @@ final class SqlErrorProxy implements InvocationHandler {
     if (target instanceof Connection && name.equals("close") && args == null) {
       shared.timeouts().close();
       shared.cancels().close();
+      shared.savepoints().close();
     }
     if (rowsLeft == 0 && name.equals("next") && args == null) {
       return false;
