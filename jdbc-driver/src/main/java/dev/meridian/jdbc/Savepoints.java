@@ -3,7 +3,6 @@ package dev.meridian.jdbc;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Savepoint;
-import java.sql.Statement;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -18,13 +17,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class Savepoints {
 
-  private final Connection connection;
   private final AtomicInteger ids = new AtomicInteger();
-  private Statement helper;
+  private final HelperStatement helper;
 
   /** @param connection Avatica's connection (not the proxy): runs the statements */
   Savepoints(Connection connection) {
-    this.connection = connection;
+    this.helper = new HelperStatement(connection);
   }
 
   Savepoint set(String name) throws SQLException {
@@ -54,21 +52,11 @@ final class Savepoints {
   }
 
   private synchronized void run(String statement, MeridianSavepoint savepoint) throws SQLException {
-    if (helper == null) {
-      helper = connection.createStatement();
-    }
     helper.execute(statement + "\"" + savepoint.wireName().replace("\"", "\"\"") + "\"");
   }
 
   synchronized void close() {
-    if (helper != null) {
-      try {
-        helper.close();
-      } catch (SQLException | RuntimeException e) {
-        // the connection is closing anyway
-      }
-      helper = null;
-    }
+    helper.close();
   }
 
   /** A savepoint of one connection: named by the application, or numbered by the driver. */
