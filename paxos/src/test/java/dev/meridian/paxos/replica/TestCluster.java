@@ -295,12 +295,21 @@ final class TestCluster {
    * computed lease end is not the bound: a leader handing over with TimeoutNow gives its lease up
    * early, which is what lets its successor start at once.)
    */
+  /** Whether the node's replica holds a lease by its own TrueTime; a fenced clock holds none. */
+  static boolean holdsLease(Node node) {
+    try {
+      return node.replica.hasLease(node.trueTime.now());
+    } catch (dev.meridian.truetime.ClockUnavailableException fenced) {
+      return false;
+    }
+  }
+
   void checkLeases() {
     long trueNow = clock.wallClockMicros();
     Set<Ballot> holdingNow = new HashSet<>();
     for (Node node : nodes.values()) {
       PaxosReplica replica = node.replica;
-      if (replica == null || !replica.hasLease(node.trueTime.now())) {
+      if (replica == null || !holdsLease(node)) {
         continue;
       }
       Ballot ballot = replica.ballot();
