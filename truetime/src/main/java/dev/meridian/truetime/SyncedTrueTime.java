@@ -38,9 +38,14 @@ import java.util.TreeMap;
  * <h2>Checks at each round (fail closed)</h2>
  *
  * <ol>
- *   <li><b>Majority</b> ({@link ClockUnavailableException.Reason#NO_MAJORITY}): some point must lie in
- *       the intervals of a majority of the masters asked. A minority of liars is outvoted and named
- *       ({@link RoundOutcome#rejected()}).
+ *   <li><b>Majority</b> ({@link ClockUnavailableException.Reason#NO_MAJORITY}): a majority of the
+ *       {@code N} masters asked must answer, and with {@code f = N − majority} liars at most (a
+ *       minority), some point must lie in the intervals of {@code answers − f} of them; the reference
+ *       is the hull of all such points ({@link Marzullo}). Since at least {@code answers − f}
+ *       answers are honest and contain true time, so does the reference, whichever answers were
+ *       lost. With every master answering, {@code answers − f} is a majority and a minority of liars
+ *       is outvoted and named ({@link RoundOutcome#rejected()}); with answers lost the hull can widen
+ *       to take a liar in, and the epsilon check then fences the node if it is too wide.
  *   <li><b>Jump</b> ({@link ClockUnavailableException.Reason#CLOCK_JUMP}): the wall clock moved by
  *       more than {@code clockJumpToleranceMicros} plus the drift allowance against the monotonic
  *       clock since the previous round (or the monotonic clock went backwards, checked at every
@@ -206,11 +211,25 @@ public final class SyncedTrueTime implements TrueTime {
   }
 
   /**
-   * Takes one round's answers: {@code samples} from the masters that answered, {@code unanswered}
-   * the names of those that did not (timeout, error, not a master). The majority is of both together:
-   * every master asked. Reads both clocks once.
+   * Takes one round's answers: {@code samples} from the masters that answered (several per master
+   * allowed: the one whose interval is narrowest once carried forward counts, NTP's clock filter, so
+   * one slow round trip does not widen the round), {@code unanswered} the names of those that did not
+   * answer at all (timeout, error, not a master). The majority is of both together: every master
+   * asked. Reads both clocks once.
    */
   public synchronized RoundOutcome onSyncRound(List<TimeSample> samples, List<String> unanswered) {
+    Map<String, TimeSample> best = new TreeMap<>();
+    for (TimeSample sample : samples) {
+      // The carried interval is 2u + round trip wide (plus drift allowances that differ by nanoseconds).
+      best.merge(sample.master(), sample, (a, b) -> width(a) <= width(b) ? a : b);
+    }
+    for (String name : unanswered) {
+      Invariants.require(!best.containsKey(name), "master %s both answered and did not", name);
+    }
+    return round(new ArrayList<>(best.values()), unanswered);
+  }
+
+  private RoundOutcome round(List<TimeSample> samples, List<String> unanswered) {
     int asked = samples.size() + unanswered.size();
     Invariants.require(asked >= 1, "a sync round asked no master");
     long mono = clock.monotonicNanos();
@@ -239,8 +258,16 @@ public final class SyncedTrueTime implements TrueTime {
       Invariants.require(sample.receiveMonoNanos() <= mono, "sample from %s received in the future", sample.master());
       sources.add(carriedTo(sample, mono));
     }
-    int quorum = Marzullo.majorityOf(asked);
-    Marzullo.Result result = Marzullo.intersect(sources, quorum);
+    int majority = Marzullo.majorityOf(asked);
+    int maxLiars = asked - majority;
+    // At most maxLiars of the answers lie, so at least samples − maxLiars honest ones contain true
+    // time: that many must cover a point. (A majority of the masters asked would not do: with one
+    // honest answer lost, a liar and the other honest master make a "majority" whose overlap can
+    // miss true time.) A majority must answer, so that at least one honest answer is in.
+    int quorum = Math.max(1, samples.size() - maxLiars);
+    Marzullo.Result result = samples.size() >= majority
+        ? Marzullo.intersect(sources, quorum)
+        : new Marzullo.Result(false, 0, 0, 0, List.of());
     for (String name : result.rejected()) {
       rejectedByMaster.merge(name, 1L, Long::sum);
     }
@@ -249,7 +276,9 @@ public final class SyncedTrueTime implements TrueTime {
       jumpSinceLastRound = false;
       String detail = samples.size() + " of " + asked + " time masters answered"
           + (unanswered.isEmpty() ? "" : " (no answer from " + String.join(", ", unanswered) + ")")
-          + ", at most " + result.maxOverlap() + " agree, " + quorum + " needed";
+          + (samples.size() < majority
+              ? ", " + majority + " needed"
+              : ", at most " + result.maxOverlap() + " agree, " + quorum + " needed");
       setFence(ClockUnavailableException.Reason.NO_MAJORITY, detail);
       return new RoundOutcome(false, fence, detail, List.of(), 0);
     }
@@ -328,6 +357,10 @@ public final class SyncedTrueTime implements TrueTime {
   }
 
   // ---------------------------------------------------------------------------------------------
+
+  private static long width(TimeSample sample) {
+    return sample.roundTripNanos() + 2_000 * sample.masterUncertaintyMicros();
+  }
 
   /** The sample's claim carried to monotonic {@code mono}: see {@link TimeSample}. */
   private Marzullo.Source carriedTo(TimeSample sample, long mono) {

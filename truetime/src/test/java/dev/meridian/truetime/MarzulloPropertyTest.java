@@ -78,6 +78,33 @@ class MarzulloPropertyTest {
     });
   }
 
+  /**
+   * As {@link SyncedTrueTime} uses it when answers are lost: {@code n} masters of which at most {@code
+   * f = n − majority} lie, some honest answers missing, quorum {@code answers − f}. The result still
+   * contains true time.
+   */
+  @Test
+  void withLostAnswersTheQuorumDiscountingLiarsStillContainsTrueTime() {
+    PropertyCheck.forAll(TRIES, r -> {
+      Case full = draw(r);
+      int n = full.sources().size();
+      int maxLiars = n - Marzullo.majorityOf(n);
+      List<Marzullo.Source> answers = new ArrayList<>(full.sources());
+      // Lose honest answers while a majority still answers.
+      for (int i = answers.size() - 1; i >= 0 && answers.size() > Marzullo.majorityOf(n); i--) {
+        if (answers.get(i).name().startsWith("h") && r.chance(0.5)) {
+          answers.remove(i);
+        }
+      }
+      return new Case(full.trueTime(), Math.max(1, answers.size() - maxLiars), answers, full.honest());
+    }, c -> {
+      Marzullo.Result result = Marzullo.intersect(c.sources(), c.quorum());
+      assertThat(result.found()).isTrue();
+      assertThat(result.lowMicros()).isLessThanOrEqualTo(c.trueTime());
+      assertThat(result.highMicros()).isGreaterThanOrEqualTo(c.trueTime());
+    });
+  }
+
   @Test
   void liarsCannotMoveTheResultOutsideTheHonestHull() {
     PropertyCheck.forAll(TRIES, MarzulloPropertyTest::draw, c -> {

@@ -41,10 +41,12 @@ import java.util.logging.Logger;
  *
  * <h2>The daemon</h2>
  *
- * One thread. A round asks every master at once — a peer over the node transport, this node itself
- * by reading its own clock — stamping each request's send and each answer's arrival on the monotonic
- * clock (the arrival on the transport's thread, the moment it is delivered), waits for the answers up
- * to {@link #requestTimeout}, and hands them to {@link SyncedTrueTime#onSyncRound}. The next round
+ * One thread. A round asks every master at once — a peer over the node transport, up to {@link
+ * #SAMPLES_PER_MASTER} times one after the other, this node itself by reading its own clock —
+ * stamping each request's send and each answer's arrival on the monotonic clock (the arrival on the
+ * transport's thread, the moment it is delivered), waits for the answers up to the round's timeout,
+ * and hands them to {@link SyncedTrueTime#onSyncRound}, which keeps each master's answer with the
+ * shortest round trip (one slow trip on a loaded machine then does not widen the round). The next round
  * follows one poll period later, or {@link #FENCED_RETRY_MICROS} later while the clock is fenced, so
  * a node that started before its masters, or lost them, recovers without waiting out a 30 s poll.
  * Each round records the epsilon just before and just after it (the sawtooth's peak and trough) in
@@ -192,35 +194,37 @@ public final class NodeClock implements AutoCloseable {
     }
   }
 
-  private record Ask(NodeId master, long sendMonoNanos, CompletableFuture<TimeSample> sample) {}
+  /** Requests to each other master per round; the answer with the shortest round trip counts. */
+  static final int SAMPLES_PER_MASTER = 3;
+
+  private record Ask(NodeId master, CompletableFuture<List<TimeSample>> samples) {}
 
   private void round() {
+    long deadline = System.nanoTime() + requestTimeout.toNanos() + 50_000_000L;
     List<Ask> asks = new ArrayList<>(masters.size());
     for (NodeId master : masters) {
-      long send = physical.monotonicNanos();
-      CompletableFuture<TimeSample> sample;
+      CompletableFuture<List<TimeSample>> samples = new CompletableFuture<>();
       if (master.equals(self)) {
+        // A local read has no trip to filter.
         try {
-          TimeMasterReading reading = read();
-          sample = CompletableFuture.completedFuture(toSample(master, send, reading));
+          long send = physical.monotonicNanos();
+          samples.complete(List.of(toSample(master, send, read())));
         } catch (IOException | RuntimeException e) {
-          sample = CompletableFuture.failedFuture(e);
+          samples.completeExceptionally(e);
         }
       } else {
-        sample = link.request(master, TimeWire.request(), requestTimeout)
-            .thenApply(body -> toSample(master, send, TimeWire.decodeResponse(body)));
+        askAgain(master, new ArrayList<>(), deadline, samples);
       }
-      asks.add(new Ask(master, send, sample));
+      asks.add(new Ask(master, samples));
     }
-    long deadline = System.nanoTime() + requestTimeout.toNanos() + 50_000_000L;
     List<TimeSample> samples = new ArrayList<>();
     List<String> unanswered = new ArrayList<>();
     Map<String, String> failures = new LinkedHashMap<>();
     for (Ask ask : asks) {
       try {
-        samples.add(ask.sample().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
+        samples.addAll(ask.samples().get(Math.max(0, deadline - System.nanoTime()) + 100_000_000L, TimeUnit.NANOSECONDS));
       } catch (ExecutionException | TimeoutException e) {
-        ask.sample().cancel(false);
+        ask.samples().cancel(false);
         unanswered.add(name(ask.master()));
         Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
         failures.put(name(ask.master()), cause.getClass().getSimpleName() + ": " + cause.getMessage());
@@ -237,6 +241,36 @@ public final class NodeClock implements AutoCloseable {
     history.add(wallMillis, trueTime.currentEpsilonMicros(), after.trusted());
     report(lastOutcome, outcome, failures);
     lastOutcome = outcome;
+  }
+
+  /**
+   * Asks {@code master} once more (one request at a time, so the samples do not queue behind each
+   * other), until {@link #SAMPLES_PER_MASTER} answers or the round's deadline; completes {@code
+   * done} with the answers, or exceptionally if there was none.
+   */
+  private void askAgain(NodeId master, List<TimeSample> got, long deadlineNanos,
+      CompletableFuture<List<TimeSample>> done) {
+    long left = deadlineNanos - System.nanoTime();
+    if (got.size() >= SAMPLES_PER_MASTER || (left <= 0 && !got.isEmpty())) {
+      done.complete(got);
+      return;
+    }
+    long send = physical.monotonicNanos();
+    Duration timeout = Duration.ofNanos(Math.max(1_000_000L, Math.min(requestTimeout.toNanos(), left)));
+    link.request(master, TimeWire.request(), timeout)
+        .thenApply(body -> toSample(master, send, TimeWire.decodeResponse(body)))
+        .whenComplete((sample, error) -> {
+          if (error != null) {
+            if (got.isEmpty()) {
+              done.completeExceptionally(error);
+            } else {
+              done.complete(got);
+            }
+            return;
+          }
+          got.add(sample);
+          askAgain(master, got, deadlineNanos, done);
+        });
   }
 
   private TimeSample toSample(NodeId master, long sendMonoNanos, TimeMasterReading reading) {

@@ -44,30 +44,31 @@ class TrueTimeClusterTest {
       int leader = cluster.awaitLeaders(Duration.ofSeconds(30)).get(1);
       assertEquals(200, cluster.propose(leader, 1, bytes("before")).status());
 
-      // The sawtooth: each round's point just before it is above the one just after it.
-      Thread.sleep(3 * POLL_MILLIS);
+      // The sawtooth: epsilon grows between rounds and a round brings it down (the history's point
+      // just after a round is below the one just before it).
       String metrics = cluster.call(1, "GET", "/metrics", new byte[0]).body();
       assertTrue(metrics.contains("meridian_truetime_epsilon_micros "), metrics);
       assertTrue(metrics.contains("meridian_truetime_trusted 1"), metrics);
-      List<long[]> points = history(cluster, 1);
-      boolean dropSeen = false;
-      for (int i = 1; i < points.size(); i++) {
-        dropSeen |= points.get(i)[1] < points.get(i - 1)[1] && points.get(i)[0] - points.get(i - 1)[0] < POLL_MILLIS / 2;
+      long sawtoothDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      List<long[]> points;
+      while (!dropSeen(points = history(cluster, 1)) && System.nanoTime() < sawtoothDeadline) {
+        Thread.sleep(200);
       }
-      assertTrue(dropSeen, "no sync lowered epsilon: " + points.stream().map(p -> p[1]).toList());
+      assertTrue(dropSeen(points), "no sync lowered epsilon: " + points.stream().map(p -> p[1]).toList());
 
-      // A 1 s offset on node 3: fenced within a poll interval (plus one answer timeout and scheduling).
+      // A 1 s offset on node 3: fenced at the end of the next round — within a poll interval plus the
+      // round's own length (answers time out after half a poll) and some slack for a loaded machine.
       assertEquals(200, cluster.call(3, "POST", "/fault/clock?offset_ms=1000", new byte[0]).status());
       long injectedAt = System.nanoTime();
       String unhealthy = awaitHealth(cluster, 3, 503, Duration.ofSeconds(5));
       long fencedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - injectedAt);
       System.out.printf("node 3 fenced %d ms after a 1 s clock offset (poll %d ms): %s", fencedMillis, POLL_MILLIS,
           unhealthy);
-      assertTrue(fencedMillis <= POLL_MILLIS + 700, "fenced only after " + fencedMillis + " ms");
+      assertTrue(fencedMillis <= 2 * POLL_MILLIS, "fenced only after " + fencedMillis + " ms");
       assertTrue(unhealthy.contains("CLOCK_JUMP") || unhealthy.contains("WALL_CLOCK_OFFSET"), unhealthy);
 
       // The others keep serving: healthy, outvoting node 3 as a master, and committing.
-      Thread.sleep(2 * POLL_MILLIS);
+      Thread.sleep(POLL_MILLIS + 200);
       for (int id : List.of(1, 2)) {
         assertEquals(200, cluster.call(id, "GET", "/health", new byte[0]).status(), "node " + id);
         Matcher rejected = REJECTED_N3.matcher(cluster.call(id, "GET", "/metrics", new byte[0]).body());
@@ -97,6 +98,16 @@ class TrueTimeClusterTest {
       Thread.sleep(20);
     } while (System.nanoTime() < deadline);
     throw new AssertionError("node " + id + " health is not " + status + " after " + timeout + ": " + answer);
+  }
+
+  /** Points come in pairs per round, before and after it; whether one pair went down. */
+  private static boolean dropSeen(List<long[]> points) {
+    for (int i = 1; i < points.size(); i++) {
+      if (points.get(i)[1] < points.get(i - 1)[1] && points.get(i)[0] - points.get(i - 1)[0] < POLL_MILLIS / 2) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static List<long[]> history(LocalReplicationCluster cluster, int id) throws Exception {
