@@ -286,15 +286,6 @@ final class TestCluster {
   // ---------------------------------------------------------------------------------------------
   // Leases
 
-  /**
-   * Records which alive replicas hold a lease now, and checks that leases of two ballots never
-   * overlap: no two ballots hold one at the same moment, and per ballot, the true-time span from the
-   * first to the last moment a replica of that ballot held the lease must not overlap any other
-   * ballot's (they may touch). State and time change only
-   * between the harness's actions, so checking after every action sees every moment. (A leader's
-   * computed lease end is not the bound: a leader handing over with TimeoutNow gives its lease up
-   * early, which is what lets its successor start at once.)
-   */
   /** Whether the node's replica holds a lease by its own TrueTime; a fenced clock holds none. */
   static boolean holdsLease(Node node) {
     try {
@@ -304,6 +295,15 @@ final class TestCluster {
     }
   }
 
+  /**
+   * Records which alive replicas hold a lease now, and checks that leases of two ballots never
+   * overlap: no two ballots hold one at the same moment, and per ballot, the true-time span from the
+   * first to the last moment a replica of that ballot held the lease must not overlap any other
+   * ballot's (they may touch). State and time change only
+   * between the harness's actions, so checking after every action sees every moment. (A leader's
+   * computed lease end is not the bound: a leader handing over with TimeoutNow gives its lease up
+   * early, which is what lets its successor start at once.)
+   */
   void checkLeases() {
     long trueNow = clock.wallClockMicros();
     Set<Ballot> holdingNow = new HashSet<>();
