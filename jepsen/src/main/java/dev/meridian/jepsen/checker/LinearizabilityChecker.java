@@ -60,7 +60,7 @@ public final class LinearizabilityChecker {
    * invocation, which can make a search far larger than the verdict's; one that does not finish
    * quickly keeps its operation among those involved (so the set stays proven, merely not minimal).
    */
-  static final long WEAKEN_PROBE_STEPS = 100_000L;
+  static final long WEAKEN_PROBE_STEPS = 20_000L;
 
   private LinearizabilityChecker() {}
 
