@@ -13,7 +13,9 @@ import java.util.Map;
 /**
  * Reads Elle histories. EDN: one operation map per line, or one vector of maps, with {@code ;}
  * comments. JSON: one object per line, or one array of objects, with the same field names as EDN
- * ({@code "type":"invoke"}, {@code "value":[["append",1,2],["r",1,null]]}).
+ * ({@code "type":"invoke"}, {@code "value":[["append",1,2],["r",1,null]]}). Jepsen's log
+ * ({@link JepsenLog}): one operation per {@code jepsen.util} line, read into the same maps.
+ * Transactions are read with {@link #parse}, register operations with {@link #parseRegister}.
  *
  * <p>Every operation must have a known {@code type}. Client operations (those with an integer
  * {@code process}) must carry a vector of micro-operations {@code [f k v]} with {@code f} one of
