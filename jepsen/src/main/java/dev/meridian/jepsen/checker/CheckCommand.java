@@ -14,8 +14,13 @@ import java.util.Set;
  * <pre>
  * check --workload list-append|rw-register [--model strict-serializable[,...]]
  *       [--anomalies G0,G1c,...] [--linearizable-keys] [--sequential-keys] [--wfr-keys]
- *       [--format edn|json] FILE
+ *       [--format edn|json|jepsen-log] FILE
+ * check --workload register [--model linearizable] [--search-budget STEPS] [--memo-budget-mb MB]
+ *       [--format edn|json|jepsen-log] FILE
  * </pre>
+ *
+ * <p>The register workload checks compare-and-set register histories for linearizability
+ * ({@link LinearizabilityChecker}); {@code linearizable} is its only model.
  *
  * <p>Exit status: 0 valid, 1 invalid, 2 unknown, 64 usage error (message on stderr), 66 the file
  * cannot be read, 65 it is not a well-formed history. With neither {@code --model} nor
@@ -32,7 +37,12 @@ public final class CheckCommand {
 
   static final String USAGE = "usage: check --workload list-append|rw-register"
       + " [--model strict-serializable[,...]] [--anomalies G0,G1c,...]"
-      + " [--linearizable-keys] [--sequential-keys] [--wfr-keys] [--format edn|json] FILE";
+      + " [--linearizable-keys] [--sequential-keys] [--wfr-keys] [--format edn|json|jepsen-log] FILE"
+      + "\n       check --workload register [--model linearizable] [--search-budget STEPS]"
+      + " [--memo-budget-mb MB] [--format edn|json|jepsen-log] FILE";
+
+  /** The memo table may take at most this share of the heap, so a search never runs out of it. */
+  private static final long HEAP_SHARE_DIVISOR = 2;
 
   private CheckCommand() {}
 
@@ -49,6 +59,8 @@ public final class CheckCommand {
     boolean linearizable = false;
     boolean sequential = false;
     boolean wfr = false;
+    long searchBudget = CheckOptions.DEFAULT_SEARCH_BUDGET;
+    long memoBudgetBytes = CheckOptions.DEFAULT_MEMO_BUDGET_BYTES;
     String file = null;
     // The launcher may pass the subcommand name through; it is not a file.
     int first = args.length > 0 && args[0].equals("check") ? 1 : 0;
@@ -58,7 +70,8 @@ public final class CheckCommand {
         case "--linearizable-keys" -> linearizable = true;
         case "--sequential-keys" -> sequential = true;
         case "--wfr-keys" -> wfr = true;
-        case "--workload", "--model", "--models", "--anomalies", "--format" -> {
+        case "--workload", "--model", "--models", "--anomalies", "--format", "--search-budget",
+            "--memo-budget-mb" -> {
           if (i + 1 >= args.length) {
             return usage(err, a + " needs a value");
           }
@@ -71,10 +84,26 @@ public final class CheckCommand {
               }
             }
             case "--format" -> {
-              if (!v.equals("edn") && !v.equals("json")) {
+              format = HistoryReader.Format.parse(v);
+              if (format == null) {
                 return usage(err, "unknown format '" + v + "'");
               }
-              format = v.equals("edn") ? HistoryReader.Format.EDN : HistoryReader.Format.JSON;
+            }
+            case "--search-budget", "--memo-budget-mb" -> {
+              long n;
+              try {
+                n = Long.parseLong(v);
+              } catch (NumberFormatException e) {
+                n = -1;
+              }
+              if (n <= 0 || a.equals("--memo-budget-mb") && n > Long.MAX_VALUE >> 20) {
+                return usage(err, a + " needs a positive integer, found '" + v + "'");
+              }
+              if (a.equals("--search-budget")) {
+                searchBudget = n;
+              } else {
+                memoBudgetBytes = n << 20;
+              }
             }
             case "--anomalies" -> {
               anomalies = split(v);
@@ -87,7 +116,8 @@ public final class CheckCommand {
             }
             default -> {
               models = split(v);
-              Set<String> known = ConsistencyModels.knownModels();
+              Set<String> known = workload == CheckOptions.Workload.REGISTER
+                  ? Set.of("linearizable") : ConsistencyModels.knownModels();
               for (String m : models) {
                 if (!known.contains(m)) {
                   return usage(err, "unknown consistency model '" + m + "'; known: " + known);
@@ -113,8 +143,16 @@ public final class CheckCommand {
     if (file == null) {
       return usage(err, "no history file given");
     }
+    boolean register = workload == CheckOptions.Workload.REGISTER;
+    if (register && models != null && !models.equals(List.of("linearizable"))) {
+      return usage(err, "the register workload checks linearizability only: --model linearizable");
+    }
+    if (register && (!anomalies.isEmpty() || linearizable || sequential || wfr)) {
+      return usage(err, "--anomalies and the key assumptions apply to transactional workloads only");
+    }
     if (models == null) {
-      models = anomalies.isEmpty() ? List.of("strict-serializable") : List.of();
+      models = register ? List.of("linearizable")
+          : anomalies.isEmpty() ? List.of("strict-serializable") : List.of();
     }
     Path path = Path.of(file);
     if (format == null) {
@@ -122,7 +160,7 @@ public final class CheckCommand {
     }
     List<Op> ops;
     try {
-      ops = HistoryReader.read(path, format);
+      ops = register ? HistoryReader.readRegister(path, format) : HistoryReader.read(path, format);
     } catch (NoSuchFileException e) {
       err.println("check: no such file: " + file);
       return EXIT_NO_INPUT;
@@ -134,7 +172,9 @@ public final class CheckCommand {
       return EXIT_DATA;
     }
     CheckOptions opts = CheckOptions.strictSerializable(workload).withModels(models)
-        .withAnomalies(anomalies).withKeyAssumptions(linearizable, sequential, wfr);
+        .withAnomalies(anomalies).withKeyAssumptions(linearizable, sequential, wfr)
+        .withSearchBudget(searchBudget).withMemoBudgetBytes(Math.min(memoBudgetBytes,
+            Runtime.getRuntime().maxMemory() / HEAP_SHARE_DIVISOR));
     CheckResult r = Checker.check(ops, opts);
     out.println(r.toJson());
     return switch (r.valid()) {

@@ -35,7 +35,14 @@ public final class Checker {
     return out;
   }
 
+  /**
+   * Checks {@code ops} under {@code opts}; for the register workload, {@code ops} must have been
+   * read with {@link HistoryReader#parseRegister} and the check is {@link LinearizabilityChecker}'s.
+   */
   public static CheckResult check(List<Op> ops, CheckOptions opts) {
+    if (opts.workload() == CheckOptions.Workload.REGISTER) {
+      return LinearizabilityChecker.check(ops, opts.searchBudget(), opts.memoBudgetBytes());
+    }
     History h = new History(ops);
     Map<String, List<Object>> anomalies = new LinkedHashMap<>();
     Analysis analysis;
@@ -44,6 +51,7 @@ public final class Checker {
         case LIST_APPEND -> new ListAppendAnalyzer(h).analyze(anomalies);
         case RW_REGISTER -> new RwRegisterAnalyzer(h, opts.linearizableKeys(),
             opts.sequentialKeys(), opts.wfrKeys(), opts.transactionOrder()).analyze(anomalies);
+        case REGISTER -> throw new IllegalStateException("register histories are checked above");
       };
     } catch (CheckException e) {
       Map<String, List<Object>> a = new TreeMap<>();

@@ -13,7 +13,9 @@ import java.util.Map;
 /**
  * Reads Elle histories. EDN: one operation map per line, or one vector of maps, with {@code ;}
  * comments. JSON: one object per line, or one array of objects, with the same field names as EDN
- * ({@code "type":"invoke"}, {@code "value":[["append",1,2],["r",1,null]]}).
+ * ({@code "type":"invoke"}, {@code "value":[["append",1,2],["r",1,null]]}). Jepsen's log
+ * ({@link JepsenLog}): one operation per {@code jepsen.util} line, read into the same maps.
+ * Transactions are read with {@link #parse}, register operations with {@link #parseRegister}.
  *
  * <p>Every operation must have a known {@code type}. Client operations (those with an integer
  * {@code process}) must carry a vector of micro-operations {@code [f k v]} with {@code f} one of
@@ -22,14 +24,27 @@ import java.util.Map;
  * is an error naming the line.
  */
 public final class HistoryReader {
-  /** The two encodings of a history. */
+  /** The encodings of a history: EDN, JSON, or the lines Jepsen logs ({@link JepsenLog}). */
   public enum Format {
-    EDN, JSON;
+    EDN, JSON, JEPSEN_LOG;
 
-    /** The format a file name suggests, defaulting to EDN. */
+    /** The format a file name suggests: {@code .json}/{@code .jsonl}, {@code .log}, else EDN. */
     public static Format fromFileName(String name) {
       String lower = name.toLowerCase(Locale.ROOT);
-      return lower.endsWith(".json") || lower.endsWith(".jsonl") ? JSON : EDN;
+      if (lower.endsWith(".json") || lower.endsWith(".jsonl")) {
+        return JSON;
+      }
+      return lower.endsWith(".log") ? JEPSEN_LOG : EDN;
+    }
+
+    /** The format named on the command line ({@code edn}, {@code json}, {@code jepsen-log}). */
+    public static Format parse(String cliName) {
+      return switch (cliName) {
+        case "edn" -> EDN;
+        case "json" -> JSON;
+        case "jepsen-log" -> JEPSEN_LOG;
+        default -> null;
+      };
     }
   }
 
@@ -39,17 +54,83 @@ public final class HistoryReader {
     return parse(Files.readString(file, StandardCharsets.UTF_8), format);
   }
 
+  /** Reads a register history ({@link #parseRegister}) from a file. */
+  public static List<Op> readRegister(Path file, Format format) throws IOException {
+    return parseRegister(Files.readString(file, StandardCharsets.UTF_8), format);
+  }
+
+  /** Reads a history of transactions: each client operation's value is a vector of micro-ops. */
   public static List<Op> parse(String text, Format format) {
+    Forms forms = forms(text, format);
+    List<Op> ops = new ArrayList<>(forms.maps.size());
+    for (int i = 0; i < forms.maps.size(); i++) {
+      ops.add(toOp(forms.maps.get(i), forms.lines.get(i), i, null));
+    }
+    return ops;
+  }
+
+  /**
+   * Reads a history of compare-and-set registers, as Jepsen's {@code cas-register} model sees them:
+   * {@code :f} is {@code :read}, {@code :write} or {@code :cas}, and {@code :value} the read's
+   * result ({@code nil} when unset or unknown), the written value, or {@code [old new]}. Each
+   * client operation becomes an operation of one micro-op ({@link Mop}).
+   *
+   * <p>Independent keys (Jepsen's {@code jepsen.independent}): when every invocation and
+   * {@code :ok} completion has a value {@code [k v]} whose {@code v} fits its {@code :f} (for a cas,
+   * {@code v} is itself {@code [old new]}), the history is of many registers, {@code k} naming each;
+   * otherwise it is of one register, whose micro-ops have key {@code null}. (A one-register history
+   * always has a read invocation with value {@code nil}, so the two cannot be confused in practice.)
+   * The value of an {@code :info} or {@code :fail} completion is often a reason such as
+   * {@code :timed-out}; it is kept only if it fits, since those operations' effects come from their
+   * invocation.
+   */
+  public static List<Op> parseRegister(String text, Format format) {
+    Forms forms = forms(text, format);
+    boolean independent = true;
+    boolean any = false;
+    for (Object form : forms.maps) {
+      if (form instanceof Map<?, ?> m && field(m, "process") instanceof Long) {
+        OpType type = OpType.parse(String.valueOf(name(field(m, "type"))));
+        if (type == OpType.INVOKE || type == OpType.OK) {
+          any = true;
+          independent &= field(m, "value") instanceof List<?> kv && kv.size() == 2
+              && fitsRegister(name(field(m, "f")), kv.get(1));
+        }
+      }
+    }
+    Boolean keyed = any && independent;
+    List<Op> ops = new ArrayList<>(forms.maps.size());
+    for (int i = 0; i < forms.maps.size(); i++) {
+      ops.add(toOp(forms.maps.get(i), forms.lines.get(i), i, keyed));
+    }
+    return ops;
+  }
+
+  private static boolean fitsRegister(String f, Object value) {
+    return !"cas".equals(f) || value instanceof List<?> l && l.size() == 2;
+  }
+
+  /** The top-level operation maps of a history and the line each starts on. */
+  private record Forms(List<Object> maps, List<Integer> lines) {}
+
+  private static Forms forms(String text, Format format) {
     Map<Object, Integer> lines = new IdentityHashMap<>();
     List<Object> maps = new ArrayList<>();
     List<Integer> topLines = new ArrayList<>();
-    if (format == Format.EDN) {
-      for (EdnReader.Form f : EdnReader.readAll(text, lines)) {
-        maps.add(f.value());
-        topLines.add(f.line());
+    switch (format) {
+      case EDN -> {
+        for (EdnReader.Form f : EdnReader.readAll(text, lines)) {
+          maps.add(f.value());
+          topLines.add(f.line());
+        }
       }
-    } else {
-      readJson(text, lines, maps, topLines);
+      case JSON -> readJson(text, lines, maps, topLines);
+      case JEPSEN_LOG -> {
+        for (EdnReader.Form f : JepsenLog.read(text)) {
+          maps.add(f.value());
+          topLines.add(f.line());
+        }
+      }
     }
     if (maps.size() == 1 && maps.get(0) instanceof List<?> vec) {
       int line = topLines.get(0);
@@ -59,11 +140,7 @@ public final class HistoryReader {
         topLines.add(lines.getOrDefault(m, line));
       }
     }
-    List<Op> ops = new ArrayList<>(maps.size());
-    for (int i = 0; i < maps.size(); i++) {
-      ops.add(toOp(maps.get(i), topLines.get(i), i));
-    }
-    return ops;
+    return new Forms(maps, topLines);
   }
 
   private static void readJson(String text, Map<Object, Integer> lines, List<Object> out,
@@ -108,7 +185,11 @@ public final class HistoryReader {
     return null;
   }
 
-  private static Op toOp(Object form, int line, int position) {
+  /**
+   * One operation; {@code keyedRegister} is null for a transaction, else whether a register
+   * operation's value is {@code [k v]}.
+   */
+  private static Op toOp(Object form, int line, int position, Boolean keyedRegister) {
     if (!(form instanceof Map<?, ?> m)) {
       throw new HistoryFormatException(line,
           "expected an operation map like {:type :ok, :process 0, :value [...]}, found "
@@ -143,9 +224,46 @@ public final class HistoryReader {
     List<Mop> mops = List.of();
     Object value = field(m, "value");
     if (process != null) {
-      mops = mops(value, line);
+      mops = keyedRegister == null ? mops(value, line)
+          : registerMop(f, type, value, keyedRegister, line);
     }
     return new Op(index, type, process, f, mops, time);
+  }
+
+  private static List<Mop> registerMop(Object f, OpType type, Object value, boolean keyed,
+      int line) {
+    String fn = name(f);
+    Mop.Kind kind = fn == null ? null : switch (fn) {
+      case "read" -> Mop.Kind.READ;
+      case "write" -> Mop.Kind.WRITE;
+      case "cas" -> Mop.Kind.CAS;
+      default -> null;
+    };
+    if (kind == null) {
+      throw new HistoryFormatException(line, "a register operation's :f must be :read, :write or"
+          + " :cas, found " + Edn.print(f));
+    }
+    Object key = null;
+    Object v = value;
+    if (keyed) {
+      if (!(value instanceof List<?> kv && kv.size() == 2)) {
+        return List.of();
+      }
+      key = kv.get(0);
+      v = kv.get(1);
+    }
+    boolean effectKnown = type == OpType.INVOKE || type == OpType.OK;
+    if (!fitsRegister(fn, v)) {
+      if (effectKnown) {
+        throw new HistoryFormatException(line, "a cas's value must be [old new], found "
+            + Edn.print(value));
+      }
+      return List.of();
+    }
+    if (kind == Mop.Kind.READ && type == OpType.INVOKE) {
+      v = null;
+    }
+    return List.of(new Mop(kind, key, v));
   }
 
   private static List<Mop> mops(Object value, int line) {
@@ -164,7 +282,7 @@ public final class HistoryReader {
       }
       String fn = name(mop.get(0));
       Mop.Kind kind = fn == null ? null : Mop.Kind.parse(fn);
-      if (kind == null) {
+      if (kind == null || kind == Mop.Kind.CAS) {
         throw new HistoryFormatException(line, "unknown micro-op function " + Edn.print(mop.get(0))
             + " in " + Edn.print(o) + " (expected r, append or w)");
       }

@@ -7,11 +7,15 @@ import java.util.List;
  * A micro-operation inside a transaction: {@code [:append k v]}, {@code [:r k [v...]]} (list-append)
  * or {@code [:w k v]}, {@code [:r k v]} (rw-register). A read's value is {@code null} when the
  * operation did not report one (an invocation, or a crashed read).
+ *
+ * <p>A single-register operation (Jepsen's {@code :read}, {@code :write}, {@code :cas}) is an
+ * operation of exactly one micro-op: {@code [:r k v]}, {@code [:w k v]} or {@code [:cas k [old new]]},
+ * {@code k} being the independent key or {@code null} for a history of one register.
  */
 public record Mop(Kind kind, Object key, Object value) {
   /** What the micro-operation does. */
   public enum Kind {
-    READ("r"), APPEND("append"), WRITE("w");
+    READ("r"), APPEND("append"), WRITE("w"), CAS("cas");
 
     private final String token;
 

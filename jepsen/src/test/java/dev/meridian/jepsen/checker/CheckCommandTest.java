@@ -81,4 +81,47 @@ class CheckCommandTest {
     assertThat(r.status()).isEqualTo(CheckCommand.EXIT_DATA);
     assertThat(r.err()).contains("line 2").contains(":done");
   }
+
+  private static String etcd(String name) {
+    return LinearizabilityConformanceTest.suite().resolve(name).toString();
+  }
+
+  @Test
+  void registerWorkloadChecksLinearizabilityOfAJepsenLog() {
+    Run ok = run("check", "--workload", "register", "--model", "linearizable", etcd("etcd_002.log"));
+    assertThat(ok.status()).isEqualTo(CheckCommand.EXIT_VALID);
+    assertThat(((Map<?, ?>) Json.read(ok.out().strip())).get("valid")).isEqualTo(Boolean.TRUE);
+
+    Run bad = run("--workload", "register", "--format", "jepsen-log", etcd("etcd_000.log"));
+    assertThat(bad.status()).isEqualTo(CheckCommand.EXIT_INVALID);
+    Map<?, ?> json = (Map<?, ?>) Json.read(bad.out().strip());
+    assertThat(json.get("anomaly-types")).isEqualTo(List.of("nonlinearizable"));
+    assertThat(json.get("not")).isEqualTo(List.of("linearizable"));
+    Map<?, ?> failure = (Map<?, ?>) ((List<?>) ((Map<?, ?>) json.get("anomalies"))
+        .get("nonlinearizable")).get(0);
+    assertThat(failure.get("key")).isNull();
+    assertThat((String) failure.get("why")).startsWith("the register is not linearizable");
+    assertThat(((List<?>) failure.get("ops")).contains(failure.get("op"))).isTrue();
+  }
+
+  @Test
+  void registerSearchOutOfBudgetExitsTwo() {
+    Run r = run("--workload", "register", "--search-budget", "5", etcd("etcd_000.log"));
+    assertThat(r.status()).isEqualTo(CheckCommand.EXIT_UNKNOWN);
+    Map<?, ?> json = (Map<?, ?>) Json.read(r.out().strip());
+    assertThat(json.get("valid")).isEqualTo("unknown");
+    assertThat(json.get("anomaly-types")).isEqualTo(List.of("linearization-search-timeout"));
+  }
+
+  @Test
+  void registerWorkloadRejectsTransactionalOptions() {
+    assertThat(run("--workload", "register", "--model", "serializable", "x.log").status())
+        .isEqualTo(CheckCommand.EXIT_USAGE);
+    assertThat(run("--workload", "register", "--linearizable-keys", "x.log").err())
+        .contains("transactional workloads only");
+    assertThat(run("--workload", "register", "--memo-budget-mb", "0", "x.log").err())
+        .contains("positive integer");
+    assertThat(run("--workload", "register", "--format", "xml", "x.log").err())
+        .contains("unknown format");
+  }
 }
