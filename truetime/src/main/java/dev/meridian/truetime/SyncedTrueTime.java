@@ -83,6 +83,12 @@ public final class SyncedTrueTime implements TrueTime {
 
   private static final long PPM = 1_000_000L;
 
+  /** A paired clock reading slower than this is taken again: 50 µs, far above an undisturbed one. */
+  static final long CLOCK_READ_RETRY_NANOS = 50_000;
+
+  /** Paired clock readings tried per round before the last one is used as it is. */
+  static final int CLOCK_READ_ATTEMPTS = 5;
+
   /**
    * @param driftBoundPpm largest oscillator drift assumed, parts per million (Spanner: 200)
    * @param maxEpsilonMicros largest epsilon handed out, and the largest wall clock error tolerated
@@ -156,6 +162,8 @@ public final class SyncedTrueTime implements TrueTime {
   private boolean haveWatch;
   private long watchWallMicros;
   private long watchMonoNanos;
+  /** How long the previous round's wall reading took, on the monotonic clock (see {@link #readClocks}). */
+  private long watchReadNanos;
   /** A jump was seen in the current round or since the previous one; cleared at each round's end. */
   private boolean jumpSinceLastRound;
   private String lastJumpDetail = "";
@@ -232,8 +240,10 @@ public final class SyncedTrueTime implements TrueTime {
   private RoundOutcome round(List<TimeSample> samples, List<String> unanswered) {
     int asked = samples.size() + unanswered.size();
     Invariants.require(asked >= 1, "a sync round asked no master");
-    long mono = clock.monotonicNanos();
-    long wall = clock.wallClockMicros();
+    long[] reading = readClocks();
+    long mono = reading[0];
+    long wall = reading[1];
+    long readNanos = reading[2];
     rounds++;
     for (String name : unanswered) {
       unansweredByMaster.merge(name, 1L, Long::sum);
@@ -243,7 +253,7 @@ public final class SyncedTrueTime implements TrueTime {
     if (lastMonoNanos != Long.MIN_VALUE && mono < lastMonoNanos) {
       jumped("monotonic clock went backwards by " + (lastMonoNanos - mono) + " ns");
     } else if (haveWatch) {
-      String jump = jumpSince(wall, mono);
+      String jump = jumpSince(wall, mono, readNanos);
       if (jump != null) {
         jumped(jump);
       }
@@ -251,6 +261,7 @@ public final class SyncedTrueTime implements TrueTime {
     haveWatch = true;
     watchWallMicros = wall;
     watchMonoNanos = mono;
+    watchReadNanos = readNanos;
     lastMonoNanos = Math.max(lastMonoNanos, mono);
 
     List<Marzullo.Source> sources = new ArrayList<>(samples.size());
@@ -394,12 +405,35 @@ public final class SyncedTrueTime implements TrueTime {
     return result;
   }
 
-  private String jumpSince(long wallMicros, long monoNanos) {
+  /**
+   * Reads the monotonic clock, the wall clock, and the monotonic clock again: {@code [monotonic
+   * before, wall, nanoseconds between the two monotonic readings]}. A thread descheduled or a GC
+   * pause between two plain readings would look like a wall clock jump of that length; bracketing
+   * the wall reading bounds how far apart the pair can be, and a reading that took longer than
+   * {@link #CLOCK_READ_RETRY_NANOS} is taken again (a few times; the last one counts, with its
+   * length allowed for).
+   */
+  private long[] readClocks() {
+    long before;
+    long wall;
+    long after;
+    int attempts = 0;
+    do {
+      before = clock.monotonicNanos();
+      wall = clock.wallClockMicros();
+      after = clock.monotonicNanos();
+    } while (after - before > CLOCK_READ_RETRY_NANOS && ++attempts < CLOCK_READ_ATTEMPTS);
+    return new long[] {before, wall, Math.max(0, after - before)};
+  }
+
+  private String jumpSince(long wallMicros, long monoNanos, long readNanos) {
     long deltaMonoMicros = Math.floorDiv(monoNanos - watchMonoNanos, 1_000);
     long deltaWallMicros = wallMicros - watchWallMicros;
     long deviation = Math.abs(deltaWallMicros - deltaMonoMicros);
-    // +1 absorbs truncating the monotonic delta to whole microseconds.
-    long allowed = config.clockJumpToleranceMicros() + 1 + ceilMicros(allowance(monoNanos - watchMonoNanos));
+    // +1 absorbs truncating the monotonic delta to whole microseconds; the two readings' own
+    // lengths are how far each wall reading may lag its monotonic one.
+    long allowed = config.clockJumpToleranceMicros() + 1 + ceilMicros(allowance(monoNanos - watchMonoNanos))
+        + ceilMicros(readNanos + watchReadNanos);
     if (deviation <= allowed) {
       return null;
     }

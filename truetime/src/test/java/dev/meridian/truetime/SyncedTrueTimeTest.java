@@ -76,6 +76,60 @@ class SyncedTrueTimeTest {
     assertContainsTruth(tt.now());
   }
 
+  /**
+   * A thread descheduled (or a GC pause) between reading the monotonic and the wall clock must not
+   * look like a wall clock jump: it once fenced a loaded node for a 16 s stall. This clock stalls
+   * {@code stallMicros} of true time inside the next {@code stalls} wall readings.
+   */
+  private static final class StallingClock implements dev.meridian.runtime.PhysicalClock {
+    private final SyncHarness harness;
+    int stalls;
+    long stallMicros;
+
+    StallingClock(SyncHarness harness) {
+      this.harness = harness;
+    }
+
+    @Override
+    public long wallClockMicros() {
+      if (stalls > 0) {
+        stalls--;
+        harness.truth.advanceMicros(stallMicros);
+      }
+      return harness.node.wallClockMicros();
+    }
+
+    @Override
+    public long monotonicNanos() {
+      return harness.node.monotonicNanos();
+    }
+  }
+
+  @Test
+  void aStallBetweenTheTwoClockReadingsIsNotAJump() {
+    StallingClock clock = new StallingClock(h);
+    SyncedTrueTime tt = new SyncedTrueTime(clock, CONFIG);
+    h.truth.advanceMicros(50_000);
+    h.round(tt, 100, 100);
+    assertContainsTruth(tt.now());
+    h.truth.advanceMicros(1_000_000);
+    // The round's wall reading comes 16 s after its monotonic one; it is read again.
+    clock.stalls = 1;
+    clock.stallMicros = 16_000_000;
+    SyncedTrueTime.RoundOutcome round = h.round(tt, 100, 100);
+    assertThat(round.fence()).isNull();
+    assertContainsTruth(tt.now());
+    // A stall in every attempt is allowed for by its length: still no jump.
+    h.truth.advanceMicros(1_000_000);
+    clock.stalls = SyncedTrueTime.CLOCK_READ_ATTEMPTS;
+    clock.stallMicros = 5_000;
+    assertThat(h.round(tt, 100, 100).fence()).isNull();
+    // A real step of the wall clock is still caught.
+    h.truth.advanceMicros(1_000_000);
+    h.node.setOffsetMicros(50_000);
+    assertThat(h.round(tt, 100, 100).fence()).isEqualTo(Reason.CLOCK_JUMP);
+  }
+
   @Test
   void aLyingMinorityIsOutvotedAndNamed() {
     h.addMaster("liar1", 5_000_000, 10);
