@@ -552,7 +552,7 @@ SqlNode MeridianQueryForUpdate() :
 {
     query = OrderedQueryOrExpr(ExprContext.ACCEPT_QUERY) { s = span(); }
     (
-        <FOR> <UPDATE>
+        <FOR_UPDATE>
         {
             return new SqlSelectForUpdate(s.end(this), query);
         }

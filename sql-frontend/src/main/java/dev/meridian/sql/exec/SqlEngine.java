@@ -33,6 +33,7 @@ public final class SqlEngine {
   private final TxnClient client;
   private final CatalogStore catalogs = new CatalogStore();
   private final RowIdGenerator rowIds = new RowIdGenerator();
+  private final SequenceCache sequences;
   private final Map<Long, QueryPlanner> planners = lru(PLANNERS_KEPT);
   private final Map<String, QueryPlanner.Plan> plans = lru(PLAN_CACHE_SIZE);
   private long planCacheHits;
@@ -40,6 +41,7 @@ public final class SqlEngine {
 
   public SqlEngine(TxnClient client) {
     this.client = client;
+    this.sequences = new SequenceCache(client);
   }
 
   public Session openSession() {
@@ -56,6 +58,11 @@ public final class SqlEngine {
 
   RowIdGenerator rowIds() {
     return rowIds;
+  }
+
+  /** This node's reserved sequence blocks (one per engine: an engine is a node's SQL layer). */
+  public SequenceCache sequences() {
+    return sequences;
   }
 
   QueryPlanner planner(Catalog catalog) {

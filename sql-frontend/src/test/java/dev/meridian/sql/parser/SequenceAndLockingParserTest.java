@@ -91,6 +91,7 @@ class SequenceAndLockingParserTest {
   @Test
   void selectForUpdate() {
     SqlSelectForUpdate f = parseAs(SqlSelectForUpdate.class, "SELECT a FROM t WHERE id = ? FOR UPDATE");
+    parseAs(SqlSelectForUpdate.class, "select a from t for\n  update");
     assertThat(f.getQuery()).isInstanceOf(SqlSelect.class);
     SqlSelectForUpdate ordered = parseAs(SqlSelectForUpdate.class,
         "SELECT a FROM t AS x JOIN u ON x.a = u.a ORDER BY a LIMIT 1 FOR UPDATE");
