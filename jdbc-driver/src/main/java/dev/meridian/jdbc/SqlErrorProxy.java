@@ -30,8 +30,10 @@ import org.apache.calcite.avatica.AvaticaStatement;
  * <p>The proxies also add what Avatica's protocol cannot carry: {@code getPrimaryKeys} and {@code
  * getIndexInfo} become queries of the server's system tables ({@link MetadataQueries}), the
  * executions of a statement with a query timeout run under that timeout ({@link QueryTimeouts}),
- * and {@code Statement.cancel()} is sent to the server on a side connection ({@link CancelChannel})
- * instead of reaching Avatica, whose own cancel only marks the statement, for good, on the client.
+ * {@code Statement.cancel()} is sent to the server on a side connection ({@link CancelChannel})
+ * instead of reaching Avatica, whose own cancel only marks the statement, for good, on the client,
+ * and the generated-keys forms of prepare and execute, and {@code getGeneratedKeys}, are served by
+ * {@link GeneratedKeys}.
  */
 final class SqlErrorProxy implements InvocationHandler {
   private static final List<Class<?>> WRAPPED = List.of(
@@ -47,6 +49,8 @@ final class SqlErrorProxy implements InvocationHandler {
   private final CancelChannel cancels;
   /** The SQL a prepared statement was prepared with; null for others. */
   private final String preparedSql;
+  /** Generated keys of this statement ({@link GeneratedKeys}); unused by other proxies. */
+  private final GeneratedKeys generatedKeys = new GeneratedKeys();
   private Object self;
 
   private SqlErrorProxy(Object target, Object parent, QueryTimeouts timeouts, CancelChannel cancels,
@@ -123,7 +127,8 @@ final class SqlErrorProxy implements InvocationHandler {
 
   private Object call(Method method, Object[] args) throws Throwable {
     try {
-      return method.invoke(target, args);
+      Object keys = generatedKeys.invoke(target, method, args);
+      return keys != GeneratedKeys.NOT_HANDLED ? keys : method.invoke(target, args);
     } catch (InvocationTargetException e) {
       throw translate(e.getCause());
     }

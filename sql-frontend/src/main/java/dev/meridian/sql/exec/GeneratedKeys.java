@@ -84,6 +84,11 @@ public final class GeneratedKeys {
     rows.add(key);
   }
 
+  /** No generated keys: no columns, no rows. */
+  public static StatementResult.Rows none() {
+    return new StatementResult.Rows(TYPES.builder().build(), java.util.Collections.emptyIterator(), () -> { });
+  }
+
   /** The keys as rows (no columns and no rows when there are none). */
   public StatementResult.Rows result() {
     RelDataTypeFactory.Builder builder = TYPES.builder();
