@@ -176,7 +176,7 @@ public final class Session implements AutoCloseable {
     readWrite = null;
     readOnlyTxn = null;
     if (txn != null) {
-      BlockingTxn.await(txn.commit(), guard);
+      BlockingTxn.commit(txn, guard);
     }
   }
 
