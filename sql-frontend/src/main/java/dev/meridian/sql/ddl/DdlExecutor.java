@@ -166,8 +166,7 @@ public final class DdlExecutor {
     };
     String base = (table + "_" + column.name() + "_SEQ").toUpperCase(java.util.Locale.ROOT);
     String sequenceName = base;
-    for (int n = 1; relationExists(sequenceName) || catalog.sequence(sequenceName).isPresent()
-        || isTaken(taken, sequenceName); n++) {
+    for (int n = 1; relationExists(sequenceName) || isTaken(taken, sequenceName); n++) {
       sequenceName = base + n;
     }
     return sequence(catalogs.allocateId(writer), sequenceName, identity.getOptions(), range[0], range[1], table);
@@ -223,7 +222,7 @@ public final class DdlExecutor {
 
   private void createSequence(SqlCreateSequence create) {
     String name = objectName(create.getName());
-    if (catalog.sequence(name).isPresent() || relationExists(name)) {
+    if (relationExists(name)) {
       if (create.isIfNotExists()) {
         return;
       }
@@ -346,7 +345,7 @@ public final class DdlExecutor {
     return indexes;
   }
 
-  /** Whether a table, view or index is already called {@code name}. */
+  /** Whether a table, view, sequence or index is already called {@code name}. */
   private boolean relationExists(String name) {
     return exists(name) || catalog.tableWithIndex(name).isPresent();
   }
@@ -581,8 +580,9 @@ public final class DdlExecutor {
     }
   }
 
+  /** Whether a table, view or sequence is called {@code name} (they share one name space, as in PostgreSQL). */
   private boolean exists(String name) {
-    return catalog.table(name).isPresent() || catalog.view(name).isPresent();
+    return catalog.table(name).isPresent() || catalog.view(name).isPresent() || catalog.sequence(name).isPresent();
   }
 
   private static Column columnOf(Table table, SqlIdentifier identifier) {

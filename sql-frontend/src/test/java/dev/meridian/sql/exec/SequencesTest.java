@@ -87,6 +87,7 @@ class SequencesTest {
     run(session, "CREATE SEQUENCE s");
     run(session, "CREATE SEQUENCE IF NOT EXISTS s START WITH 50");
     assertThatThrownBy(() -> run(session, "CREATE SEQUENCE s")).satisfies(e -> assertThat(state(e)).isEqualTo("42P07"));
+    assertThatThrownBy(() -> run(session, "CREATE TABLE s (id INT PRIMARY KEY)")).satisfies(e -> assertThat(state(e)).isEqualTo("42P07"));
     assertThat(next(session, "nextval('s')")).isEqualTo(1);
     run(session, "DROP SEQUENCE s");
     assertThatThrownBy(() -> next(session, "nextval('s')")).satisfies(e -> assertThat(state(e)).isEqualTo("42P01"));
