@@ -2,7 +2,7 @@ package dev.meridian.sql.exec;
 
 import static dev.meridian.sql.exec.SqlTestNode.rows;
 import static dev.meridian.sql.exec.SqlTestNode.run;
-import static dev.meridian.sql.exec.SqlTestNode.state;
+import static dev.meridian.sql.exec.SqlTestNode.sqlState;
 import static dev.meridian.sql.exec.SqlTestNode.update;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -45,7 +45,7 @@ class ForUpdateDropCascadeLikeTest {
     assertThat(rows(alice, "SELECT balance FROM acct WHERE id = 1 FOR UPDATE")).containsExactly(List.of(100));
     assertThat(rows(bob, "SELECT balance FROM acct WHERE id = ? FOR UPDATE", 1)).containsExactly(List.of(100));
     alice.commit(StatementGuard.NONE);
-    assertThatThrownBy(() -> bob.commit(StatementGuard.NONE)).satisfies(e -> assertThat(state(e)).isEqualTo("40001"));
+    assertThatThrownBy(() -> bob.commit(StatementGuard.NONE)).satisfies(e -> assertThat(sqlState(e)).isEqualTo("40001"));
     // The rows were written back unchanged.
     assertThat(rows(bob, "SELECT id, balance FROM acct ORDER BY id")).containsExactly(List.of(1, 100), List.of(2, 200));
   }
@@ -65,7 +65,7 @@ class ForUpdateDropCascadeLikeTest {
     rows(alice, "SELECT balance FROM acct WHERE id = 1 FOR UPDATE");
     update(bob, "UPDATE acct SET balance = 0 WHERE id = 1");
     bob.commit(StatementGuard.NONE);
-    assertThatThrownBy(() -> alice.commit(StatementGuard.NONE)).satisfies(e -> assertThat(state(e)).isEqualTo("40001"));
+    assertThatThrownBy(() -> alice.commit(StatementGuard.NONE)).satisfies(e -> assertThat(sqlState(e)).isEqualTo("40001"));
   }
 
   @Test
@@ -74,7 +74,7 @@ class ForUpdateDropCascadeLikeTest {
     update(alice, "INSERT INTO t VALUES (1)");
     assertThat(rows(alice, "SELECT id FROM t FOR UPDATE")).containsExactly(List.of(1));
     bob.setReadOnly(true);
-    assertThatThrownBy(() -> rows(bob, "SELECT id FROM t FOR UPDATE")).satisfies(e -> assertThat(state(e)).isEqualTo("25006"));
+    assertThatThrownBy(() -> rows(bob, "SELECT id FROM t FOR UPDATE")).satisfies(e -> assertThat(sqlState(e)).isEqualTo("25006"));
   }
 
   @Test
@@ -84,9 +84,9 @@ class ForUpdateDropCascadeLikeTest {
     run(alice, "CREATE VIEW vt AS SELECT id FROM t");
     run(alice, "CREATE VIEW vvt AS SELECT id FROM vt");
     run(alice, "CREATE VIEW vo AS SELECT id FROM other");
-    assertThatThrownBy(() -> run(alice, "DROP TABLE t")).satisfies(e -> assertThat(state(e)).isEqualTo("2BP01"))
+    assertThatThrownBy(() -> run(alice, "DROP TABLE t")).satisfies(e -> assertThat(sqlState(e)).isEqualTo("2BP01"))
         .hasMessageContaining("VT").hasMessageContaining("VVT").hasMessageContaining("CASCADE");
-    assertThatThrownBy(() -> run(alice, "DROP TABLE t RESTRICT")).satisfies(e -> assertThat(state(e)).isEqualTo("2BP01"));
+    assertThatThrownBy(() -> run(alice, "DROP TABLE t RESTRICT")).satisfies(e -> assertThat(sqlState(e)).isEqualTo("2BP01"));
     run(alice, "DROP TABLE t CASCADE");
     assertThat(rows(alice, "SHOW TABLES")).containsExactly(List.of("OTHER", "TABLE"), List.of("VO", "VIEW"));
     run(alice, "DROP TABLE IF EXISTS t CASCADE");
@@ -114,10 +114,10 @@ class ForUpdateDropCascadeLikeTest {
     run(alice, "CREATE TABLE s (id INT PRIMARY KEY, v VARCHAR)");
     update(alice, "INSERT INTO s VALUES (1, 'a')");
     assertThatThrownBy(() -> rows(alice, "SELECT id FROM s WHERE v LIKE 'a' ESCAPE 'ab'"))
-        .satisfies(e -> assertThat(state(e)).isEqualTo("22025"));
+        .satisfies(e -> assertThat(sqlState(e)).isEqualTo("22025"));
     assertThatThrownBy(() -> rows(alice, "SELECT id FROM s WHERE v LIKE ? ESCAPE ?", "a", "ab"))
-        .satisfies(e -> assertThat(state(e)).isEqualTo("22025"));
+        .satisfies(e -> assertThat(sqlState(e)).isEqualTo("22025"));
     assertThatThrownBy(() -> rows(alice, "SELECT id FROM s WHERE v LIKE ? ESCAPE ?", "a#", "#"))
-        .satisfies(e -> assertThat(state(e)).isEqualTo("22025"));
+        .satisfies(e -> assertThat(sqlState(e)).isEqualTo("22025"));
   }
 }

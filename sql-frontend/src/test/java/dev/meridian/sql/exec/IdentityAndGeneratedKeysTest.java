@@ -2,7 +2,7 @@ package dev.meridian.sql.exec;
 
 import static dev.meridian.sql.exec.SqlTestNode.rows;
 import static dev.meridian.sql.exec.SqlTestNode.run;
-import static dev.meridian.sql.exec.SqlTestNode.state;
+import static dev.meridian.sql.exec.SqlTestNode.sqlState;
 import static dev.meridian.sql.exec.SqlTestNode.update;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -45,13 +45,13 @@ class IdentityAndGeneratedKeysTest {
     assertThat(rows(session, "SELECT id, v FROM t ORDER BY id"))
         .containsExactly(List.of(1L, "a"), List.of(2L, "b"), List.of(3L, "c"), List.of(4L, "d"));
     assertThatThrownBy(() -> update(session, "INSERT INTO t (id, v) VALUES (10, 'x')"))
-        .satisfies(e -> assertThat(state(e)).isEqualTo("428C9")).hasMessageContaining("GENERATED ALWAYS");
+        .satisfies(e -> assertThat(sqlState(e)).isEqualTo("428C9")).hasMessageContaining("GENERATED ALWAYS");
     assertThatThrownBy(() -> update(session, "INSERT INTO t VALUES (?, 'x')", 10L))
-        .satisfies(e -> assertThat(state(e)).isEqualTo("428C9"));
+        .satisfies(e -> assertThat(sqlState(e)).isEqualTo("428C9"));
     assertThatThrownBy(() -> update(session, "INSERT INTO t (id, v) SELECT id + 100, v FROM t"))
-        .satisfies(e -> assertThat(state(e)).isEqualTo("428C9"));
+        .satisfies(e -> assertThat(sqlState(e)).isEqualTo("428C9"));
     assertThatThrownBy(() -> update(session, "UPDATE t SET id = 5 WHERE id = 1"))
-        .satisfies(e -> assertThat(state(e)).isEqualTo("428C9"));
+        .satisfies(e -> assertThat(sqlState(e)).isEqualTo("428C9"));
   }
 
   @Test
@@ -69,16 +69,16 @@ class IdentityAndGeneratedKeysTest {
   void theIdentitySequenceBelongsToTheTable() {
     run(session, "CREATE TABLE t (id SMALLINT GENERATED ALWAYS AS IDENTITY, v VARCHAR)");
     assertThat(rows(session, "SELECT nextval('T_ID_SEQ')")).containsExactly(List.of(1L));
-    assertThatThrownBy(() -> run(session, "DROP SEQUENCE t_id_seq")).satisfies(e -> assertThat(state(e)).isEqualTo("2BP01"));
+    assertThatThrownBy(() -> run(session, "DROP SEQUENCE t_id_seq")).satisfies(e -> assertThat(sqlState(e)).isEqualTo("2BP01"));
     run(session, "DROP TABLE t");
-    assertThatThrownBy(() -> rows(session, "SELECT nextval('T_ID_SEQ')")).satisfies(e -> assertThat(state(e)).isEqualTo("42P01"));
+    assertThatThrownBy(() -> rows(session, "SELECT nextval('T_ID_SEQ')")).satisfies(e -> assertThat(sqlState(e)).isEqualTo("42P01"));
     run(session, "CREATE TABLE t (id SMALLINT GENERATED ALWAYS AS IDENTITY, v VARCHAR)");
     update(session, "INSERT INTO t (v) VALUES ('again')");
     assertThat(rows(session, "SELECT id FROM t")).containsExactly(List.of((short) 1));
     assertThatThrownBy(() -> run(session, "CREATE TABLE u (id VARCHAR GENERATED ALWAYS AS IDENTITY)"))
-        .satisfies(e -> assertThat(state(e)).isEqualTo("22023"));
+        .satisfies(e -> assertThat(sqlState(e)).isEqualTo("22023"));
     assertThatThrownBy(() -> run(session, "CREATE TABLE u (id SMALLINT GENERATED ALWAYS AS IDENTITY (MAXVALUE 40000))"))
-        .satisfies(e -> assertThat(state(e)).isEqualTo("22023"));
+        .satisfies(e -> assertThat(sqlState(e)).isEqualTo("22023"));
   }
 
   @Test
@@ -99,9 +99,9 @@ class IdentityAndGeneratedKeysTest {
     assertThat(withKeys(new GeneratedKeys.Request.Indexed(List.of(1)), "INSERT INTO t (v) VALUES ('b')"))
         .containsExactly(1L, List.of("ID"), List.of(2L));
     assertThatThrownBy(() -> withKeys(new GeneratedKeys.Request.Named(List.of("nope")), "INSERT INTO t (v) VALUES ('c')"))
-        .satisfies(e -> assertThat(state(e)).isEqualTo("42703"));
+        .satisfies(e -> assertThat(sqlState(e)).isEqualTo("42703"));
     assertThatThrownBy(() -> withKeys(new GeneratedKeys.Request.Indexed(List.of(3)), "INSERT INTO t (v) VALUES ('c')"))
-        .satisfies(e -> assertThat(state(e)).isEqualTo("42703"));
+        .satisfies(e -> assertThat(sqlState(e)).isEqualTo("42703"));
 
     run(session, "CREATE TABLE nokey (v VARCHAR)");
     List<Object> keys = withKeys(new GeneratedKeys.Request.Named(List.of("_rowid")), "INSERT INTO nokey VALUES ('x')");

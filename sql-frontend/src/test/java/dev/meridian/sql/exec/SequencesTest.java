@@ -2,7 +2,7 @@ package dev.meridian.sql.exec;
 
 import static dev.meridian.sql.exec.SqlTestNode.rows;
 import static dev.meridian.sql.exec.SqlTestNode.run;
-import static dev.meridian.sql.exec.SqlTestNode.state;
+import static dev.meridian.sql.exec.SqlTestNode.sqlState;
 import static dev.meridian.sql.exec.SqlTestNode.update;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -63,40 +63,40 @@ class SequencesTest {
     run(session, "CREATE SEQUENCE up MAXVALUE 3 CACHE 2");
     assertThat(List.of(next(session, "nextval('up')"), next(session, "nextval('up')"), next(session, "nextval('up')")))
         .containsExactly(1L, 2L, 3L);
-    assertThatThrownBy(() -> next(session, "nextval('up')")).satisfies(e -> assertThat(state(e)).isEqualTo("2200H"))
+    assertThatThrownBy(() -> next(session, "nextval('up')")).satisfies(e -> assertThat(sqlState(e)).isEqualTo("2200H"))
         .hasMessageContaining("maximum value 3");
     run(session, "CREATE SEQUENCE down INCREMENT BY -2 MINVALUE -5 START WITH -1");
     assertThat(List.of(next(session, "nextval('down')"), next(session, "nextval('down')"), next(session, "nextval('down')")))
         .containsExactly(-1L, -3L, -5L);
-    assertThatThrownBy(() -> next(session, "nextval('down')")).satisfies(e -> assertThat(state(e)).isEqualTo("2200H"));
+    assertThatThrownBy(() -> next(session, "nextval('down')")).satisfies(e -> assertThat(sqlState(e)).isEqualTo("2200H"));
   }
 
   @Test
   void inconsistentOptionsAreRefusedAsPostgresqlDoes() {
-    assertThatThrownBy(() -> run(session, "CREATE SEQUENCE s INCREMENT BY 0")).satisfies(e -> assertThat(state(e)).isEqualTo("22023"));
-    assertThatThrownBy(() -> run(session, "CREATE SEQUENCE s START WITH 0")).satisfies(e -> assertThat(state(e)).isEqualTo("22023"))
+    assertThatThrownBy(() -> run(session, "CREATE SEQUENCE s INCREMENT BY 0")).satisfies(e -> assertThat(sqlState(e)).isEqualTo("22023"));
+    assertThatThrownBy(() -> run(session, "CREATE SEQUENCE s START WITH 0")).satisfies(e -> assertThat(sqlState(e)).isEqualTo("22023"))
         .hasMessageContaining("cannot be less than MINVALUE");
-    assertThatThrownBy(() -> run(session, "CREATE SEQUENCE s MINVALUE 5 MAXVALUE 5")).satisfies(e -> assertThat(state(e)).isEqualTo("22023"));
-    assertThatThrownBy(() -> run(session, "CREATE SEQUENCE s CACHE 0")).satisfies(e -> assertThat(state(e)).isEqualTo("22023"));
-    assertThatThrownBy(() -> run(session, "CREATE SEQUENCE s CYCLE")).satisfies(e -> assertThat(state(e)).isEqualTo("0A000"));
-    assertThatThrownBy(() -> run(session, "CREATE SEQUENCE s START 1 START 2")).satisfies(e -> assertThat(state(e)).isEqualTo("42601"));
+    assertThatThrownBy(() -> run(session, "CREATE SEQUENCE s MINVALUE 5 MAXVALUE 5")).satisfies(e -> assertThat(sqlState(e)).isEqualTo("22023"));
+    assertThatThrownBy(() -> run(session, "CREATE SEQUENCE s CACHE 0")).satisfies(e -> assertThat(sqlState(e)).isEqualTo("22023"));
+    assertThatThrownBy(() -> run(session, "CREATE SEQUENCE s CYCLE")).satisfies(e -> assertThat(sqlState(e)).isEqualTo("0A000"));
+    assertThatThrownBy(() -> run(session, "CREATE SEQUENCE s START 1 START 2")).satisfies(e -> assertThat(sqlState(e)).isEqualTo("42601"));
   }
 
   @Test
   void createIfNotExistsDropAndUnknownSequences() {
     run(session, "CREATE SEQUENCE s");
     run(session, "CREATE SEQUENCE IF NOT EXISTS s START WITH 50");
-    assertThatThrownBy(() -> run(session, "CREATE SEQUENCE s")).satisfies(e -> assertThat(state(e)).isEqualTo("42P07"));
-    assertThatThrownBy(() -> run(session, "CREATE TABLE s (id INT PRIMARY KEY)")).satisfies(e -> assertThat(state(e)).isEqualTo("42P07"));
+    assertThatThrownBy(() -> run(session, "CREATE SEQUENCE s")).satisfies(e -> assertThat(sqlState(e)).isEqualTo("42P07"));
+    assertThatThrownBy(() -> run(session, "CREATE TABLE s (id INT PRIMARY KEY)")).satisfies(e -> assertThat(sqlState(e)).isEqualTo("42P07"));
     assertThat(next(session, "nextval('s')")).isEqualTo(1);
     run(session, "DROP SEQUENCE s");
-    assertThatThrownBy(() -> next(session, "nextval('s')")).satisfies(e -> assertThat(state(e)).isEqualTo("42P01"));
-    assertThatThrownBy(() -> run(session, "DROP SEQUENCE s")).satisfies(e -> assertThat(state(e)).isEqualTo("42P01"));
+    assertThatThrownBy(() -> next(session, "nextval('s')")).satisfies(e -> assertThat(sqlState(e)).isEqualTo("42P01"));
+    assertThatThrownBy(() -> run(session, "DROP SEQUENCE s")).satisfies(e -> assertThat(sqlState(e)).isEqualTo("42P01"));
     run(session, "DROP SEQUENCE IF EXISTS s");
     // A sequence re-created under the name starts afresh: its value is its own, not the old one's.
     run(session, "CREATE SEQUENCE s START WITH 7");
     assertThat(next(session, "NEXT VALUE FOR s")).isEqualTo(7);
-    assertThatThrownBy(() -> next(session, "NEXT VALUE FOR nope")).satisfies(e -> assertThat(state(e)).isEqualTo("42P01"));
+    assertThatThrownBy(() -> next(session, "NEXT VALUE FOR nope")).satisfies(e -> assertThat(sqlState(e)).isEqualTo("42P01"));
   }
 
   @Test

@@ -43,7 +43,7 @@ final class SqlTestNode implements AutoCloseable {
   }
 
   /** The SQLSTATE of a statement's failure. */
-  static String state(Throwable failure) {
+  static String sqlState(Throwable failure) {
     return ((SqlExecutionException) failure).sqlState();
   }
 
