@@ -59,7 +59,7 @@ final class MeridianMetaData {
       Map.entry("supportsBatchUpdates", true),
       Map.entry("supportsGetGeneratedKeys", SUPPORTS_GENERATED_KEYS),
       Map.entry("generatedKeyAlwaysReturned", false),
-      Map.entry("supportsSelectForUpdate", false),
+      Map.entry("supportsSelectForUpdate", true),
       Map.entry("supportsStoredProcedures", false),
       Map.entry("supportsStoredFunctionsUsingCallSyntax", false),
       Map.entry("allProceduresAreCallable", false),
