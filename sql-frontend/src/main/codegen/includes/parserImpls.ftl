@@ -78,8 +78,8 @@ SqlNodeList MeridianKeyColumnList() :
 }
 
 /**
- * name type { NOT NULL | NULL | DEFAULT expr | PRIMARY KEY | UNIQUE }*, each clause at most once,
- * in any order.
+ * name type { NOT NULL | NULL | DEFAULT expr | GENERATED … AS IDENTITY | PRIMARY KEY | UNIQUE }*,
+ * each clause at most once, in any order; DEFAULT and IDENTITY exclude each other.
  */
 SqlColumnDeclaration MeridianColumnDeclaration() :
 {
@@ -91,11 +91,18 @@ SqlColumnDeclaration MeridianColumnDeclaration() :
     SqlNode defaultValue = null;
     boolean primaryKey = false;
     boolean unique = false;
+    SqlIdentitySpec identity = null;
 }
 {
     name = SimpleIdentifier() { s = span(); }
     type = DataType() { DdlChecks.requireSupportedType(type); }
     (
+        <GENERATED> { clause = span(); }
+        {
+            DdlChecks.requireFirst(identity == null, clause.pos(), "GENERATED AS IDENTITY", name);
+        }
+        identity = MeridianIdentity(clause)
+    |
         <NOT> { clause = span(); } <NULL> {
             DdlChecks.requireFirst(nullability == SqlColumnDeclaration.Nullability.UNSPECIFIED,
                 clause.end(this), "NULL or NOT NULL", name);
@@ -125,8 +132,9 @@ SqlColumnDeclaration MeridianColumnDeclaration() :
         }
     )*
     {
+        DdlChecks.rejectDefaultWithIdentity(defaultValue, identity, name);
         return new SqlColumnDeclaration(s.end(this), name, type, nullability, defaultValue,
-            primaryKey, unique);
+            primaryKey, unique, identity);
     }
 }
 
@@ -277,16 +285,31 @@ SqlCreate SqlCreatePlacementPolicy(Span s, boolean replace) :
     }
 }
 
-/** DROP TABLE [ IF EXISTS ] name. */
+/** DROP TABLE [ IF EXISTS ] name [ CASCADE | RESTRICT ]. */
 SqlDrop SqlDropTable(Span s, boolean replace) :
+{
+    final boolean ifExists;
+    final SqlIdentifier name;
+    boolean cascade = false;
+}
+{
+    <TABLE> ifExists = MeridianIfExistsOpt() name = CompoundIdentifier()
+    [ <CASCADE> { cascade = true; } | <RESTRICT> ]
+    {
+        return new SqlDropTable(s.end(this), ifExists, name, cascade);
+    }
+}
+
+/** DROP SEQUENCE [ IF EXISTS ] name. */
+SqlDrop SqlDropSequence(Span s, boolean replace) :
 {
     final boolean ifExists;
     final SqlIdentifier name;
 }
 {
-    <TABLE> ifExists = MeridianIfExistsOpt() name = CompoundIdentifier()
+    <SEQUENCE> ifExists = MeridianIfExistsOpt() name = CompoundIdentifier()
     {
-        return new SqlDropTable(s.end(this), ifExists, name);
+        return new SqlDropSequence(s.end(this), ifExists, name);
     }
 }
 
@@ -411,5 +434,129 @@ SqlNode SqlShow() :
         }
     |
         <REGIONS> { return new SqlShowRegions(s.end(this)); }
+    )
+}
+
+/** [ - ] unsigned integer, as a long; a value outside BIGINT is an error at its position. */
+long MeridianSignedLong() :
+{
+    boolean negative = false;
+    final Span s;
+}
+{
+    [ <MINUS> { negative = true; } ]
+    <UNSIGNED_INTEGER_LITERAL> { s = span(); }
+    {
+        return DdlChecks.signedLong(negative, token.image, s.pos());
+    }
+}
+
+/**
+ * { START [ WITH ] n | INCREMENT [ BY ] n | MINVALUE n | NO MINVALUE | MAXVALUE n | NO MAXVALUE
+ *   | CACHE n | CYCLE | NO CYCLE }*, each at most once (PostgreSQL's CREATE SEQUENCE options).
+ */
+SqlSequenceOptions MeridianSequenceOptions() :
+{
+    final Span s;
+    Span clause;
+    Long start = null;
+    Long increment = null;
+    Long minValue = null;
+    Long maxValue = null;
+    Long cache = null;
+    Boolean cycle = null;
+    boolean noMin = false;
+    boolean noMax = false;
+    long value;
+}
+{
+    { s = span(); }
+    (
+        <START> { clause = span(); } [ <WITH> ] value = MeridianSignedLong()
+        { DdlChecks.requireFirstOption(start == null, clause.pos(), "START"); start = value; }
+    |
+        <INCREMENT> { clause = span(); } [ <BY> ] value = MeridianSignedLong()
+        { DdlChecks.requireFirstOption(increment == null, clause.pos(), "INCREMENT"); increment = value; }
+    |
+        <MINVALUE> { clause = span(); } value = MeridianSignedLong()
+        { DdlChecks.requireFirstOption(minValue == null && !noMin, clause.pos(), "MINVALUE"); minValue = value; }
+    |
+        <MAXVALUE> { clause = span(); } value = MeridianSignedLong()
+        { DdlChecks.requireFirstOption(maxValue == null && !noMax, clause.pos(), "MAXVALUE"); maxValue = value; }
+    |
+        <CACHE> { clause = span(); } value = MeridianSignedLong()
+        { DdlChecks.requireFirstOption(cache == null, clause.pos(), "CACHE"); cache = value; }
+    |
+        <CYCLE> { DdlChecks.requireFirstOption(cycle == null, getPos(), "CYCLE"); cycle = true; }
+    |
+        <NO> { clause = span(); }
+        (
+            <MINVALUE> { DdlChecks.requireFirstOption(minValue == null && !noMin, clause.pos(), "MINVALUE"); noMin = true; }
+        |
+            <MAXVALUE> { DdlChecks.requireFirstOption(maxValue == null && !noMax, clause.pos(), "MAXVALUE"); noMax = true; }
+        |
+            <CYCLE> { DdlChecks.requireFirstOption(cycle == null, clause.pos(), "CYCLE"); cycle = false; }
+        )
+    )*
+    {
+        return new SqlSequenceOptions(s.end(this), start, increment, minValue, maxValue, cache,
+            cycle != null && cycle);
+    }
+}
+
+/** GENERATED { ALWAYS | BY DEFAULT } AS IDENTITY [ ( sequence options ) ], after GENERATED. */
+SqlIdentitySpec MeridianIdentity(Span s) :
+{
+    boolean always;
+    SqlSequenceOptions sequenceOptions = SqlSequenceOptions.NONE;
+}
+{
+    (
+        <ALWAYS> { always = true; }
+    |
+        <BY> <DEFAULT_> { always = false; }
+    )
+    <AS> <IDENTITY>
+    [ <LPAREN> sequenceOptions = MeridianSequenceOptions() <RPAREN> ]
+    {
+        return new SqlIdentitySpec(s.end(this), always, sequenceOptions);
+    }
+}
+
+/** CREATE SEQUENCE [ IF NOT EXISTS ] name [ option ]*. */
+SqlCreate SqlCreateSequence(Span s, boolean replace) :
+{
+    final boolean ifNotExists;
+    final SqlIdentifier name;
+    final SqlSequenceOptions sequenceOptions;
+}
+{
+    <SEQUENCE> { DdlChecks.rejectOrReplace(replace, s.end(this), "SEQUENCE"); }
+    ifNotExists = MeridianIfNotExistsOpt()
+    name = CompoundIdentifier()
+    sequenceOptions = MeridianSequenceOptions()
+    {
+        return new SqlCreateSequence(s.end(this), ifNotExists, name, sequenceOptions);
+    }
+}
+
+/**
+ * query [ FOR UPDATE ]: every query of a statement goes through here (its first two tokens are a
+ * query's), so that FOR UPDATE may follow it; without the clause the query itself is returned.
+ */
+SqlNode MeridianQueryForUpdate() :
+{
+    final SqlNode query;
+    final Span s;
+}
+{
+    query = OrderedQueryOrExpr(ExprContext.ACCEPT_QUERY) { s = span(); }
+    (
+        <FOR_UPDATE>
+        {
+            return new SqlSelectForUpdate(s.end(this), query);
+        }
+    |
+        { return query; }
     )
 }

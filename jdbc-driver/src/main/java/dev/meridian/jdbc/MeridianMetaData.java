@@ -31,7 +31,7 @@ final class MeridianMetaData {
    * Whether {@code Statement.getGeneratedKeys} returns the keys an INSERT generated. The one place
    * that says so: {@code supportsGetGeneratedKeys} answers it, and generated-key support flips it.
    */
-  static final boolean SUPPORTS_GENERATED_KEYS = false;
+  static final boolean SUPPORTS_GENERATED_KEYS = true;
 
   /**
    * Fixed answers of methods without arguments. Each is what the code does: the transaction model
@@ -59,7 +59,7 @@ final class MeridianMetaData {
       Map.entry("supportsBatchUpdates", true),
       Map.entry("supportsGetGeneratedKeys", SUPPORTS_GENERATED_KEYS),
       Map.entry("generatedKeyAlwaysReturned", false),
-      Map.entry("supportsSelectForUpdate", false),
+      Map.entry("supportsSelectForUpdate", true),
       Map.entry("supportsStoredProcedures", false),
       Map.entry("supportsStoredFunctionsUsingCallSyntax", false),
       Map.entry("allProceduresAreCallable", false),

@@ -45,8 +45,9 @@ import org.apache.calcite.avatica.AvaticaStatement;
  * {@code Statement.cancel()} is sent to the server on a side connection ({@link CancelChannel})
  * instead of reaching Avatica, whose own cancel only marks the statement, for good, on the
  * client; savepoints become the server's savepoint statements ({@link Savepoints}); {@code
- * java.time} values are bound and read ({@link JavaTime}); and {@code DatabaseMetaData} describes
- * Meridian ({@link MeridianMetaData}).
+ * java.time} values are bound and read ({@link JavaTime}); {@code DatabaseMetaData} describes
+ * Meridian ({@link MeridianMetaData}); and the generated-keys forms of prepare and execute, and
+ * {@code getGeneratedKeys}, are served by {@link GeneratedKeys}.
  *
  * <p>A result set obtained from a statement stops after the statement's {@code setMaxRows} (or
  * {@code setLargeMaxRows}) rows, as set when the result set was obtained. The server applies a
@@ -74,6 +75,8 @@ final class SqlErrorProxy implements InvocationHandler {
   private final PerConnection shared;
   /** The SQL a prepared statement was prepared with; null for others. */
   private final String preparedSql;
+  /** Generated keys of this statement ({@link GeneratedKeys}); unused by other proxies. */
+  private final GeneratedKeys generatedKeys = new GeneratedKeys();
   /** For a result set: rows it may still return before its statement's max rows; -1 for no limit. */
   private long rowsLeft = -1;
   private Object self;
@@ -265,7 +268,8 @@ final class SqlErrorProxy implements InvocationHandler {
 
   private Object call(Method method, Object[] args) throws Throwable {
     try {
-      return method.invoke(target, args);
+      Object keys = generatedKeys.invoke(target, method, args);
+      return keys != GeneratedKeys.NOT_HANDLED ? keys : method.invoke(target, args);
     } catch (InvocationTargetException e) {
       throw translate(e.getCause());
     }

@@ -1,6 +1,7 @@
 package dev.meridian.server.sql;
 
 import dev.meridian.server.admin.NodeMetrics;
+import dev.meridian.sql.exec.GeneratedKeys;
 import dev.meridian.sql.exec.Session;
 import dev.meridian.sql.exec.SqlEngine;
 import dev.meridian.sql.exec.SqlErrors;
@@ -414,7 +415,7 @@ public final class MeridianMeta extends MetaImpl implements ProtobufMeta {
           signature = Signature.create(List.of(), sql, List.of(), CursorFactory.ARRAY, StatementType.OTHER_DDL);
         } else {
           stmt.guard.arm(conn.statementTimeoutMillis);
-          Session.Description description = conn.session.describe(sql, stmt.guard);
+          Session.Description description = conn.session.describe(GeneratedKeysMarker.parse(sql).sql(), stmt.guard);
           stmt.parameterRowType = description.parameterRowType();
           List<ColumnMetaData> columns = AvaticaTypes.columns(description.rowType(), description.columns());
           List<AvaticaParameter> parameters = AvaticaTypes.parameters(description.parameterRowType());
@@ -610,6 +611,8 @@ public final class MeridianMeta extends MetaImpl implements ProtobufMeta {
     if (cancel.matches()) {
       return cancelStatement(conn, stmt.id, cancel);
     }
+    GeneratedKeysMarker.Marked marked = GeneratedKeysMarker.parse(sql);
+    sql = marked.sql();
     String kind = StatementKinds.of(sql);
     Matcher timeout = SET_STATEMENT_TIMEOUT.matcher(sql);
     if (timeout.matches()) {
@@ -625,7 +628,8 @@ public final class MeridianMeta extends MetaImpl implements ProtobufMeta {
         && StatementKinds.writes(kind);
     long start = nanoClock.getAsLong();
     stmt.guard.arm(conn.statementTimeoutMillis);
-    StatementResult result = conn.session.execute(sql, parameters, stmt.guard);
+    StatementResult result = marked.request() == null ? conn.session.execute(sql, parameters, stmt.guard)
+        : conn.session.execute(sql, parameters, stmt.guard, marked.request());
     MetaResultSet resultSet = switch (result) {
       case StatementResult.UpdateCount count -> MetaResultSet.count(conn.id, stmt.id, count.count());
       case StatementResult.Done done -> MetaResultSet.count(conn.id, stmt.id, 0);
@@ -643,7 +647,24 @@ public final class MeridianMeta extends MetaImpl implements ProtobufMeta {
     if (autoCommitWrite) {
       metrics.commit();
     }
+    if (marked.request() != null && !(result instanceof StatementResult.Rows)) {
+      return new ExecuteResult(List.of(resultSet, generatedKeys(conn, stmt, result, sql)));
+    }
     return new ExecuteResult(List.of(resultSet));
+  }
+
+  /**
+   * The second result set of an execution that asked for generated keys ({@link GeneratedKeysMarker}):
+   * the keys, as the statement's open result (later frames are fetched like any result's), or an
+   * empty result when the statement generated none.
+   */
+  private MetaResultSet generatedKeys(Conn conn, Stmt stmt, StatementResult result, String sql) {
+    StatementResult.Rows keys = result instanceof StatementResult.UpdateCount count && count.generatedKeys() != null
+        ? count.generatedKeys() : GeneratedKeys.none();
+    Signature signature = Signature.create(AvaticaTypes.columns(keys.rowType()), sql, List.of(),
+        CursorFactory.ARRAY, StatementType.SELECT);
+    stmt.open(keys, -1);
+    return MetaResultSet.create(conn.id, stmt.id, false, signature, stmt.nextFrame(limits.maxFrameRows()));
   }
 
   private int frameRows(int requested) {

@@ -67,10 +67,15 @@ public final class CatalogStore {
       View view = DescriptorCodec.decodeView(entry.value());
       views.put(view.name(), view);
     }
-    return new Catalog(version, tables, views);
+    Map<String, Sequence> sequences = new HashMap<>();
+    for (KeyValue entry : reader.scan(KeySpace.sequences(), Direction.FORWARD, Integer.MAX_VALUE)) {
+      Sequence sequence = DescriptorCodec.decodeSequence(entry.value());
+      sequences.put(sequence.name(), sequence);
+    }
+    return new Catalog(version, tables, views, sequences);
   }
 
-  /** A new id for a table, unique for the life of the database. */
+  /** A new id for a table or sequence, unique for the life of the database. */
   public long allocateId(KvWriter writer) {
     long next = writer.get(KeySpace.nextId()).map(DescriptorCodec::decodeLong).orElse(100L);
     writer.put(KeySpace.nextId(), DescriptorCodec.encodeLong(next + 1));
@@ -91,6 +96,16 @@ public final class CatalogStore {
 
   public void deleteView(KvWriter writer, String name) {
     writer.delete(KeySpace.view(name));
+  }
+
+  public void putSequence(KvWriter writer, Sequence sequence) {
+    writer.put(KeySpace.sequence(sequence.name()), DescriptorCodec.encode(sequence));
+  }
+
+  /** Deletes the sequence's descriptor and its value: its id is never used again. */
+  public void deleteSequence(KvWriter writer, Sequence sequence) {
+    writer.delete(KeySpace.sequence(sequence.name()));
+    writer.delete(KeySpace.sequenceValue(sequence.id()));
   }
 
   /** Raises the catalog version: every DDL transaction calls this once. */

@@ -15,13 +15,17 @@ import java.util.List;
  * strings are int32 length + UTF-8 bytes; booleans one byte.
  *
  * <pre>
- * table := u8 format(=1) | int64 id | str name | int32 nextColumnId | int32 nextIndexId
+ * table := u8 format(=2; 1 is read too) | int64 id | str name | int32 nextColumnId | int32 nextIndexId
  *          | int32 n | column*n | int32 n | indexColumn*n (primary key) | int32 n | index*n
  * column := int32 id | str name | str kind | int32 precision | int32 scale | bool nullable
- *          | bool hasDefault | [str defaultSql] | bool hidden
+ *          | bool hasDefault | [str defaultSql] | bool hidden | u8 identity (format 2: 0 none, 1 always,
+ *          2 by default)
  * indexColumn := int32 columnId | bool descending
  * index := int32 id | str name | bool unique | int32 n | indexColumn*n | int32 n | int32 columnId*n
  * view := u8 format(=1) | str name | str sql | int32 n | str columnName*n
+ * sequence := u8 format(=1) | int64 id | str name | int64 start | int64 increment | int64 minValue
+ *          | int64 maxValue | int64 cache | bool owned | [str ownerTable]
+ * sequence value := u8 exhausted (0 or 1) | int64 next value no node has reserved
  * </pre>
  *
  * A reader refuses a format it does not know, so an old node never misreads a newer catalog.
@@ -29,12 +33,14 @@ import java.util.List;
 public final class DescriptorCodec {
 
   private static final int FORMAT = 1;
+  /** Tables: format 2 added the identity byte of each column. */
+  private static final int TABLE_FORMAT = 2;
 
   private DescriptorCodec() {}
 
   public static byte[] encode(Table table) {
     return write(out -> {
-      out.writeByte(FORMAT);
+      out.writeByte(TABLE_FORMAT);
       out.writeLong(table.id());
       writeString(out, table.name());
       out.writeInt(table.nextColumnId());
@@ -52,6 +58,7 @@ public final class DescriptorCodec {
           writeString(out, column.defaultSql());
         }
         out.writeBoolean(column.hidden());
+        out.writeByte(column.identity().ordinal());
       }
       writeIndexColumns(out, table.primaryKey());
       out.writeInt(table.indexes().size());
@@ -70,7 +77,10 @@ public final class DescriptorCodec {
 
   public static Table decodeTable(byte[] bytes) {
     return read(bytes, in -> {
-      checkFormat(in.readUnsignedByte(), "table");
+      int format = in.readUnsignedByte();
+      if (format != FORMAT) {
+        checkFormat(format, TABLE_FORMAT, "table");
+      }
       long id = in.readLong();
       String name = readString(in);
       int nextColumnId = in.readInt();
@@ -86,8 +96,10 @@ public final class DescriptorCodec {
         boolean nullable = in.readBoolean();
         String defaultSql = in.readBoolean() ? readString(in) : null;
         boolean hidden = in.readBoolean();
+        Column.Identity identity = format == FORMAT ? Column.Identity.NONE
+            : Column.Identity.values()[in.readUnsignedByte()];
         columns.add(new Column(
-            columnId, columnName, new ColumnType(kind, precision, scale), nullable, defaultSql, hidden));
+            columnId, columnName, new ColumnType(kind, precision, scale), nullable, defaultSql, hidden, identity));
       }
       List<IndexColumn> primaryKey = readIndexColumns(in);
       int indexCount = in.readInt();
@@ -122,7 +134,7 @@ public final class DescriptorCodec {
 
   public static View decodeView(byte[] bytes) {
     return read(bytes, in -> {
-      checkFormat(in.readUnsignedByte(), "view");
+      checkFormat(in.readUnsignedByte(), FORMAT, "view");
       String name = readString(in);
       String sql = readString(in);
       int count = in.readInt();
@@ -132,6 +144,52 @@ public final class DescriptorCodec {
       }
       return new View(name, sql, columns);
     });
+  }
+
+  public static byte[] encode(Sequence sequence) {
+    return write(out -> {
+      out.writeByte(FORMAT);
+      out.writeLong(sequence.id());
+      writeString(out, sequence.name());
+      out.writeLong(sequence.start());
+      out.writeLong(sequence.increment());
+      out.writeLong(sequence.minValue());
+      out.writeLong(sequence.maxValue());
+      out.writeLong(sequence.cache());
+      out.writeBoolean(sequence.ownerTable() != null);
+      if (sequence.ownerTable() != null) {
+        writeString(out, sequence.ownerTable());
+      }
+    });
+  }
+
+  public static Sequence decodeSequence(byte[] bytes) {
+    return read(bytes, in -> {
+      checkFormat(in.readUnsignedByte(), FORMAT, "sequence");
+      long id = in.readLong();
+      String name = readString(in);
+      long start = in.readLong();
+      long increment = in.readLong();
+      long minValue = in.readLong();
+      long maxValue = in.readLong();
+      long cache = in.readLong();
+      String owner = in.readBoolean() ? readString(in) : null;
+      return new Sequence(id, name, start, increment, minValue, maxValue, cache, owner);
+    });
+  }
+
+  /** A sequence's stored value: the next value no node has reserved, or that none is left. */
+  public record SequenceValue(boolean exhausted, long next) {}
+
+  public static byte[] encode(SequenceValue value) {
+    return write(out -> {
+      out.writeBoolean(value.exhausted());
+      out.writeLong(value.next());
+    });
+  }
+
+  public static SequenceValue decodeSequenceValue(byte[] bytes) {
+    return read(bytes, in -> new SequenceValue(in.readBoolean(), in.readLong()));
   }
 
   public static byte[] encodeLong(long value) {
@@ -160,10 +218,10 @@ public final class DescriptorCodec {
     return columns;
   }
 
-  private static void checkFormat(int format, String what) {
-    if (format != FORMAT) {
+  private static void checkFormat(int format, int known, String what) {
+    if (format != known) {
       throw new IllegalStateException(
-          "catalog " + what + " descriptor has format " + format + ", this node reads only " + FORMAT
+          "catalog " + what + " descriptor has format " + format + ", this node reads only " + known
               + ": upgrade this node");
     }
   }

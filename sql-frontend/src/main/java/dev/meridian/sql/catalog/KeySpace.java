@@ -14,11 +14,16 @@ import dev.meridian.storage.codec.SqlType;
  * 0x01 'C' 'N'                       next descriptor id  value: int64 big-endian
  * 0x01 'C' 'T' | name                table descriptor    value: {@link DescriptorCodec} table
  * 0x01 'C' 'W' | name                view descriptor     value: {@link DescriptorCodec} view
+ * 0x01 'C' 'S' | name                sequence descriptor value: {@link DescriptorCodec} sequence
+ * 0x01 'S' 'V' | sequenceId          sequence value      value: {@link DescriptorCodec} sequence value
  * 0x10 | tableId | indexId | columns rows and index entries (see {@link dev.meridian.sql.row.RowKeys})
  * </pre>
  *
  * Names, table ids (BIGINT) and index ids (INTEGER) are encoded with the order-preserving key codec,
  * so the entries of one table are contiguous and those of one index sort in index order.
+ *
+ * <p>A sequence's value is outside the catalog prefix on purpose: nodes reserve blocks of values
+ * by writing it, and that must not change the catalog version (which every statement reads).
  */
 public final class KeySpace {
 
@@ -29,6 +34,8 @@ public final class KeySpace {
   private static final byte[] NEXT_ID = {SYSTEM, 'C', 'N'};
   private static final byte[] TABLES = {SYSTEM, 'C', 'T'};
   private static final byte[] VIEWS = {SYSTEM, 'C', 'W'};
+  private static final byte[] SEQUENCES = {SYSTEM, 'C', 'S'};
+  private static final byte[] SEQUENCE_VALUES = {SYSTEM, 'S', 'V'};
   private static final KeyColumn NAME = KeyColumn.asc(SqlType.VARCHAR);
   private static final KeyColumn TABLE_ID = KeyColumn.asc(SqlType.BIGINT);
   private static final KeyColumn INDEX_ID = KeyColumn.asc(SqlType.INTEGER);
@@ -57,6 +64,22 @@ public final class KeySpace {
 
   public static KeySpan views() {
     return KeySpan.prefix(Key.of(VIEWS));
+  }
+
+  public static Key sequence(String name) {
+    return named(SEQUENCES, name);
+  }
+
+  public static KeySpan sequences() {
+    return KeySpan.prefix(Key.of(SEQUENCES));
+  }
+
+  /** Where the sequence with {@code sequenceId} keeps the next value no node has reserved yet. */
+  public static Key sequenceValue(long sequenceId) {
+    KeyWriter writer = new KeyWriter(16);
+    writer.appendRaw(SEQUENCE_VALUES);
+    writer.append(TABLE_ID, sequenceId);
+    return Key.wrap(writer.toByteArray());
   }
 
   private static Key named(byte[] prefix, String name) {

@@ -7,16 +7,22 @@ import dev.meridian.sql.catalog.ColumnType;
 import dev.meridian.sql.catalog.Index;
 import dev.meridian.sql.catalog.IndexColumn;
 import dev.meridian.sql.catalog.KeySpace;
+import dev.meridian.sql.catalog.Sequence;
 import dev.meridian.sql.catalog.Table;
 import dev.meridian.sql.catalog.View;
 import dev.meridian.sql.exec.KvWriter;
 import dev.meridian.sql.exec.ScalarQuery;
+import dev.meridian.sql.exec.SequenceCache;
 import dev.meridian.sql.exec.SqlExecutionException;
 import dev.meridian.sql.exec.StatementGuard;
 import dev.meridian.sql.parser.MeridianSqlParser;
 import dev.meridian.sql.parser.ddl.SqlAlterTableAddColumn;
 import dev.meridian.sql.parser.ddl.SqlColumnDeclaration;
 import dev.meridian.sql.parser.ddl.SqlCreateIndex;
+import dev.meridian.sql.parser.ddl.SqlCreateSequence;
+import dev.meridian.sql.parser.ddl.SqlDropSequence;
+import dev.meridian.sql.parser.ddl.SqlIdentitySpec;
+import dev.meridian.sql.parser.ddl.SqlSequenceOptions;
 import dev.meridian.sql.parser.ddl.SqlCreateTable;
 import dev.meridian.sql.parser.ddl.SqlCreateView;
 import dev.meridian.sql.parser.ddl.SqlDropIndex;
@@ -26,6 +32,7 @@ import dev.meridian.sql.parser.ddl.SqlKeyColumn;
 import dev.meridian.sql.parser.ddl.SqlUniqueConstraint;
 import dev.meridian.sql.plan.MeridianSchema;
 import dev.meridian.sql.plan.QueryPlanner;
+import dev.meridian.sql.plan.SqlRewrites;
 import dev.meridian.sql.row.RowKeys;
 import dev.meridian.storage.Key;
 import dev.meridian.storage.KeySpan;
@@ -45,7 +52,8 @@ import org.apache.calcite.sql.SqlNode;
  * Executes DDL by writing catalog descriptors, and the data they imply, in one transaction
  * (DESIGN.md §8): a new index is backfilled from the table's rows (checking uniqueness), a dropped
  * table or index has its entries deleted, an added column with a DEFAULT is written into every
- * existing row. Every statement raises the catalog version, so cached plans of the old version are
+ * existing row; a sequence (CREATE SEQUENCE, or the one behind an identity column) is a descriptor
+ * whose value lives apart (see {@code SequenceCache}). Every statement raises the catalog version, so cached plans of the old version are
  * never used again and concurrent statements that read the old catalog conflict.
  *
  * <p>Backfills and deletions run inside the DDL transaction, so they are bounded by a transaction's
@@ -55,6 +63,9 @@ public final class DdlExecutor {
 
   /** Rows read per storage call while backfilling or deleting. */
   private static final int BATCH = 1024;
+
+  /** The function identity columns draw from (see {@code dev.meridian.sql.plan.NextValueFunction}). */
+  private static final String NEXTVAL = "NEXTVAL";
 
   private final CatalogStore catalogs;
   private final QueryPlanner planner;
@@ -79,6 +90,8 @@ public final class DdlExecutor {
       case SqlCreateView create -> createView(create);
       case SqlDropView drop -> dropView(drop);
       case SqlAlterTableAddColumn add -> addColumn(add);
+      case SqlCreateSequence create -> createSequence(create);
+      case SqlDropSequence drop -> dropSequence(drop);
       default -> throw new SqlExecutionException("0A000",
           node.getKind() + " is not supported yet: placement policies and splits arrive with "
               + "replication and ranges");
@@ -99,12 +112,21 @@ public final class DdlExecutor {
       primaryKeyNames.add(key.getName().getSimple());
     }
     int nextColumnId = 1;
+    List<Sequence> identitySequences = new ArrayList<>();
     for (SqlColumnDeclaration declaration : create.getColumns()) {
       String columnName = declaration.getName().getSimple();
       if (columns.stream().anyMatch(c -> c.name().equals(columnName))) {
         throw new SqlExecutionException("42701", "column " + columnName + " is declared twice");
       }
-      columns.add(column(nextColumnId++, declaration, primaryKeyNames.contains(columnName)));
+      Column column = column(nextColumnId++, declaration, primaryKeyNames.contains(columnName));
+      if (declaration.getIdentity().isPresent()) {
+        Sequence sequence = identitySequence(name, column, declaration.getIdentity().get(), identitySequences);
+        identitySequences.add(sequence);
+        column = new Column(column.id(), column.name(), column.type(), false,
+            NEXTVAL + "('\"" + sequence.name().replace("\"", "\"\"") + "\"')", false,
+            declaration.getIdentity().get().isAlways() ? Column.Identity.ALWAYS : Column.Identity.BY_DEFAULT);
+      }
+      columns.add(column);
     }
     List<IndexColumn> primaryKey = new ArrayList<>();
     for (SqlKeyColumn key : create.getPrimaryKey()) {
@@ -125,7 +147,138 @@ public final class DdlExecutor {
       table = table.withIndex(index);
     }
     catalogs.putTable(writer, table);
+    identitySequences.forEach(sequence -> catalogs.putSequence(writer, sequence));
     catalogs.bumpVersion(writer);
+  }
+
+  /**
+   * The sequence behind identity column {@code column} of new table {@code table}: named {@code
+   * <TABLE>_<COLUMN>_SEQ} (a number appended if taken), owned by the table (dropped with it), its
+   * bounds by default those of the column's type, as in PostgreSQL.
+   */
+  private Sequence identitySequence(String table, Column column, SqlIdentitySpec identity, List<Sequence> taken) {
+    long[] range = switch (column.type().kind()) {
+      case SMALLINT -> new long[] {Short.MIN_VALUE, Short.MAX_VALUE};
+      case INTEGER -> new long[] {Integer.MIN_VALUE, Integer.MAX_VALUE};
+      case BIGINT -> new long[] {Long.MIN_VALUE, Long.MAX_VALUE};
+      default -> throw new SqlExecutionException("22023", "identity column " + column.name()
+          + " must be SMALLINT, INTEGER or BIGINT, not " + column.type().toSql());
+    };
+    String base = (table + "_" + column.name() + "_SEQ").toUpperCase(java.util.Locale.ROOT);
+    String sequenceName = base;
+    for (int n = 1; relationExists(sequenceName) || isTaken(taken, sequenceName); n++) {
+      sequenceName = base + n;
+    }
+    return sequence(catalogs.allocateId(writer), sequenceName, identity.getOptions(), range[0], range[1], table);
+  }
+
+  private static boolean isTaken(List<Sequence> sequences, String name) {
+    return sequences.stream().anyMatch(s -> s.name().equals(name));
+  }
+
+  /**
+   * A sequence from its options, with PostgreSQL's defaults and checks (22023): INCREMENT 1;
+   * MINVALUE 1 ascending, the type's least value descending; MAXVALUE the type's greatest value
+   * ascending, -1 descending; START at MINVALUE ascending, MAXVALUE descending; CACHE {@link
+   * SequenceCache#DEFAULT_CACHE}. CYCLE is refused (0A000): a sequence that wraps hands out values
+   * twice, which keys filled from it cannot take.
+   */
+  private static Sequence sequence(long id, String name, SqlSequenceOptions options, long typeMin, long typeMax,
+      String owner) {
+    if (options.cycle()) {
+      throw new SqlExecutionException("0A000", "CYCLE is not supported for sequence " + name
+          + ": its values would repeat; leave it out (NO CYCLE is the default)");
+    }
+    long increment = options.increment().orElse(1L);
+    if (increment == 0) {
+      throw new SqlExecutionException("22023", "INCREMENT must not be zero (sequence " + name + ")");
+    }
+    long min = options.minValue().orElse(increment > 0 ? 1 : typeMin);
+    long max = options.maxValue().orElse(increment > 0 ? typeMax : -1);
+    if (min < typeMin || max > typeMax) {
+      throw new SqlExecutionException("22023", "MINVALUE (" + min + ") and MAXVALUE (" + max
+          + ") of sequence " + name + " must lie within its column's type");
+    }
+    if (min >= max) {
+      throw new SqlExecutionException("22023", "MINVALUE (" + min + ") must be less than MAXVALUE (" + max
+          + ") (sequence " + name + ")");
+    }
+    long start = options.start().orElse(increment > 0 ? min : max);
+    if (start < min) {
+      throw new SqlExecutionException("22023", "START value (" + start + ") cannot be less than MINVALUE ("
+          + min + ") (sequence " + name + ")");
+    }
+    if (start > max) {
+      throw new SqlExecutionException("22023", "START value (" + start + ") cannot be greater than MAXVALUE ("
+          + max + ") (sequence " + name + ")");
+    }
+    long cache = options.cache().orElse(SequenceCache.DEFAULT_CACHE);
+    if (cache < 1) {
+      throw new SqlExecutionException("22023", "CACHE (" + cache + ") must be greater than zero (sequence "
+          + name + ")");
+    }
+    return new Sequence(id, name, start, increment, min, max, cache, owner);
+  }
+
+  private void createSequence(SqlCreateSequence create) {
+    String name = objectName(create.getName());
+    if (relationExists(name)) {
+      if (create.isIfNotExists()) {
+        return;
+      }
+      throw new SqlExecutionException("42P07", "relation " + name + " already exists");
+    }
+    catalogs.putSequence(writer, sequence(catalogs.allocateId(writer), name, create.getOptions(),
+        Long.MIN_VALUE, Long.MAX_VALUE, null));
+    catalogs.bumpVersion(writer);
+  }
+
+  private void dropSequence(SqlDropSequence drop) {
+    String name = objectName(drop.getName());
+    Optional<Sequence> sequence = catalog.sequence(name);
+    if (sequence.isEmpty()) {
+      if (drop.isIfExists()) {
+        return;
+      }
+      throw new SqlExecutionException("42P01", "sequence " + name + " does not exist");
+    }
+    if (sequence.get().ownerTable() != null) {
+      throw new SqlExecutionException("2BP01", "cannot drop sequence " + name + ": an identity column of table "
+          + sequence.get().ownerTable() + " requires it; drop the table (or the column) instead");
+    }
+    catalogs.deleteSequence(writer, sequence.get());
+    catalogs.bumpVersion(writer);
+  }
+
+  /**
+   * The views that depend on table {@code name}, directly or through other views: those that plan
+   * against the current catalog but no longer once the table (and the views found so far) are gone.
+   */
+  private List<String> dependentViews(String name) {
+    List<String> dependent = new ArrayList<>();
+    Catalog without = catalog.withoutTable(name);
+    boolean found = true;
+    while (found) {
+      found = false;
+      QueryPlanner reduced = new QueryPlanner(without);
+      for (View view : without.views().values()) {
+        if (!plans(reduced, view) && plans(planner, view)) {
+          dependent.add(view.name());
+          without = without.withoutView(view.name());
+          found = true;
+        }
+      }
+    }
+    return dependent;
+  }
+
+  private static boolean plans(QueryPlanner planner, View view) {
+    try {
+      planner.queryRowType(MeridianSqlParser.parse(view.sql()));
+      return true;
+    } catch (RuntimeException | org.apache.calcite.sql.parser.SqlParseException e) {
+      return false;
+    }
   }
 
   /**
@@ -192,7 +345,7 @@ public final class DdlExecutor {
     return indexes;
   }
 
-  /** Whether a table, view or index is already called {@code name}. */
+  /** Whether a table, view, sequence or index is already called {@code name}. */
   private boolean relationExists(String name) {
     return exists(name) || catalog.tableWithIndex(name).isPresent();
   }
@@ -207,7 +360,9 @@ public final class DdlExecutor {
     }
     boolean nullable = !inPrimaryKey && !declaration.isPrimaryKey()
         && declaration.getNullability() != SqlColumnDeclaration.Nullability.NOT_NULL;
-    String defaultSql = declaration.getDefaultValue().map(MeridianSqlParser::unparse).orElse(null);
+    // NEXT VALUE FOR s is stored as NEXTVAL('"S"'), the form the planner runs.
+    String defaultSql = declaration.getDefaultValue()
+        .map(value -> MeridianSqlParser.unparse(SqlRewrites.rewrite(value))).orElse(null);
     if (defaultSql != null) {
       // Fails now, with the position of the mistake, rather than at the first INSERT.
       checkDefault(columnName, defaultSql, type);
@@ -232,6 +387,19 @@ public final class DdlExecutor {
         return;
       }
       throw new SqlExecutionException("42P01", "table " + name + " does not exist");
+    }
+    List<String> views = dependentViews(name);
+    if (!views.isEmpty() && !drop.isCascade()) {
+      throw new SqlExecutionException("2BP01", "cannot drop table " + name + " because "
+          + (views.size() == 1 ? "view " : "views ") + String.join(", ", views)
+          + (views.size() == 1 ? " depends" : " depend") + " on it; use DROP TABLE " + name
+          + " CASCADE to drop " + (views.size() == 1 ? "that view" : "those views") + " too");
+    }
+    views.forEach(view -> catalogs.deleteView(writer, view));
+    for (Sequence sequence : catalog.sequences().values()) {
+      if (name.equals(sequence.ownerTable())) {
+        catalogs.deleteSequence(writer, sequence);
+      }
     }
     deleteAll(KeySpace.tableData(table.get().id()));
     catalogs.deleteTable(writer, name);
@@ -291,6 +459,9 @@ public final class DdlExecutor {
 
   private void createView(SqlCreateView create) {
     String name = objectName(create.getName());
+    if (catalog.sequence(name).isPresent()) {
+      throw new SqlExecutionException("42P07", "relation " + name + " already exists as a sequence");
+    }
     if (catalog.table(name).isPresent()) {
       throw new SqlExecutionException("42P07", "relation " + name + " already exists as a table");
     }
@@ -334,6 +505,10 @@ public final class DdlExecutor {
     }
     if (declaration.isPrimaryKey()) {
       throw new SqlExecutionException("0A000", "cannot add a primary key column to an existing table");
+    }
+    if (declaration.getIdentity().isPresent()) {
+      throw new SqlExecutionException("0A000", "ADD COLUMN … GENERATED AS IDENTITY is not supported yet: "
+          + "existing rows would need values; create the table with the identity column");
     }
     if (declaration.isUnique()) {
       throw new SqlExecutionException("0A000", "ADD COLUMN … UNIQUE is not supported yet; add the "
@@ -405,8 +580,9 @@ public final class DdlExecutor {
     }
   }
 
+  /** Whether a table, view or sequence is called {@code name} (they share one name space, as in PostgreSQL). */
   private boolean exists(String name) {
-    return catalog.table(name).isPresent() || catalog.view(name).isPresent();
+    return catalog.table(name).isPresent() || catalog.view(name).isPresent() || catalog.sequence(name).isPresent();
   }
 
   private static Column columnOf(Table table, SqlIdentifier identifier) {

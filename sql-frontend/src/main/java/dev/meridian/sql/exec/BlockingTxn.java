@@ -8,6 +8,7 @@ import dev.meridian.storage.mvcc.ReadBelowGcHorizonException;
 import dev.meridian.txn.KeyValue;
 import dev.meridian.txn.ReadOnlyTransaction;
 import dev.meridian.txn.ReadWriteTransaction;
+import dev.meridian.txn.TxnClient;
 import dev.meridian.txn.TxnConflictException;
 import dev.meridian.txn.TxnException;
 import dev.meridian.txn.TxnOutcomeUnknownException;
@@ -137,6 +138,34 @@ public final class BlockingTxn {
       throw new SqlExecutionException("57014", "statement was interrupted");
     } catch (ExecutionException e) {
       throw translate(e.getCause());
+    }
+  }
+
+  /**
+   * Runs {@code work} in a read-write transaction of its own and commits it, retrying the whole of
+   * it on a conflict (40001) up to {@code attempts} times; any other failure, or the last conflict,
+   * reaches the caller as its SQL error. {@code work} must be safe to repeat.
+   */
+  public static <T> T retrying(TxnClient client, StatementGuard guard, int attempts,
+      java.util.function.Function<KvWriter, T> work) {
+    for (int attempt = 1; ; attempt++) {
+      ReadWriteTransaction txn;
+      try {
+        txn = client.beginReadWrite();
+      } catch (TxnException e) {
+        throw translate(e);
+      }
+      try {
+        T result = work.apply(of(txn, guard));
+        commit(txn, guard);
+        return result;
+      } catch (RuntimeException e) {
+        txn.abort();
+        SqlExecutionException failure = SqlErrors.translate(e, null);
+        if (!failure.isRetryable() || attempt >= attempts) {
+          throw failure;
+        }
+      }
     }
   }
 

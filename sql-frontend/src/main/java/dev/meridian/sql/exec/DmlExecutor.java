@@ -30,13 +30,17 @@ public final class DmlExecutor {
     StatementWrites writes = context.statementWrites();
     Table table = spec.table();
     int width = table.columns().size();
+    GeneratedKeys keys = context.generatedKeys();
+    if (keys != null) {
+      keys.target(table, spec.operation() == ModifySpec.Operation.INSERT);
+    }
     long count = 0;
     try (Enumerator<?> input = rows.enumerator()) {
       while (input.moveNext()) {
         Object element = input.current();
         Object[] row = element instanceof Object[] array ? array : new Object[] {element};
         switch (spec.operation()) {
-          case INSERT -> insert(context, writes, table, Arrays.copyOf(row, width), spec.upsert());
+          case INSERT -> insert(context, writes, table, Arrays.copyOf(row, width), spec.upsert(), keys);
           case UPDATE -> update(writes, table, existing(table, row, width), updatedRow(row, width, spec));
           case DELETE -> delete(writes, table, existing(table, row, width));
         }
@@ -69,8 +73,8 @@ public final class DmlExecutor {
     return updated;
   }
 
-  private static void insert(
-      ExecContext context, StatementWrites writes, Table table, Object[] row, boolean upsert) {
+  private static void insert(ExecContext context, StatementWrites writes, Table table, Object[] row,
+      boolean upsert, GeneratedKeys keys) {
     for (int i = 0; i < row.length; i++) {
       if (table.columns().get(i).hidden()) {
         row[i] = context.nextRowId();
@@ -87,6 +91,9 @@ public final class DmlExecutor {
     }
     writes.put(key, RowKeys.rowValue(table, row));
     addIndexEntries(writes, table, row);
+    if (keys != null) {
+      keys.add(row);
+    }
   }
 
   private static void update(StatementWrites writes, Table table, Object[] old, Object[] updated) {

@@ -4,7 +4,8 @@ import org.apache.calcite.DataContext;
 
 /**
  * What one statement's execution needs from its session: the transaction to read from, to write
- * to (null for a read-only transaction), the statement's deadline and a source of row ids. Reached
+ * to (null for a read-only transaction), the statement's deadline, a source of row ids, this
+ * node's sequence blocks and, when the client asked for them, where the generated keys go. Reached
  * from generated code through the {@link DataContext} under {@link #KEY}.
  */
 public final class ExecContext {
@@ -15,13 +16,22 @@ public final class ExecContext {
   private final KvWriter writer;
   private final StatementGuard guard;
   private final RowIdGenerator rowIds;
+  private final SequenceCache sequences;
   private StatementWrites statementWrites;
+  private GeneratedKeys generatedKeys;
 
   public ExecContext(KvReader reader, KvWriter writer, StatementGuard guard, RowIdGenerator rowIds) {
+    this(reader, writer, guard, rowIds, null);
+  }
+
+  /** @param sequences this node's sequence blocks; null where no statement draws from a sequence */
+  public ExecContext(KvReader reader, KvWriter writer, StatementGuard guard, RowIdGenerator rowIds,
+      SequenceCache sequences) {
     this.reader = reader;
     this.writer = writer;
     this.guard = guard;
     this.rowIds = rowIds;
+    this.sequences = sequences;
   }
 
   static ExecContext of(DataContext root) {
@@ -34,6 +44,23 @@ public final class ExecContext {
 
   StatementGuard guard() {
     return guard;
+  }
+
+  SequenceCache sequences() {
+    if (sequences == null) {
+      throw new SqlExecutionException("0A000", "sequences cannot be used in this statement");
+    }
+    return sequences;
+  }
+
+  /** Collects the rows a DML statement writes into the generated keys the client asked for. */
+  void collectGeneratedKeys(GeneratedKeys keys) {
+    this.generatedKeys = keys;
+  }
+
+  /** The generated-keys collector of this statement, or null when the client did not ask for keys. */
+  GeneratedKeys generatedKeys() {
+    return generatedKeys;
   }
 
   long nextRowId() {

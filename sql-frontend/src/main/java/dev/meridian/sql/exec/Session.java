@@ -3,6 +3,7 @@ package dev.meridian.sql.exec;
 import dev.meridian.sql.catalog.Catalog;
 import dev.meridian.sql.ddl.DdlExecutor;
 import dev.meridian.sql.parser.MeridianSqlParser;
+import dev.meridian.sql.parser.ddl.SqlSelectForUpdate;
 import dev.meridian.sql.parser.ddl.SqlShow;
 import dev.meridian.sql.parser.ddl.SqlShowTables;
 import dev.meridian.sql.plan.QueryPlanner;
@@ -51,6 +52,8 @@ public final class Session implements AutoCloseable {
   private long stalenessMicros;
   private ReadWriteTransaction readWrite;
   private ReadOnlyTransaction readOnlyTxn;
+  /** The generated keys asked for with the statement running now, or null. */
+  private GeneratedKeys.Request keysRequest;
   /** The open savepoints of the current transaction, oldest first (see {@link #savepointCommand}). */
   private final List<OpenSavepoint> savepoints = new java.util.ArrayList<>();
 
@@ -108,6 +111,21 @@ public final class Session implements AutoCloseable {
     return readWrite != null || readOnlyTxn != null;
   }
 
+  /**
+   * Runs one statement and collects the generated keys {@code keys} asks for (JDBC's {@code
+   * getGeneratedKeys}): an INSERT's {@link StatementResult.UpdateCount} then carries them, see
+   * {@link GeneratedKeys}. Any other statement runs as {@link #execute(String, List, StatementGuard)}.
+   */
+  public synchronized StatementResult execute(String sql, List<Object> parameters, StatementGuard guard,
+      GeneratedKeys.Request keys) {
+    keysRequest = keys;
+    try {
+      return execute(sql, parameters, guard);
+    } finally {
+      keysRequest = null;
+    }
+  }
+
   /** Runs one statement with its parameters (Calcite runtime values, in order). */
   public synchronized StatementResult execute(String sql, List<Object> parameters, StatementGuard guard) {
     sql = withoutTrailingSemicolons(sql);
@@ -117,6 +135,9 @@ public final class Session implements AutoCloseable {
         return savepointCommand(savepoint.get(), guard);
       }
       SqlNode node = MeridianSqlParser.parse(sql);
+      if (node instanceof SqlSelectForUpdate forUpdate) {
+        return queryForUpdate(sql, forUpdate.getQuery(), parameters, guard);
+      }
       if (node instanceof SqlSetOption set) {
         return applySet(set);
       }
@@ -160,6 +181,9 @@ public final class Session implements AutoCloseable {
         return new Description(SqlKind.OTHER, null, null);
       }
       SqlNode node = MeridianSqlParser.parse(sql);
+      if (node instanceof SqlSelectForUpdate forUpdate) {
+        node = forUpdate.getQuery();
+      }
       if (!node.getKind().belongsTo(SqlKind.QUERY) && !node.getKind().belongsTo(SqlKind.DML)
           && node.getKind() != SqlKind.EXPLAIN) {
         return new Description(node.getKind(), null, null);
@@ -312,6 +336,11 @@ public final class Session implements AutoCloseable {
     } else {
       reader = BlockingTxn.of(engine.client().beginReadOnly(readBound()), guard);
     }
+    return runQuery(sql, node, parameters, guard, reader, writer);
+  }
+
+  private StatementResult.Rows runQuery(String sql, SqlNode node, List<Object> parameters,
+      StatementGuard guard, KvReader reader, KvWriter writer) {
     Catalog catalog = engine.catalogs().catalog(reader);
     QueryPlanner planner = engine.planner(catalog);
     QueryPlanner.Plan plan = plan(catalog, sql, node);
@@ -319,10 +348,36 @@ public final class Session implements AutoCloseable {
       List<Object[]> lines = plan.explain().lines().map(line -> new Object[] {line}).toList();
       return new StatementResult.Rows(explainRowType(), lines.iterator(), () -> { });
     }
-    ExecContext context = new ExecContext(reader, writer, guard, engine.rowIds());
+    ExecContext context = new ExecContext(reader, writer, guard, engine.rowIds(), engine.sequences());
     Enumerable<Object> rows = plan.bindable().bind(dataContext(planner, plan, parameters, context, reader));
     return new StatementResult.Rows(plan.rowType(), rowsOf(rows.enumerator(), plan.rowType().getFieldCount()),
         () -> { }, ResultColumn.of(catalog, plan.fieldOrigins()));
+  }
+
+  /**
+   * {@code SELECT … FOR UPDATE} under optimistic concurrency: the rows the query reads are written
+   * back unchanged into the transaction ({@link ForUpdateReads}), so they are validated at commit as
+   * if written — a concurrent writer, or a concurrent FOR UPDATE, of one of them makes one of the
+   * two transactions fail at commit with 40001, where a locking database would have made one wait.
+   * Nobody waits and no deadlock can form. The result is read whole before the write-back, so it is
+   * bounded like a statement's writes. In autocommit the statement is its whole transaction, so
+   * there is nothing to protect: it runs as the plain query. A read-only transaction refuses it
+   * (25006), as PostgreSQL does.
+   */
+  private StatementResult queryForUpdate(String sql, SqlNode query, List<Object> parameters, StatementGuard guard) {
+    if (readOnly) {
+      throw new SqlExecutionException("25006", "cannot run SELECT … FOR UPDATE in a read-only transaction");
+    }
+    if (autoCommit && !inTransaction()) {
+      return query(sql, query, parameters, guard);
+    }
+    KvWriter writer = BlockingTxn.of(ensureReadWrite(), guard);
+    ForUpdateReads reads = new ForUpdateReads(writer);
+    StatementResult.Rows result = runQuery(sql, query, parameters, guard, reads, writer);
+    List<Object[]> rows = new java.util.ArrayList<>();
+    result.rows().forEachRemaining(rows::add);
+    reads.writeBack();
+    return new StatementResult.Rows(result.rowType(), rows.iterator(), () -> { });
   }
 
   private StatementResult dml(String sql, SqlNode node, List<Object> parameters, StatementGuard guard) {
@@ -341,7 +396,9 @@ public final class Session implements AutoCloseable {
     Catalog catalog = engine.catalogs().catalog(writer);
     QueryPlanner planner = engine.planner(catalog);
     PlannedDml planned = planDml(catalog, sql, node, parameters);
-    ExecContext context = new ExecContext(writer, writer, guard, engine.rowIds());
+    ExecContext context = new ExecContext(writer, writer, guard, engine.rowIds(), engine.sequences());
+    GeneratedKeys keys = keysRequest == null ? null : new GeneratedKeys(keysRequest);
+    context.collectGeneratedKeys(keys);
     Enumerable<Object> result = planned.plan().bindable().bind(
         dataContext(planner, planned.plan(), planned.parameters(), context, writer));
     long count;
@@ -350,7 +407,7 @@ public final class Session implements AutoCloseable {
       count = ((Number) enumerator.current()).longValue();
     }
     context.statementSucceeded();
-    return new StatementResult.UpdateCount(count);
+    return new StatementResult.UpdateCount(count, keys == null ? null : keys.result());
   }
 
   private interface TxnWork {
@@ -359,25 +416,7 @@ public final class Session implements AutoCloseable {
 
   /** Runs {@code work} in its own read-write transaction, retrying it on a conflict. */
   private StatementResult autocommitRetrying(StatementGuard guard, TxnWork work) {
-    for (int attempt = 1; ; attempt++) {
-      ReadWriteTransaction txn;
-      try {
-        txn = engine.client().beginReadWrite();
-      } catch (TxnException e) {
-        throw BlockingTxn.translate(e);
-      }
-      try {
-        StatementResult result = work.run(BlockingTxn.of(txn, guard));
-        BlockingTxn.commit(txn, guard);
-        return result;
-      } catch (RuntimeException e) {
-        txn.abort();
-        SqlExecutionException failure = SqlErrors.translate(e, null);
-        if (!failure.isRetryable() || attempt >= AUTOCOMMIT_ATTEMPTS) {
-          throw failure;
-        }
-      }
-    }
+    return BlockingTxn.retrying(engine.client(), guard, AUTOCOMMIT_ATTEMPTS, work::run);
   }
 
   /** A DML statement's plan and the parameter values to run it with. */

@@ -33,6 +33,7 @@ public final class SqlEngine {
   private final TxnClient client;
   private final CatalogStore catalogs = new CatalogStore();
   private final RowIdGenerator rowIds;
+  private final SequenceCache sequences;
   private final Map<Long, QueryPlanner> planners = lru(PLANNERS_KEPT);
   private final Map<String, QueryPlanner.Plan> plans = lru(PLAN_CACHE_SIZE);
   private long planCacheHits;
@@ -41,6 +42,7 @@ public final class SqlEngine {
   public SqlEngine(TxnClient client) {
     this.client = client;
     this.rowIds = new RowIdGenerator(client.nodeId());
+    this.sequences = new SequenceCache(client);
   }
 
   public Session openSession() {
@@ -57,6 +59,11 @@ public final class SqlEngine {
 
   RowIdGenerator rowIds() {
     return rowIds;
+  }
+
+  /** This node's reserved sequence blocks (one per engine: an engine is a node's SQL layer). */
+  public SequenceCache sequences() {
+    return sequences;
   }
 
   QueryPlanner planner(Catalog catalog) {

@@ -25,7 +25,12 @@ public sealed interface StatementResult {
     }
   }
 
-  record UpdateCount(long count) implements StatementResult {}
+  /** {@code generatedKeys}: what the client asked for with the statement, or null if it did not. */
+  record UpdateCount(long count, Rows generatedKeys) implements StatementResult {
+    public UpdateCount(long count) {
+      this(count, null);
+    }
+  }
 
   record Done(String message) implements StatementResult {}
 }

@@ -40,7 +40,7 @@ final class ColumnDefaults extends NullInitializerExpressionFactory {
       return super.newColumnDefaultValue(relOptTable, column, context);
     }
     RelDataType type = relOptTable.getRowType().getFieldList().get(column).getType();
-    SqlNode expression = context.parseExpression(MeridianSqlParser.CONFIG, declared.defaultSql());
+    SqlNode expression = SqlRewrites.rewrite(context.parseExpression(MeridianSqlParser.CONFIG, declared.defaultSql()));
     SqlNode validated = context.validateExpression(relOptTable.getRowType(), expression);
     RexNode value = context.convertExpression(validated);
     return context.getRexBuilder().makeCast(type, value, true, false);

@@ -1,13 +1,19 @@
 package dev.meridian.sql.plan;
 
+import dev.meridian.sql.catalog.Column;
 import dev.meridian.sql.catalog.Table;
+import dev.meridian.sql.exec.SqlExecutionException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rel.type.RelDataTypeFactory;
 import org.apache.calcite.rel.type.RelDataTypeField;
+import org.apache.calcite.sql.SqlCall;
 import org.apache.calcite.sql.SqlIdentifier;
+import org.apache.calcite.sql.SqlInsert;
+import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.SqlDelete;
 import org.apache.calcite.sql.SqlNodeList;
@@ -32,6 +38,74 @@ public final class MeridianValidator extends SqlValidatorImpl {
       RelDataTypeFactory typeFactory,
       Config config) {
     super(operators, catalogReader, typeFactory, config);
+  }
+
+  /** Applies {@link SqlRewrites} (NEXT VALUE FOR, LIKE … ESCAPE) before Calcite validates. */
+  @Override
+  public SqlNode validate(SqlNode topNode) {
+    return super.validate(SqlRewrites.rewrite(topNode));
+  }
+
+  /** An identity column GENERATED ALWAYS takes no value but DEFAULT (SQLSTATE 428C9, as PostgreSQL). */
+  @Override
+  public void validateInsert(SqlInsert insert) {
+    Table table = descriptor(insert.getTargetTable());
+    if (table != null) {
+      List<String> targets = new ArrayList<>();
+      if (insert.getTargetColumnList() == null) {
+        table.columns().stream().filter(c -> !c.hidden()).forEach(c -> targets.add(c.name()));
+      } else {
+        insert.getTargetColumnList().forEach(c -> targets.add(((SqlIdentifier) c).getSimple()));
+      }
+      for (int i = 0; i < targets.size(); i++) {
+        String name = targets.get(i);
+        boolean always = table.column(name).map(c -> c.identity() == Column.Identity.ALWAYS).orElse(false);
+        if (always && !onlyDefaults(insert.getSource(), i)) {
+          throw new SqlExecutionException("428C9", "cannot insert a non-DEFAULT value into column " + name
+              + " of table " + table.name() + ": it is an identity column GENERATED ALWAYS; leave it out "
+              + "or give DEFAULT");
+        }
+      }
+    }
+    super.validateInsert(insert);
+  }
+
+  @Override
+  public void validateUpdate(SqlUpdate update) {
+    Table table = descriptor(update.getTargetTable());
+    if (table != null && update.getTargetColumnList() != null) {
+      for (SqlNode column : update.getTargetColumnList()) {
+        String name = ((SqlIdentifier) column).getSimple();
+        if (table.column(name).map(c -> c.identity() == Column.Identity.ALWAYS).orElse(false)) {
+          throw new SqlExecutionException("428C9", "column " + name + " of table " + table.name()
+              + " is an identity column GENERATED ALWAYS and cannot be updated");
+        }
+      }
+    }
+    super.validateUpdate(update);
+  }
+
+  /** Whether every row of {@code source}, a VALUES, gives DEFAULT at {@code position}. */
+  private static boolean onlyDefaults(SqlNode source, int position) {
+    if (source.getKind() != SqlKind.VALUES) {
+      return false;
+    }
+    for (SqlNode row : ((SqlCall) source).getOperandList()) {
+      if (!(row instanceof SqlCall call) || position >= call.operandCount()
+          || call.operand(position).getKind() != SqlKind.DEFAULT) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private Table descriptor(SqlNode target) {
+    if (!(target instanceof SqlIdentifier name)) {
+      return null;
+    }
+    SqlValidatorTable table = getCatalogReader().getTable(name.names);
+    MeridianTable meridian = table == null ? null : table.unwrap(MeridianTable.class);
+    return meridian == null ? null : meridian.descriptor();
   }
 
   @Override

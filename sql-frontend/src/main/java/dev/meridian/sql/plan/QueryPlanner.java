@@ -82,9 +82,10 @@ public final class QueryPlanner {
     }
   }
 
-  private static final SqlOperatorTable OPERATORS =
-      SqlLibraryOperatorTableFactory.INSTANCE.getOperatorTable(
-          SqlLibrary.STANDARD, SqlLibrary.POSTGRESQL);
+  /** Calcite's and PostgreSQL's functions, and Meridian's NEXTVAL and LIKE with a parameter escape. */
+  private static final SqlOperatorTable OPERATORS = org.apache.calcite.sql.util.SqlOperatorTables.chain(
+      SqlLibraryOperatorTableFactory.INSTANCE.getOperatorTable(SqlLibrary.STANDARD, SqlLibrary.POSTGRESQL),
+      org.apache.calcite.sql.util.SqlOperatorTables.of(NextValueFunction.OPERATOR, LikeEscape.FUNCTION));
 
 
   private final Catalog catalog;

@@ -16,10 +16,13 @@ final class SqlTestNode implements AutoCloseable {
 
   final EventLoop loop = new EventLoop("sql-test-loop");
   final SqlEngine engine;
+  /** The store and clock, for tests that put a second engine (a second node) over them. */
+  final LocalTrueTime trueTime;
+  final RangeLeader range;
 
   SqlTestNode() {
-    LocalTrueTime trueTime = new LocalTrueTime(SystemPhysicalClock.INSTANCE, LocalTrueTime.Config.defaults());
-    RangeLeader range = new RangeLeader(new InMemoryMvccEngine(), trueTime, loop);
+    trueTime = new LocalTrueTime(SystemPhysicalClock.INSTANCE, LocalTrueTime.Config.defaults());
+    range = new RangeLeader(new InMemoryMvccEngine(), trueTime, loop);
     engine = new SqlEngine(new TxnClient(1, range, trueTime, RandomSource.seeded(1)));
   }
 

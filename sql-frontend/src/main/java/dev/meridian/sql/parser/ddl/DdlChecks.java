@@ -125,4 +125,29 @@ public final class DdlChecks {
       }
     }
   }
+
+  /** A sequence option (START, INCREMENT, …) may be given once, as in PostgreSQL. */
+  public static void requireFirstOption(boolean first, SqlParserPos pos, String option) {
+    if (!first) {
+      throw ParseErrors.at(pos, "conflicting or redundant options: " + option + " is given more than once");
+    }
+  }
+
+  /** A column fills itself from its DEFAULT or from its identity sequence, not both. */
+  public static void rejectDefaultWithIdentity(SqlNode defaultValue, SqlIdentitySpec identity,
+      SqlIdentifier column) {
+    if (defaultValue != null && identity != null) {
+      throw ParseErrors.at(identity.getParserPosition(),
+          "both DEFAULT and GENERATED AS IDENTITY are given for column " + column);
+    }
+  }
+
+  /** The value of {@code [-]digits}; outside BIGINT it is an error at {@code pos}. */
+  public static long signedLong(boolean negative, String digits, SqlParserPos pos) {
+    try {
+      return Long.parseLong(negative ? "-" + digits : digits);
+    } catch (NumberFormatException e) {
+      throw ParseErrors.at(pos, "value " + (negative ? "-" : "") + digits + " is out of range for BIGINT");
+    }
+  }
 }

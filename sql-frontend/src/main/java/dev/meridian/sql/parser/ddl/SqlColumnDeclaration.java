@@ -15,7 +15,7 @@ import org.apache.calcite.sql.parser.SqlParserPos;
 
 /**
  * A column definition in CREATE TABLE or ALTER TABLE … ADD COLUMN:
- * {@code name type [NOT NULL | NULL] [DEFAULT expr] [PRIMARY KEY] [UNIQUE]}. The clauses may be written in
+ * {@code name type [NOT NULL | NULL] [DEFAULT expr | GENERATED … AS IDENTITY] [PRIMARY KEY] [UNIQUE]}. The clauses may be written in
  * any order; each is kept as written (an unspecified nullability stays UNSPECIFIED, so the executor
  * decides, e.g. that key columns are NOT NULL).
  */
@@ -30,7 +30,8 @@ public final class SqlColumnDeclaration extends SqlCall {
       (pos, ops) -> new SqlColumnDeclaration(pos, (SqlIdentifier) ops.get(0),
           (SqlDataTypeSpec) ops.get(1),
           ((SqlLiteral) ops.get(2)).getValueAs(Nullability.class),
-          ops.get(3), DdlOperator.flag(ops.get(4)), DdlOperator.flag(ops.get(5))));
+          ops.get(3), DdlOperator.flag(ops.get(4)), DdlOperator.flag(ops.get(5)),
+          (SqlIdentitySpec) ops.get(6)));
 
   private final SqlIdentifier name;
   private final SqlDataTypeSpec dataType;
@@ -38,6 +39,7 @@ public final class SqlColumnDeclaration extends SqlCall {
   private final SqlNode defaultValue;
   private final boolean primaryKey;
   private final boolean unique;
+  private final SqlIdentitySpec identity;
 
   public SqlColumnDeclaration(SqlParserPos pos, SqlIdentifier name, SqlDataTypeSpec dataType,
       Nullability nullability, SqlNode defaultValue, boolean primaryKey) {
@@ -46,7 +48,15 @@ public final class SqlColumnDeclaration extends SqlCall {
 
   public SqlColumnDeclaration(SqlParserPos pos, SqlIdentifier name, SqlDataTypeSpec dataType,
       Nullability nullability, SqlNode defaultValue, boolean primaryKey, boolean unique) {
+    this(pos, name, dataType, nullability, defaultValue, primaryKey, unique, null);
+  }
+
+  /** {@code identity} is null for a column that is not GENERATED … AS IDENTITY. */
+  public SqlColumnDeclaration(SqlParserPos pos, SqlIdentifier name, SqlDataTypeSpec dataType,
+      Nullability nullability, SqlNode defaultValue, boolean primaryKey, boolean unique,
+      SqlIdentitySpec identity) {
     super(pos);
+    this.identity = identity;
     this.name = name;
     this.dataType = dataType;
     this.nullability = nullability;
@@ -83,6 +93,11 @@ public final class SqlColumnDeclaration extends SqlCall {
     return unique;
   }
 
+  /** The column's GENERATED … AS IDENTITY clause, if it has one. */
+  public Optional<SqlIdentitySpec> getIdentity() {
+    return Optional.ofNullable(identity);
+  }
+
   @Override
   public SqlOperator getOperator() {
     return OPERATOR;
@@ -91,7 +106,7 @@ public final class SqlColumnDeclaration extends SqlCall {
   @Override
   public List<SqlNode> getOperandList() {
     return Arrays.asList(name, dataType, SqlLiteral.createSymbol(nullability, SqlParserPos.ZERO),
-        defaultValue, DdlOperator.flag(primaryKey), DdlOperator.flag(unique));
+        defaultValue, DdlOperator.flag(primaryKey), DdlOperator.flag(unique), identity);
   }
 
   @Override
@@ -106,6 +121,9 @@ public final class SqlColumnDeclaration extends SqlCall {
     if (defaultValue != null) {
       writer.keyword("DEFAULT");
       defaultValue.unparse(writer, 0, 0);
+    }
+    if (identity != null) {
+      identity.unparse(writer, 0, 0);
     }
     if (primaryKey) {
       writer.keyword("PRIMARY KEY");

@@ -10,7 +10,7 @@ import org.apache.calcite.sql.parser.SqlParserPos;
 
 /** {@code DROP <object> [IF EXISTS] name}: what the DROP statements of named objects share. */
 public abstract sealed class SqlDropObject extends SqlDrop
-    permits SqlDropTable, SqlDropView, SqlDropPlacementPolicy {
+    permits SqlDropTable, SqlDropView, SqlDropPlacementPolicy, SqlDropSequence {
 
   private final SqlIdentifier name;
 
