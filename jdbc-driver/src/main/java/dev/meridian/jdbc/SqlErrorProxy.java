@@ -103,7 +103,11 @@ final class SqlErrorProxy implements InvocationHandler {
     Object result;
     if (target instanceof Statement statement && EXECUTIONS.contains(name)) {
       String sql = args != null && args.length > 0 && args[0] instanceof String text ? text : preparedSql;
-      result = timeouts.run(queryTimeout(statement), () -> call(method, args));
+      try {
+        result = timeouts.run(queryTimeout(statement), () -> call(method, args));
+      } catch (SQLException e) {
+        throw BatchErrors.isBatch(name) ? BatchErrors.of(name, e) : e;
+      }
       timeouts.executed(sql);
     } else {
       result = call(method, args);

@@ -43,9 +43,19 @@ public final class ReadWriteTransaction {
   private final Timestamp readTs;
   private final RangeLeader range;
   private final Scheduler loop;
+  private final TxnLimits limits;
 
   /** The buffered writes, one per key (the last one wins). Touched on the loop only. */
   private final TreeMap<Key, Write> buffered = new TreeMap<>();
+
+  /** What {@link #buffered} costs against {@link TxnLimits#maxWriteBufferBytes}. Loop only. */
+  private long bufferedBytes;
+
+  /**
+   * Set on the loop once the buffer went past its bound; from then on every call fails with it
+   * (the writes are dropped, so the transaction can only be rolled back). Read by callers too.
+   */
+  private volatile String overLimit;
 
   private final LinkedHashSet<Key> readKeys = new LinkedHashSet<>();
   private final List<KeySpan> readSpans = new ArrayList<>();
@@ -53,11 +63,12 @@ public final class ReadWriteTransaction {
   /** Written on the loop; read by callers to fail fast on use after the end. */
   private volatile State state = State.ACTIVE;
 
-  ReadWriteTransaction(TxnId id, Timestamp readTs, RangeLeader range) {
+  ReadWriteTransaction(TxnId id, Timestamp readTs, RangeLeader range, TxnLimits limits) {
     this.id = id;
     this.readTs = readTs;
     this.range = range;
     this.loop = range.loop();
+    this.limits = limits;
   }
 
   public TxnId id() {
@@ -186,10 +197,25 @@ public final class ReadWriteTransaction {
     requireActive();
     loop.execute(
         () -> {
-          if (state == State.ACTIVE) {
-            buffered.put(write.key(), write);
+          if (state != State.ACTIVE || overLimit != null) {
+            return;
+          }
+          Write previous = buffered.put(write.key(), write);
+          bufferedBytes += cost(write) - (previous == null ? 0 : cost(previous));
+          if (bufferedBytes > limits.maxWriteBufferBytes()) {
+            overLimit = "transaction " + id + " buffered more than " + limits.maxWriteBufferBytes()
+                + " bytes of writes (the bound of one transaction's write buffer: keys, values and "
+                + TxnLimits.WRITE_OVERHEAD_BYTES + " bytes a key); its writes were dropped: roll it "
+                + "back, and write in smaller transactions (smaller batches)";
+            buffered.clear();
+            bufferedBytes = 0;
           }
         });
+  }
+
+  private static long cost(Write write) {
+    return (long) write.key().length() + (write.value() == null ? 0 : write.value().length)
+        + TxnLimits.WRITE_OVERHEAD_BYTES;
   }
 
   /**
@@ -223,6 +249,10 @@ public final class ReadWriteTransaction {
   }
 
   private void requireActive() {
+    String limit = overLimit;
+    if (limit != null) {
+      throw new TxnLimitException(limit);
+    }
     State current = state;
     if (current != State.ACTIVE) {
       throw new TxnStateException("transaction " + id + " is " + current.name().toLowerCase());
@@ -238,6 +268,10 @@ public final class ReadWriteTransaction {
           if (state != State.ACTIVE) {
             result.completeExceptionally(
                 new TxnStateException("transaction " + id + " is " + state.name().toLowerCase()));
+            return;
+          }
+          if (overLimit != null) {
+            result.completeExceptionally(new TxnLimitException(overLimit));
             return;
           }
           try {

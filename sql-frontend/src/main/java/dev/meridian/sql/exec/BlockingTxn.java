@@ -10,6 +10,7 @@ import dev.meridian.txn.ReadOnlyTransaction;
 import dev.meridian.txn.ReadWriteTransaction;
 import dev.meridian.txn.TxnConflictException;
 import dev.meridian.txn.TxnException;
+import dev.meridian.txn.TxnLimitException;
 import dev.meridian.txn.TxnStateException;
 import dev.meridian.txn.TxnTooOldException;
 import java.util.List;
@@ -121,6 +122,9 @@ public final class BlockingTxn {
     }
     if (failure instanceof ReadBelowGcHorizonException below) {
       return new SqlExecutionException("22000", below.getMessage(), below);
+    }
+    if (failure instanceof TxnLimitException limit) {
+      return new SqlExecutionException("54000", limit.getMessage(), limit);
     }
     if (failure instanceof TxnStateException state) {
       return new SqlExecutionException("25000", state.getMessage(), state);
