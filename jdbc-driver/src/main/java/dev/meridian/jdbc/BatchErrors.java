@@ -4,6 +4,7 @@ import java.sql.BatchUpdateException;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Arrays;
+import org.apache.calcite.avatica.AvaticaSqlException;
 
 /**
  * Turns the server's error for a failed batch into the {@link BatchUpdateException} JDBC promises.
@@ -23,6 +24,8 @@ import java.util.Arrays;
  */
 final class BatchErrors {
 
+  private static final String AVATICA_PREFIX = "Remote driver error: ";
+
   private BatchErrors() {}
 
   static boolean isBatch(String methodName) {
@@ -37,9 +40,15 @@ final class BatchErrors {
     int code = failure.getErrorCode();
     long[] counts = new long[code > 0 ? code - 1 : -code];
     Arrays.fill(counts, code > 0 ? Statement.SUCCESS_NO_INFO : Statement.EXECUTE_FAILED);
+    // The server's own words, without Avatica's "Error k (SQLSTATE) : Remote driver error: ".
+    String message = failure instanceof AvaticaSqlException avatica && avatica.getErrorMessage() != null
+        ? avatica.getErrorMessage() : failure.getMessage();
+    if (message != null && message.startsWith(AVATICA_PREFIX)) {
+      message = message.substring(AVATICA_PREFIX.length());
+    }
     return methodName.equals("executeLargeBatch")
-        ? new BatchUpdateException(failure.getMessage(), failure.getSQLState(), 0, counts, failure)
-        : new BatchUpdateException(failure.getMessage(), failure.getSQLState(), 0,
+        ? new BatchUpdateException(message, failure.getSQLState(), 0, counts, failure)
+        : new BatchUpdateException(message, failure.getSQLState(), 0,
             Arrays.stream(counts).mapToInt(count -> (int) count).toArray(), failure);
   }
 }
