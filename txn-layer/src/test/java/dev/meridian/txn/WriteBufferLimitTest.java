@@ -8,6 +8,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.meridian.runtime.RandomSource;
 import dev.meridian.storage.KeySpan;
 import dev.meridian.storage.mvcc.Direction;
+import dev.meridian.storage.mvcc.Write;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** A transaction's write buffer is bounded ({@link TxnLimits#maxWriteBufferBytes}). */
@@ -31,6 +34,20 @@ class WriteBufferLimitTest {
     node.await(txn.commit());
     ReadOnlyTransaction after = client.beginReadOnly(TimestampBound.strong());
     assertThat(node.await(after.scan(KeySpan.all(), Direction.FORWARD, 100))).hasSize(10);
+  }
+
+  @Test
+  void writeAllBuffersInOrderAndIsBoundedAlike() {
+    ReadWriteTransaction txn = client.beginReadWrite();
+    txn.writeAll(List.of(Write.put(key("a"), value(1)), Write.delete(key("a")), Write.put(key("b"), value(2))));
+    assertThat(node.await(txn.get(key("a")))).isEmpty();
+    assertThat(node.await(txn.get(key("b")))).isPresent();
+    List<Write> tooMany = new ArrayList<>();
+    for (int i = 0; i < 11; i++) {
+      tooMany.add(Write.put(key(String.valueOf((char) ('c' + i))), value(i)));
+    }
+    txn.writeAll(tooMany);
+    assertThat(node.awaitFailure(txn.commit())).isInstanceOf(TxnLimitException.class);
   }
 
   @Test

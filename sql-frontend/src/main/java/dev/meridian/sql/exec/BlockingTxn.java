@@ -5,6 +5,7 @@ import dev.meridian.storage.KeySpan;
 import dev.meridian.storage.Timestamp;
 import dev.meridian.storage.mvcc.Direction;
 import dev.meridian.storage.mvcc.ReadBelowGcHorizonException;
+import dev.meridian.storage.mvcc.Write;
 import dev.meridian.txn.KeyValue;
 import dev.meridian.txn.ReadOnlyTransaction;
 import dev.meridian.txn.ReadWriteTransaction;
@@ -56,6 +57,11 @@ public final class BlockingTxn {
       @Override
       public void delete(Key key) {
         txn.delete(key);
+      }
+
+      @Override
+      public void writeAll(List<Write> writes) {
+        txn.writeAll(writes);
       }
     };
   }

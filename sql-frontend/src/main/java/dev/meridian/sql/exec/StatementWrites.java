@@ -1,7 +1,10 @@
 package dev.meridian.sql.exec;
 
 import dev.meridian.storage.Key;
+import dev.meridian.storage.mvcc.Write;
 import dev.meridian.txn.TxnLimits;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -66,13 +69,11 @@ final class StatementWrites {
 
   /** Hands the statement's writes to its transaction: called once the statement has succeeded. */
   void flush() {
+    List<Write> all = new ArrayList<>(writes.size());
     for (Map.Entry<Key, byte[]> write : writes.entrySet()) {
-      if (write.getValue() == DELETED) {
-        transaction.delete(write.getKey());
-      } else {
-        transaction.put(write.getKey(), write.getValue());
-      }
+      all.add(write.getValue() == DELETED ? Write.delete(write.getKey()) : Write.put(write.getKey(), write.getValue()));
     }
+    transaction.writeAll(all);
     writes.clear();
     bufferedBytes = 0;
   }

@@ -5,6 +5,7 @@ import static dev.meridian.sql.exec.SqlTestNode.run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.meridian.txn.TxnLimits;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -89,6 +90,21 @@ class SessionBatchTest {
         new Session.BatchStatement("DELETE FROM t WHERE pk = 1;", List.of())), StatementGuard.NONE);
     assertThat(counts).containsExactly(3, 2, 1);
     assertThat(rows(session, "SELECT pk, s FROM t ORDER BY pk")).containsExactly(List.of(2, "z"), List.of(3, "z"));
+  }
+
+  @Test
+  void aBatchPastTheWriteBufferBoundFailsWith54000AndLeavesNothing() {
+    try (SqlTestNode small = new SqlTestNode(new TxnLimits(64 * 1024))) {
+      Session limited = small.engine.openSession();
+      run(limited, "CREATE TABLE t (pk INTEGER PRIMARY KEY, s VARCHAR(10))");
+      // About 90 bytes a row: 2,000 rows are about three times the bound.
+      BatchException failure = catchThrowableOfType(BatchException.class,
+          () -> limited.executeBatch(inserts(0, 2_000), StatementGuard.NONE));
+      assertThat(failure.sqlState()).isEqualTo("54000");
+      assertThat(failure.failure()).hasMessageContaining("buffered more than 65536 bytes of writes");
+      assertThat(((Number) rows(limited, "SELECT COUNT(*) FROM t").get(0).get(0)).longValue()).isZero();
+      assertThat(limited.executeBatch(inserts(0, 100), StatementGuard.NONE)).hasSize(100);
+    }
   }
 
   @Test
