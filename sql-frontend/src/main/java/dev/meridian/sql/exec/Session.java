@@ -6,9 +6,11 @@ import dev.meridian.sql.parser.MeridianSqlParser;
 import dev.meridian.sql.parser.ddl.SqlShow;
 import dev.meridian.sql.parser.ddl.SqlShowTables;
 import dev.meridian.sql.plan.QueryPlanner;
+import dev.meridian.sql.row.KeyDescriptions;
 import dev.meridian.txn.ReadOnlyTransaction;
 import dev.meridian.txn.ReadWriteTransaction;
 import dev.meridian.txn.TimestampBound;
+import dev.meridian.txn.TxnConflictException;
 import dev.meridian.txn.TxnException;
 import java.util.Iterator;
 import java.util.List;
@@ -117,8 +119,22 @@ public final class Session implements AutoCloseable {
       }
       throw new SqlExecutionException("0A000", "statement not supported: " + node.getKind());
     } catch (RuntimeException | org.apache.calcite.sql.parser.SqlParseException e) {
-      throw SqlErrors.translate(e, sql);
+      throw inSqlTerms(SqlErrors.translate(e, sql));
     }
+  }
+
+  /**
+   * A conflict said in SQL terms: which row of which table (or which index entry) another
+   * transaction changed, instead of the key bytes the transaction layer knows.
+   */
+  private SqlExecutionException inSqlTerms(SqlExecutionException failure) {
+    if (failure.getCause() instanceof TxnConflictException conflict && conflict.key().isPresent()
+        && conflict.reason().isPresent()) {
+      String what = KeyDescriptions.describe(engine.catalogs().newestLoaded(), conflict.key().get());
+      return new SqlExecutionException(failure.sqlState(), "could not serialize access: " + what + " "
+          + conflict.reason().get() + "; retry the transaction", conflict);
+    }
+    return failure;
   }
 
   /** Plans {@code sql} against the current catalog and says what it returns and takes. */
@@ -157,7 +173,11 @@ public final class Session implements AutoCloseable {
     readWrite = null;
     readOnlyTxn = null;
     if (txn != null) {
-      BlockingTxn.await(txn.commit(), guard);
+      try {
+        BlockingTxn.commit(txn, guard);
+      } catch (SqlExecutionException e) {
+        throw inSqlTerms(e);
+      }
     }
   }
 
@@ -293,14 +313,14 @@ public final class Session implements AutoCloseable {
       try {
         return autocommitRetrying(guard, writer -> runBatch(statements, guard, writer, reached));
       } catch (SqlExecutionException e) {
-        throw new BatchException(reached[0], statements.size(), false, e);
+        throw new BatchException(reached[0], statements.size(), false, inSqlTerms(e));
       }
     }
     KvWriter writer = BlockingTxn.of(ensureReadWrite(), guard);
     try {
       return runBatch(statements, guard, writer, reached);
     } catch (SqlExecutionException e) {
-      throw new BatchException(reached[0], statements.size(), true, e);
+      throw new BatchException(reached[0], statements.size(), true, inSqlTerms(e));
     }
   }
 
@@ -348,7 +368,7 @@ public final class Session implements AutoCloseable {
       }
       try {
         T result = work.run(BlockingTxn.of(txn, guard));
-        BlockingTxn.await(txn.commit(), guard);
+        BlockingTxn.commit(txn, guard);
         return result;
       } catch (RuntimeException e) {
         txn.abort();
