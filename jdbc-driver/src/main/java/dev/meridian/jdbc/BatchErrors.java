@@ -20,7 +20,8 @@ import org.apache.calcite.avatica.AvaticaSqlException;
  *       effect: n entries, each {@link Statement#EXECUTE_FAILED}.
  *   <li>0: not located in the batch (a broken connection, say): the exception stays as it is.
  * </ul>
- * The BatchUpdateException keeps the message and SQLSTATE; its cause is the server's exception.
+ * The BatchUpdateException keeps the message and SQLSTATE; its cause is the server's exception, of
+ * the subclass its SQLSTATE calls for ({@link SqlStates#typed}).
  */
 final class BatchErrors {
 
@@ -46,9 +47,11 @@ final class BatchErrors {
     if (message != null && message.startsWith(AVATICA_PREFIX)) {
       message = message.substring(AVATICA_PREFIX.length());
     }
+    // The cause is of the subclass the SQLSTATE calls for (a duplicate key: an integrity violation).
+    SQLException cause = SqlStates.typed(failure);
     return methodName.equals("executeLargeBatch")
-        ? new BatchUpdateException(message, failure.getSQLState(), 0, counts, failure)
+        ? new BatchUpdateException(message, failure.getSQLState(), 0, counts, cause)
         : new BatchUpdateException(message, failure.getSQLState(), 0,
-            Arrays.stream(counts).mapToInt(count -> (int) count).toArray(), failure);
+            Arrays.stream(counts).mapToInt(count -> (int) count).toArray(), cause);
   }
 }

@@ -51,6 +51,20 @@ class WriteBufferLimitTest {
   }
 
   @Test
+  void aRollbackToASavepointGivesItsWritesBytesBack() {
+    ReadWriteTransaction txn = client.beginReadWrite();
+    ReadWriteTransaction.Savepoint savepoint = node.await(txn.savepoint());
+    for (int i = 0; i < 8; i++) {
+      txn.put(key("s" + i), value(i));
+    }
+    node.await(txn.rollbackTo(savepoint));
+    for (int i = 0; i < 10; i++) {
+      txn.put(key(String.valueOf(i)), value(i));
+    }
+    node.await(txn.commit());
+  }
+
+  @Test
   void rewritingTheSameKeyCountsItOnce() {
     ReadWriteTransaction txn = client.beginReadWrite();
     for (int i = 0; i < 1_000; i++) {
