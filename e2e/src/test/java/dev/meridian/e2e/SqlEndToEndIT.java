@@ -9,7 +9,6 @@ import java.math.BigDecimal;
 import java.net.HttpURLConnection;
 import java.net.URI;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.Date;
@@ -28,11 +27,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * SQL through the shaded driver against one real node: DDL, DML, queries, EXPLAIN, every column
@@ -41,27 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  * own tables.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class SqlEndToEndIT {
-
-  @TempDir static Path work;
-  static NodeProcess node;
-  static Connection connection;
-
-  @BeforeAll
-  static void startNode() throws Exception {
-    node = NodeProcess.start(work.resolve("node"));
-    connection = Jdbc.connect(node);
-  }
-
-  @AfterAll
-  static void stopNode() throws Exception {
-    if (connection != null) {
-      connection.close();
-    }
-    if (node != null) {
-      node.stop();
-    }
-  }
+class SqlEndToEndIT extends OneNodeIT {
 
   static List<String> query(Connection c, String sql) throws SQLException {
     try (Statement statement = c.createStatement(); ResultSet rs = statement.executeQuery(sql)) {

@@ -147,7 +147,11 @@ final class SqlErrorProxy implements InvocationHandler {
     Object result;
     if (target instanceof Statement statement && EXECUTIONS.contains(name)) {
       String sql = args != null && args.length > 0 && args[0] instanceof String text ? text : preparedSql;
-      result = shared.timeouts().run(queryTimeout(statement), () -> call(method, args));
+      try {
+        result = shared.timeouts().run(queryTimeout(statement), () -> call(method, args));
+      } catch (SQLException e) {
+        throw BatchErrors.isBatch(name) ? BatchErrors.of(name, e) : e;
+      }
       shared.timeouts().executed(sql);
     } else {
       result = call(method, args);

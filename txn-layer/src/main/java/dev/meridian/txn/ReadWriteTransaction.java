@@ -62,9 +62,19 @@ public final class ReadWriteTransaction {
   private final Timestamp readTs;
   private final RangeLeader range;
   private final Scheduler loop;
+  private final TxnLimits limits;
 
   /** The buffered writes, one per key (the last one wins). Touched on the loop only. */
   private final TreeMap<Key, Write> buffered = new TreeMap<>();
+
+  /** What {@link #buffered} costs against {@link TxnLimits#maxWriteBufferBytes}. Loop only. */
+  private long bufferedBytes;
+
+  /**
+   * Set on the loop once the buffer went past its bound; from then on every call fails with it
+   * (the writes are dropped, so the transaction can only be rolled back). Read by callers too.
+   */
+  private volatile String overLimit;
 
   /**
    * What each write made while a savepoint is open replaced, oldest first; empty while none is.
@@ -86,11 +96,12 @@ public final class ReadWriteTransaction {
   /** Written on the loop; read by callers to fail fast on use after the end. */
   private volatile State state = State.ACTIVE;
 
-  ReadWriteTransaction(TxnId id, Timestamp readTs, RangeLeader range) {
+  ReadWriteTransaction(TxnId id, Timestamp readTs, RangeLeader range, TxnLimits limits) {
     this.id = id;
     this.readTs = readTs;
     this.range = range;
     this.loop = range.loop();
+    this.limits = limits;
   }
 
   public TxnId id() {
@@ -215,17 +226,52 @@ public final class ReadWriteTransaction {
     buffer(Write.delete(key));
   }
 
+  /**
+   * Buffers {@code writes} (puts and deletes) in order, as that many calls of {@link #put} and
+   * {@link #delete} would, in one hand-off to the loop: a statement's thousand rows cost one task
+   * on the range's loop, not a thousand.
+   */
+  public void writeAll(List<Write> writes) {
+    requireActive();
+    List<Write> copies = new ArrayList<>(writes.size());
+    for (Write write : writes) {
+      copies.add(write.isDelete() ? write : Write.put(write.key(), write.value().clone()));
+    }
+    loop.execute(() -> copies.forEach(this::bufferOnLoop));
+  }
+
   private void buffer(Write write) {
     requireActive();
-    loop.execute(
-        () -> {
-          if (state == State.ACTIVE) {
-            Write previous = buffered.put(write.key(), write);
-            if (!savepointMarks.isEmpty()) {
-              undo.add(new Undo(write.key(), previous));
-            }
-          }
-        });
+    loop.execute(() -> bufferOnLoop(write));
+  }
+
+  private void bufferOnLoop(Write write) {
+    if (state != State.ACTIVE || overLimit != null) {
+      return;
+    }
+    Write previous = buffered.put(write.key(), write);
+    if (!savepointMarks.isEmpty()) {
+      undo.add(new Undo(write.key(), previous));
+    }
+    bufferedBytes += cost(write) - cost(previous);
+    if (bufferedBytes > limits.maxWriteBufferBytes()) {
+      overLimit = "transaction " + id + " buffered more than " + limits.maxWriteBufferBytes()
+          + " bytes of writes (the bound of one transaction's write buffer: keys, values and "
+          + TxnLimits.WRITE_OVERHEAD_BYTES + " bytes a key); its writes were dropped: roll it "
+          + "back, and write in smaller transactions (smaller batches)";
+      buffered.clear();
+      undo.clear();
+      bufferedBytes = 0;
+    }
+  }
+
+  /** What {@code write} costs against the bound; nothing for no write. */
+  private static long cost(Write write) {
+    if (write == null) {
+      return 0;
+    }
+    return (long) write.key().length() + (write.value() == null ? 0 : write.value().length)
+        + TxnLimits.WRITE_OVERHEAD_BYTES;
   }
 
   /** A point in this transaction's writes, from {@link #savepoint}. */
@@ -250,11 +296,9 @@ public final class ReadWriteTransaction {
       int mark = openMark(savepoint);
       for (int i = undo.size() - 1; i >= mark; i--) {
         Undo entry = undo.remove(i);
-        if (entry.previous() == null) {
-          buffered.remove(entry.key());
-        } else {
-          buffered.put(entry.key(), entry.previous());
-        }
+        Write undone = entry.previous() == null
+            ? buffered.remove(entry.key()) : buffered.put(entry.key(), entry.previous());
+        bufferedBytes += cost(entry.previous()) - cost(undone);
       }
       savepointMarks.tailMap(savepoint.number(), false).clear();
       return CompletableFuture.completedFuture(null);
@@ -318,6 +362,10 @@ public final class ReadWriteTransaction {
   }
 
   private void requireActive() {
+    String limit = overLimit;
+    if (limit != null) {
+      throw new TxnLimitException(limit);
+    }
     State current = state;
     if (current != State.ACTIVE) {
       throw new TxnStateException("transaction " + id + " is " + current.name().toLowerCase());
@@ -333,6 +381,10 @@ public final class ReadWriteTransaction {
           if (state != State.ACTIVE) {
             result.completeExceptionally(
                 new TxnStateException("transaction " + id + " is " + state.name().toLowerCase()));
+            return;
+          }
+          if (overLimit != null) {
+            result.completeExceptionally(new TxnLimitException(overLimit));
             return;
           }
           try {

@@ -41,13 +41,24 @@ public final class TxnClient {
   private final RangeLeader range;
   private final TrueTime trueTime;
   private final RandomSource random;
+  private final TxnLimits limits;
   private final AtomicLong lastTxnSequence = new AtomicLong();
 
   public TxnClient(int nodeId, RangeLeader range, TrueTime trueTime, RandomSource random) {
+    this(nodeId, range, trueTime, random, TxnLimits.defaults());
+  }
+
+  public TxnClient(int nodeId, RangeLeader range, TrueTime trueTime, RandomSource random, TxnLimits limits) {
     this.nodeId = nodeId;
     this.range = range;
     this.trueTime = trueTime;
     this.random = random;
+    this.limits = limits;
+  }
+
+  /** The bounds every transaction of this client keeps. */
+  public TxnLimits limits() {
+    return limits;
   }
 
   /** The node this client runs on: the coordinator node of its transaction ids. */
@@ -62,7 +73,7 @@ public final class TxnClient {
    */
   public ReadWriteTransaction beginReadWrite() {
     TTInterval now = now();
-    return new ReadWriteTransaction(nextTxnId(now), Timestamp.ofMicros(now.latestMicros()), range);
+    return new ReadWriteTransaction(nextTxnId(now), Timestamp.ofMicros(now.latestMicros()), range, limits);
   }
 
   /**

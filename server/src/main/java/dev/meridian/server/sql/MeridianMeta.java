@@ -1,6 +1,7 @@
 package dev.meridian.server.sql;
 
 import dev.meridian.server.admin.NodeMetrics;
+import dev.meridian.sql.exec.BatchException;
 import dev.meridian.sql.exec.GeneratedKeys;
 import dev.meridian.sql.exec.Session;
 import dev.meridian.sql.exec.SqlEngine;
@@ -518,6 +519,11 @@ public final class MeridianMeta extends MetaImpl implements ProtobufMeta {
   public ExecuteBatchResult prepareAndExecuteBatch(StatementHandle h, List<String> sqlCommands)
       throws NoSuchStatementException {
     return withStatement(h, null, (conn, stmt) -> {
+      if (sqlCommands.stream().allMatch(sql -> StatementKinds.dml(StatementKinds.of(sql)))) {
+        return runBatch(conn, stmt, sqlCommands.stream()
+            .map(sql -> new Session.BatchStatement(sql, List.of())).toList());
+      }
+      // DDL, SET and the like run one by one, each as it would alone.
       long[] counts = new long[sqlCommands.size()];
       for (int i = 0; i < counts.length; i++) {
         counts[i] = updateCount(run(conn, stmt, sqlCommands.get(i), List.of(), -1, -1));
@@ -533,13 +539,62 @@ public final class MeridianMeta extends MetaImpl implements ProtobufMeta {
       if (stmt.preparedSql == null) {
         throw new SqlExecutionException("HY010", "statement " + h.id + " was not prepared");
       }
-      long[] counts = new long[parameterValues.size()];
-      for (int i = 0; i < counts.length; i++) {
-        List<Object> parameters = AvaticaTypes.parameterValues(parameterValues.get(i), stmt.parameterRowType);
-        counts[i] = updateCount(run(conn, stmt, stmt.preparedSql, parameters, -1, -1));
+      List<Session.BatchStatement> batch = new ArrayList<>(parameterValues.size());
+      for (int i = 0; i < parameterValues.size(); i++) {
+        try {
+          batch.add(new Session.BatchStatement(stmt.preparedSql,
+              AvaticaTypes.parameterValues(parameterValues.get(i), stmt.parameterRowType)));
+        } catch (SqlExecutionException e) {
+          throw new BatchFailure(i + 1, "parameters of statement " + (i + 1) + " of the batch of "
+              + parameterValues.size() + ": " + e.getMessage() + "; none of the batch ran", e.sqlState());
+        }
       }
-      return new ExecuteBatchResult(counts);
+      return runBatch(conn, stmt, batch);
     });
+  }
+
+  /**
+   * Runs a batch of DML statements in the session ({@link Session#executeBatch}: in autocommit one
+   * transaction, whose failure leaves none of it). The caller holds the connection's lock. The
+   * statement timeout bounds the whole batch. Metrics count each statement, with an equal share of
+   * the batch's time, and one commit for an autocommit batch.
+   */
+  private ExecuteBatchResult runBatch(Conn conn, Stmt stmt, List<Session.BatchStatement> batch) {
+    stmt.closeResult();
+    boolean autoCommit = conn.session.autoCommit() && !conn.session.inTransaction();
+    long start = nanoClock.getAsLong();
+    stmt.guard.arm(conn.statementTimeoutMillis);
+    long[] counts = conn.session.executeBatch(batch, stmt.guard);
+    long share = batch.isEmpty() ? 0 : (nanoClock.getAsLong() - start) / batch.size();
+    batch.forEach(statement -> metrics.statement(StatementKinds.of(statement.sql()), share));
+    if (autoCommit && !batch.isEmpty()) {
+      metrics.commit();
+    }
+    return new ExecuteBatchResult(counts);
+  }
+
+  /**
+   * How a failed batch reaches the client: Avatica's error response carries a message, a SQLSTATE
+   * and an int error code, and nothing like JDBC's update counts, so the code says where the batch
+   * stopped, for the JDBC driver to build its {@code BatchUpdateException}: {@code k > 0}, statement
+   * k (1-based) failed and the k - 1 before it ran (in autocommit, none of them took effect);
+   * {@code -n < 0}, all n statements ran but the autocommit batch's commit failed, so none took
+   * effect. Other errors carry 0.
+   */
+  private static final class BatchFailure extends RuntimeException {
+    final int errorCode;
+    final String sqlState;
+
+    BatchFailure(int errorCode, String message, String sqlState) {
+      super(message);
+      this.errorCode = errorCode;
+      this.sqlState = sqlState;
+    }
+
+    static BatchFailure of(BatchException e) {
+      int code = e.failedIndex() < e.size() ? e.failedIndex() + 1 : -e.size();
+      return new BatchFailure(code, e.getMessage(), e.sqlState());
+    }
   }
 
   /** Batches as the protobuf transport sends them: Avatica passes them here, not to {@link #executeBatch}. */
@@ -742,6 +797,14 @@ public final class MeridianMeta extends MetaImpl implements ProtobufMeta {
   private AvaticaRuntimeException toAvatica(RuntimeException failure, String sql) {
     if (failure instanceof AvaticaRuntimeException avatica) {
       return avatica;
+    }
+    if (failure instanceof BatchException batch) {
+      failure = BatchFailure.of(batch);
+    }
+    if (failure instanceof BatchFailure batch) {
+      metrics.error(batch.sqlState);
+      LOG.log(Level.FINE, () -> "batch failed with " + batch.sqlState + ": " + batch.getMessage());
+      return new AvaticaRuntimeException(batch.getMessage(), batch.errorCode, batch.sqlState, AvaticaSeverity.ERROR);
     }
     SqlExecutionException error = SqlErrors.translate(failure, sql);
     metrics.error(error.sqlState());

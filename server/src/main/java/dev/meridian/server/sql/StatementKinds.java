@@ -35,6 +35,14 @@ final class StatementKinds {
     };
   }
 
+  /** Whether a statement of {@code kind} is DML, which a batch runs in one transaction. */
+  static boolean dml(String kind) {
+    return switch (kind) {
+      case "insert", "upsert", "update", "delete" -> true;
+      default -> false;
+    };
+  }
+
   static boolean writes(String kind) {
     return switch (kind) {
       case "insert", "upsert", "update", "delete", "ddl" -> true;

@@ -297,26 +297,6 @@ class MeridianMetaTest {
   }
 
   private NodeMetrics.Gauges gauges() {
-    return new NodeMetrics.Gauges() {
-      @Override
-      public long sessionsOpen() {
-        return meta.connectionCount();
-      }
-
-      @Override
-      public long[] planCacheHitsAndMisses() {
-        return node.sqlEngine().planCacheStats();
-      }
-
-      @Override
-      public long epsilonMicros() {
-        return 1;
-      }
-
-      @Override
-      public long uptimeMillis() {
-        return 0;
-      }
-    };
+    return MetaGauges.of(meta, node);
   }
 }

@@ -5,12 +5,14 @@ import dev.meridian.storage.KeySpan;
 import dev.meridian.storage.Timestamp;
 import dev.meridian.storage.mvcc.Direction;
 import dev.meridian.storage.mvcc.ReadBelowGcHorizonException;
+import dev.meridian.storage.mvcc.Write;
 import dev.meridian.txn.KeyValue;
 import dev.meridian.txn.ReadOnlyTransaction;
 import dev.meridian.txn.ReadWriteTransaction;
 import dev.meridian.txn.TxnClient;
 import dev.meridian.txn.TxnConflictException;
 import dev.meridian.txn.TxnException;
+import dev.meridian.txn.TxnLimitException;
 import dev.meridian.txn.TxnOutcomeUnknownException;
 import dev.meridian.txn.TxnStateException;
 import dev.meridian.txn.TxnTooOldException;
@@ -57,6 +59,11 @@ public final class BlockingTxn {
       @Override
       public void delete(Key key) {
         txn.delete(key);
+      }
+
+      @Override
+      public void writeAll(List<Write> writes) {
+        txn.writeAll(writes);
       }
     };
   }
@@ -179,6 +186,9 @@ public final class BlockingTxn {
     }
     if (failure instanceof ReadBelowGcHorizonException below) {
       return new SqlExecutionException("22000", below.getMessage(), below);
+    }
+    if (failure instanceof TxnLimitException limit) {
+      return new SqlExecutionException("54000", limit.getMessage(), limit);
     }
     if (failure instanceof TxnOutcomeUnknownException unknown) {
       return new SqlExecutionException(OUTCOME_UNKNOWN, unknown.getMessage(), unknown);

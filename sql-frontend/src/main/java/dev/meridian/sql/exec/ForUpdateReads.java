@@ -19,12 +19,14 @@ import java.util.Optional;
  * of it makes one of the two transactions fail at commit with 40001 — the guarantee a lock would
  * give, paid at commit instead of by waiting. Rows are those the statement read after key
  * pushdown: a filter that did not become key bounds may drop rows that are still written back.
- * At most {@link StatementWrites#MAX_WRITES} entries (54000 beyond).
+ * Bounded as a statement's writes are, by {@link StatementWrites#MAX_BUFFER_BYTES} (54000 beyond):
+ * what is remembered is written back.
  */
 final class ForUpdateReads implements KvReader {
 
   private final KvWriter transaction;
   private final Map<Key, byte[]> read = new LinkedHashMap<>();
+  private long readBytes;
 
   ForUpdateReads(KvWriter transaction) {
     this.transaction = transaction;
@@ -53,10 +55,12 @@ final class ForUpdateReads implements KvReader {
     if (key.length() == 0 || key.unsafeBytes()[0] != KeySpace.TABLE_DATA) {
       return;
     }
-    read.put(key, value);
-    if (read.size() > StatementWrites.MAX_WRITES) {
+    if (read.put(key, value) == null) {
+      readBytes += StatementWrites.cost(key, value);
+    }
+    if (readBytes > StatementWrites.MAX_BUFFER_BYTES) {
       throw new SqlExecutionException("54000", "SELECT … FOR UPDATE read more than "
-          + StatementWrites.MAX_WRITES + " rows; select fewer rows");
+          + StatementWrites.MAX_BUFFER_BYTES + " bytes of rows, which it would write back; select fewer rows");
     }
   }
 

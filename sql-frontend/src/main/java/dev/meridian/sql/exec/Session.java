@@ -191,7 +191,11 @@ public final class Session implements AutoCloseable {
       KvReader reader = inTransaction() ? currentReader(guard) : BlockingTxn.of(
           engine.client().beginReadOnly(TimestampBound.strong()), guard);
       Catalog catalog = engine.catalogs().catalog(reader);
-      QueryPlanner.Plan plan = plan(catalog, sql, node);
+      Optional<Description> multiRow = MultiRowInsert.of(node).flatMap(insert -> insert.describe(engine, catalog));
+      if (multiRow.isPresent()) {
+        return multiRow.get();
+      }
+      QueryPlanner.Plan plan = plan(catalog, sql);
       return new Description(plan.kind(), plan.kind() == SqlKind.EXPLAIN ? explainRowType() : plan.rowType(),
           plan.parameterRowType(), ResultColumn.of(catalog, plan.fieldOrigins()));
     } catch (RuntimeException | org.apache.calcite.sql.parser.SqlParseException e) {
@@ -343,13 +347,13 @@ public final class Session implements AutoCloseable {
       StatementGuard guard, KvReader reader, KvWriter writer) {
     Catalog catalog = engine.catalogs().catalog(reader);
     QueryPlanner planner = engine.planner(catalog);
-    QueryPlanner.Plan plan = plan(catalog, sql, node);
+    QueryPlanner.Plan plan = plan(catalog, sql);
     if (plan.kind() == SqlKind.EXPLAIN) {
       List<Object[]> lines = plan.explain().lines().map(line -> new Object[] {line}).toList();
       return new StatementResult.Rows(explainRowType(), lines.iterator(), () -> { });
     }
     ExecContext context = new ExecContext(reader, writer, guard, engine.rowIds(), engine.sequences());
-    Enumerable<Object> rows = plan.bindable().bind(dataContext(planner, plan, parameters, context, reader));
+    Enumerable<Object> rows = plan.bindable().bind(PlanRunner.dataContext(planner, plan, parameters, context, reader));
     return new StatementResult.Rows(plan.rowType(), rowsOf(rows.enumerator(), plan.rowType().getFieldCount()),
         () -> { }, ResultColumn.of(catalog, plan.fieldOrigins()));
   }
@@ -393,29 +397,99 @@ public final class Session implements AutoCloseable {
 
   private StatementResult runDml(
       String sql, SqlNode node, List<Object> parameters, StatementGuard guard, KvWriter writer) {
-    Catalog catalog = engine.catalogs().catalog(writer);
-    QueryPlanner planner = engine.planner(catalog);
-    PlannedDml planned = planDml(catalog, sql, node, parameters);
-    ExecContext context = new ExecContext(writer, writer, guard, engine.rowIds(), engine.sequences());
     GeneratedKeys keys = keysRequest == null ? null : new GeneratedKeys(keysRequest);
-    context.collectGeneratedKeys(keys);
-    Enumerable<Object> result = planned.plan().bindable().bind(
-        dataContext(planner, planned.plan(), planned.parameters(), context, writer));
-    long count;
-    try (Enumerator<Object> enumerator = result.enumerator()) {
-      enumerator.moveNext();
-      count = ((Number) enumerator.current()).longValue();
-    }
-    context.statementSucceeded();
+    long count = runDmlIn(engine.catalogs().catalog(writer), sql, node, parameters, guard, writer, keys);
     return new StatementResult.UpdateCount(count, keys == null ? null : keys.result());
   }
 
-  private interface TxnWork {
-    StatementResult run(KvWriter writer);
+  /**
+   * Runs one DML statement in {@code writer}'s transaction; returns its update count. {@code keys}
+   * collects the generated keys the client asked for, or is null.
+   */
+  private long runDmlIn(Catalog catalog, String sql, SqlNode node, List<Object> parameters, StatementGuard guard,
+      KvWriter writer, GeneratedKeys keys) {
+    ExecContext context = new ExecContext(writer, writer, guard, engine.rowIds(), engine.sequences());
+    context.collectGeneratedKeys(keys);
+    Optional<MultiRowInsert> multiRow = MultiRowInsert.of(node);
+    long count;
+    if (multiRow.isPresent()) {
+      count = multiRow.get().run(engine, catalog, parameters, context, writer, guard);
+    } else {
+      PlannedDml planned = planDml(catalog, sql, node, parameters);
+      count = PlanRunner.updateCount(engine.planner(catalog), planned.plan(), planned.parameters(), context, writer);
+    }
+    context.statementSucceeded();
+    return count;
+  }
+
+  /** One statement of a batch: its SQL and its parameter values (Calcite runtime values). */
+  public record BatchStatement(String sql, List<Object> parameters) {}
+
+  /**
+   * Runs a batch of DML statements (JDBC {@code executeBatch}) and returns their update counts. In
+   * autocommit the whole batch is one transaction, committed once at its end (one commit wait and
+   * one synced write for all its rows, and retried whole on a conflict): when a statement fails,
+   * none of the batch takes effect. In an explicit transaction each statement runs as it would
+   * alone: a failed one leaves no writes, those before it stay in the transaction. Either way the
+   * batch stops at the first failure, which {@link BatchException} names.
+   *
+   * @throws BatchException when a statement (or the autocommit batch's commit) failed
+   */
+  public synchronized long[] executeBatch(List<BatchStatement> statements, StatementGuard guard) {
+    if (readOnly) {
+      throw new SqlExecutionException("25006", "cannot write in a read-only transaction");
+    }
+    int[] reached = {0};
+    if (autoCommit && !inTransaction()) {
+      try {
+        return autocommitRetrying(guard, writer -> runBatch(statements, guard, writer, reached));
+      } catch (SqlExecutionException e) {
+        throw new BatchException(reached[0], statements.size(), false, inSqlTerms(e));
+      }
+    }
+    KvWriter writer = BlockingTxn.of(ensureReadWrite(), guard);
+    try {
+      return runBatch(statements, guard, writer, reached);
+    } catch (SqlExecutionException e) {
+      throw new BatchException(reached[0], statements.size(), true, inSqlTerms(e));
+    }
+  }
+
+  /** Runs the statements in order in one transaction; {@code reached[0]} says which one runs. */
+  private long[] runBatch(List<BatchStatement> statements, StatementGuard guard, KvWriter writer, int[] reached) {
+    reached[0] = 0;
+    Catalog catalog = engine.catalogs().catalog(writer);
+    long[] counts = new long[statements.size()];
+    String lastSql = null;
+    SqlNode lastNode = null;
+    for (int i = 0; i < counts.length; i++) {
+      reached[0] = i;
+      String sql = withoutTrailingSemicolons(statements.get(i).sql());
+      try {
+        // A prepared statement's batch repeats one text: parsed once (planning never changes the
+        // tree, see plan), as parsing cost as much as running the row.
+        SqlNode node = sql.equals(lastSql) ? lastNode : MeridianSqlParser.parse(sql);
+        lastSql = sql;
+        lastNode = node;
+        if (!node.getKind().belongsTo(SqlKind.DML)) {
+          throw new SqlExecutionException("0A000",
+              "a batch may hold only INSERT, UPSERT, UPDATE and DELETE statements, not " + node.getKind());
+        }
+        counts[i] = runDmlIn(catalog, sql, node, statements.get(i).parameters(), guard, writer, null);
+      } catch (RuntimeException | org.apache.calcite.sql.parser.SqlParseException e) {
+        throw SqlErrors.translate(e, sql);
+      }
+    }
+    reached[0] = counts.length;
+    return counts;
+  }
+
+  private interface TxnWork<T> {
+    T run(KvWriter writer);
   }
 
   /** Runs {@code work} in its own read-write transaction, retrying it on a conflict. */
-  private StatementResult autocommitRetrying(StatementGuard guard, TxnWork work) {
+  private <T> T autocommitRetrying(StatementGuard guard, TxnWork<T> work) {
     return BlockingTxn.retrying(engine.client(), guard, AUTOCOMMIT_ATTEMPTS, work::run);
   }
 
@@ -426,46 +500,31 @@ public final class Session implements AutoCloseable {
   private PlannedDml planDml(Catalog catalog, String sql, SqlNode node, List<Object> parameters) {
     Optional<LiteralInsert> shape = parameters.isEmpty() ? LiteralInsert.of(node) : Optional.empty();
     if (shape.isPresent()) {
-      Optional<QueryPlanner.Plan> plan = planShape(catalog, shape.get());
+      Optional<QueryPlanner.Plan> plan = shape.get().plan(engine, catalog);
       Optional<List<Object>> values = plan.flatMap(p -> shape.get().parameters(p.parameterRowType()));
       if (values.isPresent()) {
         return new PlannedDml(plan.get(), values.get());
       }
     }
-    return new PlannedDml(plan(catalog, sql, node), parameters);
+    return new PlannedDml(plan(catalog, sql), parameters);
   }
 
   /**
-   * The plan of an INSERT's shape, or empty when the shape does not plan: the statement is then
-   * planned as written, so that its error names its own values rather than parameters.
+   * The plan of {@code sql}, cached. A miss plans a tree parsed anew, not the caller's: Calcite's
+   * validator rewrites the tree it validates, and the caller's may be used again (a batch parses
+   * its statement once).
    */
-  private Optional<QueryPlanner.Plan> planShape(Catalog catalog, LiteralInsert shape) {
-    QueryPlanner.Plan plan = engine.cachedPlan(catalog.version(), shape.sql());
-    if (plan != null) {
-      return Optional.of(plan);
-    }
-    try {
-      plan = engine.planner(catalog).plan(MeridianSqlParser.parse(shape.sql()));
-    } catch (RuntimeException | org.apache.calcite.sql.parser.SqlParseException e) {
-      return Optional.empty();
-    }
-    engine.cachePlan(catalog.version(), shape.sql(), plan);
-    return Optional.of(plan);
-  }
-
-  private QueryPlanner.Plan plan(Catalog catalog, String sql, SqlNode node) {
+  private QueryPlanner.Plan plan(Catalog catalog, String sql) {
     QueryPlanner.Plan plan = engine.cachedPlan(catalog.version(), sql);
     if (plan == null) {
-      plan = engine.planner(catalog).plan(node);
+      try {
+        plan = engine.planner(catalog).plan(MeridianSqlParser.parse(sql));
+      } catch (org.apache.calcite.sql.parser.SqlParseException e) {
+        throw SqlErrors.translate(e, sql);
+      }
       engine.cachePlan(catalog.version(), sql, plan);
     }
     return plan;
-  }
-
-  private MeridianDataContext dataContext(
-      QueryPlanner planner, QueryPlanner.Plan plan, List<Object> parameters, ExecContext context, KvReader reader) {
-    return new MeridianDataContext(planner.rootSchema().plus(), planner.typeFactory(),
-        plan.internalParameters(), parameters, context, reader.readTs().micros() / 1000);
   }
 
   private RelDataType explainRowType() {

@@ -6,6 +6,7 @@ import dev.meridian.runtime.real.SystemPhysicalClock;
 import dev.meridian.storage.mvcc.InMemoryMvccEngine;
 import dev.meridian.truetime.LocalTrueTime;
 import dev.meridian.txn.TxnClient;
+import dev.meridian.txn.TxnLimits;
 import dev.meridian.txn.range.RangeLeader;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -21,9 +22,13 @@ final class SqlTestNode implements AutoCloseable {
   final RangeLeader range;
 
   SqlTestNode() {
+    this(TxnLimits.defaults());
+  }
+
+  SqlTestNode(TxnLimits limits) {
     trueTime = new LocalTrueTime(SystemPhysicalClock.INSTANCE, LocalTrueTime.Config.defaults());
     range = new RangeLeader(new InMemoryMvccEngine(), trueTime, loop);
-    engine = new SqlEngine(new TxnClient(1, range, trueTime, RandomSource.seeded(1)));
+    engine = new SqlEngine(new TxnClient(1, range, trueTime, RandomSource.seeded(1), limits));
   }
 
   static StatementResult run(Session session, String sql, Object... parameters) {

@@ -23,6 +23,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -360,7 +361,7 @@ public final class RocksMvccEngine implements MvccEngine {
 
   @Override
   public Optional<Version> get(Key key, Timestamp readTs) {
-    return read(readTs, "get " + key, () -> {
+    return read(readTs, () -> "get " + key, () -> {
       byte[] prefix = MvccKeyLayout.prefix(key);
       try (Slice upper = new Slice(MvccKeyLayout.prefixEnd(prefix));
           ReadOptions readOptions = new ReadOptions().setIterateUpperBound(upper);
@@ -377,7 +378,7 @@ public final class RocksMvccEngine implements MvccEngine {
 
   @Override
   public List<Version> scan(KeySpan span, Timestamp readTs, Direction direction, int limit) {
-    return read(readTs, "scan " + span, () -> {
+    return read(readTs, () -> "scan " + span, () -> {
       List<Version> out = new ArrayList<>();
       if (limit <= 0 || span.isEmpty()) {
         return out;
@@ -438,7 +439,7 @@ public final class RocksMvccEngine implements MvccEngine {
 
   @Override
   public Optional<Version> newestAfter(KeySpan span, Timestamp ts) {
-    return read(null, "newestAfter " + span, () -> {
+    return read(null, () -> "newestAfter " + span, () -> {
       if (span.isEmpty()) {
         return Optional.empty();
       }
@@ -462,7 +463,7 @@ public final class RocksMvccEngine implements MvccEngine {
 
   @Override
   public List<Intent> intents(KeySpan span) {
-    return read(null, "intents " + span, () -> {
+    return read(null, () -> "intents " + span, () -> {
       List<Intent> out = new ArrayList<>();
       if (span.isEmpty()) {
         return out;
@@ -497,9 +498,10 @@ public final class RocksMvccEngine implements MvccEngine {
   /**
    * Runs a read under the lifecycle read lock. With a {@code readTs}, checks the GC horizon before and
    * after: a collection only deletes after raising the horizon, so a read whose result may be partly
-   * collected always sees the raised horizon afterwards.
+   * collected always sees the raised horizon afterwards. {@code what} names the read for an error,
+   * built only then: keys print as hex, which cost more than many reads.
    */
-  private <T> T read(Timestamp readTs, String what, RocksCall<T> body) {
+  private <T> T read(Timestamp readTs, Supplier<String> what, RocksCall<T> body) {
     lifecycle.readLock().lock();
     try {
       checkOpen();
@@ -508,7 +510,7 @@ public final class RocksMvccEngine implements MvccEngine {
       try {
         result = body.call();
       } catch (RocksDBException e) {
-        throw failure(what + " failed", e);
+        throw failure(what.get() + " failed", e);
       }
       checkHorizon(readTs);
       return result;
@@ -638,7 +640,7 @@ public final class RocksMvccEngine implements MvccEngine {
 
   /** The value under {@code key} in {@code family}, as left by the raw writes already written. */
   public Optional<byte[]> getRaw(RawFamily family, byte[] key) {
-    return read(null, "get in " + family, () -> Optional.ofNullable(db.get(rawFamilies.get(family), key)));
+    return read(null, () -> "get in " + family, () -> Optional.ofNullable(db.get(rawFamilies.get(family), key)));
   }
 
   /**
@@ -646,7 +648,7 @@ public final class RocksMvccEngine implements MvccEngine {
    * key order; a null {@code toExclusive} means no upper bound. For recovery: blocks on the disk.
    */
   public List<RawEntry> scanRaw(RawFamily family, byte[] fromInclusive, byte[] toExclusive, int limit) {
-    return read(null, "scan of " + family, () -> {
+    return read(null, () -> "scan of " + family, () -> {
       List<RawEntry> out = new ArrayList<>();
       try (Slice upper = toExclusive == null ? null : new Slice(toExclusive);
           ReadOptions readOptions = boundedReadOptions(null, upper);

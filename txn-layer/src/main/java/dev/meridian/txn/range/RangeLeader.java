@@ -255,13 +255,13 @@ public final class RangeLeader {
                   + ", so its reads cannot be validated; retry it"));
     }
     for (Key key : request.readKeys()) {
-      Optional<TxnConflictException> conflict = validateSpan(request, KeySpan.point(key), "key " + key);
+      Optional<TxnConflictException> conflict = validateSpan(request, KeySpan.point(key), () -> "key " + key);
       if (conflict.isPresent()) {
         return conflict;
       }
     }
     for (KeySpan span : request.readSpans()) {
-      Optional<TxnConflictException> conflict = validateSpan(request, span, "span " + span);
+      Optional<TxnConflictException> conflict = validateSpan(request, span, () -> "span " + span);
       if (conflict.isPresent()) {
         return conflict;
       }
@@ -276,18 +276,19 @@ public final class RangeLeader {
     return Optional.empty();
   }
 
+  /** {@code what} names the key or span in a conflict's message, built only then (keys print as hex). */
   private Optional<TxnConflictException> validateSpan(
-      CommitRequest request, KeySpan span, String what) {
+      CommitRequest request, KeySpan span, Supplier<String> what) {
     Optional<Version> newer = engine.newestAfter(span, request.readTs());
     if (newer.isPresent()) {
       Version version = newer.get();
-      return Optional.of(conflict(request, what, version.key(),
+      return Optional.of(conflict(request, what.get(), version.key(),
           "was written by a transaction that committed at " + version.commitTs() + ", after this one read it"));
     }
     SortedMap<Key, InflightCommit> inflight = inflightIn(span);
     if (!inflight.isEmpty()) {
       Map.Entry<Key, InflightCommit> first = inflight.entrySet().iterator().next();
-      return Optional.of(conflict(request, what, first.getKey(),
+      return Optional.of(conflict(request, what.get(), first.getKey(),
           "is being written by transaction " + first.getValue().txnId + ", which is committing"));
     }
     return Optional.empty();
