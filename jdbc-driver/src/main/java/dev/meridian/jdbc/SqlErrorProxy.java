@@ -105,6 +105,13 @@ final class SqlErrorProxy implements InvocationHandler {
       String sql = args != null && args.length > 0 && args[0] instanceof String text ? text : preparedSql;
       result = timeouts.run(queryTimeout(statement), () -> call(method, args));
       timeouts.executed(sql);
+    } else if (target instanceof Connection && name.startsWith("prepare") && args != null
+        && args.length > 0 && args[0] instanceof String sql) {
+      try {
+        result = call(method, args);
+      } catch (SQLException e) {
+        throw PrepareErrors.withServerReason(e, sql);
+      }
     } else {
       result = call(method, args);
     }
