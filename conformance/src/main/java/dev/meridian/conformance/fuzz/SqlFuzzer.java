@@ -33,7 +33,9 @@ import java.util.Optional;
  *   <dt>Expected error</dt>
  *   <dd>A data exception (SQLSTATE class 22: overflow, division by zero) is a correct answer to a
  *       generated query, so a check that meets one is skipped. So is invalid SQL (42xxx, 0A000),
- *       counted apart. Any other SQLSTATE (58000, XX000, …) is a failure.</dd>
+ *       counted apart. A statement refused with 40001 is retried for about 10 s (a conflict, a node
+ *       whose clock is briefly untrusted) and then skipped, counted apart too. Any other SQLSTATE
+ *       (58000, XX000, …) is a failure.</dd>
  * </dl>
  *
  * <p>A failing check is shrunk (fewer rows, a smaller predicate) while it keeps failing, and
@@ -50,14 +52,15 @@ public final class SqlFuzzer {
 
   /** Totals of a run; {@code failures} hold each failing check's report. */
   public record Report(long queries, long checks, long skippedDataErrors, long skippedInvalid,
-      List<String> failures) {
+      long skippedUnavailable, List<String> failures) {
     public boolean passed() {
       return failures.isEmpty();
     }
 
     public String summary() {
       return String.format("%d queries, %d checks passed, %d skipped on data errors, %d skipped as invalid SQL, "
-          + "%d failed", queries, checks, skippedDataErrors, skippedInvalid, failures.size());
+          + "%d skipped as still refused with 40001 after retries, %d failed", queries, checks, skippedDataErrors,
+          skippedInvalid, skippedUnavailable, failures.size());
     }
   }
 
@@ -70,6 +73,7 @@ public final class SqlFuzzer {
   private long checks;
   private long skippedDataErrors;
   private long skippedInvalid;
+  private long skippedUnavailable;
   private final List<String> failures = new ArrayList<>();
   private int tableNumber;
 
@@ -87,7 +91,7 @@ public final class SqlFuzzer {
             + " --seeds 1): " + e.getMessage(), e.getSQLState(), e);
       }
     }
-    return new Report(queries, checks, skippedDataErrors, skippedInvalid, List.copyOf(failures));
+    return new Report(queries, checks, skippedDataErrors, skippedInvalid, skippedUnavailable, List.copyOf(failures));
   }
 
   private void runSeed(long seed, Config config) throws SQLException {
@@ -199,6 +203,10 @@ public final class SqlFuzzer {
       skippedInvalid++;
       return new Verdict.Skipped(false);
     }
+    if (state.equals("40001")) {
+      skippedUnavailable++;
+      return new Verdict.Skipped(false);
+    }
     return new Verdict.Failed("statement failed with SQLSTATE " + state + " (not a data error): " + sql + "\n    "
         + failed.message());
   }
@@ -229,6 +237,28 @@ public final class SqlFuzzer {
    * failure of every check.
    */
   Result execute(String sql) throws SQLException {
+    for (int attempt = 1; ; attempt++) {
+      Result result = executeOnce(sql);
+      if (!(result instanceof Result.Failed failed && failed.sqlState().equals("40001"))
+          || attempt >= RETRYABLE_ATTEMPTS) {
+        return result;
+      }
+      try {
+        // A retryable refusal (40001: a conflict, or a node whose clock cannot be trusted for a
+        // few seconds) says nothing about the SQL: the statement is run again, as a client would.
+        Thread.sleep(RETRY_PAUSE_MILLIS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return result;
+      }
+    }
+  }
+
+  /** Runs of a statement refused with 40001 before its result counts: about 10 s of retrying. */
+  static final int RETRYABLE_ATTEMPTS = 40;
+  static final long RETRY_PAUSE_MILLIS = 250;
+
+  private Result executeOnce(String sql) throws SQLException {
     queries++;
     try (Statement statement = connection.createStatement()) {
       if (!statement.execute(sql)) {
@@ -255,11 +285,12 @@ public final class SqlFuzzer {
     }
   }
 
+  /** Whether the connection still reaches the node: any answer from it (even an error) says so. */
   private boolean stillUsable() {
     try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery("SELECT 1")) {
       return rs.next();
     } catch (SQLException e) {
-      return false;
+      return e.getSQLState() != null && !e.getSQLState().startsWith("08");
     }
   }
 

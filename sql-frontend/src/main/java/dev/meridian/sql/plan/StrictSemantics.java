@@ -64,22 +64,29 @@ final class StrictSemantics extends RelHomogeneousShuttle {
       function("ACOS", "acos", double.class));
 
   private static final SqlOperator CHECK_DECIMAL =
-      udf("CHECK_DECIMAL", "checkDecimal", java.math.BigDecimal.class, int.class);
-  private static final SqlOperator DIVIDE = udf("/", "divide", double.class, double.class);
-  private static final SqlOperator ROUND_DECIMAL = udf("ROUND_FOR_CAST", "roundForIntegerCast",
+      udf("CHECK_DECIMAL", ReturnTypes.ARG0, "checkDecimal", java.math.BigDecimal.class, int.class);
+  private static final SqlOperator DIVIDE =
+      udf("/", ReturnTypes.LEAST_RESTRICTIVE, "divide", double.class, double.class);
+  private static final SqlOperator ROUND_DECIMAL = udf("ROUND_FOR_CAST", ReturnTypes.ARG0, "roundForIntegerCast",
       java.math.BigDecimal.class);
-  private static final SqlOperator ROUND_DOUBLE = udf("ROUND_FOR_CAST", "roundForIntegerCast", double.class);
-  private static final SqlOperator CHAR_LENGTH = udf("CHAR_LENGTH", "charLength", String.class);
-  private static final SqlOperator SUBSTRING_FROM = udf("SUBSTRING", "substring", String.class, int.class);
+  private static final SqlOperator ROUND_DOUBLE =
+      udf("ROUND_FOR_CAST", ReturnTypes.ARG0, "roundForIntegerCast", double.class);
+  private static final SqlOperator CHAR_LENGTH =
+      udf("CHAR_LENGTH", ReturnTypes.INTEGER_NULLABLE, "charLength", String.class);
+  private static final SqlOperator SUBSTRING_FROM =
+      udf("SUBSTRING", ReturnTypes.ARG0_NULLABLE_VARYING, "substring", String.class, int.class);
   private static final SqlOperator SUBSTRING_FOR =
-      udf("SUBSTRING", "substring", String.class, int.class, int.class);
-  private static final SqlOperator POSITION = udf("POSITION", "position", String.class, String.class);
+      udf("SUBSTRING", ReturnTypes.ARG0_NULLABLE_VARYING, "substring", String.class, int.class, int.class);
+  private static final SqlOperator POSITION =
+      udf("POSITION", ReturnTypes.INTEGER_NULLABLE, "position", String.class, String.class);
   private static final SqlOperator POSITION_FROM =
-      udf("POSITION", "position", String.class, String.class, int.class);
-  private static final SqlOperator UPPER = udf("UPPER", "upper", String.class);
-  private static final SqlOperator LOWER = udf("LOWER", "lower", String.class);
-  private static final SqlOperator CHECK_TIME = udf("CHECK_TIME", "checkTimeFields", String.class);
-  private static final SqlOperator TRUNCATE = udf("CAST", "truncate", String.class, int.class);
+      udf("POSITION", ReturnTypes.INTEGER_NULLABLE, "position", String.class, String.class, int.class);
+  private static final SqlOperator UPPER = udf("UPPER", ReturnTypes.ARG0, "upper", String.class);
+  private static final SqlOperator LOWER = udf("LOWER", ReturnTypes.ARG0, "lower", String.class);
+  private static final SqlOperator CHECK_TIME = udf("CHECK_TIME", ReturnTypes.ARG0, "checkTimeFields", String.class);
+  /** Its type is the cast's, given where it is made; re-derived, a VARCHAR of the operand's length. */
+  private static final SqlOperator TRUNCATE =
+      udf("CAST", ReturnTypes.ARG0_NULLABLE_VARYING, "truncate", String.class, int.class);
 
   private static final List<String> LENGTH_NAMES = List.of("CHAR_LENGTH", "CHARACTER_LENGTH", "LENGTH");
 
@@ -283,11 +290,15 @@ final class StrictSemantics extends RelHomogeneousShuttle {
   }
 
   private static Map.Entry<String, SqlOperator> function(String name, String method, Class<?>... parameters) {
-    return Map.entry(name, udf(name, method, parameters));
+    return Map.entry(name, udf(name, ReturnTypes.DOUBLE_NULLABLE, method, parameters));
   }
 
-  /** An operator named {@code name} whose implementation is {@code MeridianFunctions.method}. */
-  private static SqlOperator udf(String name, String method, Class<?>... parameters) {
+  /**
+   * An operator named {@code name} whose implementation is {@code MeridianFunctions.method}. The
+   * rewrite gives each call its type; {@code returnType} is for a rule that rebuilds the call.
+   */
+  private static SqlOperator udf(String name, org.apache.calcite.sql.type.SqlReturnTypeInference returnType,
+      String method, Class<?>... parameters) {
     Method target;
     try {
       target = MeridianFunctions.class.getMethod(method, parameters);
@@ -295,6 +306,6 @@ final class StrictSemantics extends RelHomogeneousShuttle {
       throw new IllegalStateException("MeridianFunctions." + method + Arrays.toString(parameters) + " is missing", e);
     }
     return new SqlUserDefinedFunction(new SqlIdentifier(name, SqlParserPos.ZERO), SqlKind.OTHER_FUNCTION,
-        ReturnTypes.ARG0, InferTypes.RETURN_TYPE, null, ScalarFunctionImpl.create(target));
+        returnType, InferTypes.RETURN_TYPE, null, ScalarFunctionImpl.create(target));
   }
 }
