@@ -32,6 +32,11 @@ import org.apache.calcite.avatica.AvaticaStatement;
  * executions of a statement with a query timeout run under that timeout ({@link QueryTimeouts}),
  * and {@code Statement.cancel()} is sent to the server on a side connection ({@link CancelChannel})
  * instead of reaching Avatica, whose own cancel only marks the statement, for good, on the client.
+ *
+ * <p>A result set obtained from a statement stops after the statement's {@code setMaxRows} (or
+ * {@code setLargeMaxRows}) rows, as set when the result set was obtained. The server applies a
+ * plain statement's limit itself, but Avatica's protocol sends none for the execution of a prepared
+ * statement (only its fetch size), so without this a prepared statement's max rows would be ignored.
  */
 final class SqlErrorProxy implements InvocationHandler {
   private static final List<Class<?>> WRAPPED = List.of(
@@ -47,6 +52,8 @@ final class SqlErrorProxy implements InvocationHandler {
   private final CancelChannel cancels;
   /** The SQL a prepared statement was prepared with; null for others. */
   private final String preparedSql;
+  /** For a result set: rows it may still return before its statement's max rows; -1 for no limit. */
+  private long rowsLeft = -1;
   private Object self;
 
   private SqlErrorProxy(Object target, Object parent, QueryTimeouts timeouts, CancelChannel cancels,
@@ -64,14 +71,14 @@ final class SqlErrorProxy implements InvocationHandler {
    */
   static Connection wrap(Connection connection, CancelChannel.Opener sideChannel) {
     return (Connection) proxy(connection, Connection.class, null, new QueryTimeouts(connection),
-        new CancelChannel(sideChannel), null);
+        new CancelChannel(sideChannel), null).self;
   }
 
-  private static Object proxy(Object target, Class<?> type, Object parent, QueryTimeouts timeouts,
+  private static SqlErrorProxy proxy(Object target, Class<?> type, Object parent, QueryTimeouts timeouts,
       CancelChannel cancels, String preparedSql) {
     SqlErrorProxy handler = new SqlErrorProxy(target, parent, timeouts, cancels, preparedSql);
     handler.self = Proxy.newProxyInstance(SqlErrorProxy.class.getClassLoader(), new Class<?>[] {type}, handler);
-    return handler.self;
+    return handler;
   }
 
   @Override
@@ -100,6 +107,9 @@ final class SqlErrorProxy implements InvocationHandler {
       cancels.cancel(statement);
       return null;
     }
+    if (rowsLeft == 0 && name.equals("next") && args == null) {
+      return false;
+    }
     Object result;
     if (target instanceof Statement statement && EXECUTIONS.contains(name)) {
       String sql = args != null && args.length > 0 && args[0] instanceof String text ? text : preparedSql;
@@ -115,6 +125,9 @@ final class SqlErrorProxy implements InvocationHandler {
     } else {
       result = call(method, args);
     }
+    if (rowsLeft > 0 && name.equals("next") && args == null && Boolean.TRUE.equals(result)) {
+      rowsLeft--;
+    }
     if (result == null || name.equals("unwrap")) {
       return result;
     }
@@ -122,10 +135,24 @@ final class SqlErrorProxy implements InvocationHandler {
       if (returns == type) {
         String sql = type != Statement.class && target instanceof Connection && args != null && args.length > 0
             && args[0] instanceof String text ? text : null;
-        return proxy(result, type, self, timeouts, cancels, sql);
+        SqlErrorProxy wrapped = proxy(result, type, self, timeouts, cancels, sql);
+        if (type == ResultSet.class && target instanceof Statement statement) {
+          wrapped.rowsLeft = maxRows(statement);
+        }
+        return wrapped.self;
       }
     }
     return result;
+  }
+
+  /** The statement's max rows now, -1 for none. */
+  private static long maxRows(Statement statement) throws SQLException {
+    try {
+      long maxRows = statement.getLargeMaxRows();
+      return maxRows > 0 ? maxRows : -1;
+    } catch (AvaticaClientRuntimeException e) {
+      throw (SQLException) translate(e);
+    }
   }
 
   private Object call(Method method, Object[] args) throws Throwable {

@@ -498,8 +498,12 @@ public final class MeridianMeta extends MetaImpl implements ProtobufMeta {
   }
 
   /**
-   * Runs a prepared statement. Avatica's {@code LocalService} passes the request's max row count
-   * (JDBC {@code setMaxRows}) as {@code maxRowsInFirstFrame}, so that is what it means here.
+   * Runs a prepared statement. {@code maxRowsInFirstFrame} sizes the first frame and nothing else:
+   * Avatica's client sends the statement's fetch size in it ({@code
+   * AvaticaConnection.executeQueryInternal}), never {@code setMaxRows}. Taking it for a row limit
+   * cut every prepared query short at its first frame, silently. The only row limit the protocol
+   * carries for a prepared statement is the one given when it was prepared; a {@code setMaxRows}
+   * made later is applied by the JDBC driver, which stops the result set there.
    */
   @Override
   public ExecuteResult execute(StatementHandle h, List<TypedValue> parameterValues, int maxRowsInFirstFrame)
@@ -509,8 +513,7 @@ public final class MeridianMeta extends MetaImpl implements ProtobufMeta {
         throw new SqlExecutionException("HY010", "statement " + h.id + " was not prepared");
       }
       List<Object> parameters = AvaticaTypes.parameterValues(parameterValues, stmt.parameterRowType);
-      long maxRowCount = maxRowsInFirstFrame > 0 ? maxRowsInFirstFrame : stmt.preparedMaxRowCount;
-      return run(conn, stmt, stmt.preparedSql, parameters, maxRowCount, -1);
+      return run(conn, stmt, stmt.preparedSql, parameters, stmt.preparedMaxRowCount, maxRowsInFirstFrame);
     });
   }
 

@@ -6,9 +6,11 @@ import dev.meridian.sql.parser.MeridianSqlParser;
 import dev.meridian.sql.parser.ddl.SqlShow;
 import dev.meridian.sql.parser.ddl.SqlShowTables;
 import dev.meridian.sql.plan.QueryPlanner;
+import dev.meridian.sql.row.KeyDescriptions;
 import dev.meridian.txn.ReadOnlyTransaction;
 import dev.meridian.txn.ReadWriteTransaction;
 import dev.meridian.txn.TimestampBound;
+import dev.meridian.txn.TxnConflictException;
 import dev.meridian.txn.TxnException;
 import java.util.Iterator;
 import java.util.List;
@@ -118,8 +120,22 @@ public final class Session implements AutoCloseable {
       throw new SqlExecutionException("0A000", "statement not supported: " + node.getKind());
     } catch (RuntimeException | Error | org.apache.calcite.sql.parser.SqlParseException e) {
       // Errors too: generated code fails in class initializers (ExceptionInInitializerError).
-      throw SqlErrors.translate(e, sql);
+      throw inSqlTerms(SqlErrors.translate(e, sql));
     }
+  }
+
+  /**
+   * A conflict said in SQL terms: which row of which table (or which index entry) another
+   * transaction changed, instead of the key bytes the transaction layer knows.
+   */
+  private SqlExecutionException inSqlTerms(SqlExecutionException failure) {
+    if (failure.getCause() instanceof TxnConflictException conflict && conflict.key().isPresent()
+        && conflict.reason().isPresent()) {
+      String what = KeyDescriptions.describe(engine.catalogs().newestLoaded(), conflict.key().get());
+      return new SqlExecutionException(failure.sqlState(), "could not serialize access: " + what + " "
+          + conflict.reason().get() + "; retry the transaction", conflict);
+    }
+    return failure;
   }
 
   /** Plans {@code sql} against the current catalog and says what it returns and takes. */
@@ -154,7 +170,11 @@ public final class Session implements AutoCloseable {
     readWrite = null;
     readOnlyTxn = null;
     if (txn != null) {
-      BlockingTxn.await(txn.commit(), guard);
+      try {
+        BlockingTxn.commit(txn, guard);
+      } catch (SqlExecutionException e) {
+        throw inSqlTerms(e);
+      }
     }
   }
 
@@ -278,7 +298,7 @@ public final class Session implements AutoCloseable {
       }
       try {
         StatementResult result = work.run(BlockingTxn.of(txn, guard));
-        BlockingTxn.await(txn.commit(), guard);
+        BlockingTxn.commit(txn, guard);
         return result;
       } catch (RuntimeException | Error e) {
         txn.abort();

@@ -17,6 +17,7 @@ import dev.meridian.truetime.TTInterval;
 import dev.meridian.truetime.TrueTime;
 import dev.meridian.txn.TxnConflictException;
 import dev.meridian.txn.TxnTooOldException;
+import dev.meridian.txn.TxnOutcomeUnknownException;
 import dev.meridian.txn.TxnUnavailableException;
 import java.util.List;
 import java.util.Map;
@@ -219,8 +220,10 @@ public final class RangeLeader {
               if (failure != null) {
                 // Whether the batch reached the disk is unknown: the range cannot go on safely.
                 storageFailure = failure;
-                acknowledged.completeExceptionally(
-                    unavailable("the commit's outcome is unknown: storage failed", failure));
+                acknowledged.completeExceptionally(new TxnOutcomeUnknownException(
+                    "the outcome of transaction " + request.txnId() + " (commit at " + commitTs
+                        + ") is unknown: storage failed after its write was queued; read back what it"
+                        + " wrote before running it again", failure));
                 return;
               }
               commitsApplied++;
@@ -266,8 +269,8 @@ public final class RangeLeader {
     for (Write write : request.writes()) {
       InflightCommit holder = inflightByKey.get(write.key());
       if (holder != null) {
-        return Optional.of(
-            conflict(request, "key " + write.key(), "is being written by " + holder.txnId));
+        return Optional.of(conflict(request, "key " + write.key(), write.key(),
+            "is being written by transaction " + holder.txnId + ", which is committing"));
       }
     }
     return Optional.empty();
@@ -278,33 +281,25 @@ public final class RangeLeader {
     Optional<Version> newer = engine.newestAfter(span, request.readTs());
     if (newer.isPresent()) {
       Version version = newer.get();
-      return Optional.of(
-          conflict(
-              request,
-              what,
-              "has a newer version of " + version.key() + " committed at " + version.commitTs()));
+      return Optional.of(conflict(request, what, version.key(),
+          "was written by a transaction that committed at " + version.commitTs() + ", after this one read it"));
     }
     SortedMap<Key, InflightCommit> inflight = inflightIn(span);
     if (!inflight.isEmpty()) {
       Map.Entry<Key, InflightCommit> first = inflight.entrySet().iterator().next();
-      return Optional.of(
-          conflict(
-              request, what, "is being written (" + first.getKey() + ") by " + first.getValue().txnId));
+      return Optional.of(conflict(request, what, first.getKey(),
+          "is being written by transaction " + first.getValue().txnId + ", which is committing"));
     }
     return Optional.empty();
   }
 
-  private static TxnConflictException conflict(CommitRequest request, String what, String by) {
+  /** A conflict of {@code request} over {@code what} it read or writes: {@code key} {@code reason}. */
+  private static TxnConflictException conflict(CommitRequest request, String what, Key key, String reason) {
     return new TxnConflictException(
-        "transaction "
-            + request.txnId()
-            + " conflicts: "
-            + what
-            + ", read at "
-            + request.readTs()
-            + ", "
-            + by
-            + "; retry the transaction");
+        "transaction " + request.txnId() + " conflicts: " + what + ", read at " + request.readTs() + ": "
+            + key + " " + reason + "; retry the transaction",
+        key,
+        reason);
   }
 
   private static TxnUnavailableException unavailable(String why, Throwable cause) {
