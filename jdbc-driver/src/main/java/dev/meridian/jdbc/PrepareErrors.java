@@ -13,7 +13,8 @@ import org.apache.calcite.avatica.AvaticaSqlException;
  * executing a statement, by contrast, says {@code Error while executing SQL "<sql>": <reason>}.
  * This rebuilds the prepare error the same way, from the first of those traces, whose first line
  * is the server's {@code AvaticaRuntimeException} as Avatica prints it: {@code [Messsage: '…',
- * Error code: '…', SQL State: '…', Severity: '…']} (sic). The SQLSTATE, error code and cause stay.
+ * Error code: '…', SQL State: '…', Severity: '…']} (sic). The SQLSTATE (and so the exception's
+ * subclass, {@link SqlStates#of}), error code and cause stay.
  */
 final class PrepareErrors {
 
@@ -31,7 +32,7 @@ final class PrepareErrors {
     if (reason == null) {
       return failure;
     }
-    SQLException rebuilt = new SQLException("Error while preparing SQL \"" + sql + "\": " + reason,
+    SQLException rebuilt = SqlStates.of("Error while preparing SQL \"" + sql + "\": " + reason,
         failure.getSQLState(), failure.getErrorCode(), failure);
     rebuilt.setStackTrace(failure.getStackTrace());
     return rebuilt;
