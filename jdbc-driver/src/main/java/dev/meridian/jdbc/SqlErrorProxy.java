@@ -153,6 +153,13 @@ final class SqlErrorProxy implements InvocationHandler {
         throw BatchErrors.isBatch(name) ? BatchErrors.of(name, e) : e;
       }
       shared.timeouts().executed(sql);
+    } else if (target instanceof Connection && name.startsWith("prepare") && args != null
+        && args.length > 0 && args[0] instanceof String sql) {
+      try {
+        result = call(method, args);
+      } catch (SQLException e) {
+        throw PrepareErrors.withServerReason(e, sql);
+      }
     } else {
       result = call(method, args);
     }

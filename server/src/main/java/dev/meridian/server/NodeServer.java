@@ -4,6 +4,7 @@ import dev.meridian.runtime.real.NamedThreadFactory;
 import dev.meridian.server.admin.AdminServer;
 import dev.meridian.server.admin.AdminServer.Response;
 import dev.meridian.server.admin.NodeMetrics;
+import dev.meridian.server.sql.ErrorBoundaryHandler;
 import dev.meridian.server.sql.MeridianMeta;
 import dev.meridian.server.time.ClockOptions;
 import dev.meridian.server.time.NodeClock;
@@ -137,7 +138,7 @@ public final class NodeServer implements AutoCloseable {
           new MeridianMeta.Limits(options.maxConnections(), 1024, options.idleTimeoutMillis(),
               options.statementTimeoutMillis(), 10_000),
           System::nanoTime, metrics);
-      this.jetty = startSqlEndpoint(options, meta);
+      this.jetty = startSqlEndpoint(options, meta, metrics);
       int sqlPort = ((ServerConnector) jetty.getConnectors()[0]).getLocalPort();
       this.admin = AdminServer.withHealth(options.listen(), options.adminPort(), this::health, this::metricsText);
       clock.registerRoutes(admin);
@@ -160,7 +161,7 @@ public final class NodeServer implements AutoCloseable {
     return out.toString();
   }
 
-  private static Server startSqlEndpoint(Options options, MeridianMeta meta) throws Exception {
+  private static Server startSqlEndpoint(Options options, MeridianMeta meta, NodeMetrics metrics) throws Exception {
     // Acceptor and selector take one thread each; the rest run requests. The queue is bounded so
     // that overload is refused rather than remembered.
     int maxThreads = options.sqlWorkers() + 2;
@@ -175,10 +176,14 @@ public final class NodeServer implements AutoCloseable {
     server.addConnector(connector);
     Service service = new LocalService(meta);
     AvaticaProtobufHandler handler = new AvaticaProtobufHandler(service);
-    server.setHandler(handler);
+    ErrorBoundaryHandler boundary = new ErrorBoundaryHandler(metrics);
+    boundary.setHandler(handler);
+    server.setHandler(boundary);
     server.setStopAtShutdown(false);
     server.start();
-    handler.setServerRpcMetadata(new Service.RpcMetadataResponse(options.listen() + ":" + connector.getLocalPort()));
+    Service.RpcMetadataResponse address = new Service.RpcMetadataResponse(options.listen() + ":" + connector.getLocalPort());
+    handler.setServerRpcMetadata(address);
+    boundary.setServerRpcMetadata(address);
     return server;
   }
 

@@ -180,7 +180,7 @@ public final class MeridianMeta extends MetaImpl implements ProtobufMeta {
           remaining--;
         }
         done = remaining == 0 || !rows.hasNext();
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | Error e) {
         closeResult();
         throw e;
       }
@@ -643,8 +643,8 @@ public final class MeridianMeta extends MetaImpl implements ProtobufMeta {
       }
       stmt.guard.arm(conn.statementTimeoutMillis);
       return stmt.nextFrame(frameRows(fetchMaxRowCount));
-    } catch (RuntimeException e) {
-      throw toAvatica(e, null);
+    } catch (RuntimeException | Error e) {
+      throw toAvatica(e, stmt.preparedSql);
     } finally {
       conn.lastUsedNanos = nanoClock.getAsLong();
       conn.lock.unlock();
@@ -770,7 +770,9 @@ public final class MeridianMeta extends MetaImpl implements ProtobufMeta {
       return work.run(conn);
     } catch (NoSuchConnectionException | AvaticaRuntimeException e) {
       throw e;
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
+      // Errors too: one escaping here would reach Jetty, which answers with an HTML page that
+      // the client cannot read, and the client would drop the connection.
       throw toAvatica(e, sql);
     } finally {
       conn.lastUsedNanos = nanoClock.getAsLong();
@@ -787,14 +789,17 @@ public final class MeridianMeta extends MetaImpl implements ProtobufMeta {
     // In flight from before the lock: a cancel also stops a request still waiting for it.
     stmt.guard.enter();
     try {
-      return withConnection(h.connectionId, sql, c -> work.run(c, stmt));
+      return withConnection(h.connectionId, sql != null ? sql : stmt.preparedSql, c -> work.run(c, stmt));
     } finally {
       stmt.guard.exit();
     }
   }
 
-  /** The client-facing error for {@code failure}, counted in the metrics. */
-  private AvaticaRuntimeException toAvatica(RuntimeException failure, String sql) {
+  /**
+   * The client-facing error for {@code failure}, counted in the metrics; internal errors (58000,
+   * XX000) are logged with the statement and the stack trace.
+   */
+  private AvaticaRuntimeException toAvatica(Throwable failure, String sql) {
     if (failure instanceof AvaticaRuntimeException avatica) {
       return avatica;
     }

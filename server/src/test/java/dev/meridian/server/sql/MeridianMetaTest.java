@@ -106,6 +106,35 @@ class MeridianMetaTest {
     assertThat(metrics.render(gauges())).contains("meridian_statement_errors_total{sqlstate=\"23505\"} 1");
   }
 
+  /**
+   * M12: data errors, including those raised while the planner folds constants, come back with
+   * their SQLSTATE (they once escaped as an Error); text in any script is accepted; the connection
+   * goes on. Runs after other test classes touched Calcite, which is what the charset must survive.
+   */
+  @Test
+  void dataErrorsComeBackWithTheirSqlStateAndTheConnectionGoesOn() throws Exception {
+    for (int attempt = 0; attempt < 2; attempt++) {
+      assertThatThrownBy(() -> run("SELECT 1/0"))
+          .isInstanceOfSatisfying(AvaticaRuntimeException.class, e -> assertThat(e.getSqlState()).isEqualTo("22012"));
+      assertThatThrownBy(() -> run("SELECT 2147483647 + 1"))
+          .isInstanceOfSatisfying(AvaticaRuntimeException.class, e -> assertThat(e.getSqlState()).isEqualTo("22003"));
+    }
+    Meta.MetaResultSet rows = run("SELECT '世界', CHAR_LENGTH('😀')").resultSets.get(0);
+    assertThat((Object[]) rows(rows.firstFrame).get(0)).containsExactly("世界", 1);
+    assertThat(metrics.render(gauges())).contains("meridian_statement_errors_total{sqlstate=\"22012\"} 2");
+  }
+
+  @Test
+  void prepareTimeErrorsCarryTheReasonAndPosition() {
+    assertThatThrownBy(() -> meta.prepare(ch, "SELECT * FROM nosuch", -1))
+        .isInstanceOfSatisfying(AvaticaRuntimeException.class, e -> {
+          assertThat(e.getSqlState()).isEqualTo("42P01");
+          assertThat(e.getErrorMessage()).contains("line 1, column 15").contains("'NOSUCH' not found");
+        });
+    assertThatThrownBy(() -> meta.prepare(ch, "SELECT 1/0", -1))
+        .isInstanceOfSatisfying(AvaticaRuntimeException.class, e -> assertThat(e.getSqlState()).isEqualTo("22012"));
+  }
+
   @Test
   void preparedStatementsConvertParameters() throws Exception {
     run("CREATE TABLE p (id BIGINT PRIMARY KEY, d DATE, b VARBINARY(4))");

@@ -166,7 +166,8 @@ public final class BlockingTxn {
         T result = work.apply(of(txn, guard));
         commit(txn, guard);
         return result;
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | Error e) {
+        // Errors too: a failure inside generated code can arrive as one (see SqlErrors).
         txn.abort();
         SqlExecutionException failure = SqlErrors.translate(e, null);
         if (!failure.isRetryable() || attempt >= attempts) {

@@ -219,7 +219,7 @@ final class LiteralInsert {
       if (literal instanceof SqlCharStringLiteral string) {
         String text = string.getValueAs(String.class);
         boolean fits = type.getPrecision() == RelDataType.PRECISION_NOT_SPECIFIED
-            || text.length() <= type.getPrecision();
+            || text.codePointCount(0, text.length()) <= type.getPrecision();
         return switch (type.getSqlTypeName()) {
           case VARCHAR -> fits ? Optional.of(text) : Optional.empty();
           // Only the plain ISO forms, which every cast reads alike; others get Calcite's cast.

@@ -154,7 +154,8 @@ public final class Session implements AutoCloseable {
         return dml(sql, node, parameters, guard);
       }
       throw new SqlExecutionException("0A000", "statement not supported: " + node.getKind());
-    } catch (RuntimeException | org.apache.calcite.sql.parser.SqlParseException e) {
+    } catch (RuntimeException | Error | org.apache.calcite.sql.parser.SqlParseException e) {
+      // Errors too: generated code fails in class initializers (ExceptionInInitializerError).
       throw inSqlTerms(SqlErrors.translate(e, sql));
     }
   }
@@ -198,7 +199,8 @@ public final class Session implements AutoCloseable {
       QueryPlanner.Plan plan = plan(catalog, sql);
       return new Description(plan.kind(), plan.kind() == SqlKind.EXPLAIN ? explainRowType() : plan.rowType(),
           plan.parameterRowType(), ResultColumn.of(catalog, plan.fieldOrigins()));
-    } catch (RuntimeException | org.apache.calcite.sql.parser.SqlParseException e) {
+    } catch (RuntimeException | Error | org.apache.calcite.sql.parser.SqlParseException e) {
+      // Errors too: generated code fails in class initializers (ExceptionInInitializerError).
       throw SqlErrors.translate(e, sql);
     }
   }
@@ -528,7 +530,7 @@ public final class Session implements AutoCloseable {
   }
 
   private RelDataType explainRowType() {
-    return new org.apache.calcite.jdbc.JavaTypeFactoryImpl(dev.meridian.sql.plan.MeridianTypeSystem.INSTANCE).builder().add("PLAN", SqlTypeName.VARCHAR).build();
+    return new dev.meridian.sql.plan.MeridianTypeFactory().builder().add("PLAN", SqlTypeName.VARCHAR).build();
   }
 
   private TimestampBound readBound() {
@@ -572,6 +574,24 @@ public final class Session implements AutoCloseable {
     return sql.substring(0, end);
   }
 
+  /** The next row; a failure computing it (1/x with x = 0) is the statement's error, with its SQLSTATE. */
+  private static boolean moveNext(Enumerator<Object> enumerator) {
+    try {
+      return enumerator.moveNext();
+    } catch (RuntimeException | Error e) {
+      throw SqlErrors.translate(e, null);
+    }
+  }
+
+  /** The current row: Calcite computes projections here, so it fails as {@link #moveNext} may. */
+  private static Object current(Enumerator<Object> enumerator) {
+    try {
+      return enumerator.current();
+    } catch (RuntimeException | Error e) {
+      throw SqlErrors.translate(e, null);
+    }
+  }
+
   /** Rows from Calcite's enumerator as arrays (single-column results come as bare values). */
   private static Iterator<Object[]> rowsOf(Enumerator<Object> enumerator, int width) {
     return new Iterator<>() {
@@ -580,7 +600,7 @@ public final class Session implements AutoCloseable {
       @Override
       public boolean hasNext() {
         if (hasNext == null) {
-          hasNext = enumerator.moveNext();
+          hasNext = moveNext(enumerator);
           if (!hasNext) {
             enumerator.close();
           }
@@ -594,7 +614,7 @@ public final class Session implements AutoCloseable {
           throw new NoSuchElementException();
         }
         hasNext = null;
-        Object current = enumerator.current();
+        Object current = current(enumerator);
         return width == 1 && !(current instanceof Object[]) ? new Object[] {current} : (Object[]) current;
       }
     };

@@ -16,13 +16,7 @@ import java.util.Map;
 public final class SqlEngine {
 
   static {
-    // Calcite compiles each plan to Java with Janino (about 2/3 of planning time). With this cache, a
-    // plan whose generated source was seen before reuses the compiled class: our scans and DML
-    // stash their specs instead of inlining them, so the same query over another table of the same
-    // shape hits. The property is read once, when Calcite's settings class loads, hence here.
-    if (System.getProperty("calcite.bindable.cache.maxSize") == null) {
-      System.setProperty("calcite.bindable.cache.maxSize", "2048");
-    }
+    dev.meridian.sql.plan.CalciteSettings.apply();
   }
 
   /** Compiled plans kept; each holds generated classes, so the cache is bounded. */

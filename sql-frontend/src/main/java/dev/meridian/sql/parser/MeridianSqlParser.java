@@ -34,6 +34,11 @@ import org.apache.calcite.sql.parser.SqlParser;
 public final class MeridianSqlParser {
 
   /** The parser settings Meridian uses everywhere a statement is parsed. */
+  static {
+    // Before anything of Calcite's loads its settings (parser tests run without an engine).
+    dev.meridian.sql.plan.CalciteSettings.apply();
+  }
+
   public static final SqlParser.Config CONFIG = SqlParser.config()
       .withParserFactory(MeridianSqlParserImpl.FACTORY)
       .withQuoting(Quoting.DOUBLE_QUOTE)

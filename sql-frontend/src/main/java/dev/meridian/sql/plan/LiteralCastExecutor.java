@@ -1,12 +1,16 @@
 package dev.meridian.sql.plan;
 
+import dev.meridian.sql.exec.DataErrors;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rex.RexBuilder;
 import org.apache.calcite.rex.RexCall;
+import org.apache.calcite.DataContexts;
+import org.apache.calcite.rex.RexExecutable;
 import org.apache.calcite.rex.RexExecutor;
+import org.apache.calcite.rex.RexExecutorImpl;
 import org.apache.calcite.rex.RexLiteral;
 import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.rex.RexUtil;
@@ -22,6 +26,15 @@ import org.apache.calcite.sql.type.SqlTypeName;
  * per rule application: 45% of the planning time of index/in's queries. The value folded here is
  * the one the compiled code computes ({@link BigDecimal#doubleValue()}, the nearest double), made
  * into a literal the same way.
+ *
+ * <p>It also turns a constant that fails to evaluate into a planning error. Calcite's executor
+ * leaves such an expression ({@code 1/0}, {@code SQRT(-1)}) unreduced, and the code Calcite then
+ * generates evaluates it in a static initializer: the statement failed with an {@link
+ * ExceptionInInitializerError}, and every later run of the same compiled class (Calcite caches
+ * them by source) with a {@link NoClassDefFoundError} that no longer says why. PostgreSQL fails
+ * such a statement at planning too ("a constant subexpression like 1/0 … at planning time").
+ * Only data errors ({@link DataErrors}) are raised; any other failure to reduce keeps Calcite's
+ * behaviour of leaving the expression to run time.
  */
 final class LiteralCastExecutor implements RexExecutor {
 
@@ -36,11 +49,40 @@ final class LiteralCastExecutor implements RexExecutor {
       RexNode value = foldDoubleCast(rexBuilder, expression);
       if (value == null) {
         RexUtil.EXECUTOR.reduce(rexBuilder, constExps, reducedValues);
+        raiseDataErrors(rexBuilder, constExps, reducedValues);
         return;
       }
       folded.add(value);
     }
     reducedValues.addAll(folded);
+  }
+
+  /**
+   * Calcite's executor returns every expression unreduced when one fails; this evaluates the
+   * unreduced ones alone and throws the first data error found.
+   */
+  private static void raiseDataErrors(RexBuilder rexBuilder, List<RexNode> constExps, List<RexNode> reducedValues) {
+    for (int i = 0; i < constExps.size(); i++) {
+      RexNode expression = constExps.get(i);
+      if (reducedValues.get(i) != expression || !(expression instanceof RexCall)) {
+        continue;
+      }
+      RexExecutable executable;
+      try {
+        executable = RexExecutorImpl.getExecutable(rexBuilder, List.of(expression),
+            rexBuilder.getTypeFactory().builder().build());
+      } catch (RuntimeException compileFailure) {
+        continue;
+      }
+      executable.setDataContext(DataContexts.EMPTY);
+      try {
+        executable.execute();
+      } catch (RuntimeException e) {
+        if (DataErrors.isDataError(e)) {
+          throw e;
+        }
+      }
+    }
   }
 
   /** The literal {@code expression} folds to, or null when it is not a numeric literal's cast to DOUBLE. */

@@ -17,7 +17,6 @@ import org.apache.calcite.config.CalciteConnectionConfigImpl;
 import org.apache.calcite.config.CalciteConnectionProperty;
 import org.apache.calcite.config.NullCollation;
 import org.apache.calcite.jdbc.CalciteSchema;
-import org.apache.calcite.jdbc.JavaTypeFactoryImpl;
 import org.apache.calcite.plan.ConventionTraitDef;
 import org.apache.calcite.plan.Contexts;
 import org.apache.calcite.plan.RelOptCluster;
@@ -82,6 +81,10 @@ public final class QueryPlanner {
     }
   }
 
+  static {
+    CalciteSettings.apply();
+  }
+
   /** Calcite's and PostgreSQL's functions, and Meridian's NEXTVAL and LIKE with a parameter escape. */
   private static final SqlOperatorTable OPERATORS = org.apache.calcite.sql.util.SqlOperatorTables.chain(
       SqlLibraryOperatorTableFactory.INSTANCE.getOperatorTable(SqlLibrary.STANDARD, SqlLibrary.POSTGRESQL),
@@ -89,7 +92,7 @@ public final class QueryPlanner {
 
 
   private final Catalog catalog;
-  private final JavaTypeFactory typeFactory = new JavaTypeFactoryImpl(MeridianTypeSystem.INSTANCE);
+  private final JavaTypeFactory typeFactory = new MeridianTypeFactory();
   private final CalciteSchema rootSchema;
   private final CalciteConnectionConfig connectionConfig;
 
@@ -194,11 +197,11 @@ public final class QueryPlanner {
     for (RelOptRule rule : MeridianRules.all()) {
       planner.addRule(rule);
     }
-    RelOptCluster cluster = RelOptCluster.create(planner, new RexBuilder(typeFactory));
+    RelOptCluster cluster = RelOptCluster.create(planner, new MeridianRexBuilder(typeFactory));
     Expander expander = new Expander(reader, cluster);
     SqlToRelConverter converter = expander.converter(validator);
     RelRoot root = converter.convertQuery(validated, false, true);
-    RelNode logical = root.project();
+    RelNode logical = StrictSemantics.rewrite(root.project());
 
     // The result must be ordered only as ORDER BY says (root.collation), as Calcite's own Prepare
     // asks; the order the logical tree happens to have (a scan's key order) is no requirement, and

@@ -53,11 +53,12 @@ class LiteralInsertTest {
   void literalsThatNeedACastArePlannedAsWritten() {
     update(session, "INSERT INTO t (pk, d) VALUES (1, 2.5)");
     long misses = planMisses();
-    // The shape is planned, but 1.005 has more scale than the DECIMAL: Calcite's cast decides.
+    // The shape is planned, but 1.005 has more scale than the DECIMAL: the cast rounds it half
+    // away from zero, as PostgreSQL does.
     update(session, "INSERT INTO t (pk, d) VALUES (2.0, 1.005)");
     assertThat(planMisses()).isEqualTo(misses + 1);
     assertThatThrownBy(() -> update(session, "INSERT INTO t (pk, v) VALUES (3, 'abcd')"))
         .satisfies(e -> assertThat(((SqlExecutionException) e).sqlState()).isEqualTo("22001"));
-    assertThat(rows(session, "SELECT pk, d FROM t WHERE pk = 2")).containsExactly(List.of(2, new BigDecimal("1.00")));
+    assertThat(rows(session, "SELECT pk, d FROM t WHERE pk = 2")).containsExactly(List.of(2, new BigDecimal("1.01")));
   }
 }

@@ -1,0 +1,120 @@
+package dev.meridian.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * M12 as a new user meets it, through the shaded driver against one node: each row of the issue's
+ * table gets PostgreSQL 15's class of answer, and no error breaks the connection or the open
+ * transaction. (An error the planner raised while folding a constant used to escape as a broken
+ * HTTP response: the client lost its connection with 08006 "not an Avatica protobuf WireMessage".)
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class SqlErrorsIT {
+
+  @TempDir static Path work;
+  static NodeProcess node;
+  static Connection connection;
+
+  @BeforeAll
+  static void startNode() throws Exception {
+    node = NodeProcess.start(work.resolve("node"));
+    connection = Jdbc.connect(node);
+  }
+
+  @AfterAll
+  static void stopNode() throws Exception {
+    if (connection != null) {
+      connection.close();
+    }
+    if (node != null) {
+      node.stop();
+    }
+  }
+
+  static String first(String sql) throws SQLException {
+    try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery(sql)) {
+      assertThat(rs.next()).isTrue();
+      return rs.getString(1);
+    }
+  }
+
+  @ParameterizedTest(name = "{0} -> {1}")
+  @CsvSource(delimiter = '|', textBlock = """
+      SELECT 1/0                                      | 22012
+      SELECT MOD(5, 0)                                | 22012
+      SELECT CAST('2024-02-30' AS DATE)               | 22008
+      SELECT SUBSTRING('abc' FROM 1 FOR -1)           | 22011
+      SELECT CAST(40000 AS SMALLINT)                  | 22003
+      SELECT CAST(32767 AS SMALLINT) + CAST(1 AS SMALLINT) | 22003
+      SELECT 2147483647 + 1                           | 22003
+      SELECT CAST(9223372036854775807 AS BIGINT) + 1  | 22003
+      SELECT SQRT(-1.0)                               | 2201F
+      SELECT LN(0)                                    | 2201E
+      """)
+  void errorsComeWithPostgresSqlStateAndTheConnectionStays(String sql, String state) throws Exception {
+    for (int run = 0; run < 2; run++) {
+      assertThatThrownBy(() -> first(sql))
+          .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo(state));
+    }
+    assertThat(first("SELECT 1")).isEqualTo("1");
+  }
+
+  @Test
+  void valuesArePostgresValues() throws Exception {
+    assertThat(first("SELECT '世界'")).isEqualTo("世界");
+    assertThat(first("SELECT 'a😀' || '𝄞'")).isEqualTo("a😀𝄞");
+    assertThat(first("SELECT CHAR_LENGTH('😀😀')")).isEqualTo("2");
+    assertThat(first("SELECT CAST(2.5 AS INTEGER)")).isEqualTo("3");
+    assertThat(first("SELECT CAST(-2.5 AS INTEGER)")).isEqualTo("-3");
+  }
+
+  @Test
+  void aFailedStatementLeavesTheTransactionOpenAndUsable() throws Exception {
+    try (Connection c = Jdbc.connect(node); Statement s = c.createStatement()) {
+      s.execute("CREATE TABLE txn_errors (id INT PRIMARY KEY, name VARCHAR(3))");
+      c.setAutoCommit(false);
+      s.execute("INSERT INTO txn_errors VALUES (1, '日本語')");
+      assertThatThrownBy(() -> s.executeQuery("SELECT id / 0 FROM txn_errors").next())
+          .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("22012"));
+      assertThatThrownBy(() -> s.executeQuery("SELECT 1/0"))
+          .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("22012"));
+      s.execute("INSERT INTO txn_errors VALUES (2, '😀😀😀')");
+      c.commit();
+      c.setAutoCommit(true);
+      try (ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM txn_errors")) {
+        assertThat(rs.next()).isTrue();
+        assertThat(rs.getLong(1)).isEqualTo(2);
+      }
+    }
+  }
+
+  @Test
+  void prepareTimeErrorsCarryTheReasonAndPosition() {
+    assertThatThrownBy(() -> connection.prepareStatement("SELECT * FROM no_such_table"))
+        .isInstanceOfSatisfying(SQLException.class, e -> {
+          assertThat(e.getSQLState()).isEqualTo("42P01");
+          assertThat(e.getMessage()).contains("SELECT * FROM no_such_table")
+              .contains("line 1, column 15").contains("'NO_SUCH_TABLE' not found");
+        });
+    assertThatThrownBy(() -> connection.prepareStatement("SELECT FROM"))
+        .isInstanceOfSatisfying(SQLException.class, e -> {
+          assertThat(e.getSQLState()).isEqualTo("42601");
+          assertThat(e.getMessage()).contains("line 1, column 8");
+        });
+  }
+}
