@@ -6,15 +6,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
-import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.lang.ArchRule;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -23,9 +19,9 @@ import org.junit.jupiter.api.Test;
  * system clock or make unseeded randomness. Everything else receives those through runtime interfaces,
  * which is what lets the simulator run it deterministically.
  *
- * <p>The rule reads the compiled main classes of every module in the repository (each {@code
- * <module>/target/classes}), so a new module is covered without being listed here. This module
- * depends on the server, which depends on all the rest, so Maven builds them first.
+ * <p>The rule reads the compiled main classes of every module in the repository ({@link
+ * RepositoryClasses}), so a new module is covered without being listed here. This module depends
+ * on the server, which depends on all the rest, so Maven builds them first.
  */
 class NondeterminismRuleTest {
 
@@ -41,20 +37,9 @@ class NondeterminismRuleTest {
   private static List<Path> moduleClassDirs;
 
   @BeforeAll
-  static void importEveryModule() throws IOException {
-    Path repository = Path.of("").toAbsolutePath().getParent();
-    try (Stream<Path> modules = Files.list(repository)) {
-      List<Path> moduleDirs =
-          modules.filter(dir -> Files.isDirectory(dir.resolve("src/main/java"))).sorted().toList();
-      for (Path module : moduleDirs) {
-        assertThat(module.resolve("target/classes"))
-            .as("module %s must be compiled before build-rules: add it to build-rules' "
-                + "dependencies (directly or through server)", module.getFileName())
-            .isDirectory();
-      }
-      moduleClassDirs = moduleDirs.stream().map(dir -> dir.resolve("target/classes")).toList();
-    }
-    mainClasses = new ClassFileImporter().importPaths(moduleClassDirs);
+  static void importEveryModule() {
+    moduleClassDirs = RepositoryClasses.moduleClassDirs();
+    mainClasses = RepositoryClasses.main();
   }
 
   @Test

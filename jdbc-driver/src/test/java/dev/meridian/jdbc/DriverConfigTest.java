@@ -63,7 +63,8 @@ class DriverConfigTest {
       connectTimeoutMs=fast    | connectTimeoutMs 'fast'
       loginTimeoutMs=-1        | loginTimeoutMs '-1'
       responseTimeoutMs=1.5    | responseTimeoutMs '1.5'
-      readStaleness=10         | readStaleness '10' must be a whole number and a unit
+      readStaleness=10         | readStaleness '10' must be strong, 0, or a whole number and a unit
+      readStaleness=1234567890s | readStaleness '1234567890s'
       readStaleness=10sec      | readStaleness '10sec'
       readStaleness=-1s        | readStaleness '-1s'
       """)
@@ -73,6 +74,15 @@ class DriverConfigTest {
           assertThat(e.getSQLState()).isEqualTo("08001");
           assertThat(e.getMessage()).contains(problem);
         });
+  }
+
+  /** The server's SET READ_STALENESS grammar, which the driver once refused in part (strong, 0). */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({"strong", "STRONG", "0", "10s", "500ms", "5 m", "1H", "999999999h"})
+  void stalenessTakesWhatTheServerTakes(String value) throws SQLException {
+    Properties info = new Properties();
+    info.setProperty("readStaleness", value);
+    assertThat(config("jdbc:meridian://h:1", info).serverProperties().getProperty("readStaleness")).isEqualTo(value);
   }
 
   @Test

@@ -1,5 +1,6 @@
 package dev.meridian.server;
 
+import dev.meridian.server.replication.FailoverBenchmark;
 import dev.meridian.server.replication.ReplicationBenchmark;
 import dev.meridian.server.replication.ReplicationNode;
 import java.util.Arrays;
@@ -11,7 +12,7 @@ public final class Main {
 
   public static void main(String[] args) throws Exception {
     if (args.length == 0) {
-      System.err.println("usage: meridian <start|demo|bench-commit|paxos-node|bench-paxos> [options]");
+      System.err.println("usage: meridian <start|demo|bench-commit|paxos-node|bench-paxos|bench-failover> [options]");
       System.exit(64);
     }
     String[] rest = Arrays.copyOfRange(args, 1, args.length);
@@ -22,6 +23,7 @@ public final class Main {
           case "bench-commit" -> CommitBenchmark.run(rest, System.out, System.err);
           case "paxos-node" -> ReplicationNode.run(rest, System.out, System.err);
           case "bench-paxos" -> ReplicationBenchmark.run(rest, System.out, System.err);
+          case "bench-failover" -> FailoverBenchmark.run(rest, System.out, System.err);
           default -> {
             System.err.println("meridian: unknown command '" + args[0] + "'");
             yield 64;

@@ -50,6 +50,11 @@ public final class TxnClient {
     this.random = random;
   }
 
+  /** The node this client runs on: the coordinator node of its transaction ids. */
+  public int nodeId() {
+    return nodeId;
+  }
+
   /**
    * Begins a read-write transaction reading at {@code TT.now().latest}.
    *

@@ -1,5 +1,7 @@
 package dev.meridian.jepsen.checker;
 
+import dev.meridian.runtime.RandomSource;
+
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -24,7 +26,7 @@ public final class HistoryGenerator {
 
   /** A serializable history of {@code config.operations()} operations (invocations + completions). */
   public static List<Op> listAppend(long seed, Config config) {
-    SplitMix64 rnd = new SplitMix64(seed);
+    RandomSource rnd = RandomSource.seeded(seed);
     Map<Long, List<Object>> db = new HashMap<>();
     Map<Long, Long> nextValue = new HashMap<>();
     List<Op> history = new ArrayList<>(config.operations());

@@ -2,6 +2,7 @@ package dev.meridian.jepsen.checker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.meridian.runtime.RandomSource;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -14,10 +15,10 @@ import org.junit.jupiter.api.Test;
 class SerialHistoryPropertyTest {
   @Test
   void serialHistoriesAreAlwaysValid() {
-    SplitMix64 seeds = new SplitMix64(42);
+    RandomSource seeds = RandomSource.seeded(42);
     for (int i = 0; i < 200; i++) {
       long seed = seeds.nextLong();
-      SplitMix64 knobs = new SplitMix64(seed);
+      RandomSource knobs = RandomSource.seeded(seed);
       HistoryGenerator.Config c = new HistoryGenerator.Config(20 + knobs.nextInt(400),
           1 + knobs.nextInt(8), 1 + knobs.nextInt(5), 1 + knobs.nextInt(6), 0, 0);
       List<Op> h = HistoryGenerator.listAppend(seed, c);

@@ -156,6 +156,48 @@ public final class LocalReplicationCluster implements AutoCloseable {
   }
 
   /**
+   * Proposes {@code command} to {@code group} at each running node but {@code excluded} in turn
+   * until one commits it (or {@code timeout} passes); returns that node.
+   */
+  public int proposeUntilCommitted(int excluded, int group, byte[] command, Duration timeout)
+      throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      for (int id : nodeIds()) {
+        if (id != excluded && isRunning(id) && propose(id, group, command).status() == 200) {
+          return id;
+        }
+      }
+      Thread.sleep(10);
+    }
+    throw new IllegalStateException("no node committed a proposal to group " + group + " within " + timeout);
+  }
+
+  /**
+   * Waits until {@code node} has applied as much of {@code group} as {@code reference} and holds the
+   * same state machine fingerprint; returns the reference's status.
+   */
+  public GroupStatus awaitCaughtUp(int node, int reference, int group, Duration timeout)
+      throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      GroupStatus theirs = groupStatus(reference, group);
+      GroupStatus mine = groupStatus(node, group);
+      if (mine.applied() == theirs.applied() && mine.fingerprint().equals(theirs.fingerprint())) {
+        return theirs;
+      }
+      Thread.sleep(20);
+    }
+    throw new IllegalStateException("node " + node + " did not catch up with node " + reference + " in group "
+        + group + " within " + timeout);
+  }
+
+  private GroupStatus groupStatus(int id, int group) throws IOException, InterruptedException {
+    return status(id).stream().filter(g -> g.group() == group).findFirst()
+        .orElseThrow(() -> new IllegalStateException("node " + id + " does not host group " + group));
+  }
+
+  /**
    * Waits until every group has an active leader that every running node names, and returns the
    * leader's id per group.
    */

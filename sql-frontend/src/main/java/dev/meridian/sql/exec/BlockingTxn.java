@@ -10,6 +10,7 @@ import dev.meridian.txn.ReadOnlyTransaction;
 import dev.meridian.txn.ReadWriteTransaction;
 import dev.meridian.txn.TxnConflictException;
 import dev.meridian.txn.TxnException;
+import dev.meridian.txn.TxnOutcomeUnknownException;
 import dev.meridian.txn.TxnStateException;
 import dev.meridian.txn.TxnTooOldException;
 import java.util.List;
@@ -92,9 +93,37 @@ public final class BlockingTxn {
     };
   }
 
+  /**
+   * Commits {@code txn} and waits for its outcome within the statement's deadline. Once the commit
+   * has been sent, a wait given up (deadline, cancel, interrupt) leaves its outcome unknown: that is
+   * SQLSTATE 40003, never 57014 or 40001, after which a client might run the transaction again and
+   * apply it twice (DESIGN.md §11).
+   */
+  public static Timestamp commit(ReadWriteTransaction txn, StatementGuard guard) {
+    guard.check();
+    CompletableFuture<Timestamp> outcome = txn.commit();
+    try {
+      return waitFor(outcome, guard);
+    } catch (SqlExecutionException e) {
+      if (!e.sqlState().equals("57014")) {
+        throw e;
+      }
+      throw new SqlExecutionException(OUTCOME_UNKNOWN, "the commit of transaction " + txn.id()
+          + " was sent, but " + e.getMessage() + " before its outcome was known: it may or may not"
+          + " have been applied; read back what it wrote before running it again", e);
+    }
+  }
+
+  /** SQLSTATE of a statement whose completion is unknown (SQL:2011's "statement completion unknown"). */
+  static final String OUTCOME_UNKNOWN = "40003";
+
   /** Waits for {@code future} within the statement's deadline. */
   public static <T> T await(CompletableFuture<T> future, StatementGuard guard) {
     guard.check();
+    return waitFor(future, guard);
+  }
+
+  private static <T> T waitFor(CompletableFuture<T> future, StatementGuard guard) {
     try {
       long remaining = guard.remainingNanos();
       return remaining == Long.MAX_VALUE
@@ -121,6 +150,9 @@ public final class BlockingTxn {
     }
     if (failure instanceof ReadBelowGcHorizonException below) {
       return new SqlExecutionException("22000", below.getMessage(), below);
+    }
+    if (failure instanceof TxnOutcomeUnknownException unknown) {
+      return new SqlExecutionException(OUTCOME_UNKNOWN, unknown.getMessage(), unknown);
     }
     if (failure instanceof TxnStateException state) {
       return new SqlExecutionException("25000", state.getMessage(), state);

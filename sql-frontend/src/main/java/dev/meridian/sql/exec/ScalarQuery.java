@@ -19,7 +19,8 @@ public final class ScalarQuery {
     } catch (SqlParseException e) {
       throw SqlErrors.translate(e, sql);
     }
-    ExecContext context = new ExecContext(reader, null, guard, new RowIdGenerator());
+    // Read-only: no row is inserted, so no row ids are drawn.
+    ExecContext context = new ExecContext(reader, null, guard, null);
     MeridianDataContext dataContext = new MeridianDataContext(planner.rootSchema().plus(),
         planner.typeFactory(), plan.internalParameters(), List.of(), context,
         reader.readTs().micros() / 1000);

@@ -152,7 +152,7 @@ public final class Session implements AutoCloseable {
     readWrite = null;
     readOnlyTxn = null;
     if (txn != null) {
-      BlockingTxn.await(txn.commit(), guard);
+      BlockingTxn.commit(txn, guard);
     }
   }
 
@@ -276,7 +276,7 @@ public final class Session implements AutoCloseable {
       }
       try {
         StatementResult result = work.run(BlockingTxn.of(txn, guard));
-        BlockingTxn.await(txn.commit(), guard);
+        BlockingTxn.commit(txn, guard);
         return result;
       } catch (RuntimeException e) {
         txn.abort();

@@ -32,7 +32,7 @@ public final class SqlEngine {
 
   private final TxnClient client;
   private final CatalogStore catalogs = new CatalogStore();
-  private final RowIdGenerator rowIds = new RowIdGenerator();
+  private final RowIdGenerator rowIds;
   private final Map<Long, QueryPlanner> planners = lru(PLANNERS_KEPT);
   private final Map<String, QueryPlanner.Plan> plans = lru(PLAN_CACHE_SIZE);
   private long planCacheHits;
@@ -40,6 +40,7 @@ public final class SqlEngine {
 
   public SqlEngine(TxnClient client) {
     this.client = client;
+    this.rowIds = new RowIdGenerator(client.nodeId());
   }
 
   public Session openSession() {

@@ -4,10 +4,15 @@ import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Parses read staleness settings: {@code strong}, {@code 0}, or a number with ms, s, m or h. */
+/**
+ * Parses read staleness settings: {@code strong}, {@code 0}, or a whole number of at most nine
+ * digits with ms, s, m or h, case-insensitive, spaces around it ignored. The JDBC driver checks
+ * its {@code readStaleness} property with the same grammar ({@code dev.meridian.jdbc.Staleness});
+ * change both together.
+ */
 final class Staleness {
 
-  private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
+  private static final Pattern DURATION = Pattern.compile("([0-9]{1,9})\\s*(ms|s|m|h)");
 
   private Staleness() {}
 

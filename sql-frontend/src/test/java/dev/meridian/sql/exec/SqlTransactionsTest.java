@@ -59,6 +59,10 @@ class SqlTransactionsTest {
     run(bob, "SET READ_STALENESS = 'strong'");
     assertThat(rows(bob, "SELECT COUNT(*) FROM t")).containsExactly(List.of(1L));
     assertThatThrownBy(() -> run(bob, "SET READ_STALENESS = 'yesterday'")).satisfies(e -> assertThat(state(e)).isEqualTo("22023"));
+    // The same grammar as the JDBC driver's readStaleness check: nine digits at most, then a unit.
+    run(bob, "SET READ_STALENESS = '5 M'");
+    assertThatThrownBy(() -> run(bob, "SET READ_STALENESS = '99999999999999999999s'"))
+        .satisfies(e -> assertThat(state(e)).isEqualTo("22023"));
   }
 
   @Test

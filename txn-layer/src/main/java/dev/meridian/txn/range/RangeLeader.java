@@ -17,6 +17,7 @@ import dev.meridian.truetime.TTInterval;
 import dev.meridian.truetime.TrueTime;
 import dev.meridian.txn.TxnConflictException;
 import dev.meridian.txn.TxnTooOldException;
+import dev.meridian.txn.TxnOutcomeUnknownException;
 import dev.meridian.txn.TxnUnavailableException;
 import java.util.List;
 import java.util.Map;
@@ -219,8 +220,10 @@ public final class RangeLeader {
               if (failure != null) {
                 // Whether the batch reached the disk is unknown: the range cannot go on safely.
                 storageFailure = failure;
-                acknowledged.completeExceptionally(
-                    unavailable("the commit's outcome is unknown: storage failed", failure));
+                acknowledged.completeExceptionally(new TxnOutcomeUnknownException(
+                    "the outcome of transaction " + request.txnId() + " (commit at " + commitTs
+                        + ") is unknown: storage failed after its write was queued; read back what it"
+                        + " wrote before running it again", failure));
                 return;
               }
               commitsApplied++;
