@@ -29,8 +29,9 @@ import org.apache.calcite.avatica.AvaticaClientRuntimeException;
  */
 public final class Driver implements java.sql.Driver {
 
-  public static final int MAJOR_VERSION = 0;
-  public static final int MINOR_VERSION = 1;
+  /** The driver's version, from the build (the project version this jar was built as). */
+  public static final int MAJOR_VERSION = BuildVersion.driver().major();
+  public static final int MINOR_VERSION = BuildVersion.driver().minor();
 
   private static final String AVATICA_PREFIX = org.apache.calcite.avatica.remote.Driver.CONNECT_STRING_PREFIX;
 
@@ -96,7 +97,7 @@ public final class Driver implements java.sql.Driver {
           () -> AVATICA.connect(avaticaUrl, properties));
     } catch (AvaticaClientRuntimeException e) {
       // Either a transport failure (FailoverConnector looks at the cause) or the server's answer.
-      throw new SQLException(e.getMessage(), e.getSqlState(), e.getErrorCode(), e);
+      throw SqlStates.of(e.getMessage(), e.getSqlState(), e.getErrorCode(), e);
     }
   }
 

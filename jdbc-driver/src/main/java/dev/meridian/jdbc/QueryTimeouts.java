@@ -2,7 +2,6 @@ package dev.meridian.jdbc;
 
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -33,13 +32,12 @@ final class QueryTimeouts {
     Object run() throws Throwable;
   }
 
-  private final Connection connection;
+  private final HelperStatement helper;
   private String sessionSetting = "DEFAULT";
-  private Statement helper;
 
   /** @param connection Avatica's connection (not the proxy): runs the SETs */
   QueryTimeouts(Connection connection) {
-    this.connection = connection;
+    this.helper = new HelperStatement(connection);
   }
 
   /** Notes the session's timeout when {@code sql}, which just succeeded, set it. */
@@ -84,20 +82,10 @@ final class QueryTimeouts {
   }
 
   private void set(String value) throws SQLException {
-    if (helper == null) {
-      helper = connection.createStatement();
-    }
     helper.execute("SET STATEMENT_TIMEOUT = " + value);
   }
 
   synchronized void close() {
-    if (helper != null) {
-      try {
-        helper.close();
-      } catch (SQLException | RuntimeException e) {
-        // the connection is closing anyway
-      }
-      helper = null;
-    }
+    helper.close();
   }
 }

@@ -10,6 +10,8 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLTransientConnectionException;
 import java.sql.Statement;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -100,7 +102,7 @@ class LiveServerTest {
     int b = TestAvaticaServer.closedPort();
     String url = "jdbc:meridian://127.0.0.1:" + a + ",127.0.0.1:" + b;
     assertThatThrownBy(() -> DriverManager.getConnection(url))
-        .isInstanceOfSatisfying(SQLException.class, e -> {
+        .isInstanceOfSatisfying(SQLTransientConnectionException.class, e -> {
           assertThat(e.getSQLState()).isEqualTo("08001");
           assertThat(e.getMessage()).contains("127.0.0.1:" + a, "127.0.0.1:" + b, "tried 2 of 2");
         });
@@ -126,13 +128,14 @@ class LiveServerTest {
     try (Statement s = c.createStatement()) {
       assertThat(queryOne(c, "SELECT 1")).isEqualTo(1);
       server.close();
+      // The connection is gone for good: a non-transient connection failure, not worth a retry on it.
       assertThatThrownBy(() -> s.executeQuery("SELECT 2"))
-          .isInstanceOfSatisfying(SQLException.class, e -> {
+          .isInstanceOfSatisfying(SQLNonTransientConnectionException.class, e -> {
             assertThat(e.getSQLState()).isEqualTo("08006");
             assertThat(e.getMessage()).contains(host, "does not re-run");
           });
       assertThatThrownBy(() -> c.createStatement().executeQuery("SELECT 3"))
-          .isInstanceOfSatisfying(SQLException.class,
+          .isInstanceOfSatisfying(SQLNonTransientConnectionException.class,
               e -> assertThat(e.getSQLState()).startsWith("08"));
     } finally {
       c.close();

@@ -2,6 +2,7 @@ package dev.meridian.server;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /** The {@code --flag value} options of the node commands. */
 public final class CommandLine {
@@ -14,12 +15,27 @@ public final class CommandLine {
    * @throws IllegalArgumentException if a flag has no value
    */
   public static Map<String, String> options(String[] args) {
+    return options(args, Set.of());
+  }
+
+  /**
+   * As {@link #options(String[])}, except that the flags in {@code switches} take no value (they
+   * map to {@code "true"}).
+   */
+  public static Map<String, String> options(String[] args, Set<String> switches) {
     Map<String, String> options = new LinkedHashMap<>();
-    for (int i = 0; i < args.length; i += 2) {
+    int i = 0;
+    while (i < args.length) {
+      if (switches.contains(args[i])) {
+        options.put(args[i], "true");
+        i++;
+        continue;
+      }
       if (i + 1 >= args.length) {
         throw new IllegalArgumentException("missing value after " + args[i]);
       }
       options.put(args[i], args[i + 1]);
+      i += 2;
     }
     return options;
   }

@@ -7,6 +7,7 @@ import dev.meridian.runtime.real.SystemPhysicalClock;
 import dev.meridian.sql.exec.SqlEngine;
 import dev.meridian.storage.rocks.RocksMvccEngine;
 import dev.meridian.truetime.LocalTrueTime;
+import dev.meridian.truetime.TrueTime;
 import dev.meridian.txn.GcDaemon;
 import dev.meridian.txn.TxnClient;
 import dev.meridian.txn.range.RangeLeader;
@@ -15,8 +16,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * One Meridian node with a single local range: the real event loop, the system clock behind the local
- * TrueTime, the RocksDB engine in {@code dataDir}, the range leader, the transaction client, the SQL
+ * One Meridian node with a single local range: the real event loop, its TrueTime (the system clock
+ * behind a {@code LocalTrueTime} unless given one), the RocksDB engine in {@code dataDir}, the range leader, the transaction client, the SQL
  * engine and the background GC. Closing stops them in the reverse order.
  */
 public final class LocalNode implements AutoCloseable {
@@ -24,7 +25,7 @@ public final class LocalNode implements AutoCloseable {
   public static final int NODE_ID = 1;
 
   private final EventLoop loop;
-  private final LocalTrueTime trueTime;
+  private final TrueTime trueTime;
   private final RocksMvccEngine engine;
   private final RangeLeader range;
   private final TxnClient client;
@@ -33,8 +34,13 @@ public final class LocalNode implements AutoCloseable {
   private final SqlEngine sqlEngine;
 
   public LocalNode(Path dataDir, RocksMvccEngine.Options engineOptions, LocalTrueTime.Config clockConfig) {
+    this(dataDir, engineOptions, new LocalTrueTime(SystemPhysicalClock.INSTANCE, clockConfig));
+  }
+
+  /** A node on the given TrueTime ({@code meridian start} passes its synced {@code NodeClock}'s). */
+  public LocalNode(Path dataDir, RocksMvccEngine.Options engineOptions, TrueTime trueTime) {
     this.loop = new EventLoop("range-loop");
-    this.trueTime = new LocalTrueTime(SystemPhysicalClock.INSTANCE, clockConfig);
+    this.trueTime = trueTime;
     this.engine =
         RocksMvccEngine.open(dataDir.resolve("rocksdb"), engineOptions, new NamedThreadFactory("rocks-sync"));
     this.range = new RangeLeader(engine, trueTime, loop);
@@ -65,7 +71,7 @@ public final class LocalNode implements AutoCloseable {
     return sqlEngine;
   }
 
-  public LocalTrueTime trueTime() {
+  public TrueTime trueTime() {
     return trueTime;
   }
 

@@ -12,7 +12,7 @@ public final class Main {
 
   public static void main(String[] args) throws Exception {
     if (args.length == 0) {
-      System.err.println("usage: meridian <start|demo|bench-commit|paxos-node|bench-paxos|bench-failover> [options]");
+      System.err.println("usage: meridian <start|demo|bench-commit|paxos-node|bench-paxos|bench-failover|status> [options]");
       System.exit(64);
     }
     String[] rest = Arrays.copyOfRange(args, 1, args.length);
@@ -24,6 +24,7 @@ public final class Main {
           case "paxos-node" -> ReplicationNode.run(rest, System.out, System.err);
           case "bench-paxos" -> ReplicationBenchmark.run(rest, System.out, System.err);
           case "bench-failover" -> FailoverBenchmark.run(rest, System.out, System.err);
+          case "status" -> StatusCommand.run(rest, System.out, System.err);
           default -> {
             System.err.println("meridian: unknown command '" + args[0] + "'");
             yield 64;

@@ -2,10 +2,15 @@ package dev.meridian.server;
 
 import dev.meridian.runtime.real.NamedThreadFactory;
 import dev.meridian.server.admin.AdminServer;
+import dev.meridian.server.admin.AdminServer.Response;
 import dev.meridian.server.admin.NodeMetrics;
 import dev.meridian.server.sql.MeridianMeta;
+import dev.meridian.server.time.ClockOptions;
+import dev.meridian.server.time.NodeClock;
+import dev.meridian.storage.rocks.RocksMvccEngine;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Executors;
@@ -31,7 +36,13 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  *       Jetty thread pool is the node's SQL worker pool: bounded ({@code --sql-workers}) with a
  *       bounded queue, and the only place SQL runs. It blocks on storage futures; the range's event
  *       loop completes them and never runs SQL.
- *   <li>Admin: {@code /health} and {@code /metrics} ({@link AdminServer}).
+ *   <li>Admin: {@code /health} and {@code /metrics} ({@link AdminServer}), TrueTime's routes.
+ *   <li>TrueTime: a {@link NodeClock} with the node as its own only time master (there is no node
+ *       transport here to reach others): its clock within {@code --clock-uncertainty}, or chrony's
+ *       measured bound with {@code --time-source chrony}, polled every second. That is the local-clock
+ *       trust of before, but through the same fencing (jumps, epsilon), health verdict, metrics and
+ *       fault injection as a cluster node; a fenced clock refuses transactions with SQLSTATE 40001
+ *       naming the reason, and {@code /health} answers 503.
  *   <li>Logs: {@link NodeLogging}, under DIR. Avatica and Jetty log through slf4j, which has no
  *       binding here and says so once on stderr.
  * </ul>
@@ -44,13 +55,17 @@ public final class NodeServer implements AutoCloseable {
 
   private static final Logger LOG = Logger.getLogger(NodeServer.class.getName());
 
+  /** How long start-up waits for the first sync (its own clock, normally a few ms) before serving anyway. */
+  private static final Duration CLOCK_START_WAIT = Duration.ofSeconds(5);
+
   /** What {@code meridian start} takes. */
   record Options(Path dataDir, String listen, int sqlPort, int adminPort, int sqlWorkers, int maxConnections,
-      long statementTimeoutMillis, long idleTimeoutMillis) {
+      long statementTimeoutMillis, long idleTimeoutMillis, ClockOptions clock) {
 
     static final String USAGE = "usage: meridian start --data-dir DIR [--sql-port 7070] [--admin-port 7072] "
         + "[--listen 127.0.0.1] [--sql-workers 32] [--max-connections 256] "
-        + "[--statement-timeout-ms 300000] [--idle-timeout-ms 1800000]";
+        + "[--statement-timeout-ms 300000] [--idle-timeout-ms 1800000] [--time-source fixed|chrony] "
+        + "[--clock-uncertainty 1ms] [--time-poll 1s] [--max-epsilon 20ms] [--drift-ppm 200] [--allow-fault-injection]";
 
     static Options parse(String[] args) {
       Path dataDir = null;
@@ -61,9 +76,17 @@ public final class NodeServer implements AutoCloseable {
       int maxConnections = 256;
       long statementTimeout = 300_000;
       long idleTimeout = 1_800_000;
-      for (Map.Entry<String, String> option : CommandLine.options(args).entrySet()) {
+      ClockOptions.Builder clock = new ClockOptions.Builder();
+      for (Map.Entry<String, String> option : CommandLine.options(args, ClockOptions.SWITCHES).entrySet()) {
         String flag = option.getKey();
         String value = option.getValue();
+        if (flag.equals("--time-masters") || flag.equals("--time-master")) {
+          throw new IllegalArgumentException(flag + ": meridian start is a single node without the node transport;"
+              + " it is its own time master (its clock within --clock-uncertainty, or chrony's bound)");
+        }
+        if (clock.accept(flag, value)) {
+          continue;
+        }
         switch (flag) {
           case "--data-dir" -> dataDir = Path.of(value);
           case "--listen" -> listen = value;
@@ -80,11 +103,12 @@ public final class NodeServer implements AutoCloseable {
         throw new IllegalArgumentException("--data-dir is required");
       }
       return new Options(dataDir, listen, sqlPort, adminPort, workers, maxConnections, statementTimeout,
-          idleTimeout);
+          idleTimeout, clock.build());
     }
   }
 
   private final long startNanos = System.nanoTime();
+  private final NodeClock clock;
   private final LocalNode node;
   private final NodeMetrics metrics = new NodeMetrics();
   private final MeridianMeta meta;
@@ -96,16 +120,27 @@ public final class NodeServer implements AutoCloseable {
   private final AtomicBoolean closed = new AtomicBoolean();
 
   NodeServer(Options options) throws Exception {
-    this.node = new LocalNode(options.dataDir());
+    this.clock = new NodeClock(LocalNode.NODE_ID, options.clock());
+    clock.start(null);
     try {
+      this.node = new LocalNode(options.dataDir(), RocksMvccEngine.Options.defaults(), clock.trueTime());
+    } catch (RuntimeException | Error e) {
+      clock.close();
+      throw e;
+    }
+    try {
+      if (!clock.awaitTrusted(CLOCK_START_WAIT)) {
+        LOG.warning("TrueTime is not trusted yet (" + clock.state().detail() + "); transactions are refused until"
+            + " it is");
+      }
       this.meta = new MeridianMeta(node.sqlEngine(),
           new MeridianMeta.Limits(options.maxConnections(), 1024, options.idleTimeoutMillis(),
               options.statementTimeoutMillis(), 10_000),
           System::nanoTime, metrics);
       this.jetty = startSqlEndpoint(options, meta);
       int sqlPort = ((ServerConnector) jetty.getConnectors()[0]).getLocalPort();
-      this.admin = new AdminServer(options.listen(), options.adminPort(), this::healthJson,
-          () -> metrics.render(gauges()));
+      this.admin = AdminServer.withHealth(options.listen(), options.adminPort(), this::health, this::metricsText);
+      clock.registerRoutes(admin);
       this.reaper = Executors.newSingleThreadScheduledExecutor(new NamedThreadFactory("session-reaper"));
       long sweepMillis = Math.max(1_000, Math.min(60_000, options.idleTimeoutMillis() / 4));
       reaper.scheduleWithFixedDelay(this::expireIdleSessions, sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
@@ -114,8 +149,15 @@ public final class NodeServer implements AutoCloseable {
       this.adminUrl = "http://" + host + ":" + admin.port() + "/";
     } catch (Exception | Error e) {
       node.close();
+      clock.close();
       throw e;
     }
+  }
+
+  private String metricsText() {
+    StringBuilder out = new StringBuilder(metrics.render(gauges()));
+    clock.appendMetricsButEpsilon(out);
+    return out.toString();
   }
 
   private static Server startSqlEndpoint(Options options, MeridianMeta meta) throws Exception {
@@ -167,7 +209,7 @@ public final class NodeServer implements AutoCloseable {
 
       @Override
       public long epsilonMicros() {
-        return node.trueTime().epsilonMicros();
+        return clock.epsilonMicros();
       }
 
       @Override
@@ -177,12 +219,10 @@ public final class NodeServer implements AutoCloseable {
     };
   }
 
-  private String healthJson() {
-    return String.format(Locale.ROOT,
-        "{\"status\":\"ok\",\"nodeId\":%d,\"uptimeMillis\":%d,\"epsilonMicros\":%d,\"sessionsOpen\":%d,"
-            + "\"sqlUrl\":\"%s\"}\n",
-        LocalNode.NODE_ID, (System.nanoTime() - startNanos) / 1_000_000, node.trueTime().epsilonMicros(),
-        meta.connectionCount(), sqlUrl);
+  /** 200 while the clock is trusted, 503 naming the reason while it is fenced (transactions are refused). */
+  private Response health() {
+    return clock.health(String.format(Locale.ROOT, "\"nodeId\":%d,\"uptimeMillis\":%d,\"sessionsOpen\":%d,\"sqlUrl\":\"%s\"",
+        LocalNode.NODE_ID, (System.nanoTime() - startNanos) / 1_000_000, meta.connectionCount(), sqlUrl));
   }
 
   String sqlUrl() {
@@ -208,6 +248,7 @@ public final class NodeServer implements AutoCloseable {
     reaper.shutdownNow();
     meta.closeAll();
     node.close();
+    clock.close();
     LOG.info("stopped");
   }
 

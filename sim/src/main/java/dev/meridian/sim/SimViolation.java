@@ -17,6 +17,8 @@ public final class SimViolation extends RuntimeException {
     LEASE,
     /** A command applied that was never proposed, applied twice, or applied out of order. */
     APPLY,
+    /** A node whose clock left the TrueTime bound kept answering TrueTime instead of fencing itself. */
+    FENCE,
     /** After the faults stopped, the cluster did not recover and make progress in time. */
     LIVENESS,
     /** An invariant inside the protocol code itself failed (Invariants.require). */

@@ -19,6 +19,17 @@ public final class ClockUnavailableException extends RuntimeException {
      * the node has not yet seen a clean period since.
      */
     CLOCK_JUMP,
+    /** No successful sync yet, or the start-up wait that keeps {@code latest} monotonic across restarts. */
+    NOT_SYNCED,
+    /** The last sync round found no majority of the time masters agreeing on an interval. */
+    NO_MAJORITY,
+    /** The node's wall clock lies further than the maximum epsilon outside the masters' time. */
+    WALL_CLOCK_OFFSET,
+    /**
+     * A sync found the masters' time outside the interval predicted from the previous sync: the
+     * oscillator ran faster or slower than the drift bound (or the masters stepped).
+     */
+    DRIFT_EXCEEDED,
   }
 
   private final Reason reason;

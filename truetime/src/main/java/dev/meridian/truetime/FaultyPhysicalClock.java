@@ -76,6 +76,23 @@ public final class FaultyPhysicalClock implements PhysicalClock {
     stepsMicros += deltaMicros;
   }
 
+  /**
+   * Removes every fault: the wall clock reads the inner wall clock again (one jump, by whatever the
+   * faults had moved it) and the oscillator runs at the inner rate. The monotonic clock stays
+   * continuous: it keeps what drift added so far and only stops adding.
+   */
+  public synchronized void clearFaults() {
+    long innerWall = inner.wallClockMicros();
+    long innerMono = inner.monotonicNanos();
+    monoAnchorNanos = driftedMono(innerMono);
+    innerMonoAnchorNanos = innerMono;
+    wallAnchorMicros = innerWall;
+    innerWallAnchorMicros = innerWall;
+    driftPpm = 0;
+    offsetMicros = 0;
+    stepsMicros = 0;
+  }
+
   public synchronized long offsetMicros() {
     return offsetMicros;
   }

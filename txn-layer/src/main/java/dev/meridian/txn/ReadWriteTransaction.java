@@ -1,5 +1,6 @@
 package dev.meridian.txn;
 
+import dev.meridian.runtime.Invariants;
 import dev.meridian.runtime.Scheduler;
 import dev.meridian.storage.Key;
 import dev.meridian.storage.KeySpan;
@@ -19,6 +20,7 @@ import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
@@ -29,6 +31,23 @@ import java.util.function.Supplier;
  * <p>All of the transaction's state lives on the range's loop: every method hands its work to the
  * loop, in call order, and returns at once. A caller on another thread may block on the futures; a
  * caller on the loop must chain them instead. One transaction is used by one caller at a time.
+ *
+ * <p><b>Savepoints</b> ({@link #savepoint}, {@link #rollbackTo}, {@link #release}) mark a point in
+ * the write buffer. While at least one is open, every buffered write first records what it
+ * replaced (the key's earlier buffered write, or its absence) in an undo log; rolling back to a
+ * savepoint replays that log backwards to the savepoint's mark, so the buffer is exactly what it
+ * was when the savepoint was taken. Secondary-index entries are ordinary buffered writes of the
+ * same transaction (DESIGN.md §3), so a rollback undoes a row and its index entries together and
+ * the two cannot disagree. The undo log costs one entry per write made while a savepoint is open
+ * (bounded by those writes) and is dropped when the last savepoint is released.
+ *
+ * <p>A rollback to a savepoint keeps the read set, reads made after the savepoint included. That
+ * is safe under OCC: validation at commit only checks that nothing read has changed since {@code
+ * readTs}, so a larger read set can only cause extra aborts (40001, which the client retries),
+ * never a wrong commit. Forgetting reads would be unsafe: the statements before the savepoint may
+ * have decided what to do from values read afterwards, for example through the application. A
+ * read answered from the buffer did not join the read set; if the rollback removes that buffered
+ * write, the next read of the key goes to the snapshot and joins it then.
  */
 public final class ReadWriteTransaction {
 
@@ -46,6 +65,20 @@ public final class ReadWriteTransaction {
 
   /** The buffered writes, one per key (the last one wins). Touched on the loop only. */
   private final TreeMap<Key, Write> buffered = new TreeMap<>();
+
+  /**
+   * What each write made while a savepoint is open replaced, oldest first; empty while none is.
+   * Touched on the loop only.
+   */
+  private final List<Undo> undo = new ArrayList<>();
+
+  /** Open savepoints by number, each with the size of {@link #undo} when it was taken. On the loop. */
+  private final TreeMap<Long, Integer> savepointMarks = new TreeMap<>();
+
+  private final AtomicLong savepointNumbers = new AtomicLong();
+
+  /** A buffered write's predecessor: the write it replaced, or null when the key had none. */
+  private record Undo(Key key, Write previous) {}
 
   private final LinkedHashSet<Key> readKeys = new LinkedHashSet<>();
   private final List<KeySpan> readSpans = new ArrayList<>();
@@ -187,9 +220,69 @@ public final class ReadWriteTransaction {
     loop.execute(
         () -> {
           if (state == State.ACTIVE) {
-            buffered.put(write.key(), write);
+            Write previous = buffered.put(write.key(), write);
+            if (!savepointMarks.isEmpty()) {
+              undo.add(new Undo(write.key(), previous));
+            }
           }
         });
+  }
+
+  /** A point in this transaction's writes, from {@link #savepoint}. */
+  public record Savepoint(TxnId txn, long number) {}
+
+  /** Marks the write buffer as it is after the calls made so far; completes with the mark. */
+  public CompletableFuture<Savepoint> savepoint() {
+    Savepoint savepoint = new Savepoint(id, savepointNumbers.incrementAndGet());
+    return onLoop(() -> {
+      savepointMarks.put(savepoint.number(), undo.size());
+      return CompletableFuture.completedFuture(savepoint);
+    });
+  }
+
+  /**
+   * Undoes every write buffered since {@code savepoint} was taken and closes the savepoints taken
+   * after it; {@code savepoint} itself stays open (SQL's ROLLBACK TO SAVEPOINT). The read set is
+   * kept (see the class comment). Fails with {@link TxnStateException} if it is not open.
+   */
+  public CompletableFuture<Void> rollbackTo(Savepoint savepoint) {
+    return onLoop(() -> {
+      int mark = openMark(savepoint);
+      for (int i = undo.size() - 1; i >= mark; i--) {
+        Undo entry = undo.remove(i);
+        if (entry.previous() == null) {
+          buffered.remove(entry.key());
+        } else {
+          buffered.put(entry.key(), entry.previous());
+        }
+      }
+      savepointMarks.tailMap(savepoint.number(), false).clear();
+      return CompletableFuture.completedFuture(null);
+    });
+  }
+
+  /**
+   * Closes {@code savepoint} and every savepoint taken after it, keeping their writes (SQL's
+   * RELEASE SAVEPOINT). Fails with {@link TxnStateException} if it is not open.
+   */
+  public CompletableFuture<Void> release(Savepoint savepoint) {
+    return onLoop(() -> {
+      openMark(savepoint);
+      savepointMarks.tailMap(savepoint.number(), true).clear();
+      if (savepointMarks.isEmpty()) {
+        undo.clear();
+      }
+      return CompletableFuture.completedFuture(null);
+    });
+  }
+
+  private int openMark(Savepoint savepoint) {
+    Integer mark = savepoint.txn().equals(id) ? savepointMarks.get(savepoint.number()) : null;
+    if (mark == null) {
+      throw new TxnStateException("savepoint " + savepoint.number() + " is not open in transaction " + id);
+    }
+    Invariants.require(mark <= undo.size(), "savepoint mark %s beyond the undo log (%s entries)", mark, undo.size());
+    return mark;
   }
 
   /**
@@ -218,6 +311,8 @@ public final class ReadWriteTransaction {
           if (state == State.ACTIVE) {
             state = State.ABORTED;
             buffered.clear();
+            undo.clear();
+            savepointMarks.clear();
           }
         });
   }

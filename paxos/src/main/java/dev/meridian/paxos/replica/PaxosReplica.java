@@ -97,6 +97,11 @@ import java.util.TreeMap;
  *       An acceptor persists its vote a lease duration beyond the grant it makes, so renewing a live
  *       lease writes to disk about once a lease duration rather than at every heartbeat; it promises,
  *       refuses and reports only the granted end, and after a restart honours the durable one.
+ *   <li><b>Fenced clocks.</b> While TrueTime throws {@link ClockUnavailableException} (the node's
+ *       clock is untrustworthy, DESIGN.md §4) the replica grants and extends no lease (its acceptor
+ *       refuses to grant, and treats every live vote as still binding), a leader steps down at its
+ *       next tick (so it holds no lease and stops collecting followers' grants), and a follower does
+ *       not campaign. It still promises, accepts and acknowledges: those need no clock.
  *   <li><b>Idle groups.</b> An idle leader still heartbeats every {@link Options#heartbeatTicks}: the
  *       heartbeats renew its lease, without which it could serve no strong read, and keep followers
  *       from campaigning. An idle group's only traffic is then one small Heartbeat/Ack pair per
@@ -254,6 +259,13 @@ public final class PaxosReplica {
   /** One tick of logical time: drives election timeouts, heartbeats and the leader's quorum check. */
   public void tick() {
     if (role == Role.LEADER) {
+      if (!clockTrusted()) {
+        // A fenced clock can neither renew the lease nor use it: step down, so that the followers'
+        // grants lapse and a node whose clock is trustworthy takes over, instead of this leader
+        // keeping the group leased (by followers' grants) and unusable.
+        becomeFollower();
+        return;
+      }
       tryActivate();
       if (++heartbeatElapsed >= options.heartbeatTicks()) {
         heartbeatElapsed = 0;
@@ -275,6 +287,12 @@ public final class PaxosReplica {
       return;
     }
     if (++electionElapsed >= electionTimeout) {
+      if (!clockTrusted()) {
+        // A node that could not hold a lease does not campaign for one. Its timer stays expired, so
+        // it keeps granting pre-votes to others (it does not hear a leader) and campaigns at the
+        // first tick after its clock is trusted again.
+        return;
+      }
       startPreVote();
     }
   }
@@ -985,6 +1003,16 @@ public final class PaxosReplica {
       return false;
     }
     return !trueTimeAfter(grantedEndMicros);
+  }
+
+  /** Whether TrueTime answers at all: false while the node's clock is fenced (fail closed). */
+  private boolean clockTrusted() {
+    try {
+      trueTime.now();
+      return true;
+    } catch (ClockUnavailableException e) {
+      return false;
+    }
   }
 
   private boolean trueTimeAfter(long micros) {

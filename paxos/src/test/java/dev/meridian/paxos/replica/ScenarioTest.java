@@ -47,6 +47,7 @@ import org.junit.jupiter.api.TestFactory;
  * auto-ready on|off / ready n1
  * advance-time 200ms          move true time (and every node's TrueTime)
  * clock-offset n2 -900us      n2's clock estimate is off by this much (within its 1 ms epsilon)
+ * clock-fence n2 on|off       n2's TrueTime throws ClockUnavailableException (its clock is fenced)
  * status                      one line per node
  * </pre>
  */
@@ -205,6 +206,7 @@ class ScenarioTest {
         case "ready" -> renderReady(node(words[1]), cluster.processReady(node(words[1])), out);
         case "clock-offset" -> cluster.node(node(words[1])).trueTime.setOffsetMicros(
             words[2].startsWith("-") ? -parseMicros(words[2].substring(1)) : parseMicros(words[2]));
+        case "clock-fence" -> cluster.node(node(words[1])).trueTime.setFenced(words[2].equals("on"));
         case "advance-time" -> cluster.clock.advanceMicros(parseMicros(words[1]));
         case "status" -> {
           for (TestCluster.Node n : cluster.nodes.values()) {
@@ -281,7 +283,7 @@ class ScenarioTest {
           + " promised=" + s.promised() + " leader=" + s.leaderHint()
           + " commit=" + s.commit() + " applied=" + s.applied() + " last=" + s.lastSlot()
           + (s.snapshotSlot().value() > 0 ? " snapshot=" + s.snapshotSlot() : "")
-          + (n.replica.hasLease(n.trueTime.now()) ? " lease<" + s.leaseEndMicros() : "")
+          + (TestCluster.holdsLease(n) ? " lease<" + s.leaseEndMicros() : "")
           + " " + s.membership()
           + " sm=" + n.disk.stateMachine.values();
     }

@@ -286,6 +286,15 @@ final class TestCluster {
   // ---------------------------------------------------------------------------------------------
   // Leases
 
+  /** Whether the node's replica holds a lease by its own TrueTime; a fenced clock holds none. */
+  static boolean holdsLease(Node node) {
+    try {
+      return node.replica.hasLease(node.trueTime.now());
+    } catch (dev.meridian.truetime.ClockUnavailableException fenced) {
+      return false;
+    }
+  }
+
   /**
    * Records which alive replicas hold a lease now, and checks that leases of two ballots never
    * overlap: no two ballots hold one at the same moment, and per ballot, the true-time span from the
@@ -300,7 +309,7 @@ final class TestCluster {
     Set<Ballot> holdingNow = new HashSet<>();
     for (Node node : nodes.values()) {
       PaxosReplica replica = node.replica;
-      if (replica == null || !replica.hasLease(node.trueTime.now())) {
+      if (replica == null || !holdsLease(node)) {
         continue;
       }
       Ballot ballot = replica.ballot();

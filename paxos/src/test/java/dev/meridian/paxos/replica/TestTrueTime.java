@@ -1,6 +1,7 @@
 package dev.meridian.paxos.replica;
 
 import dev.meridian.runtime.manual.ManualClock;
+import dev.meridian.truetime.ClockUnavailableException;
 import dev.meridian.truetime.TTInterval;
 import dev.meridian.truetime.TrueTime;
 
@@ -14,6 +15,7 @@ final class TestTrueTime implements TrueTime {
   private final ManualClock clock;
   private long offsetMicros;
   private final long epsilonMicros;
+  private boolean fenced;
 
   TestTrueTime(ManualClock clock, long offsetMicros, long epsilonMicros) {
     if (Math.abs(offsetMicros) > epsilonMicros) {
@@ -31,8 +33,16 @@ final class TestTrueTime implements TrueTime {
     this.offsetMicros = offsetMicros;
   }
 
+  /** Fences (or unfences) the clock: {@link #now()} throws while fenced, as a real node's would. */
+  void setFenced(boolean fenced) {
+    this.fenced = fenced;
+  }
+
   @Override
   public TTInterval now() {
+    if (fenced) {
+      throw new ClockUnavailableException(ClockUnavailableException.Reason.NO_MAJORITY, "fenced by the test", 0);
+    }
     long estimate = clock.wallClockMicros() + offsetMicros;
     return new TTInterval(estimate - epsilonMicros, estimate + epsilonMicros);
   }

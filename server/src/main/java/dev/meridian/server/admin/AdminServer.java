@@ -16,7 +16,8 @@ import java.util.logging.Logger;
 
 /**
  * The node's admin HTTP endpoint (DESIGN.md §9) on the JDK's built-in server: {@code GET /health}
- * answers 200 with a JSON object (node id, uptime, TrueTime epsilon) while the node serves, and
+ * answers 200 with a JSON object (node id, uptime, TrueTime epsilon) while the node serves (and, for
+ * nodes built {@link #withHealth}, 503 with the reason while it cannot, e.g. while its clock is fenced), and
  * {@code GET /metrics} the {@link NodeMetrics} in Prometheus text format. A few threads: it is for
  * operators, scrapers and tests, not for load. Other modes of the node add {@link #route routes}.
  */
@@ -32,10 +33,24 @@ public final class AdminServer implements AutoCloseable {
 
   public AdminServer(String host, int port, Supplier<String> healthJson, Supplier<String> metricsText)
       throws IOException {
+    this(() -> Response.json(200, healthJson.get()), host, port, metricsText);
+  }
+
+  /**
+   * An admin endpoint whose {@code /health} status is the node's verdict: 200 while it serves, 503
+   * (with the reason in the body) while it cannot, for example while its clock is fenced.
+   */
+  public static AdminServer withHealth(String host, int port, Supplier<Response> health, Supplier<String> metricsText)
+      throws IOException {
+    return new AdminServer(health, host, port, metricsText);
+  }
+
+  private AdminServer(Supplier<Response> health, String host, int port, Supplier<String> metricsText)
+      throws IOException {
     this.server = HttpServer.create(new InetSocketAddress(host, port), 16);
     this.threads = Executors.newFixedThreadPool(THREADS, new NamedThreadFactory("admin-http"));
     server.setExecutor(threads);
-    server.createContext("/health", exchange -> answer(exchange, "application/json", healthJson));
+    server.createContext("/health", exchange -> answer(exchange, health));
     server.createContext("/metrics", exchange ->
         answer(exchange, "text/plain; version=0.0.4; charset=utf-8", metricsText));
     server.createContext("/", exchange -> {
@@ -87,19 +102,23 @@ public final class AdminServer implements AutoCloseable {
   }
 
   private static void answer(HttpExchange exchange, String contentType, Supplier<String> body) throws IOException {
+    answer(exchange, () -> new Response(200, contentType, body.get()));
+  }
+
+  private static void answer(HttpExchange exchange, Supplier<Response> body) throws IOException {
     if (!exchange.getRequestMethod().equals("GET") && !exchange.getRequestMethod().equals("HEAD")) {
       send(exchange, 405, "text/plain; charset=utf-8", "only GET\n");
       return;
     }
-    String text;
+    Response response;
     try {
-      text = body.get();
+      response = body.get();
     } catch (RuntimeException e) {
       LOG.log(Level.WARNING, "admin request " + exchange.getRequestURI() + " failed", e);
       send(exchange, 500, "text/plain; charset=utf-8", "error: " + e + "\n");
       return;
     }
-    send(exchange, 200, contentType, text);
+    send(exchange, response.status(), response.contentType(), response.body());
   }
 
   private static void send(HttpExchange exchange, int status, String contentType, String text) throws IOException {

@@ -8,6 +8,7 @@ import dev.meridian.paxos.replica.Role;
 import dev.meridian.paxos.replica.Status;
 import dev.meridian.paxos.types.GroupId;
 import dev.meridian.server.admin.NodeMetrics;
+import dev.meridian.server.time.NodeClock;
 import dev.meridian.server.transport.TransportStats;
 import java.util.Map;
 
@@ -17,7 +18,7 @@ final class ReplicationMetrics {
   private ReplicationMetrics() {}
 
   static String render(DriverCounters driver, Map<GroupId, Status> groups, TransportStats transport,
-      long malformedPayloads, long epsilonMicros) {
+      long malformedPayloads, NodeClock clock) {
     StringBuilder out = new StringBuilder();
     counter(out, "meridian_paxos_proposals_total", "Commands a leader here took for replication.", driver.proposals());
     counter(out, "meridian_paxos_proposals_refused_total", "Proposals refused because too many of their group were in flight.", driver.proposalsRefused());
@@ -33,7 +34,7 @@ final class ReplicationMetrics {
     gauge(out, "meridian_paxos_groups", "Paxos groups hosted here.", groups.size());
     gauge(out, "meridian_paxos_groups_leading", "Groups whose active leader is here.",
         groups.values().stream().filter(s -> s.role() == Role.LEADER && s.active()).count());
-    gauge(out, "meridian_truetime_epsilon_micros", "Current TrueTime uncertainty bound, in microseconds.", epsilonMicros);
+    clock.appendMetrics(out);
     NodeMetrics.renderTransport(out, transport);
     return out.toString();
   }

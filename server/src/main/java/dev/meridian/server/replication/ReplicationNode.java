@@ -13,15 +13,14 @@ import dev.meridian.runtime.NodeId;
 import dev.meridian.runtime.RandomSource;
 import dev.meridian.runtime.real.EventLoop;
 import dev.meridian.runtime.real.NamedThreadFactory;
-import dev.meridian.runtime.real.SystemPhysicalClock;
 import dev.meridian.server.ForegroundNode;
 import dev.meridian.server.NodeLogging;
 import dev.meridian.server.admin.AdminServer;
 import dev.meridian.server.admin.AdminServer.Response;
 import dev.meridian.server.transport.NodeTransport;
+import dev.meridian.server.time.NodeClock;
 import dev.meridian.server.transport.TransportOptions;
 import dev.meridian.storage.rocks.RocksMvccEngine;
-import dev.meridian.truetime.LocalTrueTime;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -53,6 +52,10 @@ import java.util.logging.Logger;
  *       here; 409 {@code not-leader leader=N} (or {@code leader=none}); 503 when not ready or the
  *       commit took longer than 10 s.
  *   <li>{@code POST /paxos/transfer?to=N}: hands every group this node leads to node N.
+ *   <li>{@code GET /health}: 200 while the node's clock is trusted, 503 with the reason while it is
+ *       fenced; {@code /truetime}, {@code /truetime/history} and {@code /fault/clock} as {@link
+ *       NodeClock} says. A fenced node neither grants, extends nor holds a lease (the replicas see
+ *       TrueTime fail closed).
  *   <li>{@code POST /paxos/load?proposers=P&seconds=S&warmup-seconds=W&payload-bytes=B}: runs a {@link
  *       ProposalLoad} over the groups this node leads; answers its result as JSON.
  * </ul>
@@ -65,7 +68,7 @@ public final class ReplicationNode implements AutoCloseable {
 
   private final ReplicationOptions options;
   private final EventLoop loop;
-  private final LocalTrueTime trueTime;
+  private final NodeClock clock;
   private final RocksMvccEngine engine;
   private final NodeTransport transport;
   /** Set once the driver exists; payloads arriving before are dropped. */
@@ -81,7 +84,7 @@ public final class ReplicationNode implements AutoCloseable {
     this.options = options;
     NodeId self = new NodeId(options.nodeId());
     this.loop = new EventLoop("paxos-loop", ReplicationNode::halt);
-    this.trueTime = new LocalTrueTime(SystemPhysicalClock.INSTANCE, LocalTrueTime.Config.defaults());
+    this.clock = new NodeClock(options.nodeId(), options.clock());
     RocksMvccEngine openedEngine = null;
     NodeTransport startedTransport = null;
     PaxosDriver startedDriver = null;
@@ -98,10 +101,13 @@ public final class ReplicationNode implements AutoCloseable {
           startedTransport.setPeer(new NodeId(peer.getKey()), peer.getValue());
         }
       }
+      // Time requests are the only requests between replication nodes (Paxos uses one-way messages).
+      startedTransport.setRequestHandler(clock::onRequest);
+      clock.start(startedTransport::request);
       NodeTransport transportForSends = startedTransport;
       RocksPaxosStorage storage = new RocksPaxosStorage(openedEngine);
       requireStateMatchesClusterState(storage, options);
-      startedDriver = new PaxosDriver(self, loop, trueTime, storage,
+      startedDriver = new PaxosDriver(self, loop, clock.trueTime(), storage,
           PaxosWire.network((to, payload) -> sendOrDrop(transportForSends, to, payload)),
           RandomSource.seeded(System.nanoTime()), options.driverConfig(), ReplicationNode::halt);
       this.driver = startedDriver;
@@ -114,13 +120,14 @@ public final class ReplicationNode implements AutoCloseable {
         startedDriver.host(group, options.replicaOptions(), options.initialCluster() ? voters : null, machine)
             .get(30, TimeUnit.SECONDS);
       }
-      startedAdmin = new AdminServer(options.listen(), options.adminPort(), this::healthJson, this::metricsText);
+      startedAdmin = AdminServer.withHealth(options.listen(), options.adminPort(), this::health, this::metricsText);
+      clock.registerRoutes(startedAdmin);
       startedAdmin.route("/paxos/status", (method, uri, body) -> Response.text(200, statusText()));
       startedAdmin.route("/paxos/propose", this::handlePropose);
       startedAdmin.route("/paxos/transfer", this::handleTransfer);
       startedAdmin.route("/paxos/load", this::handleLoad);
     } catch (Exception | Error e) {
-      closeAll(startedAdmin, startedDriver, startedTransport, loop, openedEngine);
+      closeAll(startedAdmin, clock, startedDriver, startedTransport, loop, openedEngine);
       throw e;
     }
     this.engine = openedEngine;
@@ -283,31 +290,34 @@ public final class ReplicationNode implements AutoCloseable {
     return fallback;
   }
 
-  private String healthJson() {
-    return String.format(Locale.ROOT, "{\"status\":\"ok\",\"nodeId\":%d,\"epsilonMicros\":%d,\"groups\":%d}\n",
-        options.nodeId(), trueTime.epsilonMicros(), options.groups());
+  /** 200 while the clock is trusted; 503 naming the reason while it is fenced (no lease is held then). */
+  private Response health() {
+    return clock.health(String.format(Locale.ROOT, "\"nodeId\":%d,\"groups\":%d", options.nodeId(), options.groups()));
   }
 
   private String metricsText() {
     // A loop that does not answer within the timeout fails the scrape (500), which is the news.
     return ReplicationMetrics.render(driver.counters().orTimeout(5, TimeUnit.SECONDS).join(),
         driver.statuses().orTimeout(5, TimeUnit.SECONDS).join(), transport.stats(), malformedPayloads.get(),
-        trueTime.epsilonMicros());
+        clock);
   }
 
   @Override
   public void close() {
     if (closed.compareAndSet(false, true)) {
       LOG.info("stopping");
-      closeAll(admin, driver, transport, loop, engine);
+      closeAll(admin, clock, driver, transport, loop, engine);
       LOG.info("stopped");
     }
   }
 
-  /** Stops what was started, front to back: requests, replication, inbound traffic, the loop, the disk. */
-  private static void closeAll(AdminServer admin, PaxosDriver driver, NodeTransport transport, EventLoop loop,
-      RocksMvccEngine engine) {
-    for (AutoCloseable part : new AutoCloseable[] {admin, driver, transport, loop, engine}) {
+  /**
+   * Stops what was started, front to back: requests, the clock's daemon, replication, inbound traffic,
+   * the loop, the disk.
+   */
+  private static void closeAll(AdminServer admin, NodeClock clock, PaxosDriver driver, NodeTransport transport,
+      EventLoop loop, RocksMvccEngine engine) {
+    for (AutoCloseable part : new AutoCloseable[] {admin, clock, driver, transport, loop, engine}) {
       if (part != null) {
         try {
           part.close();

@@ -3,6 +3,7 @@ package dev.meridian.server.replication;
 import dev.meridian.paxos.driver.PaxosDriver;
 import dev.meridian.paxos.replica.Options;
 import dev.meridian.server.CommandLine;
+import dev.meridian.server.time.ClockOptions;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.Map;
@@ -16,16 +17,18 @@ import java.util.concurrent.TimeUnit;
  * machine a short one keeps failover tests short).
  *
  * @param peers every voter of the groups, this node included: node id → transport address
+ * @param clock TrueTime: masters, poll period, bounds, faults ({@link ClockOptions})
  * @param initialCluster {@code --initial-cluster-state new}: bootstrap groups the disk does not hold
  *     (once, when the cluster is created); otherwise every group must be on disk
  */
 record ReplicationOptions(int nodeId, Path dataDir, String listen, int port, int adminPort,
     Map<Integer, InetSocketAddress> peers, boolean initialCluster, int groups, long tickMillis, int electionTicks, int heartbeatTicks,
-    long leaseMillis, long compactEveryEntries) {
+    long leaseMillis, long compactEveryEntries, ClockOptions clock) {
 
   static final String USAGE = "usage: meridian paxos-node --node-id N --data-dir DIR --port P "
       + "--peers ID=HOST:PORT,... [--initial-cluster-state new|existing] [--listen 127.0.0.1] [--admin-port 0] [--groups 1] [--tick-ms 50] "
-      + "[--election-ticks 10] [--heartbeat-ticks 2] [--lease-ms 2000] [--compact-every 1000]";
+      + "[--election-ticks 10] [--heartbeat-ticks 2] [--lease-ms 2000] [--compact-every 1000] "
+      + ClockOptions.USAGE;
 
   ReplicationOptions {
     peers = Map.copyOf(peers);
@@ -34,6 +37,12 @@ record ReplicationOptions(int nodeId, Path dataDir, String listen, int port, int
     }
     if (groups < 1 || tickMillis < 1 || leaseMillis < 1 || compactEveryEntries < 0) {
       throw new IllegalArgumentException("--groups, --tick-ms and --lease-ms must be positive");
+    }
+    for (int master : clock.masters()) {
+      if (!peers.containsKey(master)) {
+        throw new IllegalArgumentException("time master " + master + " is not in --peers: masters are reached over"
+            + " the node transport");
+      }
     }
   }
 
@@ -51,9 +60,13 @@ record ReplicationOptions(int nodeId, Path dataDir, String listen, int port, int
     int heartbeatTicks = 2;
     long leaseMillis = 2_000;
     long compactEvery = 1_000;
-    for (Map.Entry<String, String> option : CommandLine.options(args).entrySet()) {
+    ClockOptions.Builder clock = new ClockOptions.Builder();
+    for (Map.Entry<String, String> option : CommandLine.options(args, ClockOptions.SWITCHES).entrySet()) {
       String flag = option.getKey();
       String value = option.getValue();
+      if (clock.accept(flag, value)) {
+        continue;
+      }
       switch (flag) {
         case "--node-id" -> nodeId = Integer.parseInt(value);
         case "--data-dir" -> dataDir = Path.of(value);
@@ -89,7 +102,7 @@ record ReplicationOptions(int nodeId, Path dataDir, String listen, int port, int
       throw new IllegalArgumentException("--node-id, --data-dir, --port and --peers are required");
     }
     return new ReplicationOptions(nodeId, dataDir, listen, port, adminPort, peers, initialCluster, groups, tickMillis,
-        electionTicks, heartbeatTicks, leaseMillis, compactEvery);
+        electionTicks, heartbeatTicks, leaseMillis, compactEvery, clock.build());
   }
 
   Options replicaOptions() {

@@ -1,5 +1,7 @@
 package dev.meridian.server.sql;
 
+import dev.meridian.sql.catalog.ColumnType;
+import dev.meridian.sql.exec.ResultColumn;
 import dev.meridian.sql.exec.SqlExecutionException;
 import java.math.BigDecimal;
 import java.sql.DatabaseMetaData;
@@ -44,25 +46,38 @@ public final class AvaticaTypes {
 
   private AvaticaTypes() {}
 
-  /** Result columns of {@code rowType}, for a signature. */
+  /** Result columns of {@code rowType}, for a signature, with nothing known of their origins. */
   public static List<ColumnMetaData> columns(RelDataType rowType) {
+    return columns(rowType, List.of());
+  }
+
+  /**
+   * Result columns of {@code rowType}, for a signature (ResultSetMetaData on the client). {@code
+   * origins} (one per field, or empty) says which table column each reads: that gives the table
+   * and schema names, the declared VARCHAR/VARBINARY length (the planner sees those columns as
+   * unbounded) and whether the column is writable. As JDBC asks, table and schema names are ""
+   * for a computed column, and there are no catalogs (""). Meridian has no auto-increment columns.
+   */
+  public static List<ColumnMetaData> columns(RelDataType rowType, List<ResultColumn> origins) {
     List<ColumnMetaData> columns = new ArrayList<>();
     if (rowType == null) {
       return columns;
     }
     for (RelDataTypeField field : rowType.getFieldList()) {
-      columns.add(column(field.getIndex(), field.getName(), field.getType()));
+      int i = field.getIndex();
+      ResultColumn origin = i < origins.size() ? origins.get(i) : ResultColumn.COMPUTED;
+      columns.add(column(i, field.getName(), field.getType(), origin));
     }
     return columns;
   }
 
-  static ColumnMetaData column(int ordinal, String name, RelDataType type) {
+  static ColumnMetaData column(int ordinal, String name, RelDataType type, ResultColumn origin) {
     SqlTypeName typeName = type.getSqlTypeName();
     int jdbcType = jdbcType(typeName);
     Rep rep = rep(typeName);
-    int precision = precision(type);
-    int scale = typeName == SqlTypeName.DECIMAL && type.getScale() != RelDataType.SCALE_NOT_SPECIFIED
-        ? type.getScale() : 0;
+    int length = declaredLength(type, origin);
+    int precision = jdbcPrecision(typeName, type, length);
+    boolean fromTable = origin.declared() != null;
     return new ColumnMetaData(
         ordinal,
         false,
@@ -74,16 +89,58 @@ public final class AvaticaTypes {
         displaySize(typeName, precision),
         name,
         name,
-        null,
+        origin.schema() == null ? "" : origin.schema(),
         precision,
-        scale,
-        null,
-        null,
+        jdbcScale(typeName, type),
+        origin.table() == null ? "" : origin.table(),
+        "",
         ColumnMetaData.scalar(jdbcType, typeName(typeName), rep),
-        true,
-        false,
+        !fromTable,
+        fromTable,
         false,
         jdbcClassName(typeName));
+  }
+
+  /**
+   * The length of a character or binary column: its declared length when it reads a table column,
+   * else the type's own; {@link Integer#MAX_VALUE} when unbounded (VARCHAR without a length).
+   */
+  private static int declaredLength(RelDataType type, ResultColumn origin) {
+    if (origin.declared() != null && origin.declared().precision() != ColumnType.UNSPECIFIED) {
+      return origin.declared().precision();
+    }
+    int precision = type.getPrecision();
+    return precision == RelDataType.PRECISION_NOT_SPECIFIED || precision <= 0 ? Integer.MAX_VALUE : precision;
+  }
+
+  /**
+   * JDBC's precision: digits for numbers, characters or bytes for strings, and for dates and times
+   * the length of their text ({@code yyyy-mm-dd} is 10, {@code hh:mm:ss} 8, {@code yyyy-mm-dd
+   * hh:mm:ss.fff} 23).
+   */
+  private static int jdbcPrecision(SqlTypeName typeName, RelDataType type, int length) {
+    return switch (typeName) {
+      case CHAR, VARCHAR, BINARY, VARBINARY -> length;
+      case DATE -> 10;
+      case TIME -> 8 + fractionText(type);
+      case TIMESTAMP -> 19 + fractionText(type);
+      default -> precision(type);
+    };
+  }
+
+  /** The characters a fraction of seconds takes in text: its point and digits. */
+  private static int fractionText(RelDataType type) {
+    int digits = type.getPrecision();
+    return digits > 0 && digits != RelDataType.PRECISION_NOT_SPECIFIED ? digits + 1 : 0;
+  }
+
+  /** JDBC's scale: DECIMAL's, and the digits of the seconds' fraction of TIME and TIMESTAMP. */
+  private static int jdbcScale(SqlTypeName typeName, RelDataType type) {
+    return switch (typeName) {
+      case DECIMAL -> type.getScale() != RelDataType.SCALE_NOT_SPECIFIED ? type.getScale() : 0;
+      case TIME, TIMESTAMP -> Math.max(0, type.getPrecision());
+      default -> 0;
+    };
   }
 
   /** Parameters of a prepared statement, from the engine's parameter row type. */
@@ -148,6 +205,8 @@ public final class AvaticaTypes {
             ? new ByteString(bytes) : fail(value, type, position);
         case DATE -> value instanceof Number n ? Integer.valueOf(n.intValue())
             : Integer.valueOf((int) java.time.LocalDate.parse(value.toString().trim()).toEpochDay());
+        case TIME -> value instanceof Number n ? Integer.valueOf(n.intValue())
+            : Integer.valueOf((int) (java.time.LocalTime.parse(value.toString().trim()).toNanoOfDay() / 1_000_000L));
         case TIMESTAMP -> value instanceof Number n ? Long.valueOf(n.longValue())
             : Long.valueOf(java.sql.Timestamp.valueOf(value.toString().trim()).toLocalDateTime()
                 .toInstant(java.time.ZoneOffset.UTC).toEpochMilli());
@@ -268,17 +327,19 @@ public final class AvaticaTypes {
     return precision == RelDataType.PRECISION_NOT_SPECIFIED ? 0 : precision;
   }
 
+  /** Characters the longest value's text takes: sign and point included for numbers. */
   private static int displaySize(SqlTypeName typeName, int precision) {
     return switch (typeName) {
       case BOOLEAN -> 5;
+      case TINYINT -> 4;
       case SMALLINT -> 6;
       case INTEGER -> 11;
       case BIGINT -> 20;
       case REAL, FLOAT, DOUBLE -> 24;
       case DECIMAL -> precision + 2;
-      case DATE -> 10;
-      case TIMESTAMP -> 23;
-      default -> precision > 0 ? precision : 65536;
+      // Hexadecimal text: two characters a byte.
+      case BINARY, VARBINARY -> precision > Integer.MAX_VALUE / 2 ? Integer.MAX_VALUE : precision * 2;
+      default -> precision > 0 ? precision : Integer.MAX_VALUE;
     };
   }
 }

@@ -362,11 +362,7 @@ public final class MeridianMeta extends MetaImpl implements ProtobufMeta {
 
   @Override
   public Map<DatabaseProperty, Object> getDatabaseProperties(ConnectionHandle ch) {
-    return Map.of(
-        DatabaseProperty.GET_DEFAULT_TRANSACTION_ISOLATION, Connection.TRANSACTION_SERIALIZABLE,
-        DatabaseProperty.GET_DRIVER_NAME, "Meridian",
-        DatabaseProperty.GET_DATABASE_PRODUCT_NAME, "Meridian",
-        DatabaseProperty.GET_DATABASE_PRODUCT_VERSION, "0.1.0");
+    return DatabaseProperties.ALL;
   }
 
   // ---- statements ----------------------------------------------------------------------------
@@ -420,7 +416,7 @@ public final class MeridianMeta extends MetaImpl implements ProtobufMeta {
           stmt.guard.arm(conn.statementTimeoutMillis);
           Session.Description description = conn.session.describe(sql, stmt.guard);
           stmt.parameterRowType = description.parameterRowType();
-          List<ColumnMetaData> columns = AvaticaTypes.columns(description.rowType());
+          List<ColumnMetaData> columns = AvaticaTypes.columns(description.rowType(), description.columns());
           List<AvaticaParameter> parameters = AvaticaTypes.parameters(description.parameterRowType());
           signature = Signature.create(columns, sql, parameters, CursorFactory.ARRAY,
               statementType(description.kind()));
@@ -634,7 +630,7 @@ public final class MeridianMeta extends MetaImpl implements ProtobufMeta {
       case StatementResult.UpdateCount count -> MetaResultSet.count(conn.id, stmt.id, count.count());
       case StatementResult.Done done -> MetaResultSet.count(conn.id, stmt.id, 0);
       case StatementResult.Rows rows -> {
-        Signature signature = Signature.create(AvaticaTypes.columns(rows.rowType()), sql,
+        Signature signature = Signature.create(AvaticaTypes.columns(rows.rowType(), rows.columns()), sql,
             stmt.preparedSignature == null ? List.of() : stmt.preparedSignature.parameters,
             CursorFactory.ARRAY, StatementType.SELECT);
         stmt.open(rows, maxRowCount);

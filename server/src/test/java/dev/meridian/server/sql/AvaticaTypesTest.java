@@ -25,6 +25,7 @@ class AvaticaTypesTest {
     assertThat(AvaticaTypes.coerce("1970-01-11", SqlTypeName.DATE, 1)).isEqualTo(10);
     assertThat(AvaticaTypes.coerce("1970-01-01 00:00:01", SqlTypeName.TIMESTAMP, 1)).isEqualTo(1000L);
     assertThat(AvaticaTypes.coerce(null, SqlTypeName.INTEGER, 1)).isNull();
+    assertThat(AvaticaTypes.coerce("00:00:01.5", SqlTypeName.TIME, 1)).as("millis of the day").isEqualTo(1500);
   }
 
   @Test

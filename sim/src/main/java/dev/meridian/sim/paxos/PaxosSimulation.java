@@ -20,6 +20,8 @@ import dev.meridian.sim.SimViolation.Kind;
 import dev.meridian.sim.Trace;
 import dev.meridian.sim.clock.SimClock;
 import dev.meridian.sim.clock.SimNodeScheduler;
+import dev.meridian.sim.clock.SimTimeMasters;
+import dev.meridian.sim.clock.SimTimeSync;
 import dev.meridian.sim.net.SimNetwork;
 import dev.meridian.storage.mvcc.StorageBusyException;
 import java.nio.charset.StandardCharsets;
@@ -85,6 +87,7 @@ public final class PaxosSimulation {
   static final int APPLY = 18;
   static final int ANSWER = 19;
   static final int WRITE_LOST = 20;
+  static final int CLOCK_FAULT = 21;
 
   /** The outcome of one run. */
   public record Result(
@@ -209,6 +212,9 @@ public final class PaxosSimulation {
     SimPaxosStorage.Model disk =
         new SimPaxosStorage.Model(swarm.diskMinMicros, swarm.diskJitterMicros, swarm.diskSlow, swarm.diskQueueBound);
     this.nodes = new PaxosNode[size + 1];
+    SimTimeSync sync = swarm.timeMasters == 0 ? null : new SimTimeSync(
+        new SimTimeMasters(truth, swarm.timeMasters, swarm.liars, swarm.masterDeclaredMicros, clockRandom.fork()),
+        swarm.pollMicros, swarm.masterMinLatencyMicros, swarm.masterMaxLatencyMicros, swarm.masterLoss);
     for (int i = 1; i <= size; i++) {
       RandomSource nodeRandom = clockRandom.fork();
       long base = swarm.baseUncertaintyMicros;
@@ -219,7 +225,7 @@ public final class PaxosSimulation {
       long drift = swarm.maxDriftPpm == 0 ? 0 : nodeRandom.nextLong(2 * swarm.maxDriftPpm + 1) - swarm.maxDriftPpm;
       SimClock clock =
           new SimClock(truth, base, offset, drift, nodeRandom.fork(),
-              bug == PlantedBug.LEASE_WAIT_IGNORES_UNCERTAINTY);
+              bug == PlantedBug.LEASE_WAIT_IGNORES_UNCERTAINTY, sync, bug == PlantedBug.WALL_CLOCK_UNWATCHED);
       int index = i;
       SimPaxosStorage storage =
           new SimPaxosStorage(scheduler, nodeRandom.fork(), disk, bug, swarm.options.leaseDurationMicros(),
@@ -257,8 +263,10 @@ public final class PaxosSimulation {
     long overlapped = 0;
     long crossGroup = 0;
     long busy = 0;
+    SimClock.SyncCounters clocks = new SimClock.SyncCounters();
     for (int i = 1; i <= size; i++) {
       PaxosNode n = nodes[i];
+      clocks.add(n.clock.counters());
       for (Group g : groups) {
         Status status = n.status(g.id);
         long commit = status == null ? -1 : status.commit().value();
@@ -286,10 +294,10 @@ public final class PaxosSimulation {
             "simulated=%dms events=%d groups=%d chosen=%d committed=%d proposals=%d acked=%d lease-ballots=%d"
                 + " crashes=%d restarts=%d writes-lost=%d revealed-writes-lost=%d writes-overlapped=%d"
                 + " cross-group-overlapped=%d disk-busy=%d multi-group-heartbeat-batches=%d partitions=%d"
-                + " transfers=%d snapshots-installed=%d | %s",
+                + " transfers=%d snapshots-installed=%d %s | %s",
             (now() - START_MICROS) / 1000, trace.events(), groups.size(), chosen, committed, proposals,
             acked, leaseBallots, crashes, restarts, writesLost, revealedWritesLost, overlapped, crossGroup,
-            busy, wire.multiGroupBatches(), partitions, transfers, snapshotsInstalled, network.stats());
+            busy, wire.multiGroupBatches(), partitions, transfers, snapshotsInstalled, clocks, network.stats());
     return new Result(seed, size, bug, violation, trace.hash(), trace.events(), now() - START_MICROS,
         swarm.toString(), summary, trace.tail());
   }
@@ -365,6 +373,35 @@ public final class PaxosSimulation {
       after(around(nemesisRandom, swarm.transferMeanMicros), this::transfer);
     }
     after(around(workloadRandom, swarm.proposeMeanMicros), this::workload);
+    if (swarm.wallFaultMeanMicros > 0) {
+      after(around(nemesisRandom, swarm.wallFaultMeanMicros), this::wallFault);
+    }
+  }
+
+  /**
+   * Steps one node's wall clock out of the TrueTime bound for a while: its TrueTime must keep
+   * containing true time and it must fence itself ({@link SimClock#stepOutOfBound}).
+   */
+  private void wallFault() {
+    if (!faultsOn) {
+      return;
+    }
+    PaxosNode n = victim();
+    if (!n.clock.outOfBound()) {
+      long magnitude = 2 * n.clock.maxEpsilonMicros() + nemesisRandom.nextLong(2_000_000);
+      long step = nemesisRandom.chance(0.5) ? magnitude : -magnitude;
+      n.clock.stepOutOfBound(step);
+      trace.record(now(), CLOCK_FAULT, n.index, step, () -> "wall clock of " + n.id + " stepped " + step + " us");
+      after(1 + nemesisRandom.nextLong(3_000_000), () -> restoreWallClock(n));
+    }
+    after(around(nemesisRandom, swarm.wallFaultMeanMicros), this::wallFault);
+  }
+
+  private void restoreWallClock(PaxosNode n) {
+    if (n.clock.outOfBound()) {
+      n.clock.restoreWallClock();
+      trace.record(now(), CLOCK_FAULT, n.index, 0, () -> "wall clock of " + n.id + " restored");
+    }
   }
 
   /**
@@ -374,7 +411,7 @@ public final class PaxosSimulation {
    */
   private void startProcess(PaxosNode n) {
     n.loop = new SimNodeScheduler(scheduler, n.clock);
-    n.trueTime = n.clock.newTrueTime();
+    n.trueTime = n.clock.newTrueTime(n.loop, () -> faultsOn);
     n.driver =
         new PaxosDriver(n.id, n.loop, n.trueTime, n.disk, wire, n.random.fork(), driverConfig,
             error -> fail(new SimViolation(Kind.SIMULATOR, n.id + "'s simulated disk failed: " + error, error)));
@@ -746,6 +783,9 @@ public final class PaxosSimulation {
   private void heal() {
     faultsOn = false;
     network.heal();
+    for (int i = 1; i <= size; i++) {
+      restoreWallClock(nodes[i]);
+    }
     trace.record(now(), HEAL, 0, 1, () -> "fault phase over: network healed, everyone restarts");
     for (int i = 1; i <= size; i++) {
       if (!nodes[i].up()) {

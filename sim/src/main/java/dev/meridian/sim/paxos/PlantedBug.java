@@ -35,5 +35,13 @@ public enum PlantedBug {
    * the new leader's wait for the prior lease — so a new leader can start serving up to two epsilons
    * before the previous lease has ended in true time.
    */
-  LEASE_WAIT_IGNORES_UNCERTAINTY
+  LEASE_WAIT_IGNORES_UNCERTAINTY,
+
+  /**
+   * A node does not watch its own wall clock: the synced TrueTime of every node is handed a wall
+   * clock with the nemesis's out-of-bound steps taken out, as a daemon that compared the masters only
+   * with each other would see it. Its intervals stay right (they never use the wall clock), but a
+   * node whose clock left the bound goes on serving instead of fencing itself.
+   */
+  WALL_CLOCK_UNWATCHED
 }

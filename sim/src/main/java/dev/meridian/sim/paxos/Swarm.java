@@ -81,6 +81,19 @@ final class Swarm {
   /** How many Paxos groups every node hosts (through one driver, on one disk). */
   final int groups;
 
+  /** Time masters the nodes poll; 0: every node's TrueTime is its local clock. */
+  final int timeMasters;
+  /** How many of the masters lie (always a minority). */
+  final int liars;
+  final long masterDeclaredMicros;
+  final long masterMinLatencyMicros;
+  final long masterMaxLatencyMicros;
+  /** Probability that a time request or its answer is lost, during the fault phase. */
+  final double masterLoss;
+  final long pollMicros;
+  /** Mean time between steps of some node's wall clock out of the bound, 0 if never. */
+  final long wallFaultMeanMicros;
+
   Swarm(RandomSource r, int nodes) {
     tickMicros = pick(r, 10_000, 20_000, 50_000);
     int electionTicks = 10;
@@ -155,6 +168,17 @@ final class Swarm {
     diskQueueBound = r.chance(0.7) ? 0 : 1 + r.nextInt(3);
     busyRetryMicros = 1 + r.nextLong(2 * (diskMinMicros + diskJitterMicros));
     groups = 1 + r.nextInt(3);
+
+    // TrueTime from time masters (M6), drawn after everything above for the same reason. A quarter
+    // of the runs keep the local-clock TrueTime of before.
+    timeMasters = r.chance(0.25) ? 0 : pick(r, 3, 5);
+    liars = timeMasters == 0 || r.chance(0.3) ? 0 : 1 + r.nextInt((timeMasters - 1) / 2);
+    masterDeclaredMicros = 100 + r.nextLong(r.chance(0.5) ? 1_000 : baseUncertaintyMicros);
+    masterMinLatencyMicros = 20 + r.nextLong(1_000);
+    masterMaxLatencyMicros = masterMinLatencyMicros + r.nextLong(r.chance(0.3) ? 20_000 : 2_000);
+    masterLoss = r.chance(0.5) ? 0 : r.nextDouble() * 0.3;
+    pollMicros = 200_000 + r.nextLong(r.chance(0.5) ? 1_000_000 : 5_000_000);
+    wallFaultMeanMicros = timeMasters == 0 || r.chance(0.5) ? 0 : 300_000 + r.nextLong(3_000_000);
   }
 
   private static int pick(RandomSource r, int... choices) {
@@ -171,12 +195,14 @@ final class Swarm {
         "groups=%d tick=%dus %s fault-phase=%dms | net latency=%d..%dus jitter=%dus loss=%.3f dup=%.3f"
             + " reorder=%.3f/%dus tail=%.3f | crash-mean=%dms down-max=%dms partition-mean=%dms"
             + " partition-max=%dms kinds=%s target-leader=%.2f transfer-mean=%dms | disk=%d+%dus"
-            + " slow=%.3f queue=%d busy-retry=%dus | clock base-eps=%dus drift<=%dppm | propose-mean=%dus client=%dx%dms quota=%d compact-every=%d liveness-bound=%dms",
+            + " slow=%.3f queue=%d busy-retry=%dus | clock base-eps=%dus drift<=%dppm masters=%d liars=%d declared=%dus master-latency=%d..%dus master-loss=%.3f poll=%dms wall-fault-mean=%dms | propose-mean=%dus client=%dx%dms quota=%d compact-every=%d liveness-bound=%dms",
         groups, tickMicros, options, faultPhaseMicros / 1000, minLatencyMicros, maxLatencyMicros,
         jitterMicros, loss, duplicate, reorder, reorderDelayMicros, tail, crashMeanMicros / 1000,
         downMaxMicros / 1000, partitionMeanMicros / 1000, partitionMaxMicros / 1000,
         partitionKinds, targetLeader, transferMeanMicros / 1000, diskMinMicros, diskJitterMicros,
-        diskSlow, diskQueueBound, busyRetryMicros, baseUncertaintyMicros, maxDriftPpm, proposeMeanMicros, clientConcurrency,
+        diskSlow, diskQueueBound, busyRetryMicros, baseUncertaintyMicros, maxDriftPpm, timeMasters, liars,
+        masterDeclaredMicros, masterMinLatencyMicros, masterMaxLatencyMicros, masterLoss, pollMicros / 1000,
+        wallFaultMeanMicros / 1000, proposeMeanMicros, clientConcurrency,
         clientTimeoutMicros / 1000, proposalQuota, compactEvery, livenessBoundMicros / 1000);
   }
 }

@@ -16,7 +16,7 @@ class SimNodeSchedulerTest {
   private final ManualScheduler queue = new ManualScheduler(truth);
 
   private SimClock clock(long driftPpm) {
-    return new SimClock(truth, 1_000, 0, driftPpm, RandomSource.seeded(3), false);
+    return new SimClock(truth, 1_000, 0, driftPpm, RandomSource.seeded(3), false, null, false);
   }
 
   @Test

@@ -27,7 +27,11 @@ class PaxosSimulationTest {
       long crossGroupOverlapped,
       long multiGroupHeartbeats,
       long revealedWritesLost,
-      long events) {}
+      long events,
+      long trueTimeRounds,
+      long liarsRejected,
+      long wallFaults,
+      long refusedWhileOutOfBound) {}
 
   private static Batch runSeeds(long first, int count, int nodes) {
     List<String> failures = new ArrayList<>();
@@ -42,6 +46,10 @@ class PaxosSimulationTest {
     long multiGroupHeartbeats = 0;
     long revealedLost = 0;
     long events = 0;
+    long ttRounds = 0;
+    long liarsRejected = 0;
+    long wallFaults = 0;
+    long refused = 0;
     for (long seed = first; seed < first + count; seed++) {
       PaxosSimulation.Result result = PaxosSimulation.run(seed, nodes, PlantedBug.NONE, 0);
       if (!result.ok()) {
@@ -59,10 +67,14 @@ class PaxosSimulationTest {
       multiGroupHeartbeats += stat(result.summary(), "multi-group-heartbeat-batches");
       revealedLost += stat(result.summary(), "revealed-writes-lost");
       events += result.events();
+      ttRounds += stat(result.summary(), "tt-rounds");
+      liarsRejected += stat(result.summary(), "tt-liars-rejected");
+      wallFaults += stat(result.summary(), "tt-wall-faults");
+      refused += stat(result.summary(), "tt-refused-while-out-of-bound");
     }
     assertThat(failures).as("failing seeds").isEmpty();
     return new Batch(count, chosen, acked, crashes, partitions, overlapped, busy, multiGroupRuns, crossGroup,
-        multiGroupHeartbeats, revealedLost, events);
+        multiGroupHeartbeats, revealedLost, events, ttRounds, liarsRejected, wallFaults, refused);
   }
 
   private static long stat(String summary, String name) {
@@ -105,6 +117,12 @@ class PaxosSimulationTest {
     // A crash loses a commit-point write whose messages had already gone out (the relaxation's risky
     // case). Rare, in about one run in fifteen, but these fixed seeds have some.
     assertThat(batch.revealedWritesLost()).isGreaterThan(0);
+    // TrueTime from time masters: rounds run, lying masters are outvoted by name, wall clocks leave
+    // the bound and the nodes refuse to answer meanwhile.
+    assertThat(batch.trueTimeRounds()).isGreaterThan(batch.runs() * 10L);
+    assertThat(batch.liarsRejected()).isGreaterThan(batch.runs());
+    assertThat(batch.wallFaults()).isGreaterThan(batch.runs() / 4L);
+    assertThat(batch.refusedWhileOutOfBound()).isGreaterThan(batch.wallFaults());
   }
 
   @Test
@@ -144,6 +162,11 @@ class PaxosSimulationTest {
     assertFound(PlantedBug.LEASE_WAIT_IGNORES_UNCERTAINTY);
   }
 
+  @Test
+  void aNodeThatDoesNotWatchItsWallClockIsFound() {
+    assertFound(PlantedBug.WALL_CLOCK_UNWATCHED);
+  }
+
   private static void assertFound(PlantedBug bug) {
     for (int nodes : new int[] {3, 5}) {
       SimViolation found = null;
@@ -154,7 +177,8 @@ class PaxosSimulationTest {
       assertThat(found).as("%s on %d voters not found within 1,000 seeds", bug, nodes).isNotNull();
       System.out.printf("planted %s, %d voters: found at seed %d: %s%n", bug, nodes, seed - 1, found.getMessage());
       assertThat(found.kind()).isIn(SimViolation.Kind.AGREEMENT, SimViolation.Kind.LEASE,
-          SimViolation.Kind.DURABILITY, SimViolation.Kind.APPLY, SimViolation.Kind.PROTOCOL_INVARIANT);
+          SimViolation.Kind.DURABILITY, SimViolation.Kind.APPLY, SimViolation.Kind.PROTOCOL_INVARIANT,
+          SimViolation.Kind.FENCE);
     }
   }
 }

@@ -4,9 +4,11 @@ import dev.meridian.sql.exec.KvReader;
 import dev.meridian.sql.exec.KvWriter;
 import dev.meridian.storage.mvcc.Direction;
 import dev.meridian.txn.KeyValue;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Reads and writes the catalog through transactions (DESIGN.md §8), and caches snapshots by version.
@@ -41,6 +43,13 @@ public final class CatalogStore {
       cache.put(version, loaded);
     }
     return loaded;
+  }
+
+  /** The newest catalog version this node has loaded, if any: for describing keys in messages. */
+  public Optional<Catalog> newestLoaded() {
+    synchronized (cache) {
+      return cache.values().stream().max(Comparator.comparingLong(Catalog::version));
+    }
   }
 
   public long version(KvReader reader) {

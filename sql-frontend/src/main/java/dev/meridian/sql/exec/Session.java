@@ -6,9 +6,11 @@ import dev.meridian.sql.parser.MeridianSqlParser;
 import dev.meridian.sql.parser.ddl.SqlShow;
 import dev.meridian.sql.parser.ddl.SqlShowTables;
 import dev.meridian.sql.plan.QueryPlanner;
+import dev.meridian.sql.row.KeyDescriptions;
 import dev.meridian.txn.ReadOnlyTransaction;
 import dev.meridian.txn.ReadWriteTransaction;
 import dev.meridian.txn.TimestampBound;
+import dev.meridian.txn.TxnConflictException;
 import dev.meridian.txn.TxnException;
 import java.util.Iterator;
 import java.util.List;
@@ -49,13 +51,24 @@ public final class Session implements AutoCloseable {
   private long stalenessMicros;
   private ReadWriteTransaction readWrite;
   private ReadOnlyTransaction readOnlyTxn;
+  /** The open savepoints of the current transaction, oldest first (see {@link #savepointCommand}). */
+  private final List<OpenSavepoint> savepoints = new java.util.ArrayList<>();
 
   Session(SqlEngine engine) {
     this.engine = engine;
   }
 
-  /** What a prepared statement will return and take, without running it. */
-  public record Description(SqlKind kind, RelDataType rowType, RelDataType parameterRowType) {}
+  /**
+   * What a prepared statement will return and take, without running it; {@code columns} says
+   * where each result column comes from (empty when unknown).
+   */
+  public record Description(SqlKind kind, RelDataType rowType, RelDataType parameterRowType,
+      List<ResultColumn> columns) {
+
+    public Description(SqlKind kind, RelDataType rowType, RelDataType parameterRowType) {
+      this(kind, rowType, parameterRowType, List.of());
+    }
+  }
 
   public synchronized boolean autoCommit() {
     return autoCommit;
@@ -99,6 +112,10 @@ public final class Session implements AutoCloseable {
   public synchronized StatementResult execute(String sql, List<Object> parameters, StatementGuard guard) {
     sql = withoutTrailingSemicolons(sql);
     try {
+      Optional<SavepointCommand> savepoint = SavepointCommand.parse(sql);
+      if (savepoint.isPresent()) {
+        return savepointCommand(savepoint.get(), guard);
+      }
       SqlNode node = MeridianSqlParser.parse(sql);
       if (node instanceof SqlSetOption set) {
         return applySet(set);
@@ -117,14 +134,31 @@ public final class Session implements AutoCloseable {
       }
       throw new SqlExecutionException("0A000", "statement not supported: " + node.getKind());
     } catch (RuntimeException | org.apache.calcite.sql.parser.SqlParseException e) {
-      throw SqlErrors.translate(e, sql);
+      throw inSqlTerms(SqlErrors.translate(e, sql));
     }
+  }
+
+  /**
+   * A conflict said in SQL terms: which row of which table (or which index entry) another
+   * transaction changed, instead of the key bytes the transaction layer knows.
+   */
+  private SqlExecutionException inSqlTerms(SqlExecutionException failure) {
+    if (failure.getCause() instanceof TxnConflictException conflict && conflict.key().isPresent()
+        && conflict.reason().isPresent()) {
+      String what = KeyDescriptions.describe(engine.catalogs().newestLoaded(), conflict.key().get());
+      return new SqlExecutionException(failure.sqlState(), "could not serialize access: " + what + " "
+          + conflict.reason().get() + "; retry the transaction", conflict);
+    }
+    return failure;
   }
 
   /** Plans {@code sql} against the current catalog and says what it returns and takes. */
   public synchronized Description describe(String sql, StatementGuard guard) {
     sql = withoutTrailingSemicolons(sql);
     try {
+      if (SavepointCommand.parse(sql).isPresent()) {
+        return new Description(SqlKind.OTHER, null, null);
+      }
       SqlNode node = MeridianSqlParser.parse(sql);
       if (!node.getKind().belongsTo(SqlKind.QUERY) && !node.getKind().belongsTo(SqlKind.DML)
           && node.getKind() != SqlKind.EXPLAIN) {
@@ -132,9 +166,10 @@ public final class Session implements AutoCloseable {
       }
       KvReader reader = inTransaction() ? currentReader(guard) : BlockingTxn.of(
           engine.client().beginReadOnly(TimestampBound.strong()), guard);
-      QueryPlanner.Plan plan = plan(engine.catalogs().catalog(reader), sql, node);
+      Catalog catalog = engine.catalogs().catalog(reader);
+      QueryPlanner.Plan plan = plan(catalog, sql, node);
       return new Description(plan.kind(), plan.kind() == SqlKind.EXPLAIN ? explainRowType() : plan.rowType(),
-          plan.parameterRowType());
+          plan.parameterRowType(), ResultColumn.of(catalog, plan.fieldOrigins()));
     } catch (RuntimeException | org.apache.calcite.sql.parser.SqlParseException e) {
       throw SqlErrors.translate(e, sql);
     }
@@ -151,8 +186,13 @@ public final class Session implements AutoCloseable {
     ReadWriteTransaction txn = readWrite;
     readWrite = null;
     readOnlyTxn = null;
+    savepoints.clear();
     if (txn != null) {
-      BlockingTxn.commit(txn, guard);
+      try {
+        BlockingTxn.commit(txn, guard);
+      } catch (SqlExecutionException e) {
+        throw inSqlTerms(e);
+      }
     }
   }
 
@@ -162,11 +202,63 @@ public final class Session implements AutoCloseable {
     }
     readWrite = null;
     readOnlyTxn = null;
+    savepoints.clear();
   }
 
   @Override
   public synchronized void close() {
     rollback();
+  }
+
+  /** A savepoint of the session's transaction: its name, and its mark (null in a read-only one). */
+  private record OpenSavepoint(String name, ReadWriteTransaction.Savepoint mark) {}
+
+  /**
+   * SAVEPOINT, ROLLBACK TO SAVEPOINT and RELEASE SAVEPOINT, as PostgreSQL has them: only inside a
+   * transaction (autocommit off; else 25P01), where SAVEPOINT starts the transaction if no statement
+   * has yet. Names may repeat; ROLLBACK TO and RELEASE find the newest savepoint of the name (none:
+   * 3B001). ROLLBACK TO undoes the writes made since and closes the savepoints taken after it, but
+   * keeps it; RELEASE closes it and those after it, keeping the writes. The read set is kept either
+   * way (see {@link ReadWriteTransaction}). In a read-only transaction there is nothing to undo, but
+   * names are still checked. COMMIT and ROLLBACK close every savepoint.
+   */
+  private StatementResult savepointCommand(SavepointCommand command, StatementGuard guard) {
+    if (autoCommit) {
+      throw new SqlExecutionException("25P01", command.sql() + " can only be used in a transaction;"
+          + " turn autocommit off (Connection.setAutoCommit(false)) first");
+    }
+    if (command.kind() == SavepointCommand.Kind.SAVEPOINT) {
+      ReadWriteTransaction.Savepoint mark = null;
+      if (readOnly) {
+        currentReader(guard);
+      } else {
+        mark = BlockingTxn.await(ensureReadWrite().savepoint(), guard);
+      }
+      savepoints.add(new OpenSavepoint(command.name(), mark));
+      return new StatementResult.Done("SAVEPOINT");
+    }
+    int index = savepoints.size() - 1;
+    while (index >= 0 && !savepoints.get(index).name().equals(command.name())) {
+      index--;
+    }
+    if (index < 0) {
+      throw new SqlExecutionException("3B001", "savepoint \"" + command.name() + "\" does not exist"
+          + (savepoints.isEmpty() ? " (this transaction has none)" : "; open savepoints: "
+          + savepoints.stream().map(OpenSavepoint::name).toList()));
+    }
+    ReadWriteTransaction.Savepoint mark = savepoints.get(index).mark();
+    if (command.kind() == SavepointCommand.Kind.ROLLBACK_TO) {
+      if (mark != null) {
+        BlockingTxn.await(readWrite.rollbackTo(mark), guard);
+      }
+      savepoints.subList(index + 1, savepoints.size()).clear();
+      return new StatementResult.Done("ROLLBACK");
+    }
+    if (mark != null) {
+      BlockingTxn.await(readWrite.release(mark), guard);
+    }
+    savepoints.subList(index, savepoints.size()).clear();
+    return new StatementResult.Done("RELEASE");
   }
 
   private StatementResult applySet(SqlSetOption set) {
@@ -230,7 +322,7 @@ public final class Session implements AutoCloseable {
     ExecContext context = new ExecContext(reader, writer, guard, engine.rowIds());
     Enumerable<Object> rows = plan.bindable().bind(dataContext(planner, plan, parameters, context, reader));
     return new StatementResult.Rows(plan.rowType(), rowsOf(rows.enumerator(), plan.rowType().getFieldCount()),
-        () -> { });
+        () -> { }, ResultColumn.of(catalog, plan.fieldOrigins()));
   }
 
   private StatementResult dml(String sql, SqlNode node, List<Object> parameters, StatementGuard guard) {

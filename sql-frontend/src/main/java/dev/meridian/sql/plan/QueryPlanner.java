@@ -61,14 +61,26 @@ import org.apache.calcite.tools.Programs;
  */
 public final class QueryPlanner {
 
-  /** What {@link #plan} produces: everything needed to execute a statement and describe it. */
+  /**
+   * What {@link #plan} produces: everything needed to execute a statement and describe it. {@code
+   * fieldOrigins} has, for each field of a query's row type, the {@code [schema, table, column]}
+   * it reads unchanged, or null for a computed field (Calcite's {@code
+   * SqlValidator.getFieldOrigins}); it is empty for other statements.
+   */
   public record Plan(
       SqlKind kind,
       Bindable<Object> bindable,
       Map<String, Object> internalParameters,
       RelDataType rowType,
       RelDataType parameterRowType,
-      String explain) {}
+      String explain,
+      List<List<String>> fieldOrigins) {
+
+    public Plan(SqlKind kind, Bindable<Object> bindable, Map<String, Object> internalParameters,
+        RelDataType rowType, RelDataType parameterRowType, String explain) {
+      this(kind, bindable, internalParameters, rowType, parameterRowType, explain, List.of());
+    }
+  }
 
   private static final SqlOperatorTable OPERATORS =
       SqlLibraryOperatorTableFactory.INSTANCE.getOperatorTable(
@@ -168,6 +180,8 @@ public final class QueryPlanner {
     MeridianValidator validator = validator(reader);
     SqlNode validated = validator.validate(statement);
     RelDataType parameterRowType = validator.getParameterRowType(validated);
+    List<List<String>> fieldOrigins = statement.getKind().belongsTo(SqlKind.QUERY)
+        ? validator.getFieldOrigins(validated) : List.of();
 
     VolcanoPlanner planner = new VolcanoPlanner(null, Contexts.of(new MeridianRules.UpsertFlag(upsert)));
     planner.setExecutor(LiteralCastExecutor.INSTANCE);
@@ -199,7 +213,7 @@ public final class QueryPlanner {
         internalParameters, null, (EnumerableRel) best, EnumerableRel.Prefer.ARRAY);
     String explain = RelOptUtil.toString(best, SqlExplainLevel.EXPPLAN_ATTRIBUTES);
     return new Plan(statement.getKind(), bindable, internalParameters,
-        root.validatedRowType, parameterRowType, explain);
+        root.validatedRowType, parameterRowType, explain, fieldOrigins);
   }
 
   /** Expands views inside one statement's planning, on that statement's cluster. */

@@ -39,6 +39,11 @@ final class SqlTestNode implements AutoCloseable {
     return ((StatementResult.UpdateCount) run(session, sql, parameters)).count();
   }
 
+  /** The SQLSTATE of a statement's failure. */
+  static String sqlState(Throwable failure) {
+    return ((SqlExecutionException) failure).sqlState();
+  }
+
   static String explain(Session session, String sql) {
     StringBuilder out = new StringBuilder();
     rows(session, "EXPLAIN PLAN FOR " + sql).forEach(row -> out.append(row.get(0)).append('\n'));

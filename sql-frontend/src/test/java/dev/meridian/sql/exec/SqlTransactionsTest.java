@@ -41,9 +41,28 @@ class SqlTransactionsTest {
     alice.commit(StatementGuard.NONE);
     assertThatThrownBy(() -> bob.commit(StatementGuard.NONE))
         .satisfies(e -> assertThat(state(e)).isEqualTo("40001"))
-        .hasMessageContaining("retry");
+        .hasMessageContaining("retry")
+        // In SQL terms, not key bytes.
+        .hasMessageContaining("row (ID)=(1) of table ACCT was written by a transaction that committed at");
     assertThat(bob.inTransaction()).isFalse();
     assertThat(rows(bob, "SELECT balance FROM acct WHERE id = 1")).containsExactly(List.of(70));
+  }
+
+  @Test
+  void aConflictOnAScannedIndexEntryNamesTheIndexAndItsValues() {
+    run(alice, "CREATE TABLE users (id INT PRIMARY KEY, email VARCHAR(40), born DATE)");
+    run(alice, "CREATE INDEX users_by_email ON users (email)");
+    update(alice, "INSERT INTO users VALUES (1, 'o''neil@x', DATE '1990-02-03')");
+    alice.setAutoCommit(false, StatementGuard.NONE);
+    bob.setAutoCommit(false, StatementGuard.NONE);
+    assertThat(rows(bob, "SELECT id FROM users WHERE email >= 'o'")).containsExactly(List.of(1));
+    update(bob, "INSERT INTO users VALUES (2, 'zed@x', NULL)");
+    update(alice, "UPDATE users SET email = 'p@x' WHERE id = 1");
+    alice.commit(StatementGuard.NONE);
+    assertThatThrownBy(() -> bob.commit(StatementGuard.NONE))
+        .satisfies(e -> assertThat(state(e)).isEqualTo("40001"))
+        .hasMessageMatching("(?s).*(entry \\(EMAIL\\)=\\('(o''neil|p)@x'\\) of index USERS_BY_EMAIL on table USERS"
+            + "|row \\(ID\\)=\\(1\\) of table USERS).*");
   }
 
   @Test

@@ -269,8 +269,8 @@ public final class RangeLeader {
     for (Write write : request.writes()) {
       InflightCommit holder = inflightByKey.get(write.key());
       if (holder != null) {
-        return Optional.of(
-            conflict(request, "key " + write.key(), "is being written by " + holder.txnId));
+        return Optional.of(conflict(request, "key " + write.key(), write.key(),
+            "is being written by transaction " + holder.txnId + ", which is committing"));
       }
     }
     return Optional.empty();
@@ -281,33 +281,25 @@ public final class RangeLeader {
     Optional<Version> newer = engine.newestAfter(span, request.readTs());
     if (newer.isPresent()) {
       Version version = newer.get();
-      return Optional.of(
-          conflict(
-              request,
-              what,
-              "has a newer version of " + version.key() + " committed at " + version.commitTs()));
+      return Optional.of(conflict(request, what, version.key(),
+          "was written by a transaction that committed at " + version.commitTs() + ", after this one read it"));
     }
     SortedMap<Key, InflightCommit> inflight = inflightIn(span);
     if (!inflight.isEmpty()) {
       Map.Entry<Key, InflightCommit> first = inflight.entrySet().iterator().next();
-      return Optional.of(
-          conflict(
-              request, what, "is being written (" + first.getKey() + ") by " + first.getValue().txnId));
+      return Optional.of(conflict(request, what, first.getKey(),
+          "is being written by transaction " + first.getValue().txnId + ", which is committing"));
     }
     return Optional.empty();
   }
 
-  private static TxnConflictException conflict(CommitRequest request, String what, String by) {
+  /** A conflict of {@code request} over {@code what} it read or writes: {@code key} {@code reason}. */
+  private static TxnConflictException conflict(CommitRequest request, String what, Key key, String reason) {
     return new TxnConflictException(
-        "transaction "
-            + request.txnId()
-            + " conflicts: "
-            + what
-            + ", read at "
-            + request.readTs()
-            + ", "
-            + by
-            + "; retry the transaction");
+        "transaction " + request.txnId() + " conflicts: " + what + ", read at " + request.readTs() + ": "
+            + key + " " + reason + "; retry the transaction",
+        key,
+        reason);
   }
 
   private static TxnUnavailableException unavailable(String why, Throwable cause) {
