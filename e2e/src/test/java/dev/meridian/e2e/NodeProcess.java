@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
  * (port 0) and learns the ones it got from the one line the node prints when it serves; then it
  * checks {@code /health}. {@link #stop} sends SIGTERM, {@link #kill} SIGKILL.
  */
-final class NodeProcess implements AutoCloseable {
+public final class NodeProcess implements AutoCloseable {
 
   private static final Pattern SERVING =
       Pattern.compile("serving SQL at (jdbc:meridian://\\S+) admin at (http://\\S+)");
@@ -39,7 +39,7 @@ final class NodeProcess implements AutoCloseable {
     this.adminUrl = adminUrl;
   }
 
-  static NodeProcess start(Path dataDir, String... extraArgs) throws IOException, InterruptedException {
+  public static NodeProcess start(Path dataDir, String... extraArgs) throws IOException, InterruptedException {
     String classpath = requiredProperty("meridian.e2e.serverClasspath");
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
     List<String> command = new ArrayList<>(List.of(java.toString(), "--enable-native-access=ALL-UNNAMED",
@@ -100,7 +100,7 @@ final class NodeProcess implements AutoCloseable {
     return "http://" + jdbcUrl.substring("jdbc:meridian://".length()) + "/";
   }
 
-  String jdbcUrl() {
+  public String jdbcUrl() {
     return jdbcUrl;
   }
 
@@ -119,7 +119,7 @@ final class NodeProcess implements AutoCloseable {
   }
 
   /** SIGTERM, and waits for the shutdown hook to finish; returns the exit code. */
-  int stop() throws InterruptedException {
+  public int stop() throws InterruptedException {
     process.destroy();
     if (!process.waitFor(30, TimeUnit.SECONDS)) {
       process.destroyForcibly();
@@ -136,7 +136,7 @@ final class NodeProcess implements AutoCloseable {
     }
   }
 
-  static String requiredProperty(String name) {
+  public static String requiredProperty(String name) {
     String value = System.getProperty(name);
     if (value == null || value.isBlank() || value.startsWith("${")) {
       throw new IllegalStateException("system property " + name + " is not set: run through Maven (failsafe)");
