@@ -520,7 +520,12 @@ public final class Session implements AutoCloseable {
     QueryPlanner.Plan plan = engine.cachedPlan(catalog.version(), sql);
     if (plan == null) {
       try {
-        plan = engine.planner(catalog).plan(MeridianSqlParser.parse(sql));
+        SqlNode node = MeridianSqlParser.parse(sql);
+        if (node instanceof SqlSelectForUpdate forUpdate) {
+          // The plan of the rows read; writing them back is the session's (queryForUpdate).
+          node = forUpdate.getQuery();
+        }
+        plan = engine.planner(catalog).plan(node);
       } catch (org.apache.calcite.sql.parser.SqlParseException e) {
         throw SqlErrors.translate(e, sql);
       }
