@@ -46,10 +46,13 @@ final class LoadProgress {
     show(rows, bytes, now);
   }
 
-  /** Ends the bar's line, so that what follows starts on its own. */
+  /**
+   * Shows the final count: the bar's last state, ended so that what follows starts on its own line,
+   * or a last progress line (a load shorter than one line interval shows exactly this one).
+   */
   void finish(long rows, long bytes) {
+    show(rows, bytes, nanos.getAsLong());
     if (terminal) {
-      show(rows, bytes, nanos.getAsLong());
       err.println();
     }
   }
