@@ -138,7 +138,9 @@ class HibernateIT {
     assertThat(all.get(149).name).isEqualTo("customer 149");
     assertThat(all.get(149).joined).isEqualTo(LocalDateTime.of(2024, 5, 1, 12, 0).plusMinutes(149));
     List<String> page = sessions.fromTransaction(s ->
-        s.createSelectionQuery("select c.name from HibernateIT$Customer c where c.active order by c.name desc", String.class)
+        // Only this test's customers: the other tests' rows would shift the page.
+        s.createSelectionQuery("select c.name from HibernateIT$Customer c where c.active and c.name like 'customer%'"
+                + " order by c.name desc", String.class)
             .setFirstResult(3)
             .setMaxResults(2)
             .getResultList());
@@ -160,6 +162,16 @@ class HibernateIT {
     assertThat(read.placed).isEqualTo(LocalDate.of(2024, 2, 29));
   }
 
+  /** Whether {@code failure} comes from SQLSTATE 40001 somewhere in its causes. */
+  private static boolean serializationFailure(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof java.sql.SQLException sql && "40001".equals(sql.getSQLState())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   @Test
   void aStaleVersionFailsTheSecondWriter() {
     long id = sessions.fromTransaction(s -> {
@@ -175,9 +187,13 @@ class HibernateIT {
       mine.name = "first";
       first.getTransaction().commit();
       theirs.name = "second";
+      // Either Hibernate's version check sees the stale version at flush, or — Meridian validates
+      // reads optimistically, and the second writer read version 0 in its snapshot — the commit
+      // itself fails with 40001. Both leave the first writer's value.
       assertThatThrownBy(() -> second.getTransaction().commit())
-          .isInstanceOfAny(OptimisticLockException.class, StaleObjectStateException.class,
-              org.hibernate.StaleStateException.class, jakarta.persistence.RollbackException.class);
+          .satisfies(e -> assertThat(e instanceof OptimisticLockException || e instanceof StaleObjectStateException
+              || e instanceof org.hibernate.StaleStateException || serializationFailure(e))
+              .as("stale write refused: %s", e).isTrue());
     }
     Customer now = sessions.fromTransaction(s -> s.find(Customer.class, id));
     assertThat(now.name).isEqualTo("first");
