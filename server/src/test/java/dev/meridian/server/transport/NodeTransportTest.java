@@ -95,13 +95,25 @@ class NodeTransportTest {
     assertThat(List.of(n1, n2, n3).stream().map(n -> n.transport.stats().streamsAccepted()).toList())
         .containsExactly(0L, 1L, 2L);
     for (TestNode node : all) {
-      TransportStats stats = node.transport.stats();
+      // A batch is counted as sent once gRPC took it, which can be after the peer received it.
+      TransportStats stats = settledStats(node, 2L * perPair);
       assertThat(stats.connectedPeers()).isEqualTo(2);
       assertThat(stats.reconnects()).isZero();
       assertThat(stats.messagesDropped()).isZero();
       assertThat(stats.messagesSent()).isEqualTo(2L * perPair);
       assertThat(stats.messagesReceived()).isEqualTo(2L * perPair);
     }
+  }
+
+  /** The node's stats once its sent count reaches {@code sent}, or after 10 s, whichever is first. */
+  private static TransportStats settledStats(TestNode node, long sent) throws InterruptedException {
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    TransportStats stats = node.transport.stats();
+    while (stats.messagesSent() < sent && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+      stats = node.transport.stats();
+    }
+    return stats;
   }
 
   @Test
