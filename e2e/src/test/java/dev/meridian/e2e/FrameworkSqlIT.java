@@ -4,7 +4,6 @@ import static dev.meridian.e2e.Jdbc.exec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -28,27 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * tables.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class FrameworkSqlIT {
-
-  @TempDir static Path work;
-  static NodeProcess node;
-  static Connection connection;
-
-  @BeforeAll
-  static void startNode() throws Exception {
-    node = NodeProcess.start(work.resolve("node"));
-    connection = Jdbc.connect(node);
-  }
-
-  @AfterAll
-  static void stopNode() throws Exception {
-    if (connection != null) {
-      connection.close();
-    }
-    if (node != null) {
-      node.stop();
-    }
-  }
+class FrameworkSqlIT extends OneNodeIT {
 
   /** Rows as comma-separated strings, with the column labels first. */
   static List<String> table(ResultSet rs) throws SQLException {

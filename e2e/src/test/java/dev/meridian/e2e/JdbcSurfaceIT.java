@@ -4,7 +4,6 @@ import static dev.meridian.e2e.Jdbc.exec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.JDBCType;
@@ -43,27 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
  * test uses its own tables.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class JdbcSurfaceIT {
-
-  @TempDir static Path work;
-  static NodeProcess node;
-  static Connection connection;
-
-  @BeforeAll
-  static void startNode() throws Exception {
-    node = NodeProcess.start(work.resolve("node"));
-    connection = Jdbc.connect(node);
-  }
-
-  @AfterAll
-  static void stopNode() throws Exception {
-    if (connection != null) {
-      connection.close();
-    }
-    if (node != null) {
-      node.stop();
-    }
-  }
+class JdbcSurfaceIT extends OneNodeIT {
 
   private static List<Integer> ids(Connection c, String table) throws SQLException {
     List<Integer> ids = new ArrayList<>();

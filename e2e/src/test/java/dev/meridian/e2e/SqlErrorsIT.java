@@ -3,7 +3,6 @@ package dev.meridian.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -24,27 +23,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * HTTP response: the client lost its connection with 08006 "not an Avatica protobuf WireMessage".)
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class SqlErrorsIT {
-
-  @TempDir static Path work;
-  static NodeProcess node;
-  static Connection connection;
-
-  @BeforeAll
-  static void startNode() throws Exception {
-    node = NodeProcess.start(work.resolve("node"));
-    connection = Jdbc.connect(node);
-  }
-
-  @AfterAll
-  static void stopNode() throws Exception {
-    if (connection != null) {
-      connection.close();
-    }
-    if (node != null) {
-      node.stop();
-    }
-  }
+class SqlErrorsIT extends OneNodeIT {
 
   static String first(String sql) throws SQLException {
     try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery(sql)) {
