@@ -15,6 +15,19 @@ public interface Codec<T> {
    */
   T decode(byte[] bytes);
 
+  /** Text as UTF-8 (status queries, tests); a malformed sequence decodes with replacement characters. */
+  Codec<String> UTF8 = new Codec<>() {
+    @Override
+    public byte[] encode(String value) {
+      return value.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public String decode(byte[] bytes) {
+      return new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+    }
+  };
+
   /** Payloads that are bytes already (a protocol that frames its own). */
   Codec<byte[]> BYTES = new Codec<>() {
     @Override

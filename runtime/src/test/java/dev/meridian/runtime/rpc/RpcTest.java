@@ -19,17 +19,7 @@ import org.junit.jupiter.api.Test;
  */
 class RpcTest {
 
-  static final Codec<String> TEXT = new Codec<>() {
-    @Override
-    public byte[] encode(String value) {
-      return value.getBytes(StandardCharsets.UTF_8);
-    }
-
-    @Override
-    public String decode(byte[] bytes) {
-      return new String(bytes, StandardCharsets.UTF_8);
-    }
-  };
+  static final Codec<String> TEXT = Codec.UTF8;
 
   static final RequestType<String, String> ECHO = RequestType.once(7, "echo", TEXT, TEXT);
   static final RetryPolicy THREE_TRIES = new RetryPolicy(3, 100 * MS, 20 * MS, 80 * MS);

@@ -14,7 +14,6 @@ import dev.meridian.runtime.rpc.Rpc;
 import dev.meridian.runtime.rpc.RpcError;
 import dev.meridian.runtime.rpc.RpcLimits;
 import dev.meridian.sim.Trace;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Map;
@@ -28,17 +27,7 @@ import org.junit.jupiter.api.Test;
 class SimEnvelopeNetworkTest {
 
   private static final long MS = 1_000_000L;
-  private static final Codec<String> TEXT = new Codec<>() {
-    @Override
-    public byte[] encode(String value) {
-      return value.getBytes(StandardCharsets.UTF_8);
-    }
-
-    @Override
-    public String decode(byte[] bytes) {
-      return new String(bytes, StandardCharsets.UTF_8);
-    }
-  };
+  private static final Codec<String> TEXT = Codec.UTF8;
   private static final RequestType<String, String> READ = RequestType.idempotent(20, "read", TEXT, TEXT,
       new RetryPolicy(20, 30 * MS, 5 * MS, 40 * MS));
   private static final RequestType<String, String> WRITE = RequestType.once(21, "write", TEXT, TEXT);
