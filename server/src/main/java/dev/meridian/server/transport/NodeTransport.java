@@ -262,6 +262,11 @@ public final class NodeTransport implements AutoCloseable {
       response.completeExceptionally(closedException());
       return response;
     }
+    if (!writable(to)) {
+      // Fails before the hop to the RPC loop; start() catches the queue filling up in between.
+      response.completeExceptionally(notSent(to));
+      return response;
+    }
     try {
       rpcLoop.execute(() -> start(to, payload, timeout, response));
     } catch (RejectedExecutionException e) {
@@ -278,8 +283,7 @@ public final class NodeTransport implements AutoCloseable {
     Cancellable call = rpc.call(to, BYTES_REQUEST, payload, timeout.toNanos(),
         reply -> complete(to, timeout, reply, response));
     if (lastSendRefused && call.cancel()) {
-      response.completeExceptionally(new TransportException(
-          "request to " + to + " not sent: its outbound queue is full or the peer is unknown"));
+      response.completeExceptionally(notSent(to));
     }
     response.whenComplete((body, error) -> {
       if (response.isCancelled()) {
@@ -303,6 +307,11 @@ public final class NodeTransport implements AutoCloseable {
       case PENDING_LIMIT -> new TransportException(error.detail());
       case CLOSED -> closedException();
     };
+  }
+
+  private static TransportException notSent(NodeId to) {
+    return new TransportException(
+        "request to " + to + " not sent: its outbound queue is full or the peer is unknown");
   }
 
   private TransportException closedException() {
