@@ -1,7 +1,8 @@
-package dev.meridian.server.replication;
+package dev.meridian.bench.paxos;
 
 import dev.meridian.server.CommandLine;
 import dev.meridian.server.Directories;
+import dev.meridian.server.testing.LocalReplicationCluster;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -25,6 +26,10 @@ public final class FailoverBenchmark {
       "usage: meridian bench-failover [--runs 5] [--lease-ms 2000] [--data-dir DIR]";
 
   private FailoverBenchmark() {}
+
+  public static void main(String[] args) throws Exception {
+    System.exit(run(args, System.out, System.err));
+  }
 
   public static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
     int runs = 5;

@@ -1,4 +1,4 @@
-package dev.meridian.server.replication;
+package dev.meridian.server.testing;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -23,8 +23,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A cluster of {@code meridian paxos-node} processes on 127.0.0.1, for tests and {@code meridian
- * bench-paxos}: each node a child JVM on this JVM's class path with its data under {@code
+ * A cluster of {@code meridian paxos-node} processes on 127.0.0.1, for server's tests and the
+ * benchmarks in {@code bench} (shared through server's test-jar, which holds this package only):
+ * each node a child JVM on this JVM's class path with its data under {@code
  * DIR/node-N}, its output in {@code DIR/node-N.out}, transport ports picked free at start and kept
  * across restarts. {@link #kill} is SIGKILL. Closing kills what is still running; the directory
  * belongs to the caller.

@@ -1,5 +1,7 @@
-package dev.meridian.server;
+package dev.meridian.bench;
 
+import dev.meridian.server.Directories;
+import dev.meridian.server.LocalNode;
 import dev.meridian.storage.Key;
 import dev.meridian.storage.rocks.RocksMvccEngine;
 import dev.meridian.truetime.LocalTrueTime;
@@ -22,7 +24,7 @@ import java.util.concurrent.CountDownLatch;
  *
  * <p>Runs several times on fresh data directories and prints each run and the median.
  */
-final class CommitBenchmark {
+public final class CommitBenchmark {
 
   private record Settings(
       int clients, double seconds, double warmupSeconds, int runs, boolean groupCommit, Path dataDir) {}
@@ -45,6 +47,10 @@ final class CommitBenchmark {
   private static final int MAX_SAMPLES_PER_CLIENT = 5_000_000;
 
   private CommitBenchmark() {}
+
+  public static void main(String[] args) throws Exception {
+    System.exit(run(args, System.out, System.err));
+  }
 
   static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
     Settings settings;

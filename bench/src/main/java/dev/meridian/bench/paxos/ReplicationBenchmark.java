@@ -1,7 +1,8 @@
-package dev.meridian.server.replication;
+package dev.meridian.bench.paxos;
 
 import dev.meridian.server.CommandLine;
 import dev.meridian.server.Directories;
+import dev.meridian.server.testing.LocalReplicationCluster;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +19,7 @@ import java.util.stream.Stream;
  * {@code meridian bench-paxos}: commit throughput and latency of the replication layer in real
  * processes. Starts three {@code paxos-node} processes on 127.0.0.1 (data in a temporary directory
  * unless {@code --data-dir}), waits for every group to elect a leader, moves every leadership to
- * node 1, then for each proposer count runs {@code --runs} {@link ProposalLoad}s of {@code --seconds}
+ * node 1, then for each proposer count runs {@code --runs} proposal loads ({@code dev.meridian.server.replication.ProposalLoad}, in the node) of {@code --seconds}
  * on node 1 and prints each run and the median run (by commits/s). Stops the nodes and deletes the
  * temporary directory at the end.
  */
@@ -29,6 +30,10 @@ public final class ReplicationBenchmark {
   private static final Pattern COMMITS_PER_SECOND = Pattern.compile("\"commitsPerSecond\":([0-9.]+)");
 
   private ReplicationBenchmark() {}
+
+  public static void main(String[] args) throws Exception {
+    System.exit(run(args, System.out, System.err));
+  }
 
   public static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
     int groups = 1;
