@@ -175,7 +175,9 @@ public final class MetaLookups {
       return new Answer.Failed("meta answer does not hold " + describe(lookup)
           + (descriptors.isEmpty() ? ": no entries" : ": first is " + descriptors.getFirst()));
     }
-    for (RangeDescriptor descriptor : descriptors) {
+    // The wanted descriptor last, so it is the most recently used: in a cache smaller than the
+    // prefetch the prefetched ones must not evict the one the lookup is for.
+    for (RangeDescriptor descriptor : descriptors.reversed()) {
       cache.insert(descriptor);
     }
     var cached = lookup.before() ? cache.lookupBefore(lookup.key()) : cache.lookup(lookup.key());

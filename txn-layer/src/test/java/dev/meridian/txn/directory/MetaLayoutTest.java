@@ -36,6 +36,10 @@ class MetaLayoutTest {
     assertThat(MetaLayout.endKeyOf(MetaLayout.END_OF_KEY_SPACE)).isNull();
   }
 
+  static final List<dev.meridian.txn.types.ReplicaDescriptor> ONE_VOTER = List.of(
+      new dev.meridian.txn.types.ReplicaDescriptor(new dev.meridian.runtime.NodeId(1), "us",
+          dev.meridian.txn.types.ReplicaRole.VOTER));
+
   /** A random cover of the key space: sorted distinct non-empty boundaries. */
   static List<RangeDescriptor> randomLayout(RandomSource random) {
     TreeSet<Key> boundaries = new TreeSet<>();
@@ -50,10 +54,10 @@ class MetaLayoutTest {
     Key start = Key.EMPTY;
     long id = 1;
     for (Key boundary : boundaries) {
-      ranges.add(new RangeDescriptor(new RangeId(id++), new KeySpan(start, boundary), List.of(), 0));
+      ranges.add(new RangeDescriptor(new RangeId(id++), new KeySpan(start, boundary), ONE_VOTER, 0));
       start = boundary;
     }
-    ranges.add(new RangeDescriptor(new RangeId(id), new KeySpan(start, null), List.of(), 0));
+    ranges.add(new RangeDescriptor(new RangeId(id), new KeySpan(start, null), ONE_VOTER, 0));
     return ranges;
   }
 
