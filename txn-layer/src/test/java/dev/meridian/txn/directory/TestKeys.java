@@ -67,6 +67,11 @@ final class TestKeys {
     if (key.length() == 0) {
       return "\"\"";
     }
+    byte[] raw = key.unsafeBytes();
+    if (raw.length > 1 && raw[raw.length - 1] == 0) {
+      // A successor (a forward resume key): K followed by 0x00.
+      return render(Key.of(java.util.Arrays.copyOf(raw, raw.length - 1))) + "+";
+    }
     if (key.equals(parse("sys"))) {
       return "sys";
     }
