@@ -145,6 +145,22 @@ public final class RangeCache {
     return Optional.empty();
   }
 
+  /**
+   * As {@link #lookup} or {@link #lookupBefore} without counting a hit or miss or touching the LRU
+   * order: for {@link MetaLookups} to read back what it just inserted.
+   */
+  synchronized Optional<CachedRange> peek(Key key, boolean before) {
+    Map.Entry<Key, Entry> candidate;
+    if (before) {
+      candidate = key == null ? byStart.lastEntry() : byStart.lowerEntry(key);
+      return candidate != null && MetaLayout.answersLookupBefore(candidate.getValue().descriptor, key)
+          ? Optional.of(candidate.getValue().view()) : Optional.empty();
+    }
+    candidate = byStart.floorEntry(key);
+    return candidate != null && candidate.getValue().descriptor.contains(key)
+        ? Optional.of(candidate.getValue().view()) : Optional.empty();
+  }
+
   /** The cached ranges covering {@code span} from its start, up to the first gap. */
   public synchronized Cover cover(KeySpan span) {
     List<Piece> pieces = new ArrayList<>();
