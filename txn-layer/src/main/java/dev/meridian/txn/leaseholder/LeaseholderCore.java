@@ -1114,10 +1114,27 @@ public final class LeaseholderCore {
         what + " is outside range " + range + " " + view.span() + "; refresh the range descriptor and retry");
   }
 
+  /**
+   * A conflict of {@code request} over {@code key}, which {@code reason}; the message names what the
+   * transaction did with the key (read it, scanned a span holding it, or writes it), as RangeLeader's
+   * messages do, so the SQL layer can say it in SQL terms.
+   */
   private static Refusal conflict(CommitRequest request, Key key, String reason) {
     return new Refusal(Refusal.Kind.CONFLICT,
-        "transaction " + request.txnId() + " conflicts: " + key + ", read or written at " + request.readTs()
-            + ", " + reason + "; retry the transaction", null, key);
+        "transaction " + request.txnId() + " conflicts: " + touched(request, key) + ": " + key + " " + reason
+            + "; retry the transaction", null, key);
+  }
+
+  private static String touched(CommitRequest request, Key key) {
+    if (request.readKeys().contains(key)) {
+      return "key " + key + ", read at " + request.readTs();
+    }
+    for (KeySpan span : request.readSpans()) {
+      if (span.contains(key)) {
+        return "span " + span + ", read at " + request.readTs();
+      }
+    }
+    return "key " + key + ", written";
   }
 
   /** The read set as spans: each key read as a point, then each span scanned. */

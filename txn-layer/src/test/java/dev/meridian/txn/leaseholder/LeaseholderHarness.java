@@ -47,7 +47,7 @@ final class LeaseholderHarness {
   static final RangeId RANGE = new RangeId(7);
 
   final TestRangeState state = new TestRangeState(RANGE, KeySpan.all());
-  final LeaseholderLimits limits;
+  LeaseholderLimits limits;
   long trueMicros;
   long epsilonMicros = 1_000;
   final Map<NodeId, LeaseholderCore> cores = new TreeMap<>();

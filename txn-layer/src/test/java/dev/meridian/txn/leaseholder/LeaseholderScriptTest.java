@@ -47,6 +47,8 @@ import org.junit.jupiter.api.TestFactory;
  * refuse-proposals n1 on|off   Paxos refuses n1's proposals
  * storage auto|hold|run        run storage tasks at once (default), hold them, or run the held ones
  * stats n1                     the core's counters
+ * limits pending=2 margin=10ms  the limits of cores built from now on
+ * gc 10s                       raise the engine's GC horizon
  * </pre>
  */
 class LeaseholderScriptTest {
@@ -134,6 +136,9 @@ class LeaseholderScriptTest {
             default -> throw new IllegalArgumentException("storage auto|hold|run, not " + words[1]);
           }
         }
+        case "limits" -> h.limits = new LeaseholderLimits(Integer.parseInt(args.get("pending")),
+            LeaseholderHarness.parseMicros(args.get("margin")));
+        case "gc" -> h.state.engine.collectGarbage(ts(words[1]));
         case "stats" -> {
           LeaseholderCore.Stats s = h.core(node(words[1])).stats();
           out.add(words[1] + ": " + s.phase() + " lease=" + s.leaseSequence() + " floor=" + LeaseholderHarness.ts(s.floor())
