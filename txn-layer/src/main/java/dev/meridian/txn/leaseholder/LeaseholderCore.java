@@ -256,6 +256,11 @@ public final class LeaseholderCore {
     this.lastApplied = view.appliedSlot();
     this.maxApplied = view.maxAppliedCommitTs();
     this.floor = successionFloor;
+    if (succession instanceof Succession.Transferred transferred) {
+      // The hand-over's other end (produced by transferLeadership): it must be meant for us.
+      Invariants.require(transferred.handover().range().equals(range), "a hand-over is for this range");
+      Invariants.require(transferred.handover().target().equals(self), "a hand-over is for its target");
+    }
     syncPreparedFromView();
     proposeLeaseStart();
   }
@@ -1070,6 +1075,8 @@ public final class LeaseholderCore {
     }
   }
 
+  // TODO(perf): counted by walking the pending structures at each request; keep a running count if
+  // the bound is ever raised far above its default.
   private int pending() {
     int inFlight = 0;
     for (Lock lock : locks.values()) {
