@@ -1113,7 +1113,7 @@ public final class LeaseholderCore {
 
   private Refusal notLeaseholder(String why) {
     return new Refusal(Refusal.Kind.NOT_LEASEHOLDER, why + "; retry at the leaseholder",
-        phase == Phase.TRANSFERRING ? transferTarget : null, null);
+        phase == Phase.TRANSFERRING ? transferTarget : null, null, null);
   }
 
   private Refusal wrongRange(String what) {
@@ -1129,7 +1129,7 @@ public final class LeaseholderCore {
   private static Refusal conflict(CommitRequest request, Key key, String reason) {
     return new Refusal(Refusal.Kind.CONFLICT,
         "transaction " + request.txnId() + " conflicts: " + touched(request, key) + ": " + key + " " + reason
-            + "; retry the transaction", null, key);
+            + "; retry the transaction", null, key, reason);
   }
 
   private static String touched(CommitRequest request, Key key) {

@@ -18,8 +18,10 @@ import java.util.Objects;
  * @param leaseholderHint for {@link Kind#NOT_LEASEHOLDER}, the node believed to hold the lease now,
  *     or null when unknown (ask the directory)
  * @param key for {@link Kind#CONFLICT}, the key the conflict is about, or null
+ * @param reason for {@link Kind#CONFLICT}, what happened to {@code key} as a clause ("was written by
+ *     a transaction that committed at …"), so the SQL layer can name the row; null otherwise
  */
-public record Refusal(Kind kind, String message, NodeId leaseholderHint, Key key) {
+public record Refusal(Kind kind, String message, NodeId leaseholderHint, Key key, String reason) {
 
   /** What went wrong, and whether the request certainly had no effect. */
   public enum Kind {
@@ -61,13 +63,13 @@ public record Refusal(Kind kind, String message, NodeId leaseholderHint, Key key
   }
 
   static Refusal of(Kind kind, String message) {
-    return new Refusal(kind, message, null, null);
+    return new Refusal(kind, message, null, null, null);
   }
 
   /** The transaction layer's exception for this refusal, as the client API throws it. */
   public TxnException toException() {
     return switch (kind) {
-      case CONFLICT -> new TxnConflictException(message, key, key == null ? null : message);
+      case CONFLICT -> new TxnConflictException(message, key, reason);
       case OUTCOME_UNKNOWN -> new TxnOutcomeUnknownException(message, null);
       case NOT_LEASEHOLDER, WRONG_RANGE, RETRY_LATER, TOO_OLD, INVALID ->
           new TxnUnavailableException(message, null);

@@ -73,6 +73,7 @@ class SuccessiveLeaseholdersTest {
     long nextTxn = 1;
     long leaseEnd;
     int committedReplies;
+    final List<String> trace = new ArrayList<>();
     int readsServed;
 
     Run(RandomSource random) {
@@ -229,6 +230,7 @@ class SuccessiveLeaseholdersTest {
 
     @Override
     public void reply(NodeId node, Reply reply) {
+      trace.add(node + " " + h.show(reply));
       switch (reply) {
         case Reply.Committed committed -> {
           Timestamp applied = appliedCommits.get(committed.txn());
@@ -288,6 +290,15 @@ class SuccessiveLeaseholdersTest {
     private static KeySpan span(int from, int to) {
       return new KeySpan(key(from), to >= KEYS ? null : key(to));
     }
+  }
+
+  @Test
+  void sameSeedSameTrace() {
+    Run first = new Run(RandomSource.seeded(PropertyCheck.seed()));
+    first.run();
+    Run second = new Run(RandomSource.seeded(PropertyCheck.seed()));
+    second.run();
+    assertEquals(first.trace, second.trace);
   }
 
   @Test
