@@ -174,22 +174,14 @@ class CoordinatorScenarioTest {
           render(w[1], t.coordinator.commit(List.copyOf(t.writes.values()), t.readKeys, t.readSpans, now()), out);
         }
         case "reply" -> {
-          int at = 1;
-          String owner = lastTxn;
-          if (txns.containsKey(w[1]) || recoveries.containsKey(w[1])) {
-            owner = w[1];
-            at = 2;
-          }
+          String owner = owner(w);
+          int at = owner.equals(w[1]) ? 2 : 1;
           Flight flight = take(owner, w[at]);
           deliver(flight, reply(w, at + 1), out);
         }
         case "duplicate" -> {
-          int at = 1;
-          String owner = lastTxn;
-          if (txns.containsKey(w[1]) || recoveries.containsKey(w[1])) {
-            owner = w[1];
-            at = 2;
-          }
+          String owner = owner(w);
+          int at = owner.equals(w[1]) ? 2 : 1;
           RangeId range = rangeId(w[at]);
           String who = owner;
           Flight flight = taken.reversed().stream()
@@ -198,12 +190,8 @@ class CoordinatorScenarioTest {
           deliver(flight, reply(w, at + 1), out);
         }
         case "timeout" -> {
-          int at = 1;
-          String owner = lastTxn;
-          if (txns.containsKey(w[1]) || recoveries.containsKey(w[1])) {
-            owner = w[1];
-            at = 2;
-          }
+          String owner = owner(w);
+          int at = owner.equals(w[1]) ? 2 : 1;
           Flight flight = take(owner, w[at]);
           long id = flight.outbound().requestId();
           if (txns.containsKey(owner)) {
@@ -350,14 +338,7 @@ class CoordinatorScenarioTest {
     }
 
     private void render(String owner, Ready ready, List<String> out) {
-      for (Refresh refresh : ready.refreshes()) {
-        out.add(owner + ": refresh " + refresh(refresh));
-      }
-      for (Outbound o : ready.requests()) {
-        flights.add(new Flight(owner, o));
-        out.add(owner + ": send #" + o.requestId() + " " + o.target().id() + "@g" + o.target().generation()
-            + " " + request(o.request()));
-      }
+      renderSends(owner, ready.refreshes(), ready.requests(), out);
       if (ready.answer() != null) {
         out.add(owner + ": answer " + switch (ready.answer()) {
           case ClientAnswer.Committed c -> "committed ts=" + ts(c.commitTs());
@@ -365,27 +346,33 @@ class CoordinatorScenarioTest {
               + ": " + f.failure().getMessage();
         });
       }
-      if (ready.wakeAfter() != null) {
-        out.add(owner + ": wake-after " + ts(ready.wakeAfter()));
-      }
+      renderWake(owner, ready.wakeAfter(), out);
     }
 
     private void render(String owner, StuckPrepareRecovery.RecoveryReady ready, List<String> out) {
-      for (Refresh refresh : ready.refreshes()) {
-        out.add(owner + ": refresh " + refresh(refresh));
-      }
-      for (Outbound o : ready.requests()) {
-        flights.add(new Flight(owner, o));
-        out.add(owner + ": send #" + o.requestId() + " " + o.target().id() + "@g" + o.target().generation()
-            + " " + request(o.request()));
-      }
+      renderSends(owner, ready.refreshes(), ready.requests(), out);
       if (ready.resolve() != null) {
         RangeCommand.Resolve r = ready.resolve();
         out.add(owner + ": propose Resolve " + r.range() + " " + r.outcome()
             + (r.commitTs() == null ? "" : " ts=" + ts(r.commitTs())));
       }
-      if (ready.wakeAfter() != null) {
-        out.add(owner + ": wake-after " + ts(ready.wakeAfter()));
+      renderWake(owner, ready.wakeAfter(), out);
+    }
+
+    private void renderSends(String owner, List<Refresh> refreshes, List<Outbound> requests, List<String> out) {
+      for (Refresh refresh : refreshes) {
+        out.add(owner + ": refresh " + refresh(refresh));
+      }
+      for (Outbound o : requests) {
+        flights.add(new Flight(owner, o));
+        out.add(owner + ": send #" + o.requestId() + " " + o.target().id() + "@g" + o.target().generation()
+            + " " + request(o.request()));
+      }
+    }
+
+    private static void renderWake(String owner, Timestamp wakeAfter, List<String> out) {
+      if (wakeAfter != null) {
+        out.add(owner + ": wake-after " + ts(wakeAfter));
       }
     }
 
@@ -473,6 +460,11 @@ class CoordinatorScenarioTest {
         return new BigDecimal(text.substring(0, text.length() - 1)).movePointRight(6).longValueExact();
       }
       throw new IllegalArgumentException("not a duration: " + text);
+    }
+
+    /** The owner a command names as its first argument, or the last transaction begun. */
+    private String owner(String[] w) {
+      return txns.containsKey(w[1]) || recoveries.containsKey(w[1]) ? w[1] : lastTxn;
     }
 
     private Txn txn(String name) {

@@ -29,7 +29,10 @@ public sealed interface CoordinatorRequest {
    * The one-range fast path: validate the read set at {@code readTs}, choose a commit timestamp,
    * replicate one {@code Commit}, commit-wait, answer {@link ParticipantReply.Committed}. Not
    * idempotent: a second attempt would validate against the first one's writes, which is why the
-   * coordinator never retries it after sending (a lost answer is an unknown outcome).
+   * coordinator never retries it after sending (a lost answer is an unknown outcome). For the same
+   * reason the request/response layer must deliver it at most once (no retransmission): a copy
+   * refused with a conflict and a later copy that commits would make the coordinator's 40001 a lie,
+   * and a refusal is not replicated, so a new leaseholder could not recognise the copy.
    */
   record CommitOnePhase(
       RangeId range,
