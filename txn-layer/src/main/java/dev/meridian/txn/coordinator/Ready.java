@@ -17,7 +17,8 @@ import java.util.List;
  *       commit answer comes only after true time passed the commit timestamp. Sending the requests
  *       of the same Ready first lets resolves start early; the answer does not depend on them;
  *   <li>{@code wakeAfter}: if not null, call {@code tick} once {@code TT.after(wakeAfter)} holds
- *       (commit wait, the deadline).
+ *       (commit wait, the deadline). Given only when it changes; it replaces the one before. An
+ *       early or extra tick is harmless, a missing one leaves commit wait unfinished.
  * </ol>
  */
 public record Ready(
