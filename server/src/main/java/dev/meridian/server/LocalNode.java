@@ -14,6 +14,7 @@ import dev.meridian.txn.range.RangeLeader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -53,12 +54,21 @@ public final class LocalNode implements AutoCloseable {
    * dataDir} ({@code meridian start} passes its synced {@code NodeClock}'s TrueTime).
    */
   public LocalNode(Path dataDir, NodeIdentity identity, RocksMvccEngine.Options engineOptions, TrueTime trueTime) {
+    this(dataDir, identity, engineOptions, trueTime, Set.of());
+  }
+
+  /**
+   * As above, with the range leader built with {@code plantedBugs} ({@code meridian start --plant-bug},
+   * which only {@code --allow-fault-injection} allows; see {@link RangeLeader.PlantedBug}).
+   */
+  public LocalNode(Path dataDir, NodeIdentity identity, RocksMvccEngine.Options engineOptions, TrueTime trueTime,
+      Set<RangeLeader.PlantedBug> plantedBugs) {
     this.identity = identity;
     this.loop = new EventLoop("range-loop");
     this.trueTime = trueTime;
     this.engine =
         RocksMvccEngine.open(dataDir.resolve("rocksdb"), engineOptions, new NamedThreadFactory("rocks-sync"));
-    this.range = new RangeLeader(engine, trueTime, loop);
+    this.range = new RangeLeader(engine, trueTime, loop, plantedBugs);
     this.client = new TxnClient(identity.nodeId(), range, trueTime, RandomSource.seeded(System.nanoTime()));
     this.blockingWork = Executors.newSingleThreadExecutor(new NamedThreadFactory("gc"));
     this.gc =
