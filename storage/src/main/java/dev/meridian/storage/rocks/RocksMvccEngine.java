@@ -67,6 +67,9 @@ import org.rocksdb.WriteOptions;
  * paxos_log    raw bytes for the paxos module ({@link RawFamily}): written with {@link #writeRaw},
  * paxos_state  read with {@link #getRaw} and {@link #scanRaw}; the key and value layouts belong to
  *              the paxos module and are documented there (RocksPaxosStorage)
+ * range_local   range-local state of the node's range replicas (applied slot, descriptor, lease,
+ * range_staging prepared transactions, transaction records) and snapshots being installed: the
+ *               layouts belong to {@link RocksRangeStore}, which writes and reads them
  * default      required by RocksDB, unused
  * </pre>
  *
@@ -209,9 +212,13 @@ public final class RocksMvccEngine implements MvccEngine {
   static final String CF_PAXOS_LOG = "paxos_log";
   static final String CF_PAXOS_STATE = "paxos_state";
   static final String CF_META = "meta";
+  /** Range-local state of the range replicas on the node: see {@link RocksRangeStore}. */
+  static final String CF_RANGE_LOCAL = "range_local";
+  /** Snapshots being installed, invisible until committed: see {@link RocksRangeStore}. */
+  static final String CF_RANGE_STAGING = "range_staging";
   private static final List<String> COLUMN_FAMILIES =
       List.of(new String(RocksDB.DEFAULT_COLUMN_FAMILY, StandardCharsets.US_ASCII),
-          CF_MVCC, CF_INTENTS, CF_PAXOS_LOG, CF_PAXOS_STATE, CF_META);
+          CF_MVCC, CF_INTENTS, CF_PAXOS_LOG, CF_PAXOS_STATE, CF_META, CF_RANGE_LOCAL, CF_RANGE_STAGING);
 
   static {
     RocksDB.loadLibrary();
@@ -231,7 +238,7 @@ public final class RocksMvccEngine implements MvccEngine {
   private record RawOp(List<RawBatch.Mutation> mutations) implements Operation {}
 
   @FunctionalInterface
-  private interface RocksCall<T> {
+  interface RocksCall<T> {
     T call() throws RocksDBException;
   }
 
@@ -353,6 +360,26 @@ public final class RocksMvccEngine implements MvccEngine {
     return directory;
   }
 
+  /**
+   * The database and one of its column families, for the node's other views over the same database
+   * ({@link RocksRangeStore}); they run every access inside {@link #read} so close waits for them.
+   */
+  RocksDB database() {
+    return db;
+  }
+
+  ColumnFamilyHandle family(String name) {
+    int index = COLUMN_FAMILIES.indexOf(name);
+    if (index < 0) {
+      throw new IllegalArgumentException("no column family " + name);
+    }
+    return handles.get(index);
+  }
+
+  StorageException storageFailure(String what, Throwable cause) {
+    return failure(what, cause);
+  }
+
   public Options options() {
     return options;
   }
@@ -398,7 +425,7 @@ public final class RocksMvccEngine implements MvccEngine {
     });
   }
 
-  private static void scanForward(RocksIterator it, Timestamp readTs, int limit, List<Version> out) {
+  static void scanForward(RocksIterator it, Timestamp readTs, int limit, List<Version> out) {
     it.seekToFirst();
     while (it.isValid() && out.size() < limit) {
       byte[] stored = it.key();
@@ -418,7 +445,7 @@ public final class RocksMvccEngine implements MvccEngine {
     }
   }
 
-  private static void scanReverse(RocksIterator it, Timestamp readTs, int limit, List<Version> out) {
+  static void scanReverse(RocksIterator it, Timestamp readTs, int limit, List<Version> out) {
     it.seekToLast();
     while (it.isValid() && out.size() < limit) {
       byte[] prefix = MvccKeyLayout.prefixOf(it.key());
@@ -431,7 +458,7 @@ public final class RocksMvccEngine implements MvccEngine {
     }
   }
 
-  private static void addIfLive(byte[] stored, byte[] value, List<Version> out) {
+  static void addIfLive(byte[] stored, byte[] value, List<Version> out) {
     if (!ValueLayout.isTombstone(value)) {
       out.add(toVersion(MvccKeyLayout.userKeyOf(stored), stored, value));
     }
@@ -480,7 +507,7 @@ public final class RocksMvccEngine implements MvccEngine {
     });
   }
 
-  private static ReadOptions boundedReadOptions(Slice lower, Slice upper) {
+  static ReadOptions boundedReadOptions(Slice lower, Slice upper) {
     ReadOptions readOptions = new ReadOptions();
     if (lower != null) {
       readOptions.setIterateLowerBound(lower);
@@ -491,7 +518,7 @@ public final class RocksMvccEngine implements MvccEngine {
     return readOptions;
   }
 
-  private static Version toVersion(Key key, byte[] stored, byte[] value) {
+  static Version toVersion(Key key, byte[] stored, byte[] value) {
     return new Version(key, MvccKeyLayout.timestampOf(stored), ValueLayout.decodeVersionValue(value));
   }
 
@@ -501,7 +528,7 @@ public final class RocksMvccEngine implements MvccEngine {
    * collected always sees the raised horizon afterwards. {@code what} names the read for an error,
    * built only then: keys print as hex, which cost more than many reads.
    */
-  private <T> T read(Timestamp readTs, Supplier<String> what, RocksCall<T> body) {
+  <T> T read(Timestamp readTs, Supplier<String> what, RocksCall<T> body) {
     lifecycle.readLock().lock();
     try {
       checkOpen();
