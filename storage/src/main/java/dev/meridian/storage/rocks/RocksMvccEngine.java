@@ -36,6 +36,7 @@ import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 import org.rocksdb.Slice;
+import org.rocksdb.Snapshot;
 import org.rocksdb.WALRecoveryMode;
 import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteOptions;
@@ -388,10 +389,15 @@ public final class RocksMvccEngine implements MvccEngine {
 
   @Override
   public Optional<Version> get(Key key, Timestamp readTs) {
+    return get(key, readTs, null);
+  }
+
+  /** {@link #get}, at {@code snapshot} (null: the latest state): for {@link RocksRangeStore}. */
+  Optional<Version> get(Key key, Timestamp readTs, Snapshot snapshot) {
     return read(readTs, () -> "get " + key, () -> {
       byte[] prefix = MvccKeyLayout.prefix(key);
       try (Slice upper = new Slice(MvccKeyLayout.prefixEnd(prefix));
-          ReadOptions readOptions = new ReadOptions().setIterateUpperBound(upper);
+          ReadOptions readOptions = readOptions(null, upper, snapshot);
           RocksIterator it = db.newIterator(mvcc, readOptions)) {
         it.seek(MvccKeyLayout.withTimestamp(prefix, readTs));
         if (!it.isValid()) {
@@ -405,6 +411,10 @@ public final class RocksMvccEngine implements MvccEngine {
 
   @Override
   public List<Version> scan(KeySpan span, Timestamp readTs, Direction direction, int limit) {
+    return scan(span, readTs, direction, limit, null);
+  }
+
+  List<Version> scan(KeySpan span, Timestamp readTs, Direction direction, int limit, Snapshot snapshot) {
     return read(readTs, () -> "scan " + span, () -> {
       List<Version> out = new ArrayList<>();
       if (limit <= 0 || span.isEmpty()) {
@@ -412,7 +422,7 @@ public final class RocksMvccEngine implements MvccEngine {
       }
       try (Slice lower = new Slice(MvccKeyLayout.prefix(span.start()));
           Slice upper = span.end() == null ? null : new Slice(MvccKeyLayout.prefix(span.end()));
-          ReadOptions readOptions = boundedReadOptions(lower, upper);
+          ReadOptions readOptions = readOptions(lower, upper, snapshot);
           RocksIterator it = db.newIterator(mvcc, readOptions)) {
         if (direction == Direction.FORWARD) {
           scanForward(it, readTs, limit, out);
@@ -425,7 +435,7 @@ public final class RocksMvccEngine implements MvccEngine {
     });
   }
 
-  static void scanForward(RocksIterator it, Timestamp readTs, int limit, List<Version> out) {
+  private static void scanForward(RocksIterator it, Timestamp readTs, int limit, List<Version> out) {
     it.seekToFirst();
     while (it.isValid() && out.size() < limit) {
       byte[] stored = it.key();
@@ -445,7 +455,7 @@ public final class RocksMvccEngine implements MvccEngine {
     }
   }
 
-  static void scanReverse(RocksIterator it, Timestamp readTs, int limit, List<Version> out) {
+  private static void scanReverse(RocksIterator it, Timestamp readTs, int limit, List<Version> out) {
     it.seekToLast();
     while (it.isValid() && out.size() < limit) {
       byte[] prefix = MvccKeyLayout.prefixOf(it.key());
@@ -458,7 +468,7 @@ public final class RocksMvccEngine implements MvccEngine {
     }
   }
 
-  static void addIfLive(byte[] stored, byte[] value, List<Version> out) {
+  private static void addIfLive(byte[] stored, byte[] value, List<Version> out) {
     if (!ValueLayout.isTombstone(value)) {
       out.add(toVersion(MvccKeyLayout.userKeyOf(stored), stored, value));
     }
@@ -466,13 +476,17 @@ public final class RocksMvccEngine implements MvccEngine {
 
   @Override
   public Optional<Version> newestAfter(KeySpan span, Timestamp ts) {
+    return newestAfter(span, ts, null);
+  }
+
+  Optional<Version> newestAfter(KeySpan span, Timestamp ts, Snapshot snapshot) {
     return read(null, () -> "newestAfter " + span, () -> {
       if (span.isEmpty()) {
         return Optional.empty();
       }
       try (Slice lower = new Slice(MvccKeyLayout.prefix(span.start()));
           Slice upper = span.end() == null ? null : new Slice(MvccKeyLayout.prefix(span.end()));
-          ReadOptions readOptions = boundedReadOptions(lower, upper);
+          ReadOptions readOptions = readOptions(lower, upper, snapshot);
           RocksIterator it = db.newIterator(mvcc, readOptions)) {
         it.seekToFirst();
         while (it.isValid()) {
@@ -490,13 +504,17 @@ public final class RocksMvccEngine implements MvccEngine {
 
   @Override
   public List<Intent> intents(KeySpan span) {
+    return intents(span, null);
+  }
+
+  List<Intent> intents(KeySpan span, Snapshot snapshot) {
     return read(null, () -> "intents " + span, () -> {
       List<Intent> out = new ArrayList<>();
       if (span.isEmpty()) {
         return out;
       }
       try (Slice upper = span.end() == null ? null : new Slice(span.end().unsafeBytes());
-          ReadOptions readOptions = boundedReadOptions(null, upper);
+          ReadOptions readOptions = readOptions(null, upper, snapshot);
           RocksIterator it = db.newIterator(intents, readOptions)) {
         for (it.seek(span.start().unsafeBytes()); it.isValid(); it.next()) {
           out.add(ValueLayout.decodeIntent(Key.wrap(it.key()), it.value()));
@@ -514,6 +532,15 @@ public final class RocksMvccEngine implements MvccEngine {
     }
     if (upper != null) {
       readOptions.setIterateUpperBound(upper);
+    }
+    return readOptions;
+  }
+
+  /** Bounded read options, reading at {@code snapshot} unless it is null. */
+  static ReadOptions readOptions(Slice lower, Slice upper, Snapshot snapshot) {
+    ReadOptions readOptions = boundedReadOptions(lower, upper);
+    if (snapshot != null) {
+      readOptions.setSnapshot(snapshot);
     }
     return readOptions;
   }

@@ -256,93 +256,35 @@ public final class RocksRangeStore implements RangeStore {
     }
 
     private ReadOptions options(Slice lower, Slice upper) {
-      ReadOptions options = RocksMvccEngine.boundedReadOptions(lower, upper);
-      if (snapshot != null) {
-        options.setSnapshot(snapshot);
-      }
-      return options;
+      return RocksMvccEngine.readOptions(lower, upper, snapshot);
     }
 
+    private <T> T checked(java.util.function.Supplier<T> read) {
+      if (closed) {
+        throw new IllegalStateException("range store is closed");
+      }
+      return read.get();
+    }
+
+    // The MVCC reads are the engine's own, at this view's snapshot.
     @Override
     public Optional<Version> get(Key key, Timestamp readTs) {
-      return access(readTs, "range get", () -> {
-        byte[] prefix = MvccKeyLayout.prefix(key);
-        try (Slice upper = new Slice(MvccKeyLayout.prefixEnd(prefix));
-            ReadOptions options = options(null, upper);
-            RocksIterator it = db.newIterator(mvcc, options)) {
-          it.seek(MvccKeyLayout.withTimestamp(prefix, readTs));
-          if (!it.isValid()) {
-            it.status();
-            return Optional.empty();
-          }
-          return Optional.of(RocksMvccEngine.toVersion(key, it.key(), it.value()));
-        }
-      });
+      return checked(() -> engine.get(key, readTs, snapshot));
     }
 
     @Override
     public List<Version> scan(KeySpan span, Timestamp readTs, Direction direction, int limit) {
-      return access(readTs, "range scan", () -> {
-        List<Version> out = new ArrayList<>();
-        if (limit <= 0 || span.isEmpty()) {
-          return out;
-        }
-        try (Slice lower = new Slice(MvccKeyLayout.prefix(span.start()));
-            Slice upper = span.end() == null ? null : new Slice(MvccKeyLayout.prefix(span.end()));
-            ReadOptions options = options(lower, upper);
-            RocksIterator it = db.newIterator(mvcc, options)) {
-          if (direction == Direction.FORWARD) {
-            RocksMvccEngine.scanForward(it, readTs, limit, out);
-          } else {
-            RocksMvccEngine.scanReverse(it, readTs, limit, out);
-          }
-          it.status();
-        }
-        return out;
-      });
+      return checked(() -> engine.scan(span, readTs, direction, limit, snapshot));
     }
 
     @Override
     public Optional<Version> newestAfter(KeySpan span, Timestamp ts) {
-      return access("range newestAfter", () -> {
-        if (span.isEmpty()) {
-          return Optional.empty();
-        }
-        try (Slice lower = new Slice(MvccKeyLayout.prefix(span.start()));
-            Slice upper = span.end() == null ? null : new Slice(MvccKeyLayout.prefix(span.end()));
-            ReadOptions options = options(lower, upper);
-            RocksIterator it = db.newIterator(mvcc, options)) {
-          it.seekToFirst();
-          while (it.isValid()) {
-            byte[] stored = it.key(); // the newest version of its key
-            if (MvccKeyLayout.timestampOf(stored).isAfter(ts)) {
-              return Optional.of(RocksMvccEngine.toVersion(MvccKeyLayout.userKeyOf(stored), stored, it.value()));
-            }
-            it.seek(MvccKeyLayout.prefixEnd(MvccKeyLayout.prefixOf(stored)));
-          }
-          it.status();
-          return Optional.empty();
-        }
-      });
+      return checked(() -> engine.newestAfter(span, ts, snapshot));
     }
 
     @Override
     public List<Intent> intents(KeySpan span) {
-      return access("range intents", () -> {
-        List<Intent> out = new ArrayList<>();
-        if (span.isEmpty()) {
-          return out;
-        }
-        try (Slice upper = span.end() == null ? null : new Slice(span.end().unsafeBytes());
-            ReadOptions options = options(null, upper);
-            RocksIterator it = db.newIterator(intents, options)) {
-          for (it.seek(span.start().unsafeBytes()); it.isValid(); it.next()) {
-            out.add(ValueLayout.decodeIntent(Key.wrap(it.key()), it.value()));
-          }
-          it.status();
-        }
-        return out;
-      });
+      return checked(() -> engine.intents(span, snapshot));
     }
 
     @Override
