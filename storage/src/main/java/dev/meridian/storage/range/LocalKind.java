@@ -17,7 +17,10 @@ public enum LocalKind {
   PREPARED(0x03),
   /** A coordinator's decision (transaction record); suffix = the transaction id. */
   TXN_RECORD(0x04),
-  /** A fast-path commit applied under the current lease, for duplicate detection; suffix = txn id. */
+  /**
+   * A fast-path commit or a prepare applied under the current lease, for duplicate detection;
+   * suffix = txn id.
+   */
   COMMIT_MARKER(0x05);
 
   private final int tag;

@@ -39,7 +39,7 @@ import java.util.List;
  *   replica     := be32 node | be32 len | utf8 region | role(1)      role = ReplicaRole ordinal
  * PREPARED      := 0x01 | ts prepareTs | range coordinatorRange | be32 count | key* | be32 count | span*
  * TXN_RECORD    := 0x01 | outcome | be32 count | range*
- * COMMIT_MARKER := 0x01 | ts commitTs
+ * COMMIT_MARKER := 0x01 | ts (the commit or prepare timestamp)
  * </pre>
  */
 public final class RangeLocalLayout {

@@ -58,7 +58,7 @@ import java.util.TreeMap;
  * Rejecting a stale-lease command rather than re-validating it at apply: validation needs the read
  * watermark, which only the leaseholder has. Keeping the right half of a split in the same store
  * under its own range id rather than copying data: versions and intents are keyed by user key, so a
- * split writes only metadata. Duplicate fast-path commits are recognised by a marker per transaction
+ * split writes only metadata. Duplicate fast-path commits and prepares are recognised by a marker per transaction
  * kept only while the marker's commit timestamp is above the closed timestamp of the current lease:
  * an older duplicate can only come from a proposer that re-proposed a commit it had already closed
  * over, which the invariants above already call a bug.
@@ -73,7 +73,10 @@ public final class RangeStateMachine {
   private RangeMeta meta;
   private long appliedSlot;
   private final TreeMap<TxnId, PreparedTxn> prepared = new TreeMap<>(RangeLocalLayout.TXN_ORDER);
-  /** Fast-path commits of the current lease above the closed timestamp: txn -> commit timestamp. */
+  /**
+   * Fast-path commits and prepares of the current lease above the closed timestamp: txn -> its
+   * timestamp. A re-proposal of either is recognised by it, also after a prepare was resolved.
+   */
   private final TreeMap<TxnId, Timestamp> commitMarkers = new TreeMap<>(RangeLocalLayout.TXN_ORDER);
 
   private RangeStateMachine(RangeStore store, RangeId id) {
@@ -294,7 +297,7 @@ public final class RangeStateMachine {
     }
     if (commitMarkers.containsKey(c.txn())) {
       return reject(slot, batch, RejectReason.DUPLICATE,
-          c.txn() + " already committed here at " + commitMarkers.get(c.txn()));
+          c.txn() + " already committed or prepared here at " + commitMarkers.get(c.txn()));
     }
     Optional<ApplyOutcome.Rejected> span = spanProblem(slot, c.generation(), keysOf(c.writes()), List.of());
     if (span.isPresent()) {
@@ -320,8 +323,9 @@ public final class RangeStateMachine {
     if (lease != null) {
       return reject(slot, batch, RejectReason.LEASE_NOT_CURRENT, lease);
     }
-    if (prepared.containsKey(p.txn())) {
-      return reject(slot, batch, RejectReason.DUPLICATE, p.txn() + " is already prepared here");
+    if (prepared.containsKey(p.txn()) || commitMarkers.containsKey(p.txn())) {
+      // Also once resolved: installing its intents again would leave them to recovery.
+      return reject(slot, batch, RejectReason.DUPLICATE, p.txn() + " was already prepared or committed here");
     }
     Optional<ApplyOutcome.Rejected> span = spanProblem(slot, p.generation(), keysOf(p.writes()), p.readSpans());
     if (span.isPresent()) {
@@ -338,11 +342,14 @@ public final class RangeStateMachine {
       batch.putIntent(new Intent(write.key(), p.txn(), p.prepareTs(), write.value()));
     }
     batch.putLocal(id.value(), LocalKind.PREPARED, RangeLocalLayout.txnSuffix(p.txn()), RangeLocalLayout.encodePrepared(txn));
+    batch.putLocal(id.value(), LocalKind.COMMIT_MARKER, RangeLocalLayout.txnSuffix(p.txn()),
+        RangeLocalLayout.encodeMarker(p.prepareTs()));
     RangeMeta next = meta.withAssigned(p.prepareTs());
     putMeta(batch, next);
     return finish(slot, batch, new ApplyOutcome.Applied(slot), () -> {
       meta = next;
       prepared.put(p.txn(), txn);
+      commitMarkers.put(p.txn(), p.prepareTs());
     });
   }
 
