@@ -12,11 +12,11 @@ import java.util.Objects;
 /**
  * A transaction prepared at this range and not yet resolved: its write intents (the keys; the values
  * are in the store's intents) and read intents (spans), its prepare timestamp, and the range that
- * holds its transaction record. Invariant: no two prepared transactions of one range conflict — no
+ * holds its transaction record, and the lease it was prepared under. Invariant: no two prepared transactions of one range conflict — no
  * key is written by two, and no written key lies in another's read span.
  */
 public record PreparedTxn(
-    TxnId txn, Timestamp prepareTs, List<Key> writeKeys, List<KeySpan> readSpans, RangeId coordinatorRange) {
+    TxnId txn, Timestamp prepareTs, long leaseSequence, List<Key> writeKeys, List<KeySpan> readSpans, RangeId coordinatorRange) {
 
   public PreparedTxn {
     Objects.requireNonNull(txn, "txn");
@@ -55,7 +55,7 @@ public record PreparedTxn(
         clipped.add(part);
       }
     }
-    return new PreparedTxn(txn, prepareTs, writeKeys.stream().filter(span::contains).toList(), clipped,
+    return new PreparedTxn(txn, prepareTs, leaseSequence, writeKeys.stream().filter(span::contains).toList(), clipped,
         coordinatorRange);
   }
 

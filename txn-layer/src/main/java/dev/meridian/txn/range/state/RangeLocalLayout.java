@@ -37,7 +37,7 @@ import java.util.List;
  *                  | ts leaseFloor | ts maxAppliedCommitTs | ts maxLeaseholderTs | ts closedTs
  *   descriptor  := range id | span | be32 count | replica* | be64 generation
  *   replica     := be32 node | be32 len | utf8 region | role(1)      role = ReplicaRole ordinal
- * PREPARED      := 0x01 | ts prepareTs | range coordinatorRange | be32 count | key* | be32 count | span*
+ * PREPARED      := 0x01 | ts prepareTs | be64 leaseSequence | range coordinatorRange | be32 count | key* | be32 count | span*
  * TXN_RECORD    := 0x01 | outcome | be32 count | range*
  * COMMIT_MARKER := 0x01 | ts (the commit or prepare timestamp)
  * </pre>
@@ -121,6 +121,7 @@ public final class RangeLocalLayout {
   public static byte[] encodePrepared(PreparedTxn prepared) {
     BinaryWriter out = new BinaryWriter(64).u8(FORMAT);
     ts(out, prepared.prepareTs());
+    out.i64(prepared.leaseSequence());
     range(out, prepared.coordinatorRange());
     out.i32(prepared.writeKeys().size());
     prepared.writeKeys().forEach(k -> key(out, k));
@@ -132,6 +133,7 @@ public final class RangeLocalLayout {
   public static PreparedTxn decodePrepared(TxnId txn, byte[] value) {
     BinaryReader in = reader(value, "prepared transaction");
     Timestamp prepareTs = ts(in, "prepare ts");
+    long leaseSequence = in.i64("lease sequence");
     RangeId coordinator = range(in, "coordinator range");
     int keyCount = in.count("write keys", 4, Integer.MAX_VALUE);
     List<Key> keys = new ArrayList<>(keyCount);
@@ -144,7 +146,7 @@ public final class RangeLocalLayout {
       spans.add(span(in, "read span"));
     }
     in.expectEnd("prepared transaction");
-    return new PreparedTxn(txn, prepareTs, keys, spans, coordinator);
+    return new PreparedTxn(txn, prepareTs, leaseSequence, keys, spans, coordinator);
   }
 
   // ------------------------------------------------------------------------------ TXN_RECORD

@@ -304,7 +304,7 @@ public final class RangeStateMachine {
       return reject(slot, batch, span.get().reason(), span.get().detail());
     }
     requireLeaseholderTimestamp(c.commitTs(), "commit timestamp", c.txn());
-    requireNoConflict(new PreparedTxn(c.txn(), c.commitTs(), keysOf(c.writes()), List.of(), id));
+    requireNoConflict(new PreparedTxn(c.txn(), c.commitTs(), c.leaseSequence(), keysOf(c.writes()), List.of(), id));
     for (Write write : c.writes()) {
       batch.putVersion(write.key(), c.commitTs(), write.value());
     }
@@ -335,7 +335,7 @@ public final class RangeStateMachine {
     // The last write of a key wins, as in the client's buffer.
     Map<Key, Write> byKey = new TreeMap<>();
     p.writes().forEach(w -> byKey.put(w.key(), w));
-    PreparedTxn txn = new PreparedTxn(p.txn(), p.prepareTs(), List.copyOf(byKey.keySet()), p.readSpans(),
+    PreparedTxn txn = new PreparedTxn(p.txn(), p.prepareTs(), p.leaseSequence(), List.copyOf(byKey.keySet()), p.readSpans(),
         p.coordinatorRange());
     requireNoConflict(txn);
     for (Write write : byKey.values()) {

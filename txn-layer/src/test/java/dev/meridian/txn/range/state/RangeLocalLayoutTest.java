@@ -59,7 +59,7 @@ class RangeLocalLayoutTest {
         meta -> assertThat(RangeLocalLayout.decodeMeta(RangeLocalLayout.encodeMeta(meta))).isEqualTo(meta));
     TxnId txn = new TxnId(-3, Long.MIN_VALUE);
     assertThat(RangeLocalLayout.txnOfSuffix(RangeLocalLayout.txnSuffix(txn))).isEqualTo(txn);
-    PropertyCheck.forAll(300, random -> new PreparedTxn(txn, ts(random), Gen.listOf(random, 4, RangeLocalLayoutTest::key),
+    PropertyCheck.forAll(300, random -> new PreparedTxn(txn, ts(random), Gen.anyLong(random), Gen.listOf(random, 4, RangeLocalLayoutTest::key),
         Gen.listOf(random, 3, RangeLocalLayoutTest::span), new RangeId(1 + random.nextInt(9))), prepared ->
         assertThat(RangeLocalLayout.decodePrepared(txn, RangeLocalLayout.encodePrepared(prepared))).isEqualTo(prepared));
     TxnRecord committed = new TxnRecord(txn, TxnOutcome.COMMITTED, Timestamp.ofMicros(5), List.of(new RangeId(1), new RangeId(4)));
@@ -76,7 +76,7 @@ class RangeLocalLayoutTest {
         v -> RangeLocalLayout.decodePrepared(new TxnId(1, 1), v), v -> RangeLocalLayout.decodeRecord(new TxnId(1, 1), v),
         RangeLocalLayout::decodeMarker);
     List<byte[]> values = List.of(RangeLocalLayout.encodeMeta(meta(random)),
-        RangeLocalLayout.encodePrepared(new PreparedTxn(new TxnId(1, 1), Timestamp.ZERO, List.of(Key.utf8("k")),
+        RangeLocalLayout.encodePrepared(new PreparedTxn(new TxnId(1, 1), Timestamp.ZERO, 1, List.of(Key.utf8("k")),
             List.of(KeySpan.all()), new RangeId(2))),
         RangeLocalLayout.encodeRecord(new TxnRecord(new TxnId(1, 1), TxnOutcome.COMMITTED, Timestamp.ZERO, List.of(new RangeId(3)))),
         RangeLocalLayout.encodeMarker(Timestamp.ZERO));

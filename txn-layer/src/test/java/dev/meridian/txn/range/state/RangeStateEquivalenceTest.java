@@ -180,7 +180,7 @@ class RangeStateEquivalenceTest {
           Key start = key(random, range, false);
           reads.add(new KeySpan(start, Key.utf8(new String(start.unsafeBytes()) + "m")));
         }
-        PreparedTxn candidate = new PreparedTxn(txn(), nextTs, writes.stream().map(Write::key).toList(), reads, id);
+        PreparedTxn candidate = new PreparedTxn(txn(), nextTs, seq, writes.stream().map(Write::key).toList(), reads, id);
         if (range.prepared().stream().anyMatch(candidate::conflictsWith)) {
           yield null;
         }

@@ -43,6 +43,7 @@ import java.util.function.Function;
  * state [range=N]                          every stored entry of the range, decoded
  * get KEY ts=TS | scan SPAN ts=TS [reverse] [limit=N] | newer SPAN ts=TS
  * intents SPAN | record txn=T | restart | fingerprint [range=N]
+ * view [txn=T...]                          what the leaseholder core reads (LeaseholderStateView)
  * snapshot to=NAME [range=N] chunk=BYTES   stream the range to node NAME and install it there
  * </pre>
  */
@@ -126,6 +127,17 @@ final class RangeStateScript implements Function<String, List<String>>, AutoClos
         yield out;
       }
       case "fingerprint" -> List.of(RangeSnapshots.fingerprint(node.range(range)));
+      case "view" -> {
+        LeaseholderStateView view = new LeaseholderStateView(node.range(range));
+        List<String> out = new ArrayList<>();
+        out.add(view.range() + " gen=" + view.generation() + " span=" + view.span() + " slot=" + view.appliedSlot()
+            + " maxApplied=" + view.maxAppliedCommitTs());
+        out.add("lease " + view.lease().map(Object::toString).orElse("none"));
+        view.preparedTxns().forEach(p -> out.add(dev.meridian.txn.range.command.RangeCommandGen.describe(p)));
+        args.getOrDefault("txn", List.of()).forEach(t -> out.add("decision " + t + " "
+            + view.decision(txn(t)).map(d -> d.outcome() + (d.commitTs() == null ? "" : " " + d.commitTs())).orElse("none")));
+        yield out;
+      }
       case "snapshot" -> {
         ReplicaNode target = node(one(args, "to", null));
         int chunkBytes = Integer.parseInt(one(args, "chunk", "4096"));
