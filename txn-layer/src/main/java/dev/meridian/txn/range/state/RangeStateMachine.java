@@ -12,6 +12,7 @@ import dev.meridian.storage.range.RangeBatch;
 import dev.meridian.storage.range.RangeEntry;
 import dev.meridian.storage.range.RangeReads;
 import dev.meridian.storage.range.RangeStore;
+import dev.meridian.txn.coordinator.recovery.DecisionRecords;
 import dev.meridian.txn.range.command.RangeCommand;
 import dev.meridian.txn.types.RangeDescriptor;
 import dev.meridian.txn.types.RangeId;
@@ -169,6 +170,11 @@ public final class RangeStateMachine {
 
   private Optional<TxnRecord> readRecord(RangeReads reads, TxnId txn) {
     return readRecord(reads, id, txn);
+  }
+
+  /** This range's transaction records as the coordinator's recovery reads them. */
+  public DecisionRecords decisionRecords() {
+    return txn -> txnRecord(txn).map(r -> new DecisionRecords.Decision(r.outcome(), r.commitTs()));
   }
 
   /** Snapshot reads of this range at the current applied state, for the leaseholder core. */

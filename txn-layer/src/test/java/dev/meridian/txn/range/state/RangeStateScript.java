@@ -135,7 +135,8 @@ final class RangeStateScript implements Function<String, List<String>>, AutoClos
         out.add("lease " + view.lease().map(Object::toString).orElse("none"));
         view.preparedTxns().forEach(p -> out.add(dev.meridian.txn.range.command.RangeCommandGen.describe(p)));
         args.getOrDefault("txn", List.of()).forEach(t -> out.add("decision " + t + " "
-            + view.decision(txn(t)).map(d -> d.outcome() + (d.commitTs() == null ? "" : " " + d.commitTs())).orElse("none")));
+            + view.decision(txn(t)).map(d -> d.outcome() + (d.commitTs() == null ? "" : " " + d.commitTs())).orElse("none")
+            + " / recovery reads " + node.range(range).decisionRecords().decision(txn(t))));
         yield out;
       }
       case "snapshot" -> {
