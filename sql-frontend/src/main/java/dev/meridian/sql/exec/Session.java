@@ -311,11 +311,15 @@ public final class Session implements AutoCloseable {
     if (readOnly) {
       throw new SqlExecutionException("25006", "cannot run DDL in a read-only session");
     }
-    return autocommitRetrying(guard, writer -> {
+    StatementResult done = autocommitRetrying(guard, writer -> {
       Catalog catalog = engine.catalogs().catalog(writer);
       new DdlExecutor(engine.catalogs(), engine.planner(catalog), writer, guard).execute(node);
       return new StatementResult.Done(node.getKind().toString());
     });
+    if (node.getKind() == SqlKind.DROP_TABLE || node.getKind() == SqlKind.DROP_INDEX) {
+      engine.cleanupScheduled();
+    }
+    return done;
   }
 
   private StatementResult show(SqlShow show, StatementGuard guard) {
