@@ -22,7 +22,8 @@ import java.util.concurrent.Executors;
  * One Meridian node with a single local range: its {@link NodeIdentity}, the real event loop, its
  * TrueTime (the system clock behind a {@code LocalTrueTime} unless given one), the RocksDB engine in
  * {@code dataDir}, the range leader, the transaction client (whose transaction and row ids carry the
- * node id), the SQL engine and the background GC. Closing stops them in the reverse order.
+ * node id), the SQL engine, the background GC and the deletion of dropped tables' data ({@link
+ * CleanupDaemon}). Closing stops them in the reverse order.
  */
 public final class LocalNode implements AutoCloseable {
 
@@ -34,6 +35,7 @@ public final class LocalNode implements AutoCloseable {
   private final ExecutorService blockingWork;
   private final GcDaemon gc;
   private final SqlEngine sqlEngine;
+  private final CleanupDaemon cleanup;
   private final NodeIdentity identity;
 
   public LocalNode(Path dataDir, RocksMvccEngine.Options engineOptions, LocalTrueTime.Config clockConfig) {
@@ -71,6 +73,9 @@ public final class LocalNode implements AutoCloseable {
             GcDaemon.DEFAULT_INTERVAL_MICROS);
     loop.execute(gc::start);
     this.sqlEngine = new SqlEngine(client);
+    this.cleanup = new CleanupDaemon(sqlEngine.cleanup());
+    sqlEngine.onCleanupScheduled(cleanup::wake);
+    cleanup.start();
   }
 
   public LocalNode(Path dataDir) {
@@ -117,6 +122,7 @@ public final class LocalNode implements AutoCloseable {
 
   @Override
   public void close() {
+    cleanup.close();
     loop.execute(gc::stop);
     blockingWork.shutdown();
     loop.close();

@@ -224,6 +224,11 @@ public final class NodeServer implements AutoCloseable {
       }
 
       @Override
+      public java.util.Optional<dev.meridian.sql.ddl.DataCleanup> dataCleanup() {
+        return java.util.Optional.of(node.sqlEngine().cleanup());
+      }
+
+      @Override
       public long epsilonMicros() {
         return clock.epsilonMicros();
       }
