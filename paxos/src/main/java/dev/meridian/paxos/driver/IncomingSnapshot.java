@@ -6,12 +6,14 @@ import dev.meridian.paxos.types.Membership;
 import dev.meridian.paxos.types.Slot;
 import dev.meridian.runtime.NodeId;
 import java.io.ByteArrayOutputStream;
+import java.util.TreeMap;
 
 /**
  * One snapshot transfer into this node: the staging sink, the next chunk it expects, and (for a
  * volatile state machine only, whose image is small) the image itself, which the driver keeps in the
- * Paxos snapshot record. Chunks are staged strictly in order; anything else is answered with the
- * next chunk expected.
+ * Paxos snapshot record. Chunks are staged strictly in order; a chunk that arrives early (the network
+ * reorders) is held until its turn if it lies within the window, which bounds what is held to {@code
+ * window} chunks; anything else is dropped and answered with the next chunk expected.
  */
 final class IncomingSnapshot {
 
@@ -26,6 +28,8 @@ final class IncomingSnapshot {
   final ByteArrayOutputStream image;
   int nextSeq;
   int idleTicks;
+  /** Chunks above {@code nextSeq} that arrived early, at most a window of them. */
+  final TreeMap<Integer, SnapshotChunk> early = new TreeMap<>();
 
   IncomingSnapshot(SnapshotChunk first, NodeId from, SnapshotSink sink, boolean keepImage) {
     this.from = from;

@@ -75,7 +75,10 @@ final class OutgoingSnapshot {
     return out;
   }
 
-  /** The receiver expects {@code nextSeq}: drops what it has, returns what the window now lets out. */
+  /**
+   * The receiver expects {@code nextSeq}: drops what it has, returns what the window now lets out
+   * (and, for a repeated ack, the chunk it waits for).
+   */
   List<SnapshotChunk> acked(int nextSeq) {
     Invariants.require(acked <= sent, "snapshot transfer acked past what it sent");
     if (nextSeq > sent) {
@@ -89,8 +92,16 @@ final class OutgoingSnapshot {
       }
       idleTicks = 0;
       resends = 0;
+      return fill();
     }
-    return fill();
+    // A repeated ack: the receiver holds later chunks and waits for this one (lost, or slow). One
+    // resend per such ack, so a window's worth at most per round trip.
+    List<SnapshotChunk> out = new ArrayList<>();
+    if (nextSeq == acked && !unacked.isEmpty()) {
+      out.add(chunk(acked, unacked.peekFirst()));
+    }
+    out.addAll(fill());
+    return out;
   }
 
   /**

@@ -926,22 +926,19 @@ public final class PaxosDriver implements AutoCloseable {
   private void receiveChunk(Hosted hosted, NodeId from, SnapshotChunk chunk) {
     IncomingSnapshot incoming = hosted.incoming;
     if (incoming != null && incoming.matches(from, chunk)) {
-      if (chunk.seq() == incoming.nextSeq) {
-        counters.snapshotChunksReceived++;
-        incoming.sink.write(chunk.data());
-        if (incoming.image != null) {
-          if ((long) incoming.image.size() + chunk.data().length > VolatileStateMachine.MAX_IMAGE_BYTES) {
-            throw new IllegalStateException("a volatile state machine's image is over "
-                + VolatileStateMachine.MAX_IMAGE_BYTES + " bytes; keep such state durable");
-          }
-          incoming.image.writeBytes(chunk.data());
-        }
-        incoming.nextSeq++;
-        incoming.idleTicks = 0;
-        if (chunk.last()) {
+      incoming.idleTicks = 0;
+      if (chunk.seq() > incoming.nextSeq && chunk.seq() < incoming.nextSeq + config.snapshot().windowChunks()) {
+        incoming.early.put(chunk.seq(), chunk);
+      }
+      SnapshotChunk next = chunk.seq() == incoming.nextSeq ? chunk : null;
+      while (next != null) {
+        stage(incoming, next);
+        if (next.last()) {
           completeIncoming(hosted, incoming);
           return;
         }
+        incoming.early.headMap(incoming.nextSeq, false).clear();
+        next = incoming.early.remove(incoming.nextSeq);
       }
       ack(from, chunk, incoming.nextSeq, ChunkStatus.NEXT);
       return;
@@ -960,7 +957,14 @@ public final class PaxosDriver implements AutoCloseable {
       return;
     }
     if (incoming != null) {
-      // A newer transfer (another sender, or a restarted one) replaces the one in progress.
+      boolean newer = from.equals(incoming.from)
+          ? chunk.transferId() > incoming.id
+          : !chunk.ballot().isBelow(incoming.ballot);
+      if (!newer) {
+        // A late duplicate of an older transfer must not displace the one in progress.
+        return;
+      }
+      // A newer transfer (another leader's, or the same sender's restart) replaces it.
       incoming.sink.abort();
       hosted.incoming = null;
       counters.snapshotTransfersAbandoned++;
@@ -976,6 +980,19 @@ public final class PaxosDriver implements AutoCloseable {
     hosted.incoming = new IncomingSnapshot(chunk, from, hosted.stateMachine.beginInstall(chunk.lastSlot()),
         !hosted.stateMachine.durable());
     receiveChunk(hosted, from, chunk);
+  }
+
+  private void stage(IncomingSnapshot incoming, SnapshotChunk chunk) {
+    counters.snapshotChunksReceived++;
+    incoming.sink.write(chunk.data());
+    if (incoming.image != null) {
+      if ((long) incoming.image.size() + chunk.data().length > VolatileStateMachine.MAX_IMAGE_BYTES) {
+        throw new IllegalStateException("a volatile state machine's image is over "
+            + VolatileStateMachine.MAX_IMAGE_BYTES + " bytes; keep such state durable");
+      }
+      incoming.image.writeBytes(chunk.data());
+    }
+    incoming.nextSeq++;
   }
 
   /** Every chunk is staged: the replica takes the snapshot (persists it, then hands it back to install). */
