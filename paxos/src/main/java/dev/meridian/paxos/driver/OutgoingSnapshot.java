@@ -43,6 +43,8 @@ final class OutgoingSnapshot {
   private int lastSeq = -1;
   private int idleTicks;
   private int resends;
+  /** The position last sent again on a repeated ack (-1: none). */
+  private int fastResentAt = -1;
 
   OutgoingSnapshot(long id, NodeId peer, GroupId group, Ballot ballot, Slot lastSlot, Membership membership,
       Slot commit, SnapshotSource source, int chunkBytes, int window) {
@@ -94,10 +96,12 @@ final class OutgoingSnapshot {
       resends = 0;
       return fill();
     }
-    // A repeated ack: the receiver holds later chunks and waits for this one (lost, or slow). One
-    // resend per such ack, so a window's worth at most per round trip.
+    // A repeated ack: the receiver holds later chunks and waits for this one (lost, or slow). Sent
+    // again once per position only: resending at every repeated ack would answer each duplicate
+    // with a chunk that draws another ack, a loop the network's duplication makes grow.
     List<SnapshotChunk> out = new ArrayList<>();
-    if (nextSeq == acked && !unacked.isEmpty()) {
+    if (nextSeq == acked && !unacked.isEmpty() && fastResentAt != acked) {
+      fastResentAt = acked;
       out.add(chunk(acked, unacked.peekFirst()));
     }
     out.addAll(fill());

@@ -64,6 +64,22 @@ import java.util.function.Supplier;
  * their own. Matching an applied entry to its proposal is by slot and bytes: two identical commands
  * are indistinguishable, so callers that care make commands unique (a proposal id).
  *
+ * <p>State machines ({@link StateMachine}): durable ones continue from their applied slot; the
+ * driver applies every committed entry, streams snapshots in chunks ({@link SnapshotLimits}: chunk
+ * size, window, resend and give-up ticks, transfers at once; counted in {@link DriverCounters}), and
+ * reports leadership and lease changes ({@link RoleChange}). Membership changes ({@link
+ * #addLearner}, {@link #promoteToVoter}, {@link #removeVoter}) go through the log like commands;
+ * {@link #transferLeadership} hands leadership over; {@link #unhost} stops a group.
+ *
+ * <p>Snapshot transfer: the replica's {@code InstallSnapshot} names the snapshot; the driver sends
+ * the state machine's image as of its applied slot (at least the snapshot's) in {@code
+ * SnapshotChunk}s, at most a window unacknowledged, resent after {@code resendTicks} without an ack,
+ * abandoned after {@code maxResends}; the receiver acknowledges the next chunk it expects, holds
+ * early ones within its window, answers {@code RESTART} for a transfer it does not know (the sender
+ * starts over from a fresh image), stages in order, and on the last chunk steps its replica with the
+ * snapshot's metadata. Reads of the image run on the loop, one chunk at a time. TODO(perf): read
+ * them off the loop, as DESIGN §11 wants for range snapshots.
+ *
  * <p>Thread-safety: the public methods may be called from any thread; all state is touched on the
  * loop. A failed synced write is fatal for the node (a failed fsync leaves the disk in an unknown
  * state): the driver stops, fails every pending proposal and reports to the fatal handler.

@@ -120,6 +120,8 @@ public final class PaxosSimulation {
   private final SimNetwork<SimPaxosNetwork.Packet> network;
   private final SimPaxosNetwork wire;
   private final PaxosDriver.Config driverConfig;
+  /** Snapshot chunks sent by any driver (coverage of the streamed snapshot path). */
+  private long snapshotChunks;
   private final Membership voters;
   private final PaxosNode[] nodes;
   /** The groups of the run; group {@code i + 1} is at index {@code i}. */
@@ -268,6 +270,8 @@ public final class PaxosSimulation {
     long overlapped = 0;
     long crossGroup = 0;
     long busy = 0;
+    long unsyncedKept = 0;
+    long unsyncedLost = 0;
     SimClock.SyncCounters clocks = new SimClock.SyncCounters();
     for (int i = 1; i <= size; i++) {
       PaxosNode n = nodes[i];
@@ -281,6 +285,8 @@ public final class PaxosSimulation {
       overlapped += n.disk.overlappedWrites();
       crossGroup += n.disk.crossGroupOverlaps();
       busy += n.disk.busyRefusals();
+      unsyncedKept += n.disk.unsyncedKept();
+      unsyncedLost += n.disk.unsyncedLost();
     }
     long chosen = 0;
     long committed = 0;
@@ -299,10 +305,12 @@ public final class PaxosSimulation {
             "simulated=%dms events=%d groups=%d chosen=%d committed=%d proposals=%d acked=%d lease-ballots=%d"
                 + " crashes=%d restarts=%d writes-lost=%d revealed-writes-lost=%d writes-overlapped=%d"
                 + " cross-group-overlapped=%d disk-busy=%d multi-group-heartbeat-batches=%d partitions=%d"
-                + " transfers=%d snapshots-installed=%d %s | %s",
+                + " transfers=%d snapshots-installed=%d snapshot-chunks=%d unsynced-kept-by-crash=%d"
+                + " unsynced-lost-by-crash=%d %s | %s",
             (now() - START_MICROS) / 1000, trace.events(), groups.size(), chosen, committed, proposals,
             acked, leaseBallots, crashes, restarts, writesLost, revealedWritesLost, overlapped, crossGroup,
-            busy, wire.multiGroupBatches(), partitions, transfers, snapshotsInstalled, clocks, network.stats());
+            busy, wire.multiGroupBatches(), partitions, transfers, snapshotsInstalled, snapshotChunks, unsyncedKept,
+            unsyncedLost, clocks, network.stats());
     return new Result(seed, size, bug, violation, trace.hash(), trace.events(), now() - START_MICROS,
         swarm.toString(), summary, trace.tail());
   }
@@ -452,6 +460,9 @@ public final class PaxosSimulation {
    */
   private void onSend(NodeId from, Message message) {
     PaxosNode n = nodes[from.value()];
+    if (message instanceof Message.SnapshotChunk) {
+      snapshotChunks++;
+    }
     if (message instanceof Message.TimeoutNow handOver) {
       group(message.group()).checker.onHandOver(n, handOver.ballot(), now());
     }
