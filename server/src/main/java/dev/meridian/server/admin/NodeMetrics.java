@@ -1,5 +1,6 @@
 package dev.meridian.server.admin;
 
+import dev.meridian.runtime.rpc.RpcStats;
 import dev.meridian.server.transport.TransportStats;
 import java.util.Map;
 import java.util.Optional;
@@ -148,6 +149,16 @@ public final class NodeMetrics {
     gauge(out, "meridian_transport_connected_peers", "Peers with an established stream.", t.connectedPeers());
     gauge(out, "meridian_transport_pending_requests", "Requests awaiting a response.", t.pendingRequests());
     gauge(out, "meridian_transport_queued_messages", "Envelopes waiting in outbound queues.", t.queuedMessages());
+    RpcStats rpc = t.rpc();
+    counter(out, "meridian_rpc_attempts_timed_out_total", "Request attempts that got no answer within their timeout.", rpc.attemptsTimedOut());
+    counter(out, "meridian_rpc_calls_failed_total", "Requests that ended with an error (timeouts included).", rpc.callsFailed());
+    counter(out, "meridian_rpc_pending_limit_rejections_total", "Requests refused here because too many were pending.", rpc.rejectedPendingLimit());
+    counter(out, "meridian_rpc_requests_handled_total", "Requests from peers given to a handler.", rpc.requestsHandled());
+    counter(out, "meridian_rpc_requests_expired_total", "Requests from peers dropped unhandled: their deadline passed before handling.", rpc.requestsExpired());
+    counter(out, "meridian_rpc_duplicate_requests_total", "Repeated deliveries of a request, dropped.", rpc.duplicateRequests());
+    counter(out, "meridian_rpc_overload_rejections_total", "Requests from peers rejected because too many were in handling.", rpc.rejectedOverload());
+    counter(out, "meridian_rpc_answers_dropped_total", "Answers given after their request's deadline, not sent.", rpc.answersDropped());
+    gauge(out, "meridian_rpc_requests_in_handling", "Requests from peers being handled now.", rpc.handling());
   }
 
   private static void header(StringBuilder out, String name, String type, String help) {
