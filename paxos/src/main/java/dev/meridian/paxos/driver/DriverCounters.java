@@ -27,6 +27,7 @@ public final class DriverCounters {
   long snapshotChunksResent;
   long snapshotChunksReceived;
   long snapshotBytesSent;
+  long acceptsHeldForSnapshot;
 
   DriverCounters copy() {
     DriverCounters c = new DriverCounters();
@@ -55,6 +56,7 @@ public final class DriverCounters {
     c.snapshotChunksResent = snapshotChunksResent;
     c.snapshotChunksReceived = snapshotChunksReceived;
     c.snapshotBytesSent = snapshotBytesSent;
+    c.acceptsHeldForSnapshot = acceptsHeldForSnapshot;
     return c;
   }
 
@@ -176,5 +178,10 @@ public final class DriverCounters {
   /** Snapshot data bytes sent, resends included. */
   public long snapshotBytesSent() {
     return snapshotBytesSent;
+  }
+
+  /** Accept batches not sent to a peer because a snapshot transfer to it was under way. */
+  public long acceptsHeldForSnapshot() {
+    return acceptsHeldForSnapshot;
   }
 }

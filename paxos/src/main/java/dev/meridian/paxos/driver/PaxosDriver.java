@@ -750,6 +750,13 @@ public final class PaxosDriver implements AutoCloseable {
         startTransfer(hosted, envelope.to(), install);
         continue;
       }
+      if (envelope.message() instanceof Message.Accept && hosted.outgoing.containsKey(envelope.to())) {
+        // The peer cannot use entries above a snapshot it is still receiving, and each batch would
+        // draw an ack that makes the replica resend its window: hold replication until the snapshot
+        // is in (the replica resends what it lacks once its acks show the new match).
+        counters.acceptsHeldForSnapshot++;
+        continue;
+      }
       counters.messagesSent++;
       if (envelope.isHeartbeat()) {
         queueHeartbeat(envelope);

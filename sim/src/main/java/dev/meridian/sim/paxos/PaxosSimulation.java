@@ -210,7 +210,7 @@ public final class PaxosSimulation {
         new PaxosDriver.Config(
             swarm.tickMicros * 1_000, swarm.proposalQuota, swarm.compactEvery, swarm.busyRetryMicros * 1_000,
             new PaxosDriver.SnapshotLimits(swarm.snapshotChunkBytes, swarm.snapshotWindow,
-                swarm.snapshotResendTicks, 20, 4));
+                swarm.snapshotResendTicks, 20, 16));
     List<NodeId> ids = new ArrayList<>();
     for (int i = 1; i <= size; i++) {
       ids.add(new NodeId(i));
