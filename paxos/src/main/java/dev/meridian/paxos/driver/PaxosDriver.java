@@ -744,16 +744,21 @@ public final class PaxosDriver implements AutoCloseable {
 
   /** Send, apply, advance: the part of a Ready that follows its durable write. */
   private void finish(Hosted hosted, Ready ready) {
+    Map<NodeId, OutgoingSnapshot> runningBefore = Map.copyOf(hosted.outgoing);
     for (Envelope envelope : ready.messages()) {
       if (envelope.message() instanceof InstallSnapshot install) {
         // The replica names the snapshot; its data is streamed by the driver, in chunks.
         startTransfer(hosted, envelope.to(), install);
         continue;
       }
-      if (envelope.message() instanceof Message.Accept && hosted.outgoing.containsKey(envelope.to())) {
+      if (envelope.message() instanceof Message.Accept
+          && hosted.outgoing.containsKey(envelope.to())
+          && hosted.outgoing.get(envelope.to()) == runningBefore.get(envelope.to())) {
         // The peer cannot use entries above a snapshot it is still receiving, and each batch would
         // draw an ack that makes the replica resend its window: hold replication until the snapshot
-        // is in (the replica resends what it lacks once its acks show the new match).
+        // is in (the replica resends what it lacks once its acks show the new match). The batch of
+        // the Ready that asked for the snapshot still goes: for an empty snapshot (a new member at
+        // slot 0) it is what the peer needs next.
         counters.acceptsHeldForSnapshot++;
         continue;
       }
