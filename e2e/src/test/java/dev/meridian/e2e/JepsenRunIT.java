@@ -24,24 +24,12 @@ class JepsenRunIT {
 
   @Test
   void listAppendUnderKillAndRestartIsStrictSerializable() throws Exception {
-    Path out = work.resolve("run");
-    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    String serverClasspath = NodeProcess.requiredProperty("meridian.e2e.serverClasspath");
-    String runnerClasspath = NodeProcess.requiredProperty("meridian.e2e.jepsenJar") + ":"
-        + NodeProcess.requiredProperty("meridian.e2e.driverJar") + ":" + serverClasspath;
-    String nodeCommand = java + " --enable-native-access=ALL-UNNAMED -Xmx512m -cp " + serverClasspath
-        + " dev.meridian.server.Main start";
-    Process runner = new ProcessBuilder(List.of(java.toString(), "-Xmx512m", "-cp", runnerClasspath,
-            "dev.meridian.jepsen.runner.JepsenCommand", "--workload", "list-append", "--nemesis", "kill",
-            "--time-limit", "25s", "--rate", "40", "--concurrency", "4", "--seed", "11",
-            "--out", out.toString(), "--node-command", nodeCommand))
-        .redirectErrorStream(true)
-        .redirectOutput(work.resolve("runner.out").toFile())
-        .start();
-    assertThat(runner.waitFor(200, TimeUnit.SECONDS)).as("the run ends").isTrue();
-    String output = Files.readString(work.resolve("runner.out"), StandardCharsets.UTF_8);
+    JepsenRunner.Run run = JepsenRunner.run(work, "run", List.of(), "--workload", "list-append", "--nemesis", "kill",
+        "--time-limit", "25s", "--rate", "40", "--concurrency", "4", "--seed", "11");
+    String output = run.output();
+    Path out = run.out();
 
-    assertThat(runner.exitValue()).as(output).isZero();
+    assertThat(run.exitValue()).as(output).isZero();
     assertThat(output).contains("jepsen: valid true");
     String history = Files.readString(out.resolve("history.edn"), StandardCharsets.UTF_8);
     assertThat(history).contains(":process :nemesis, :f :kill", ":process :nemesis, :f :start");
