@@ -29,11 +29,11 @@ class SimCommandTest {
 
   @Test
   void aFailingSeedPrintsItsReplayCommandAndExitsNonZero() {
-    Run run = run("paxos", "--seeds", "1", "--first-seed", "39", "--bug", "lease-wait-ignores-uncertainty");
+    Run run = run("paxos", "--seeds", "1", "--first-seed", "44", "--bug", "lease-wait-ignores-uncertainty");
     assertThat(run.exit()).isEqualTo(1);
     assertThat(run.out())
-        .contains("FAIL seed=39 nodes=3 LEASE")
-        .contains("replay: bin/meridian sim paxos --seeds 1 --first-seed 39 --nodes 3 --bug lease-wait-ignores-uncertainty")
+        .contains("FAIL seed=44 nodes=3 LEASE")
+        .contains("replay: bin/meridian sim paxos --seeds 1 --first-seed 44 --nodes 3 --bug lease-wait-ignores-uncertainty")
         .endsWith("seeds=1 failures=1\n");
   }
 

@@ -87,6 +87,19 @@ public final class ByteReader {
     return out;
   }
 
+  /** As {@link #readBytes(String)}, refusing a length above {@code maxLength} before copying. */
+  public byte[] readBytes(String field, int maxLength) {
+    int start = position;
+    int length = readCount(field + " length", 1);
+    if (length > maxLength) {
+      position = start;
+      throw malformed(field, "length " + length + " is over the limit of " + maxLength);
+    }
+    byte[] out = Arrays.copyOfRange(bytes, position, position + length);
+    position += length;
+    return out;
+  }
+
   /** Fails unless every byte was read: trailing garbage means the input is not what we think. */
   public void requireEnd(String what) {
     if (remaining() != 0) {

@@ -14,6 +14,9 @@ import dev.meridian.paxos.messages.Message.Prepare;
 import dev.meridian.paxos.messages.Message.Promise;
 import dev.meridian.paxos.messages.Message.Reject;
 import dev.meridian.paxos.messages.Message.RejectReason;
+import dev.meridian.paxos.messages.Message.ChunkStatus;
+import dev.meridian.paxos.messages.Message.SnapshotChunk;
+import dev.meridian.paxos.messages.Message.SnapshotChunkAck;
 import dev.meridian.paxos.messages.Message.TimeoutNow;
 import dev.meridian.paxos.replica.HardState;
 import dev.meridian.paxos.types.Ballot;
@@ -64,6 +67,9 @@ import java.util.List;
  *   9 HeartbeatAck     Slot match | uvarint(leaseGrantEndMicros)
  *  10 InstallSnapshot  Snapshot | Slot commit
  *  11 TimeoutNow       -
+ *  12 SnapshotChunk    uvarint(transferId) | uvarint(seq) | Slot lastSlot | Membership | Slot commit
+ *                      | bytes data (at most MAX_SNAPSHOT_CHUNK_BYTES) | bool last
+ *  13 SnapshotChunkAck uvarint(transferId) | uvarint(nextSeq) | status(1: 0 NEXT, 1 DONE, 2 RESTART)
  * Envelope        NodeId from | NodeId to | Message
  * HeartbeatBatch  NodeId from | NodeId to | list&lt;Message&gt;
  * </pre>
@@ -74,7 +80,11 @@ import java.util.List;
  * change the format.
  *
  * <p>Decoding checks every length and count against the bytes left before allocating, and every
- * value against its type's invariants, and fails with {@link CodecException}.
+ * value against its type's invariants, and fails with {@link CodecException}. A snapshot chunk's data
+ * longer than {@link Message#MAX_SNAPSHOT_CHUNK_BYTES} is refused before it is copied.
+ *
+ * <p>Tags 12 and 13 were added to format version 1 without changing any existing body: a build that
+ * predates them refuses them as unknown tags (and so never installs a partial snapshot).
  */
 public final class PaxosCodecs {
 
@@ -92,6 +102,8 @@ public final class PaxosCodecs {
   private static final int HEARTBEAT_ACK = 9;
   private static final int INSTALL_SNAPSHOT = 10;
   private static final int TIMEOUT_NOW = 11;
+  private static final int SNAPSHOT_CHUNK = 12;
+  private static final int SNAPSHOT_CHUNK_ACK = 13;
 
   /** Fewest bytes of an encoded entry (slot, ballot, kind, empty data) and message (tag, group, ballot). */
   private static final int MIN_ENTRY_BYTES = 5;
@@ -267,6 +279,22 @@ public final class PaxosCodecs {
         SLOT.write(out, m.commit());
       }
       case TimeoutNow m -> {}
+      case SnapshotChunk m -> {
+        out.writeVarLong(m.transferId()).writeVarInt(m.seq());
+        SLOT.write(out, m.lastSlot());
+        MEMBERSHIP.write(out, m.membership());
+        SLOT.write(out, m.commit());
+        out.writeBytes(m.data());
+        out.writeBoolean(m.last());
+      }
+      case SnapshotChunkAck m -> {
+        out.writeVarLong(m.transferId()).writeVarInt(m.nextSeq());
+        out.writeByte(switch (m.status()) {
+          case NEXT -> 0;
+          case DONE -> 1;
+          case RESTART -> 2;
+        });
+      }
     }
   }
 
@@ -283,6 +311,8 @@ public final class PaxosCodecs {
       case HeartbeatAck m -> HEARTBEAT_ACK;
       case InstallSnapshot m -> INSTALL_SNAPSHOT;
       case TimeoutNow m -> TIMEOUT_NOW;
+      case SnapshotChunk m -> SNAPSHOT_CHUNK;
+      case SnapshotChunkAck m -> SNAPSHOT_CHUNK_ACK;
     };
   }
 
@@ -308,7 +338,30 @@ public final class PaxosCodecs {
       case HEARTBEAT_ACK -> new HeartbeatAck(group, ballot, SLOT.read(in), in.readVarLong("lease grant end"));
       case INSTALL_SNAPSHOT -> new InstallSnapshot(group, ballot, SNAPSHOT.read(in), SLOT.read(in));
       case TIMEOUT_NOW -> new TimeoutNow(group, ballot);
+      case SNAPSHOT_CHUNK -> readChunk(in, group, ballot);
+      case SNAPSHOT_CHUNK_ACK -> new SnapshotChunkAck(
+          group, ballot, in.readVarLong("transfer id"), in.readVarInt("next chunk"), readChunkStatus(in));
       default -> throw in.malformed("message tag", "unknown tag " + tag);
+    };
+  }
+
+  private static SnapshotChunk readChunk(ByteReader in, GroupId group, Ballot ballot) {
+    long transferId = in.readVarLong("transfer id");
+    int seq = in.readVarInt("chunk seq");
+    Slot lastSlot = SLOT.read(in);
+    Membership membership = MEMBERSHIP.read(in);
+    Slot commit = SLOT.read(in);
+    byte[] data = in.readBytes("snapshot chunk data", Message.MAX_SNAPSHOT_CHUNK_BYTES);
+    return new SnapshotChunk(group, ballot, transferId, seq, lastSlot, membership, commit, data, in.readBoolean("last"));
+  }
+
+  private static ChunkStatus readChunkStatus(ByteReader in) {
+    int code = in.readByte("chunk status");
+    return switch (code) {
+      case 0 -> ChunkStatus.NEXT;
+      case 1 -> ChunkStatus.DONE;
+      case 2 -> ChunkStatus.RESTART;
+      default -> throw in.malformed("chunk status", "unknown code " + code);
     };
   }
 

@@ -13,6 +13,21 @@ public final class DriverCounters {
   long messagesDropped;
   long heartbeatBatchesSent;
   long compactions;
+  long commitRaisedOnRestart;
+  long unhosted;
+  long roleChanges;
+  long snapshotsInstalled;
+  long snapshotTransfersStarted;
+  long snapshotTransfersCompleted;
+  long snapshotTransfersRestarted;
+  long snapshotTransfersAbandoned;
+  long snapshotTransfersDeferred;
+  long snapshotTransfersReceived;
+  long snapshotChunksSent;
+  long snapshotChunksResent;
+  long snapshotChunksReceived;
+  long snapshotBytesSent;
+  long acceptsHeldForSnapshot;
 
   DriverCounters copy() {
     DriverCounters c = new DriverCounters();
@@ -27,6 +42,21 @@ public final class DriverCounters {
     c.messagesDropped = messagesDropped;
     c.heartbeatBatchesSent = heartbeatBatchesSent;
     c.compactions = compactions;
+    c.commitRaisedOnRestart = commitRaisedOnRestart;
+    c.unhosted = unhosted;
+    c.roleChanges = roleChanges;
+    c.snapshotsInstalled = snapshotsInstalled;
+    c.snapshotTransfersStarted = snapshotTransfersStarted;
+    c.snapshotTransfersCompleted = snapshotTransfersCompleted;
+    c.snapshotTransfersRestarted = snapshotTransfersRestarted;
+    c.snapshotTransfersAbandoned = snapshotTransfersAbandoned;
+    c.snapshotTransfersDeferred = snapshotTransfersDeferred;
+    c.snapshotTransfersReceived = snapshotTransfersReceived;
+    c.snapshotChunksSent = snapshotChunksSent;
+    c.snapshotChunksResent = snapshotChunksResent;
+    c.snapshotChunksReceived = snapshotChunksReceived;
+    c.snapshotBytesSent = snapshotBytesSent;
+    c.acceptsHeldForSnapshot = acceptsHeldForSnapshot;
     return c;
   }
 
@@ -78,5 +108,80 @@ public final class DriverCounters {
 
   public long compactions() {
     return compactions;
+  }
+
+  /** Restarts whose durable state machine had applied past the durable commit point (raised to it). */
+  public long commitRaisedOnRestart() {
+    return commitRaisedOnRestart;
+  }
+
+  /** Groups unhosted. */
+  public long unhosted() {
+    return unhosted;
+  }
+
+  /** Leadership gained or lost, as reported to state machines. */
+  public long roleChanges() {
+    return roleChanges;
+  }
+
+  /** Snapshots installed into state machines (received, or re-installed on restart). */
+  public long snapshotsInstalled() {
+    return snapshotsInstalled;
+  }
+
+  /** Snapshot transfers this node began sending. */
+  public long snapshotTransfersStarted() {
+    return snapshotTransfersStarted;
+  }
+
+  /** Snapshot transfers the receiver acknowledged as done. */
+  public long snapshotTransfersCompleted() {
+    return snapshotTransfersCompleted;
+  }
+
+  /** Snapshot transfers started over because the receiver had lost them. */
+  public long snapshotTransfersRestarted() {
+    return snapshotTransfersRestarted;
+  }
+
+  /** Snapshot transfers given up, sending (no ack) or receiving (silent sender, or replaced). */
+  public long snapshotTransfersAbandoned() {
+    return snapshotTransfersAbandoned;
+  }
+
+  /** Snapshot requests not served at once: too many transfers out already. */
+  public long snapshotTransfersDeferred() {
+    return snapshotTransfersDeferred;
+  }
+
+  /** Snapshot transfers received in full and taken by the replica. */
+  public long snapshotTransfersReceived() {
+    return snapshotTransfersReceived;
+  }
+
+  /** Snapshot chunks sent, resends included. */
+  public long snapshotChunksSent() {
+    return snapshotChunksSent;
+  }
+
+  /** Snapshot chunks sent again after no ack. */
+  public long snapshotChunksResent() {
+    return snapshotChunksResent;
+  }
+
+  /** Snapshot chunks staged, in order. */
+  public long snapshotChunksReceived() {
+    return snapshotChunksReceived;
+  }
+
+  /** Snapshot data bytes sent, resends included. */
+  public long snapshotBytesSent() {
+    return snapshotBytesSent;
+  }
+
+  /** Accept batches not sent to a peer because a snapshot transfer to it was under way. */
+  public long acceptsHeldForSnapshot() {
+    return acceptsHeldForSnapshot;
   }
 }

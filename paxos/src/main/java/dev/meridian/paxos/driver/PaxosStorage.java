@@ -30,8 +30,8 @@ public interface PaxosStorage {
 
   /**
    * What a replica of {@code group} restarts from, with {@link DurableState#applied()} at the
-   * snapshot's slot (the driver's state machine is rebuilt from the snapshot and the log), or empty
-   * if nothing was ever persisted for the group.
+   * snapshot's slot (the driver replaces it with its state machine's applied slot), or empty if
+   * nothing was ever persisted for the group.
    */
   Optional<DurableState> load(GroupId group);
 

@@ -4,6 +4,7 @@ import dev.meridian.paxos.types.Ballot;
 import dev.meridian.paxos.types.Entry;
 import dev.meridian.paxos.types.GroupId;
 import dev.meridian.paxos.types.LeaseVote;
+import dev.meridian.paxos.types.Membership;
 import dev.meridian.paxos.types.Slot;
 import dev.meridian.paxos.types.Snapshot;
 import java.util.List;
@@ -14,6 +15,12 @@ import java.util.List;
  * answer, so a stale reply is recognised and dropped.
  *
  * <p>Transport may lose, delay, duplicate and reorder any of them; each handler is idempotent.
+ *
+ * <p>Two of them never reach a replica: {@link SnapshotChunk} and {@link SnapshotChunkAck} are
+ * between the drivers of two nodes, which stream a snapshot's data for one group (the replica core
+ * sends only the metadata, in {@link InstallSnapshot}, and the driver turns that into a transfer;
+ * see {@code dev.meridian.paxos.driver.SnapshotTransfers}). They travel in the same envelopes so
+ * that every transport carries them unchanged.
  */
 public sealed interface Message {
 
@@ -179,6 +186,71 @@ public sealed interface Message {
     @Override
     public String toString() {
       return "TimeoutNow " + ballot;
+    }
+  }
+
+  /** Largest {@link SnapshotChunk#data()}: far below any transport frame, whatever the state size. */
+  int MAX_SNAPSHOT_CHUNK_BYTES = 1 << 20;
+
+  /**
+   * Chunk {@code seq} (0, 1, ...) of snapshot transfer {@code transferId} from the sender's driver:
+   * the state machine of {@code group} as of {@code lastSlot}, with the membership in force there,
+   * sent under {@code ballot} (the ballot of the {@link InstallSnapshot} the sender's replica asked
+   * for) with the sender's commit point. {@code last} marks the final chunk. Every chunk repeats the
+   * metadata, so a receiver can start staging from chunk 0 alone and check the rest against it.
+   */
+  record SnapshotChunk(
+      GroupId group,
+      Ballot ballot,
+      long transferId,
+      int seq,
+      Slot lastSlot,
+      Membership membership,
+      Slot commit,
+      byte[] data,
+      boolean last)
+      implements Message {
+    public SnapshotChunk {
+      if (seq < 0 || data.length > MAX_SNAPSHOT_CHUNK_BYTES) {
+        throw new IllegalArgumentException(
+            "snapshot chunk " + seq + " of " + data.length + " bytes (limit " + MAX_SNAPSHOT_CHUNK_BYTES + ")");
+      }
+      if (commit.value() < lastSlot.value()) {
+        throw new IllegalArgumentException("snapshot at " + lastSlot + " above its commit point " + commit);
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "SnapshotChunk " + ballot + " transfer=" + transferId + " seq=" + seq + " @" + lastSlot
+          + " " + data.length + " bytes" + (last ? " last" : "");
+    }
+  }
+
+  /** What a receiver says about a snapshot transfer. */
+  enum ChunkStatus {
+    /** Send from {@code nextSeq} on: every chunk below it is staged (a cumulative ack). */
+    NEXT,
+    /** The snapshot is staged and handed to the replica (or was not needed): stop sending. */
+    DONE,
+    /** The receiver knows nothing of the transfer (it restarted, or gave up on it): start over. */
+    RESTART
+  }
+
+  /** The receiving driver's answer to a {@link SnapshotChunk}; {@code ballot} is the chunk's. */
+  record SnapshotChunkAck(
+      GroupId group, Ballot ballot, long transferId, int nextSeq, ChunkStatus status)
+      implements Message {
+    public SnapshotChunkAck {
+      if (nextSeq < 0) {
+        throw new IllegalArgumentException("negative next chunk " + nextSeq);
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "SnapshotChunkAck " + ballot + " transfer=" + transferId + " " + status.name().toLowerCase()
+          + (status == ChunkStatus.NEXT ? " next=" + nextSeq : "");
     }
   }
 }

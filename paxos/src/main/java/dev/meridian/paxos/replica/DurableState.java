@@ -14,7 +14,9 @@ import java.util.List;
  * @param snapshot the last persisted snapshot (the initial one for a fresh group)
  * @param entries persisted accepted entries above the snapshot, any order (at most one per slot: a
  *     later write of a slot replaces the earlier)
- * @param applied the state machine has applied every slot up to here (at least the snapshot's)
+ * @param applied the state machine has applied every slot up to here; below the snapshot's slot
+ *     only for a durable machine that staged a received snapshot and crashed before installing it
+ *     (the replica then hands the snapshot over again)
  */
 public record DurableState(HardState hardState, Snapshot snapshot, List<Entry> entries, Slot applied) {
 

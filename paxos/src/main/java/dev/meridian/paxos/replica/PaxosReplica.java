@@ -316,6 +316,10 @@ public final class PaxosReplica {
           handleAck(from, m.ballot(), m.match().value(), m.match().value(), m.leaseGrantEndMicros(), true);
       case InstallSnapshot m -> handleInstallSnapshot(from, m);
       case TimeoutNow m -> handleTimeoutNow(m);
+      case Message.SnapshotChunk m ->
+          throw new IllegalArgumentException("the driver streams snapshot data; a replica never steps " + m);
+      case Message.SnapshotChunkAck m ->
+          throw new IllegalArgumentException("the driver streams snapshot data; a replica never steps " + m);
     }
     tryActivate();
   }
@@ -541,6 +545,19 @@ public final class PaxosReplica {
         snapshot.lastSlot(),
         leaseEnd(),
         committedConfig());
+  }
+
+  /**
+   * The committed membership in force at {@code slot}, which must lie between this replica's snapshot
+   * and its commit point: what a snapshot of the state machine as of {@code slot} carries.
+   */
+  public Membership membershipAt(Slot slot) {
+    long s = slot.value();
+    if (s < snapshot.lastSlot().value() || s > commit) {
+      throw new IllegalArgumentException(
+          "membership at " + slot + " is unknown here: snapshot " + snapshot.lastSlot() + ", commit " + commit);
+    }
+    return membershipAt(s);
   }
 
   /** The entry this replica holds for {@code slot}, or null (compacted, or never accepted). */

@@ -184,6 +184,21 @@ class PaxosCodecsTest {
   }
 
   @Test
+  void aSnapshotChunkOverTheLimitIsRefusedEvenWhenItsBytesAreThere() {
+    // SnapshotChunk of group 1, ballot (1, n1), transfer 1, seq 0, slot 0, empty membership, commit
+    // 0, then a data length of 1 MiB + 1 followed by that many bytes: a peer may not make us copy it.
+    int length = dev.meridian.paxos.messages.Message.MAX_SNAPSHOT_CHUNK_BYTES + 1;
+    String header = "01" + "0c" + "01" + "0101" + "01" + "00" + "00" + "0000" + "00" + "818040";
+    byte[] head = HexFormat.of().parseHex(header);
+    byte[] bytes = java.util.Arrays.copyOf(head, head.length + length + 1);
+    assertThat(length).isEqualTo(0x100001);
+    assertThatThrownBy(() -> PaxosCodecs.MESSAGE.decode(bytes))
+        .isInstanceOf(CodecException.class)
+        .hasMessageContaining("snapshot chunk data")
+        .hasMessageContaining("over the limit of " + (length - 1));
+  }
+
+  @Test
   void badInputIsNamed() {
     assertThatThrownBy(() -> PaxosCodecs.MESSAGE.decode(new byte[0]))
         .isInstanceOf(CodecException.class)

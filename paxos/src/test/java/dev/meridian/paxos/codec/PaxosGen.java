@@ -30,7 +30,7 @@ public final class PaxosGen {
   private PaxosGen() {}
 
   /** The number of {@link Message} record types; {@link #message} draws each equally often. */
-  public static final int MESSAGE_TYPES = 11;
+  public static final int MESSAGE_TYPES = 13;
 
   private static final long[] LONG_EDGES = {0, 1, 127, 128, 16_383, 16_384, Long.MAX_VALUE, Long.MAX_VALUE - 1};
 
@@ -120,6 +120,16 @@ public final class PaxosGen {
       case 8 -> new Message.HeartbeatAck(g, b, slot(random), natural(random));
       case 9 -> new Message.InstallSnapshot(g, b, snapshot(random), slot(random));
       case 10 -> new Message.TimeoutNow(g, b);
+      case 11 -> {
+        Slot one = slot(random);
+        Slot other = slot(random);
+        Slot last = one.value() <= other.value() ? one : other;
+        Slot commit = last == one ? other : one;
+        yield new Message.SnapshotChunk(g, b, natural(random), random.nextInt(1 << 20), last, membership(random),
+            commit, Gen.bytes(random, 64), random.chance(0.5));
+      }
+      case 12 -> new Message.SnapshotChunkAck(
+          g, b, natural(random), random.nextInt(1 << 20), Gen.oneOf(random, Message.ChunkStatus.values()));
       default -> throw new IllegalArgumentException("no message type " + type);
     };
   }
@@ -146,6 +156,10 @@ public final class PaxosGen {
       case Message.InstallSnapshot x when b instanceof Message.InstallSnapshot y ->
           x.group().equals(y.group()) && x.ballot().equals(y.ballot()) && x.commit().equals(y.commit())
               && same(x.snapshot(), y.snapshot());
+      case Message.SnapshotChunk x when b instanceof Message.SnapshotChunk y ->
+          x.group().equals(y.group()) && x.ballot().equals(y.ballot()) && x.transferId() == y.transferId()
+              && x.seq() == y.seq() && x.lastSlot().equals(y.lastSlot()) && x.membership().equals(y.membership())
+              && x.commit().equals(y.commit()) && Arrays.equals(x.data(), y.data()) && x.last() == y.last();
       case Envelope x when b instanceof Envelope y ->
           x.from().equals(y.from()) && x.to().equals(y.to()) && same(x.message(), y.message());
       case HeartbeatBatch x when b instanceof HeartbeatBatch y ->

@@ -45,21 +45,21 @@ class PaxosDriverTest {
   private static final Membership VOTERS = Membership.ofVoters(new NodeId(1), new NodeId(2), new NodeId(3));
 
   /** Applied commands as strings, rebuilt from a snapshot of lines. */
-  private static final class ListMachine implements PaxosDriver.StateMachine {
+  private static final class ListMachine extends VolatileStateMachine {
     final List<String> applied = new ArrayList<>();
 
     @Override
-    public void apply(Entry command) {
+    protected void applyCommand(Entry command) {
       applied.add(new String(command.data(), StandardCharsets.UTF_8));
     }
 
     @Override
-    public byte[] snapshot() {
+    protected byte[] image() {
       return String.join("\n", applied).getBytes(StandardCharsets.UTF_8);
     }
 
     @Override
-    public void install(byte[] snapshotData) {
+    protected void restore(byte[] snapshotData) {
       applied.clear();
       String text = new String(snapshotData, StandardCharsets.UTF_8);
       if (!text.isEmpty()) {

@@ -1,6 +1,6 @@
 package dev.meridian.server.replication;
 
-import dev.meridian.paxos.driver.PaxosDriver;
+import dev.meridian.paxos.driver.VolatileStateMachine;
 import dev.meridian.paxos.types.Entry;
 import java.nio.ByteBuffer;
 
@@ -12,7 +12,7 @@ import java.nio.ByteBuffer;
  *
  * <p>Snapshot layout (16 bytes): applied command count, then fingerprint, both 8-byte big-endian.
  */
-final class FingerprintStateMachine implements PaxosDriver.StateMachine {
+final class FingerprintStateMachine extends VolatileStateMachine {
 
   private static final long FNV_OFFSET = 0xcbf29ce484222325L;
   private static final long FNV_PRIME = 0x100000001b3L;
@@ -24,7 +24,7 @@ final class FingerprintStateMachine implements PaxosDriver.StateMachine {
   private long fingerprint = FNV_OFFSET;
 
   @Override
-  public void apply(Entry command) {
+  protected void applyCommand(Entry command) {
     commands++;
     long h = fingerprint;
     for (byte b : command.data()) {
@@ -35,12 +35,12 @@ final class FingerprintStateMachine implements PaxosDriver.StateMachine {
   }
 
   @Override
-  public byte[] snapshot() {
+  protected byte[] image() {
     return ByteBuffer.allocate(16).putLong(commands).putLong(fingerprint).array();
   }
 
   @Override
-  public void install(byte[] snapshotData) {
+  protected void restore(byte[] snapshotData) {
     if (snapshotData.length == 0) {
       // The initial snapshot of a fresh group.
       commands = 0;

@@ -38,6 +38,10 @@ final class Fingerprints {
       case Message.HeartbeatAck m -> fold(fold(fold(h, 9), m.match().value()), m.leaseGrantEndMicros());
       case Message.InstallSnapshot m -> fold(fold(fold(h, 10), snapshot(m.snapshot())), m.commit().value());
       case Message.TimeoutNow m -> fold(h, 11);
+      case Message.SnapshotChunk m -> fold(fold(fold(fold(fold(h, 12), m.transferId()), m.seq()),
+          m.lastSlot().value()), fold(java.util.Arrays.hashCode(m.data()), m.last() ? 1 : 0));
+      case Message.SnapshotChunkAck m ->
+          fold(fold(fold(fold(h, 13), m.transferId()), m.nextSeq()), m.status().ordinal());
     };
   }
 

@@ -19,9 +19,10 @@ import java.util.TreeMap;
  * — while it is up — the process on it: the real {@link PaxosDriver} on the node's own event loop
  * ({@link SimNodeScheduler}), hosting a replica of every group, and one state machine per group.
  *
- * <p>State machine: the applied commands by slot (no-ops leave no trace). It is volatile, as the
- * driver expects: a restarted process rebuilds it from the snapshot and the log. Snapshot data
- * layout: UTF-8 lines {@code <slot>=<command>\n} in slot order.
+ * <p>State machine: the applied commands by slot (no-ops leave no trace). It is durable on the
+ * node's disk ({@link SimPaxosStorage#writeUnsynced}): a restarted process starts from what the disk
+ * kept of it, which a crash may have cut back. Snapshot image layout: UTF-8 lines {@code
+ * <slot>=<command>\n} in slot order.
  */
 final class PaxosNode {
 
@@ -43,7 +44,7 @@ final class PaxosNode {
     long checkedCommit;
     /** The state machine of the running process: applied commands by slot. */
     TreeMap<Long, String> stateMachine = new TreeMap<>();
-    /** Slot of the last command applied (or installed by snapshot) by the running process. */
+    /** Slot of the last entry applied (or installed by snapshot) by the running process. */
     long appliedSlot;
   }
 

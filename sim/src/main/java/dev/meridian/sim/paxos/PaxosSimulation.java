@@ -2,11 +2,14 @@ package dev.meridian.sim.paxos;
 
 import dev.meridian.paxos.driver.PaxosDriver;
 import dev.meridian.paxos.driver.PaxosDriver.ProposalException;
+import dev.meridian.paxos.driver.SnapshotSink;
+import dev.meridian.paxos.driver.SnapshotSource;
 import dev.meridian.paxos.messages.Envelope;
 import dev.meridian.paxos.messages.Message;
 import dev.meridian.paxos.replica.Ready;
 import dev.meridian.paxos.replica.Status;
 import dev.meridian.paxos.types.Entry;
+import dev.meridian.paxos.types.EntryKind;
 import dev.meridian.paxos.types.GroupId;
 import dev.meridian.paxos.types.Membership;
 import dev.meridian.paxos.types.Slot;
@@ -117,6 +120,8 @@ public final class PaxosSimulation {
   private final SimNetwork<SimPaxosNetwork.Packet> network;
   private final SimPaxosNetwork wire;
   private final PaxosDriver.Config driverConfig;
+  /** Snapshot chunks sent by any driver (coverage of the streamed snapshot path). */
+  private long snapshotChunks;
   private final Membership voters;
   private final PaxosNode[] nodes;
   /** The groups of the run; group {@code i + 1} is at index {@code i}. */
@@ -203,7 +208,9 @@ public final class PaxosSimulation {
     this.wire = new SimPaxosNetwork(network, this::onSend);
     this.driverConfig =
         new PaxosDriver.Config(
-            swarm.tickMicros * 1_000, swarm.proposalQuota, swarm.compactEvery, swarm.busyRetryMicros * 1_000);
+            swarm.tickMicros * 1_000, swarm.proposalQuota, swarm.compactEvery, swarm.busyRetryMicros * 1_000,
+            new PaxosDriver.SnapshotLimits(swarm.snapshotChunkBytes, swarm.snapshotWindow,
+                swarm.snapshotResendTicks, 20, 16));
     List<NodeId> ids = new ArrayList<>();
     for (int i = 1; i <= size; i++) {
       ids.add(new NodeId(i));
@@ -263,6 +270,8 @@ public final class PaxosSimulation {
     long overlapped = 0;
     long crossGroup = 0;
     long busy = 0;
+    long unsyncedKept = 0;
+    long unsyncedLost = 0;
     SimClock.SyncCounters clocks = new SimClock.SyncCounters();
     for (int i = 1; i <= size; i++) {
       PaxosNode n = nodes[i];
@@ -276,6 +285,8 @@ public final class PaxosSimulation {
       overlapped += n.disk.overlappedWrites();
       crossGroup += n.disk.crossGroupOverlaps();
       busy += n.disk.busyRefusals();
+      unsyncedKept += n.disk.unsyncedKept();
+      unsyncedLost += n.disk.unsyncedLost();
     }
     long chosen = 0;
     long committed = 0;
@@ -294,10 +305,12 @@ public final class PaxosSimulation {
             "simulated=%dms events=%d groups=%d chosen=%d committed=%d proposals=%d acked=%d lease-ballots=%d"
                 + " crashes=%d restarts=%d writes-lost=%d revealed-writes-lost=%d writes-overlapped=%d"
                 + " cross-group-overlapped=%d disk-busy=%d multi-group-heartbeat-batches=%d partitions=%d"
-                + " transfers=%d snapshots-installed=%d %s | %s",
+                + " transfers=%d snapshots-installed=%d snapshot-chunks=%d unsynced-kept-by-crash=%d"
+                + " unsynced-lost-by-crash=%d %s | %s",
             (now() - START_MICROS) / 1000, trace.events(), groups.size(), chosen, committed, proposals,
             acked, leaseBallots, crashes, restarts, writesLost, revealedWritesLost, overlapped, crossGroup,
-            busy, wire.multiGroupBatches(), partitions, transfers, snapshotsInstalled, clocks, network.stats());
+            busy, wire.multiGroupBatches(), partitions, transfers, snapshotsInstalled, snapshotChunks, unsyncedKept,
+            unsyncedLost, clocks, network.stats());
     return new Result(seed, size, bug, violation, trace.hash(), trace.events(), now() - START_MICROS,
         swarm.toString(), summary, trace.tail());
   }
@@ -447,6 +460,9 @@ public final class PaxosSimulation {
    */
   private void onSend(NodeId from, Message message) {
     PaxosNode n = nodes[from.value()];
+    if (message instanceof Message.SnapshotChunk) {
+      snapshotChunks++;
+    }
     if (message instanceof Message.TimeoutNow handOver) {
       group(message.group()).checker.onHandOver(n, handOver.ballot(), now());
     }
@@ -488,46 +504,170 @@ public final class PaxosSimulation {
 
   /**
    * The state machine of {@code g} in one process on {@code n}: applied commands by slot, checked as
-   * they come.
+   * they come. It is durable on the node's simulated disk ({@link SimPaxosStorage#writeUnsynced}):
+   * each apply writes the command and the applied slot unsynced, a restarted process starts from
+   * what the disk kept, and snapshots go through the driver's chunked transfer. Image layout: UTF-8
+   * lines {@code <slot>=<command>\n} in slot order; a chunk holds whole lines.
    */
   private final class StateMachine implements PaxosDriver.StateMachine {
     private final PaxosNode n;
     private final Group g;
     private final PaxosNode.Replica replica;
+    private final long durableApplied;
+    private TreeMap<Long, String> staging;
+    private long stagingSlot = -1;
+    private boolean stagingFinished;
 
+    /** The process's machine: what the disk kept of it. */
     StateMachine(PaxosNode n, Group g) {
       this.n = n;
       this.g = g;
       this.replica = n.replica(g.id);
+      SimPaxosStorage.MachineImage image = n.disk.image(g.id);
+      replica.stateMachine = image.data;
+      replica.appliedSlot = image.applied;
+      durableApplied = image.applied;
+      staging = image.staging;
+      stagingSlot = image.stagingSlot;
+      stagingFinished = image.stagingFinished;
     }
 
     @Override
-    public void apply(Entry command) {
-      g.checker.onApply(n, command);
-      replica.appliedSlot = command.slot().value();
-      replica.stateMachine.put(replica.appliedSlot, command.valueString());
-      trace.record(now(), APPLY, n.index, Trace.fold(g.id.value(), Fingerprints.entry(command)),
-          () -> "apply " + n.id + " " + g.id + " " + command);
-      onApplied(n, g, command);
+    public Slot appliedSlot() {
+      return Slot.of(durableApplied);
     }
 
     @Override
-    public byte[] snapshot() {
-      return PaxosNode.encode(replica.stateMachine);
+    public boolean durable() {
+      return true;
     }
 
     @Override
-    public void install(byte[] snapshotData) {
-      TreeMap<Long, String> contents = PaxosNode.decode(snapshotData);
+    public void apply(Entry entry) {
+      long slot = entry.slot().value();
+      SimViolation.check(slot == replica.appliedSlot + 1, Kind.APPLY,
+          "%s's driver handed its state machine slot %d after slot %d", n.id, slot, replica.appliedSlot);
+      if (entry.kind() != EntryKind.COMMAND) {
+        replica.appliedSlot = slot;
+        n.disk.writeUnsynced(g.id, image -> image.applied = slot);
+        return;
+      }
+      g.checker.onApply(n, entry);
+      replica.appliedSlot = slot;
+      String command = entry.valueString();
+      replica.stateMachine.put(slot, command);
+      n.disk.writeUnsynced(g.id, image -> {
+        image.data.put(slot, command);
+        image.applied = slot;
+      });
+      trace.record(now(), APPLY, n.index, Trace.fold(g.id.value(), Fingerprints.entry(entry)),
+          () -> "apply " + n.id + " " + g.id + " " + entry);
+      onApplied(n, g, entry);
+    }
+
+    @Override
+    public SnapshotSource openSnapshot() {
+      byte[] image = PaxosNode.encode(replica.stateMachine);
+      return new SnapshotSource() {
+        private int offset;
+
+        @Override
+        public byte[] next(int maxBytes) {
+          if (offset >= image.length) {
+            return null;
+          }
+          // Whole lines only, as a key-value machine cuts between keys.
+          int end = offset;
+          while (end < image.length) {
+            int newline = indexOf(image, (byte) '\n', end);
+            if (newline + 1 - offset > maxBytes) {
+              break;
+            }
+            end = newline + 1;
+          }
+          Invariants.require(end > offset, "a snapshot line is longer than the chunk limit %d", maxBytes);
+          byte[] chunk = java.util.Arrays.copyOfRange(image, offset, end);
+          offset = end;
+          return chunk;
+        }
+
+        @Override
+        public void close() {}
+      };
+    }
+
+    @Override
+    public SnapshotSink beginInstall(Slot lastSlot) {
+      long slot = lastSlot.value();
+      TreeMap<Long, String> mine = new TreeMap<>();
+      staging = mine;
+      stagingSlot = slot;
+      stagingFinished = false;
+      n.disk.writeUnsynced(g.id, image -> {
+        image.staging = new TreeMap<>();
+        image.stagingSlot = slot;
+        image.stagingFinished = false;
+      });
+      return new SnapshotSink() {
+        @Override
+        public void write(byte[] chunk) {
+          Invariants.require(staging == mine, "write to a replaced snapshot staging");
+          TreeMap<Long, String> lines = PaxosNode.decode(chunk);
+          mine.putAll(lines);
+          n.disk.writeUnsynced(g.id, image -> image.staging.putAll(lines));
+        }
+
+        @Override
+        public void finish() {
+          Invariants.require(staging == mine, "finish of a replaced snapshot staging");
+          stagingFinished = true;
+          n.disk.writeUnsynced(g.id, image -> image.stagingFinished = true);
+        }
+
+        @Override
+        public void abort() {
+          if (staging == mine) {
+            staging = null;
+            stagingSlot = -1;
+            n.disk.writeUnsynced(g.id, image -> {
+              image.staging = null;
+              image.stagingSlot = -1;
+            });
+          }
+        }
+      };
+    }
+
+    @Override
+    public void installStaged(Slot lastSlot) {
+      long slot = lastSlot.value();
+      SimViolation.check(staging != null && stagingFinished && stagingSlot == slot, Kind.APPLY,
+          "%s installs a snapshot at %d of %s but has staged %s at %d", n.id, slot, g.id,
+          staging == null ? "nothing" : stagingFinished ? "an image" : "a partial image", stagingSlot);
+      TreeMap<Long, String> contents = staging;
       g.checker.onInstallSnapshot(n, contents);
       replica.stateMachine = contents;
-      if (!contents.isEmpty()) {
-        replica.appliedSlot = Math.max(replica.appliedSlot, contents.lastKey());
-      }
-      long through = replica.appliedSlot;
-      trace.record(now(), APPLY, n.index, Trace.fold(Trace.fold(g.id.value(), through), contents.size()),
-          () -> "install " + n.id + " " + g.id + " snapshot of " + contents.size() + " commands through " + through);
+      replica.appliedSlot = slot;
+      staging = null;
+      stagingSlot = -1;
+      n.disk.writeUnsynced(g.id, image -> {
+        image.data = image.staging;
+        image.applied = slot;
+        image.staging = null;
+        image.stagingSlot = -1;
+      });
+      trace.record(now(), APPLY, n.index, Trace.fold(Trace.fold(g.id.value(), slot), contents.size()),
+          () -> "install " + n.id + " " + g.id + " snapshot of " + contents.size() + " commands through " + slot);
     }
+  }
+
+  private static int indexOf(byte[] bytes, byte b, int from) {
+    for (int i = from; i < bytes.length; i++) {
+      if (bytes[i] == b) {
+        return i;
+      }
+    }
+    return bytes.length - 1;
   }
 
   // ---------------------------------------------------------------------------------------------

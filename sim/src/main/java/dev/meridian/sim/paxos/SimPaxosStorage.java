@@ -21,8 +21,10 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 /**
  * One simulated machine's disk as {@link PaxosStorage}, the storage the real driver runs on in the
@@ -39,6 +41,12 @@ import java.util.function.BiConsumer;
  *       ordering {@link Ready}'s commit-point relaxation relies on.
  *   <li>{@link #crash} loses every write not yet durable: its future never completes (the process
  *       that waited on it is gone) and the durable state stays as it was.
+ *   <li><b>Unsynced writes</b> ({@link #writeUnsynced}: the durable state machines' applies and
+ *       snapshot staging) go to the same ordered log at once, visible to the process, and become
+ *       durable when a synced write submitted after them does, as in one RocksDB. A crash keeps, of
+ *       the unsynced writes not yet covered, a prefix of a length drawn from the disk's stream (the
+ *       operating system may or may not have written them out), so a crash may take back applies
+ *       and may keep applies whose commit-point write it lost.
  *   <li>With a queue bound, a write submitted while that many are in flight is refused with {@link
  *       StorageBusyException} before anything is queued, as a full real write queue refuses it.
  * </ul>
@@ -54,6 +62,27 @@ final class SimPaxosStorage implements PaxosStorage {
 
   /** Latency and queue parameters of a disk; times in microseconds of true time. */
   record Model(long minMicros, long jitterMicros, double slow, int queueBound) {}
+
+  /** What a durable simulated state machine keeps of one group: commands by slot, applied slot, staging. */
+  static final class MachineImage {
+    TreeMap<Long, String> data = new TreeMap<>();
+    long applied;
+    TreeMap<Long, String> staging;
+    long stagingSlot = -1;
+    boolean stagingFinished;
+
+    MachineImage copy() {
+      MachineImage c = new MachineImage();
+      c.data = new TreeMap<>(data);
+      c.applied = applied;
+      c.staging = staging == null ? null : new TreeMap<>(staging);
+      c.stagingSlot = stagingSlot;
+      c.stagingFinished = stagingFinished;
+      return c;
+    }
+  }
+
+  private record Unsynced(long seq, GroupId group, Consumer<MachineImage> change) {}
 
   /** A write submitted and not yet durable. */
   static final class Write {
@@ -82,6 +111,12 @@ final class SimPaxosStorage implements PaxosStorage {
   private final long leaseMicros;
   private final BiConsumer<GroupId, Ready> onDurable;
   private final InMemoryPaxosStorage durable = new InMemoryPaxosStorage();
+  private final Map<GroupId, MachineImage> images = new HashMap<>();
+  /** Unsynced writes in the log that no durable synced write covers yet, oldest first. */
+  private final ArrayDeque<Unsynced> unsynced = new ArrayDeque<>();
+  private long nextUnsyncedSeq;
+  private long unsyncedKept;
+  private long unsyncedLost;
 
   /** Bumped on every crash, so a write completing after its process died is recognised as lost. */
   private int generation;
@@ -129,6 +164,7 @@ final class SimPaxosStorage implements PaxosStorage {
     }
     inFlight.addLast(write);
     int submittedIn = generation;
+    long covers = nextUnsyncedSeq;
     CompletableFuture<Void> written = new CompletableFuture<>();
     // Same deadline, same order: the queue runs ties in submission order.
     queue.schedule(dueNanos - queue.nowNanos(), () -> {
@@ -137,6 +173,10 @@ final class SimPaxosStorage implements PaxosStorage {
       }
       Write first = inFlight.pollFirst();
       Invariants.require(first == write, "a simulated write overtook an earlier one");
+      // Submitted after them, so in the log after them: its sync makes them durable too.
+      while (!unsynced.isEmpty() && unsynced.peekFirst().seq() < covers) {
+        applyUnsynced(unsynced.pollFirst());
+      }
       durable.persist(group, ready);
       onDurable.accept(group, ready);
       written.complete(null);
@@ -187,8 +227,41 @@ final class SimPaxosStorage implements PaxosStorage {
     return revealed;
   }
 
-  /** The machine lost power: every write in flight is lost. Returns how many were. */
+  /** A state machine's unsynced write to its durable image of {@code group}; see the class comment. */
+  void writeUnsynced(GroupId group, Consumer<MachineImage> change) {
+    unsynced.addLast(new Unsynced(nextUnsyncedSeq++, group, change));
+  }
+
+  private void applyUnsynced(Unsynced write) {
+    write.change().accept(images.computeIfAbsent(write.group(), g -> new MachineImage()));
+  }
+
+  /** The durable image of {@code group}'s state machine, as a restarted process reads it. */
+  MachineImage image(GroupId group) {
+    return images.computeIfAbsent(group, g -> new MachineImage()).copy();
+  }
+
+  /** Unsynced writes a crash kept, and lost (coverage: both must happen). */
+  long unsyncedKept() {
+    return unsyncedKept;
+  }
+
+  long unsyncedLost() {
+    return unsyncedLost;
+  }
+
+  /**
+   * The machine lost power: every synced write in flight is lost, and of the uncovered unsynced
+   * writes a drawn prefix survives. Returns how many synced writes were lost.
+   */
   int crash() {
+    int keep = random.nextInt(unsynced.size() + 1);
+    for (int i = 0; i < keep; i++) {
+      applyUnsynced(unsynced.pollFirst());
+    }
+    unsyncedKept += keep;
+    unsyncedLost += unsynced.size();
+    unsynced.clear();
     int lost = inFlight.size();
     generation++;
     inFlight.clear();

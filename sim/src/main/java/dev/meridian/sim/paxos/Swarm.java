@@ -73,6 +73,10 @@ final class Swarm {
   final long clientTimeoutMicros;
   /** Compact the log every this many applied slots, 0 if never. */
   final int compactEvery;
+  /** Snapshot streaming: chunk size (small, so an image takes many chunks), window, resend ticks. */
+  final int snapshotChunkBytes;
+  final int snapshotWindow;
+  final int snapshotResendTicks;
   /**
    * Admission control in the driver: a node takes no proposal while this many of the proposals made
    * there are not yet applied ({@code PaxosDriver.Config.maxPendingProposals}).
@@ -179,6 +183,11 @@ final class Swarm {
     masterLoss = r.chance(0.5) ? 0 : r.nextDouble() * 0.3;
     pollMicros = 200_000 + r.nextLong(r.chance(0.5) ? 1_000_000 : 5_000_000);
     wallFaultMeanMicros = timeMasters == 0 || r.chance(0.5) ? 0 : 300_000 + r.nextLong(3_000_000);
+
+    // Chunked snapshots (durable state machines), drawn after everything above.
+    snapshotChunkBytes = pick(r, 64, 256, 4096, 64 << 10);
+    snapshotWindow = pick(r, 2, 4, 16);
+    snapshotResendTicks = pick(r, 2, 5, 20);
   }
 
   private static int pick(RandomSource r, int... choices) {
@@ -195,7 +204,7 @@ final class Swarm {
         "groups=%d tick=%dus %s fault-phase=%dms | net latency=%d..%dus jitter=%dus loss=%.3f dup=%.3f"
             + " reorder=%.3f/%dus tail=%.3f | crash-mean=%dms down-max=%dms partition-mean=%dms"
             + " partition-max=%dms kinds=%s target-leader=%.2f transfer-mean=%dms | disk=%d+%dus"
-            + " slow=%.3f queue=%d busy-retry=%dus | clock base-eps=%dus drift<=%dppm masters=%d liars=%d declared=%dus master-latency=%d..%dus master-loss=%.3f poll=%dms wall-fault-mean=%dms | propose-mean=%dus client=%dx%dms quota=%d compact-every=%d liveness-bound=%dms",
+            + " slow=%.3f queue=%d busy-retry=%dus | clock base-eps=%dus drift<=%dppm masters=%d liars=%d declared=%dus master-latency=%d..%dus master-loss=%.3f poll=%dms wall-fault-mean=%dms | propose-mean=%dus client=%dx%dms quota=%d compact-every=%d liveness-bound=%dms | snapshot chunk=%dB window=%d resend=%dticks",
         groups, tickMicros, options, faultPhaseMicros / 1000, minLatencyMicros, maxLatencyMicros,
         jitterMicros, loss, duplicate, reorder, reorderDelayMicros, tail, crashMeanMicros / 1000,
         downMaxMicros / 1000, partitionMeanMicros / 1000, partitionMaxMicros / 1000,
@@ -203,6 +212,7 @@ final class Swarm {
         diskSlow, diskQueueBound, busyRetryMicros, baseUncertaintyMicros, maxDriftPpm, timeMasters, liars,
         masterDeclaredMicros, masterMinLatencyMicros, masterMaxLatencyMicros, masterLoss, pollMicros / 1000,
         wallFaultMeanMicros / 1000, proposeMeanMicros, clientConcurrency,
-        clientTimeoutMicros / 1000, proposalQuota, compactEvery, livenessBoundMicros / 1000);
+        clientTimeoutMicros / 1000, proposalQuota, compactEvery, livenessBoundMicros / 1000,
+        snapshotChunkBytes, snapshotWindow, snapshotResendTicks);
   }
 }

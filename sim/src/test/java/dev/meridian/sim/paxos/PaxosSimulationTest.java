@@ -31,7 +31,11 @@ class PaxosSimulationTest {
       long trueTimeRounds,
       long liarsRejected,
       long wallFaults,
-      long refusedWhileOutOfBound) {}
+      long refusedWhileOutOfBound,
+      long snapshotsInstalled,
+      long snapshotChunks,
+      long unsyncedKept,
+      long unsyncedLost) {}
 
   private static Batch runSeeds(long first, int count, int nodes) {
     List<String> failures = new ArrayList<>();
@@ -50,6 +54,10 @@ class PaxosSimulationTest {
     long liarsRejected = 0;
     long wallFaults = 0;
     long refused = 0;
+    long installed = 0;
+    long chunks = 0;
+    long kept = 0;
+    long lost = 0;
     for (long seed = first; seed < first + count; seed++) {
       PaxosSimulation.Result result = PaxosSimulation.run(seed, nodes, PlantedBug.NONE, 0);
       if (!result.ok()) {
@@ -71,10 +79,15 @@ class PaxosSimulationTest {
       liarsRejected += stat(result.summary(), "tt-liars-rejected");
       wallFaults += stat(result.summary(), "tt-wall-faults");
       refused += stat(result.summary(), "tt-refused-while-out-of-bound");
+      installed += stat(result.summary(), "snapshots-installed");
+      chunks += stat(result.summary(), "snapshot-chunks");
+      kept += stat(result.summary(), "unsynced-kept-by-crash");
+      lost += stat(result.summary(), "unsynced-lost-by-crash");
     }
     assertThat(failures).as("failing seeds").isEmpty();
     return new Batch(count, chosen, acked, crashes, partitions, overlapped, busy, multiGroupRuns, crossGroup,
-        multiGroupHeartbeats, revealedLost, events, ttRounds, liarsRejected, wallFaults, refused);
+        multiGroupHeartbeats, revealedLost, events, ttRounds, liarsRejected, wallFaults, refused, installed, chunks,
+        kept, lost);
   }
 
   private static long stat(String summary, String name) {
@@ -123,6 +136,12 @@ class PaxosSimulationTest {
     assertThat(batch.liarsRejected()).isGreaterThan(batch.runs());
     assertThat(batch.wallFaults()).isGreaterThan(batch.runs() / 4L);
     assertThat(batch.refusedWhileOutOfBound()).isGreaterThan(batch.wallFaults());
+    // Durable state machines: snapshots go in chunks and are installed, and crashes both take back
+    // unsynced applies and keep some that no synced write covered.
+    assertThat(batch.snapshotsInstalled()).isGreaterThan(batch.runs() / 4L);
+    assertThat(batch.snapshotChunks()).isGreaterThan(batch.snapshotsInstalled() * 2);
+    assertThat(batch.unsyncedLost()).isGreaterThan(batch.runs());
+    assertThat(batch.unsyncedKept()).isGreaterThan(batch.runs());
   }
 
   @Test

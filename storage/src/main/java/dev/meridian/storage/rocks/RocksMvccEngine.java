@@ -71,6 +71,8 @@ import org.rocksdb.WriteOptions;
  * range_local   range-local state of the node's range replicas (applied slot, descriptor, lease,
  * range_staging prepared transactions, transaction records) and snapshots being installed: the
  *               layouts belong to {@link RocksRangeStore}, which writes and reads them
+ * state_machine raw bytes of other replicated state machines ({@link RawFamily#STATE_MACHINE}),
+ *              written unsynced ({@link #writeRawUnsynced}); layouts belong to each machine
  * default      required by RocksDB, unused
  * </pre>
  *
@@ -84,6 +86,14 @@ import org.rocksdb.WriteOptions;
  * share one sync. Commits and intent puts encode their entries on the caller's thread; a resolve reads
  * the intents it removes on the sync thread, against the database plus the earlier operations of its own
  * group, so that it sees every write queued before it.
+ *
+ * <h2>Unsynced writes</h2>
+ *
+ * {@link #writeRawUnsynced} writes on the caller's thread, with the WAL but without a sync: it is
+ * visible when it returns and sits in the same write-ahead log as the synced groups. A crash keeps a
+ * prefix of that log, so every synced group written after it makes it durable too. This is how a
+ * state machine applies a command without an fsync of its own (DESIGN.md §11): the Paxos write that
+ * follows carries it. A synced group queued before it may still reach the log after it.
  *
  * <h2>WAL settings, and why</h2>
  *
@@ -217,9 +227,11 @@ public final class RocksMvccEngine implements MvccEngine {
   static final String CF_RANGE_LOCAL = "range_local";
   /** Snapshots being installed, invisible until committed: see {@link RocksRangeStore}. */
   static final String CF_RANGE_STAGING = "range_staging";
+  static final String CF_STATE_MACHINE = "state_machine";
   private static final List<String> COLUMN_FAMILIES =
       List.of(new String(RocksDB.DEFAULT_COLUMN_FAMILY, StandardCharsets.US_ASCII),
-          CF_MVCC, CF_INTENTS, CF_PAXOS_LOG, CF_PAXOS_STATE, CF_META, CF_RANGE_LOCAL, CF_RANGE_STAGING);
+          CF_MVCC, CF_INTENTS, CF_PAXOS_LOG, CF_PAXOS_STATE, CF_META, CF_RANGE_LOCAL, CF_RANGE_STAGING,
+          CF_STATE_MACHINE);
 
   static {
     RocksDB.loadLibrary();
@@ -690,6 +702,36 @@ public final class RocksMvccEngine implements MvccEngine {
    */
   public CompletableFuture<Void> writeRaw(RawBatch batch) {
     return submit(new RawOp(batch.mutations()));
+  }
+
+  /**
+   * Writes {@code batch} to the raw families now, atomically and <b>unsynced</b> (see the class
+   * comment): visible on return, durable once a synced write that reaches the log after it is.
+   * Blocks for a memtable insert and a WAL append, no sync.
+   */
+  public void writeRawUnsynced(RawBatch batch) {
+    read(null, () -> "unsynced raw write", () -> {
+      try (WriteBatch writes = new WriteBatch()) {
+        addRaw(writes, new RawOp(batch.mutations()));
+        db.write(gcWrite, writes); // sync off, WAL on: what GC writes use too
+      }
+      return null;
+    });
+  }
+
+  /**
+   * A consistent iteration of {@code family}'s keys in {@code [fromInclusive, toExclusive)} at one
+   * RocksDB snapshot taken now: writes after this call do not show in it. For streaming a state
+   * machine's image in bounded chunks. The caller must close it, and before the engine closes.
+   */
+  public RawSnapshotScan openRawSnapshotScan(RawFamily family, byte[] fromInclusive, byte[] toExclusive) {
+    return read(null, () -> "snapshot scan of " + family,
+        () -> new RawSnapshotScan(this, db, rawFamilies.get(family), fromInclusive, toExclusive));
+  }
+
+  /** Runs one step of a {@link RawSnapshotScan} under the lifecycle read lock. */
+  <T> T readForScan(Supplier<T> step) {
+    return read(null, () -> "snapshot scan step", step::get);
   }
 
   /** The value under {@code key} in {@code family}, as left by the raw writes already written. */

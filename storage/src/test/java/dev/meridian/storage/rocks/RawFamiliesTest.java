@@ -105,4 +105,52 @@ class RawFamiliesTest {
     assertThat(RawKeys.prefixEnd(new byte[] {(byte) 0xFF})).isNull();
     assertThat(RawKeys.prefixEnd(new byte[0])).isNull();
   }
+
+  @Test
+  void anUnsyncedWriteIsVisibleAtOnceAndSurvivesAReopen() {
+    try (RocksMvccEngine engine = open()) {
+      engine.writeRawUnsynced(new RawBatch()
+          .put(RawFamily.STATE_MACHINE, b("g1/applied"), b("7"))
+          .put(RawFamily.STATE_MACHINE, b("g1/k"), b("v")));
+      assertThat(engine.getRaw(RawFamily.STATE_MACHINE, b("g1/applied")))
+          .hasValueSatisfying(v -> assertThat(v).isEqualTo(b("7")));
+      // A synced write after it carries it (the same write-ahead log).
+      engine.writeRaw(new RawBatch().put(RawFamily.PAXOS_STATE, b("g1"), b("hard"))).join();
+    }
+    try (RocksMvccEngine engine = open()) {
+      assertThat(keys(engine.scanRawPrefix(RawFamily.STATE_MACHINE, b("g1/")))).containsExactly("g1/applied", "g1/k");
+    }
+  }
+
+  @Test
+  void aSnapshotScanReadsOneConsistentStateInBoundedBatches() {
+    try (RocksMvccEngine engine = open()) {
+      RawBatch batch = new RawBatch();
+      for (int i = 0; i < 20; i++) {
+        batch.put(RawFamily.STATE_MACHINE, b(String.format("s/%02d", i)), b("value"));
+      }
+      batch.put(RawFamily.STATE_MACHINE, b("t/outside"), b("x"));
+      engine.writeRawUnsynced(batch);
+      List<String> seen = new java.util.ArrayList<>();
+      int batches = 0;
+      try (RawSnapshotScan scan = engine.openRawSnapshotScan(RawFamily.STATE_MACHINE, b("s/"), b("s0"))) {
+        // Written after the scan opened: not in it.
+        engine.writeRawUnsynced(new RawBatch()
+            .put(RawFamily.STATE_MACHINE, b("s/05x"), b("late"))
+            .delete(RawFamily.STATE_MACHINE, b("s/10")));
+        for (List<RawEntry> next = scan.next(30); !next.isEmpty(); next = scan.next(30)) {
+          long bytes = next.stream().mapToLong(e -> e.key().length + e.value().length).sum();
+          assertThat(bytes).isLessThanOrEqualTo(30);
+          seen.addAll(keys(next));
+          batches++;
+        }
+      }
+      assertThat(seen).hasSize(20).contains("s/10").doesNotContain("s/05x", "t/outside");
+      assertThat(batches).isEqualTo(7); // 9-byte entries: three per 30 bytes
+      try (RawSnapshotScan scan = engine.openRawSnapshotScan(RawFamily.STATE_MACHINE, b("s/"), b("s0"))) {
+        assertThatThrownBy(() -> scan.next(5)).isInstanceOf(IllegalStateException.class)
+            .hasMessageContaining("larger than a snapshot chunk of 5 bytes");
+      }
+    }
+  }
 }
