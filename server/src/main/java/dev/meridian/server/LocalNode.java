@@ -11,18 +11,20 @@ import dev.meridian.truetime.TrueTime;
 import dev.meridian.txn.GcDaemon;
 import dev.meridian.txn.TxnClient;
 import dev.meridian.txn.range.RangeLeader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * One Meridian node with a single local range: the real event loop, its TrueTime (the system clock
- * behind a {@code LocalTrueTime} unless given one), the RocksDB engine in {@code dataDir}, the range leader, the transaction client, the SQL
- * engine and the background GC. Closing stops them in the reverse order.
+ * One Meridian node with a single local range: its {@link NodeIdentity}, the real event loop, its
+ * TrueTime (the system clock behind a {@code LocalTrueTime} unless given one), the RocksDB engine in
+ * {@code dataDir}, the range leader, the transaction client (whose transaction and row ids carry the
+ * node id), the SQL engine and the background GC. Closing stops them in the reverse order.
  */
 public final class LocalNode implements AutoCloseable {
-
-  public static final int NODE_ID = 1;
 
   private final EventLoop loop;
   private final TrueTime trueTime;
@@ -32,19 +34,32 @@ public final class LocalNode implements AutoCloseable {
   private final ExecutorService blockingWork;
   private final GcDaemon gc;
   private final SqlEngine sqlEngine;
+  private final NodeIdentity identity;
 
   public LocalNode(Path dataDir, RocksMvccEngine.Options engineOptions, LocalTrueTime.Config clockConfig) {
     this(dataDir, engineOptions, new LocalTrueTime(SystemPhysicalClock.INSTANCE, clockConfig));
   }
 
-  /** A node on the given TrueTime ({@code meridian start} passes its synced {@code NodeClock}'s). */
+  /**
+   * A node on the given TrueTime, with the identity its data directory holds (a new directory
+   * becomes node 1 of a new single-node cluster).
+   */
   public LocalNode(Path dataDir, RocksMvccEngine.Options engineOptions, TrueTime trueTime) {
+    this(dataDir, storedIdentity(dataDir), engineOptions, trueTime);
+  }
+
+  /**
+   * A node with an identity already {@linkplain NodeIdentity#establish established} for {@code
+   * dataDir} ({@code meridian start} passes its synced {@code NodeClock}'s TrueTime).
+   */
+  public LocalNode(Path dataDir, NodeIdentity identity, RocksMvccEngine.Options engineOptions, TrueTime trueTime) {
+    this.identity = identity;
     this.loop = new EventLoop("range-loop");
     this.trueTime = trueTime;
     this.engine =
         RocksMvccEngine.open(dataDir.resolve("rocksdb"), engineOptions, new NamedThreadFactory("rocks-sync"));
     this.range = new RangeLeader(engine, trueTime, loop);
-    this.client = new TxnClient(NODE_ID, range, trueTime, RandomSource.seeded(System.nanoTime()));
+    this.client = new TxnClient(identity.nodeId(), range, trueTime, RandomSource.seeded(System.nanoTime()));
     this.blockingWork = Executors.newSingleThreadExecutor(new NamedThreadFactory("gc"));
     this.gc =
         new GcDaemon(
@@ -60,6 +75,19 @@ public final class LocalNode implements AutoCloseable {
 
   public LocalNode(Path dataDir) {
     this(dataDir, RocksMvccEngine.Options.defaults(), LocalTrueTime.Config.defaults());
+  }
+
+  private static NodeIdentity storedIdentity(Path dataDir) {
+    try {
+      return NodeIdentity.establish(dataDir, NodeIdentity.Requested.NOTHING, UUID::randomUUID);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot establish the node identity in " + dataDir, e);
+    }
+  }
+
+  /** Whose node this is: cluster, node id, region and zone. */
+  public NodeIdentity identity() {
+    return identity;
   }
 
   public TxnClient client() {

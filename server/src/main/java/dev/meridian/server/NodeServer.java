@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -60,16 +61,20 @@ public final class NodeServer implements AutoCloseable {
   private static final Duration CLOCK_START_WAIT = Duration.ofSeconds(5);
 
   /** What {@code meridian start} takes. */
-  record Options(Path dataDir, String listen, int sqlPort, int adminPort, int sqlWorkers, int maxConnections,
-      long statementTimeoutMillis, long idleTimeoutMillis, ClockOptions clock) {
+  record Options(Path dataDir, NodeIdentity.Requested identity, String listen, int sqlPort, int adminPort,
+      int sqlWorkers, int maxConnections, long statementTimeoutMillis, long idleTimeoutMillis, ClockOptions clock) {
 
-    static final String USAGE = "usage: meridian start --data-dir DIR [--sql-port 7070] [--admin-port 7072] "
+    static final String USAGE = "usage: meridian start --data-dir DIR [--node-id N] [--region R] [--zone Z] "
+        + "[--sql-port 7070] [--admin-port 7072] "
         + "[--listen 127.0.0.1] [--sql-workers 32] [--max-connections 256] "
         + "[--statement-timeout-ms 300000] [--idle-timeout-ms 1800000] [--time-source fixed|chrony] "
         + "[--clock-uncertainty 1ms] [--time-poll 1s] [--max-epsilon 20ms] [--drift-ppm 200] [--allow-fault-injection]";
 
     static Options parse(String[] args) {
       Path dataDir = null;
+      Integer nodeId = null;
+      String region = null;
+      String zone = null;
       String listen = "127.0.0.1";
       int sqlPort = 7070;
       int adminPort = 7072;
@@ -90,6 +95,9 @@ public final class NodeServer implements AutoCloseable {
         }
         switch (flag) {
           case "--data-dir" -> dataDir = Path.of(value);
+          case "--node-id" -> nodeId = CommandLine.positive(flag, value);
+          case "--region" -> region = value;
+          case "--zone" -> zone = value;
           case "--listen" -> listen = value;
           case "--sql-port" -> sqlPort = CommandLine.port(flag, value);
           case "--admin-port" -> adminPort = CommandLine.port(flag, value);
@@ -103,7 +111,7 @@ public final class NodeServer implements AutoCloseable {
       if (dataDir == null) {
         throw new IllegalArgumentException("--data-dir is required");
       }
-      return new Options(dataDir, listen, sqlPort, adminPort, workers, maxConnections, statementTimeout,
+      return new Options(dataDir, new NodeIdentity.Requested(nodeId, region, zone), listen, sqlPort, adminPort, workers, maxConnections, statementTimeout,
           idleTimeout, clock.build());
     }
   }
@@ -121,10 +129,13 @@ public final class NodeServer implements AutoCloseable {
   private final AtomicBoolean closed = new AtomicBoolean();
 
   NodeServer(Options options) throws Exception {
-    this.clock = new NodeClock(LocalNode.NODE_ID, options.clock());
+    NodeIdentity identity = NodeIdentity.establish(options.dataDir(), options.identity(), UUID::randomUUID);
+    LOG.info("node " + identity.nodeId() + " of cluster " + identity.clusterId() + " in region " + identity.region()
+        + (identity.zone().isEmpty() ? "" : ", zone " + identity.zone()));
+    this.clock = new NodeClock(identity.nodeId(), options.clock());
     clock.start(null);
     try {
-      this.node = new LocalNode(options.dataDir(), RocksMvccEngine.Options.defaults(), clock.trueTime());
+      this.node = new LocalNode(options.dataDir(), identity, RocksMvccEngine.Options.defaults(), clock.trueTime());
     } catch (RuntimeException | Error e) {
       clock.close();
       throw e;
@@ -226,8 +237,11 @@ public final class NodeServer implements AutoCloseable {
 
   /** 200 while the clock is trusted, 503 naming the reason while it is fenced (transactions are refused). */
   private Response health() {
-    return clock.health(String.format(Locale.ROOT, "\"nodeId\":%d,\"uptimeMillis\":%d,\"sessionsOpen\":%d,\"sqlUrl\":\"%s\"",
-        LocalNode.NODE_ID, (System.nanoTime() - startNanos) / 1_000_000, meta.connectionCount(), sqlUrl));
+    NodeIdentity identity = node.identity();
+    return clock.health(String.format(Locale.ROOT, "\"nodeId\":%d,\"clusterId\":\"%s\",\"region\":\"%s\","
+        + "\"zone\":\"%s\",\"uptimeMillis\":%d,\"sessionsOpen\":%d,\"sqlUrl\":\"%s\"",
+        identity.nodeId(), identity.clusterId(), identity.region(), identity.zone(),
+        (System.nanoTime() - startNanos) / 1_000_000, meta.connectionCount(), sqlUrl));
   }
 
   String sqlUrl() {
@@ -268,7 +282,7 @@ public final class NodeServer implements AutoCloseable {
       return 64;
     }
     return ForegroundNode.run("meridian start", options.dataDir(), options, () -> new NodeServer(options),
-        server -> "node " + LocalNode.NODE_ID + " serving SQL at " + server.sqlUrl() + " admin at "
+        server -> "node " + server.node.identity().nodeId() + " serving SQL at " + server.sqlUrl() + " admin at "
             + server.adminUrl(), out, err);
   }
 }

@@ -46,8 +46,8 @@ public final class StatusCommand {
       return 64;
     }
     boolean allHealthy = true;
-    out.println(String.format(Locale.ROOT, "%-22s %-6s %-12s %-18s %14s  %s", "ADMIN", "NODE", "STATUS", "CLOCK",
-        "EPSILON_US", "REASON"));
+    out.println(String.format(Locale.ROOT, "%-22s %-6s %-12s %-12s %-18s %14s  %s", "ADMIN", "NODE", "REGION",
+        "STATUS", "CLOCK", "EPSILON_US", "REASON"));
     try (HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build()) {
       for (String node : nodes) {
         try {
@@ -56,14 +56,14 @@ public final class StatusCommand {
               HttpResponse.BodyHandlers.ofString());
           Map<String, String> fields = fields(response.body());
           allHealthy &= response.statusCode() == 200;
-          out.println(String.format(Locale.ROOT, "%-22s %-6s %-12s %-18s %14s  %s", node,
-              fields.getOrDefault("nodeId", "?"),
+          out.println(String.format(Locale.ROOT, "%-22s %-6s %-12s %-12s %-18s %14s  %s", node,
+              fields.getOrDefault("nodeId", "?"), fields.getOrDefault("region", "?"),
               response.statusCode() == 200 ? "ok" : "down(" + response.statusCode() + ")",
               fields.getOrDefault("clock", "?"), fields.getOrDefault("epsilonMicros", "?"),
               fields.getOrDefault("reason", "")));
         } catch (IOException e) {
           allHealthy = false;
-          out.println(String.format(Locale.ROOT, "%-22s %-6s %-12s %-18s %14s  %s", node, "?", "unreachable", "?",
+          out.println(String.format(Locale.ROOT, "%-22s %-6s %-12s %-12s %-18s %14s  %s", node, "?", "?", "unreachable", "?",
               "?", e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
         }
       }

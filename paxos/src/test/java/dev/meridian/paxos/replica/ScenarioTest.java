@@ -1,6 +1,5 @@
 package dev.meridian.paxos.replica;
 
-import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.meridian.paxos.messages.Envelope;
 import dev.meridian.paxos.types.ConfChange;
@@ -8,9 +7,9 @@ import dev.meridian.paxos.types.Entry;
 import dev.meridian.paxos.types.Membership;
 import dev.meridian.runtime.NodeId;
 import dev.meridian.runtime.RandomSource;
+import dev.meridian.runtime.testing.DataDrivenScript;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -58,66 +57,7 @@ class ScenarioTest {
 
   @TestFactory
   Stream<DynamicTest> scenarios() throws IOException {
-    List<Path> files;
-    try (Stream<Path> list = Files.list(DIR)) {
-      files = list.filter(p -> p.toString().endsWith(".txt")).sorted().toList();
-    }
-    assertThat(files).isNotEmpty();
-    return files.stream().map(file -> DynamicTest.dynamicTest(file.getFileName().toString(), () -> run(file)));
-  }
-
-  private void run(Path file) throws IOException {
-    List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-    boolean rewrite = Boolean.getBoolean("meridian.rewrite");
-    Interpreter interpreter = new Interpreter();
-    List<String> rewritten = new ArrayList<>();
-    List<String> failures = new ArrayList<>();
-    int i = 0;
-    while (i < lines.size()) {
-      String line = lines.get(i);
-      if (line.isBlank() || line.startsWith("#")) {
-        rewritten.add(line);
-        i++;
-        continue;
-      }
-      int commandLine = i + 1;
-      String command = line;
-      i++;
-      if (i >= lines.size() || !lines.get(i).equals("----")) {
-        throw new AssertionError(file + ":" + commandLine + ": expected ---- after " + command);
-      }
-      i++;
-      List<String> expected = new ArrayList<>();
-      while (i < lines.size() && !lines.get(i).isBlank()) {
-        expected.add(lines.get(i));
-        i++;
-      }
-      List<String> actual;
-      try {
-        actual = interpreter.execute(command);
-      } catch (RuntimeException | AssertionError e) {
-        actual = List.of("error: " + e);
-      }
-      if (actual.isEmpty()) {
-        actual = List.of("ok");
-      }
-      rewritten.add(command);
-      rewritten.add("----");
-      rewritten.addAll(actual);
-      if (!actual.equals(expected)) {
-        failures.add(file.getFileName() + ":" + commandLine + ": " + command
-            + "\n--- expected\n" + String.join("\n", expected)
-            + "\n--- actual\n" + String.join("\n", actual));
-      }
-    }
-    if (rewrite) {
-      Files.writeString(file, String.join("\n", rewritten) + "\n", StandardCharsets.UTF_8);
-      return;
-    }
-    if (!failures.isEmpty()) {
-      throw new AssertionError(
-          failures.getFirst() + (failures.size() > 1 ? "\n(and " + (failures.size() - 1) + " more)" : ""));
-    }
+    return DataDrivenScript.testsIn(DIR, () -> new Interpreter()::execute);
   }
 
   /** Executes one command against an in-test cluster and renders what happened. */
