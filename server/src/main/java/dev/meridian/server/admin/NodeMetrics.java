@@ -133,6 +133,9 @@ public final class NodeMetrics {
         planCache.evictions());
     gauge(out, "meridian_plan_cache_entries", "Compiled plans in the cache.", planCache.entries());
     gauge(out, "meridian_plan_cache_capacity", "Compiled plans the cache keeps at most.", planCache.capacity());
+    counter(out, "meridian_row_type_cache_evictions_total",
+        "Row types the planner dropped from its full caches (at most " + dev.meridian.sql.plan.MeridianTypeFactory.ROW_TYPES_KEPT
+            + " per planner).", dev.meridian.sql.plan.MeridianTypeFactory.rowTypeEvictions());
     renderJvmMemory(out);
     gauge(out, "meridian_sessions_open", "SQL sessions (client connections) open.", gauges.sessionsOpen());
     gauge(out, "meridian_truetime_epsilon_micros", "Current TrueTime uncertainty bound, in microseconds.", gauges.epsilonMicros());
