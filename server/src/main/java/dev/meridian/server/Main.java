@@ -1,7 +1,5 @@
 package dev.meridian.server;
 
-import dev.meridian.server.replication.FailoverBenchmark;
-import dev.meridian.server.replication.ReplicationBenchmark;
 import dev.meridian.server.replication.ReplicationNode;
 import java.util.Arrays;
 
@@ -12,7 +10,7 @@ public final class Main {
 
   public static void main(String[] args) throws Exception {
     if (args.length == 0) {
-      System.err.println("usage: meridian <start|demo|bench-commit|paxos-node|bench-paxos|bench-failover|status> [options]");
+      System.err.println("usage: meridian <start|demo|paxos-node|status> [options]");
       System.exit(64);
     }
     String[] rest = Arrays.copyOfRange(args, 1, args.length);
@@ -20,10 +18,7 @@ public final class Main {
         switch (args[0]) {
           case "start" -> NodeServer.run(rest, System.out, System.err);
           case "demo" -> Demo.run(rest, System.out);
-          case "bench-commit" -> CommitBenchmark.run(rest, System.out, System.err);
           case "paxos-node" -> ReplicationNode.run(rest, System.out, System.err);
-          case "bench-paxos" -> ReplicationBenchmark.run(rest, System.out, System.err);
-          case "bench-failover" -> FailoverBenchmark.run(rest, System.out, System.err);
           case "status" -> StatusCommand.run(rest, System.out, System.err);
           default -> {
             System.err.println("meridian: unknown command '" + args[0] + "'");

@@ -1,6 +1,8 @@
 package dev.meridian.server.admin;
 
+import dev.meridian.runtime.rpc.RpcStats;
 import dev.meridian.server.transport.TransportStats;
+import dev.meridian.sql.ddl.DataCleanup;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,6 +22,7 @@ import java.util.function.LongSupplier;
  *   <li>{@code meridian_statement_duration_seconds}: histogram of execute latency (not fetches);
  *   <li>gauges from {@link Gauges}: sessions open, plan cache hits and misses, TrueTime epsilon,
  *       uptime;
+ *   <li>{@code meridian_drop_cleanup*}: the deletion of dropped tables' data (see {@link DataCleanup});
  *   <li>{@code meridian_transport_*}: the node-to-node transport's counters and gauges (see {@link
  *       TransportStats}), when the node runs one.
  * </ul>
@@ -43,6 +46,11 @@ public final class NodeMetrics {
     long epsilonMicros();
 
     long uptimeMillis();
+
+    /** The deletion of dropped tables' and indexes' data, if the node runs SQL. */
+    default Optional<DataCleanup> dataCleanup() {
+      return Optional.empty();
+    }
 
     /** The node-to-node transport's counters, if the node runs a transport. */
     default Optional<TransportStats> transport() {
@@ -140,6 +148,7 @@ public final class NodeMetrics {
     gauge(out, "meridian_sessions_open", "SQL sessions (client connections) open.", gauges.sessionsOpen());
     gauge(out, "meridian_truetime_epsilon_micros", "Current TrueTime uncertainty bound, in microseconds.", gauges.epsilonMicros());
     gauge(out, "meridian_uptime_seconds", "Seconds since the node started.", gauges.uptimeMillis() / 1000);
+    gauges.dataCleanup().ifPresent(cleanup -> renderCleanup(out, cleanup));
     gauges.transport().ifPresent(transport -> renderTransport(out, transport));
     return out.toString();
   }
@@ -163,6 +172,17 @@ public final class NodeMetrics {
         metaspace);
   }
 
+  private static void renderCleanup(StringBuilder out, DataCleanup cleanup) {
+    gauge(out, "meridian_drop_cleanups_pending", "Dropped tables and indexes whose data is still being deleted"
+        + " (as of the cleanup's last pass).", cleanup.pending());
+    counter(out, "meridian_drop_cleanup_keys_deleted_total", "Keys of dropped tables and indexes deleted.",
+        cleanup.keysDeleted());
+    counter(out, "meridian_drop_cleanup_bytes_deleted_total", "Bytes (keys and values) of dropped tables and"
+        + " indexes deleted.", cleanup.bytesDeleted());
+    counter(out, "meridian_drop_cleanup_chunks_total", "Chunk transactions of the dropped-data cleanup committed.",
+        cleanup.chunks());
+  }
+
   /** Appends the transport's counters and gauges. */
   public static void renderTransport(StringBuilder out, TransportStats t) {
     counter(out, "meridian_transport_messages_sent_total", "Envelopes handed to gRPC for peers.", t.messagesSent());
@@ -175,6 +195,16 @@ public final class NodeMetrics {
     gauge(out, "meridian_transport_connected_peers", "Peers with an established stream.", t.connectedPeers());
     gauge(out, "meridian_transport_pending_requests", "Requests awaiting a response.", t.pendingRequests());
     gauge(out, "meridian_transport_queued_messages", "Envelopes waiting in outbound queues.", t.queuedMessages());
+    RpcStats rpc = t.rpc();
+    counter(out, "meridian_rpc_attempts_timed_out_total", "Request attempts that got no answer within their timeout.", rpc.attemptsTimedOut());
+    counter(out, "meridian_rpc_calls_failed_total", "Requests that ended with an error (timeouts included).", rpc.callsFailed());
+    counter(out, "meridian_rpc_pending_limit_rejections_total", "Requests refused here because too many were pending.", rpc.rejectedPendingLimit());
+    counter(out, "meridian_rpc_requests_handled_total", "Requests from peers given to a handler.", rpc.requestsHandled());
+    counter(out, "meridian_rpc_requests_expired_total", "Requests from peers dropped unhandled: their deadline passed before handling.", rpc.requestsExpired());
+    counter(out, "meridian_rpc_duplicate_requests_total", "Repeated deliveries of a request, dropped.", rpc.duplicateRequests());
+    counter(out, "meridian_rpc_overload_rejections_total", "Requests from peers rejected because too many were in handling.", rpc.rejectedOverload());
+    counter(out, "meridian_rpc_answers_dropped_total", "Answers given after their request's deadline, not sent.", rpc.answersDropped());
+    gauge(out, "meridian_rpc_requests_in_handling", "Requests from peers being handled now.", rpc.handling());
   }
 
   private static void header(StringBuilder out, String name, String type, String help) {

@@ -44,7 +44,8 @@ import java.util.logging.Logger;
  * One thread. A round asks every master at once — a peer over the node transport, up to {@link
  * #SAMPLES_PER_MASTER} times one after the other, this node itself by reading its own clock —
  * stamping each request's send and each answer's arrival on the monotonic clock (the arrival on the
- * transport's thread, the moment it is delivered), waits for the answers up to the round's timeout,
+ * transport's RPC loop, the moment the answer is matched to its request: a hop later than the frame's
+ * arrival, which only lengthens the measured round trip and so widens, never narrows, the interval), waits for the answers up to the round's timeout,
  * and hands them to {@link SyncedTrueTime#onSyncRound}, which keeps each master's answer with the
  * shortest round trip (one slow trip on a loaded machine then does not widen the round). The next round
  * follows one poll period later, or {@link #FENCED_RETRY_MICROS} later while the clock is fenced, so

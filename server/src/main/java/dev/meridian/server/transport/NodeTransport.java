@@ -1,7 +1,19 @@
 package dev.meridian.server.transport;
 
 import com.google.protobuf.ByteString;
+import dev.meridian.runtime.Cancellable;
 import dev.meridian.runtime.NodeId;
+import dev.meridian.runtime.RandomSource;
+import dev.meridian.runtime.real.EventLoop;
+import dev.meridian.runtime.rpc.Codec;
+import dev.meridian.runtime.rpc.Envelope;
+import dev.meridian.runtime.rpc.Reply;
+import dev.meridian.runtime.rpc.RequestType;
+import dev.meridian.runtime.rpc.Responder;
+import dev.meridian.runtime.rpc.Rpc;
+import dev.meridian.runtime.rpc.RpcError;
+import dev.meridian.runtime.rpc.RpcLimits;
+import dev.meridian.runtime.rpc.RpcStats;
 import dev.meridian.server.transport.proto.Frame;
 import dev.meridian.server.transport.proto.Hello;
 import dev.meridian.server.transport.proto.TransportGrpc;
@@ -29,13 +41,18 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
  * Carries opaque payloads between the nodes of a cluster: one-way messages ({@link #send}) and
- * request/response ({@link #request}) on top of them.
+ * request/response ({@link #request}) on top of them. Everything on the wire is a runtime {@link
+ * Envelope}, the one envelope of every module; request ids, deadlines, timeouts, error answers and
+ * the pending bound are the runtime's {@link Rpc} endpoint, the same code the simulator runs over
+ * its network. This class adds what only real processes need: streams, handshakes, flow control,
+ * bounded queues and redials.
  *
  * <p><b>Topology.</b> Between two nodes there is exactly one gRPC bidirectional stream ({@code
  * Transport.Connect} in {@code transport.proto}), and both directions use it: the node with the
@@ -58,11 +75,13 @@ import java.util.logging.Logger;
  * #writable}. While no stream is up, envelopes wait in the queue (within its bounds) and go out on the
  * next stream.
  *
- * <p><b>Threads.</b> Inbound messages, requests and responses are handled on the inbound executor
- * given to {@link #start}, one frame at a time per stream, so per peer in arrival order. gRPC
- * callbacks run on its Netty event loops ({@code directExecutor}) and only hand work on; frames are
- * assembled and written on two daemon I/O threads; timers (redials, handshake and request timeouts)
- * run on one daemon thread. {@link #close} stops all of them.
+ * <p><b>Threads.</b> Inbound frames are decoded on the inbound executor given to {@link #start}, one
+ * frame at a time per stream, so per peer in arrival order; one-way messages are handled there.
+ * Requests and answers go on to the RPC endpoint's own event loop (one daemon thread, which also runs
+ * request timeouts), stamped with their arrival so that time spent queued counts against a request's
+ * budget. gRPC callbacks run on its Netty event loops ({@code directExecutor}) and only hand work on;
+ * frames are assembled and written on two daemon I/O threads; redial and handshake timers run on one
+ * daemon thread. {@link #close} stops all of them.
  */
 public final class NodeTransport implements AutoCloseable {
 
@@ -71,6 +90,16 @@ public final class NodeTransport implements AutoCloseable {
   private static final int IO_THREADS = 2;
   private static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
 
+  /** The envelope type of {@link #send}'s one-way payloads (the protocols' own messages). */
+  static final int MESSAGE_TYPE = 0;
+
+  /**
+   * The request type of {@link #request}: opaque bytes, run at most once (never retried: the
+   * transport cannot know whether a payload is idempotent).
+   */
+  static final RequestType<byte[], byte[]> BYTES_REQUEST =
+      RequestType.once(1, "transport-request", Codec.BYTES, Codec.BYTES);
+
   /** Receives one-way messages, on the inbound executor. */
   @FunctionalInterface
   public interface MessageHandler {
@@ -78,9 +107,10 @@ public final class NodeTransport implements AutoCloseable {
   }
 
   /**
-   * Answers requests, on the inbound executor. A failed future, or an exception thrown here, reaches
-   * the requester as a {@link RemoteRequestException} with the exception's class and message; a null
-   * response is sent as an empty one.
+   * Answers requests, on the transport's RPC loop: it must not block (hand slow work elsewhere and
+   * complete the future later). A failed future, or an exception thrown here, reaches the requester
+   * as a {@link RemoteRequestException} with the exception's class and message; a null response is
+   * sent as an empty one.
    */
   @FunctionalInterface
   public interface RequestHandler {
@@ -97,7 +127,14 @@ public final class NodeTransport implements AutoCloseable {
   private final Counters stats = new Counters();
   private final ExecutorService io;
   private final ScheduledThreadPoolExecutor timers;
-  private final PendingRequests pending;
+  /** Runs {@link #rpc}: every touch of it is a task of this loop. */
+  private final EventLoop rpcLoop;
+  private final Rpc rpc;
+  /**
+   * Set by the RPC endpoint's sink when a peer's queue refused an envelope; read right after the
+   * call that sent it, on the RPC loop (so that a request that was never queued fails at once).
+   */
+  private boolean lastSendRefused;
   private final Server server;
   private volatile boolean closed;
 
@@ -112,7 +149,13 @@ public final class NodeTransport implements AutoCloseable {
     this.io = Executors.newFixedThreadPool(IO_THREADS, daemonThreads("io"));
     this.timers = new ScheduledThreadPoolExecutor(1, daemonThreads("timer"));
     timers.setRemoveOnCancelPolicy(true);
-    this.pending = new PendingRequests(options.maxPendingRequests(), timers);
+    this.rpcLoop = new EventLoop("meridian-transport-" + self + "-rpc",
+        failure -> LOG.log(Level.SEVERE, "the transport's RPC loop failed a task", failure));
+    RpcLimits defaults = RpcLimits.defaults();
+    this.rpc = new Rpc(self, this::sendEnvelope, rpcLoop, RandomSource.seeded(System.nanoTime()),
+        new RpcLimits(options.maxPendingRequests(), defaults.maxHandling(), defaults.maxRemembered(),
+            defaults.duplicateWindowNanos()));
+    rpcLoop.execute(() -> rpc.register(BYTES_REQUEST, this::serve));
     Server started;
     try {
       started = NettyServerBuilder.forAddress(listenAddress)
@@ -126,6 +169,7 @@ public final class NodeTransport implements AutoCloseable {
     } catch (IOException | RuntimeException e) {
       io.shutdownNow();
       timers.shutdownNow();
+      rpcLoop.close();
       throw e;
     }
     this.server = started;
@@ -194,7 +238,7 @@ public final class NodeTransport implements AutoCloseable {
    */
   public boolean send(NodeId to, byte[] payload) {
     checkSize(payload);
-    return enqueue(to, Envelope.message(payload));
+    return enqueue(to, Envelope.message(self, to, MESSAGE_TYPE, payload).encode());
   }
 
   /** Whether a message to {@code peer} would be queued now (the peer is known and its queue not full). */
@@ -204,35 +248,74 @@ public final class NodeTransport implements AutoCloseable {
   }
 
   /**
-   * Sends a request and returns its response. The future fails with a {@link
-   * java.util.concurrent.TimeoutException} if no response arrives within {@code timeout} (the request
-   * or the response may have been lost, or the handler may be slow), with a {@link
-   * RemoteRequestException} if the peer's handler failed, and with a {@link TransportException} if the
-   * request could not be queued. It completes on the inbound executor. Cancelling it forgets the
-   * request; a response that arrives later is dropped.
+   * Sends a request and returns its response. The future fails with a {@link TimeoutException} if no
+   * response arrives within {@code timeout} (the request or the response may have been lost, or the
+   * handler may be slow), with a {@link RemoteRequestException} if the peer refused the request or
+   * its handler failed (its {@link RemoteRequestException#certainlyNotRun} says which), and with a
+   * {@link TransportException} if the request could not be queued. It completes on the transport's
+   * RPC loop. Cancelling it forgets the request; a response that arrives later is dropped.
    */
   public CompletableFuture<byte[]> request(NodeId to, byte[] payload, Duration timeout) {
     checkSize(payload);
     CompletableFuture<byte[]> response = new CompletableFuture<>();
     if (closed) {
-      response.completeExceptionally(new TransportException("transport of " + self + " is closed"));
+      response.completeExceptionally(closedException());
       return response;
     }
-    long id;
+    if (!writable(to)) {
+      // Fails before the hop to the RPC loop; start() catches the queue filling up in between.
+      response.completeExceptionally(notSent(to));
+      return response;
+    }
     try {
-      id = pending.open(to, response, timeout);
+      rpcLoop.execute(() -> start(to, payload, timeout, response));
     } catch (RejectedExecutionException e) {
-      response.completeExceptionally(new TransportException("transport of " + self + " is closed"));
-      return response;
-    }
-    if (id < 0) {
-      response.completeExceptionally(new TransportException(
-          options.maxPendingRequests() + " requests already await a response"));
-    } else if (!enqueue(to, Envelope.request(id, payload))) {
-      response.completeExceptionally(new TransportException(
-          "request to " + to + " not sent: its outbound queue is full or the peer is unknown"));
+      response.completeExceptionally(closedException());
     }
     return response;
+  }
+
+  private void start(NodeId to, byte[] payload, Duration timeout, CompletableFuture<byte[]> response) {
+    if (response.isDone()) {
+      return; // Cancelled before the loop got to it.
+    }
+    lastSendRefused = false;
+    Cancellable call = rpc.call(to, BYTES_REQUEST, payload, timeout.toNanos(),
+        reply -> complete(to, timeout, reply, response));
+    if (lastSendRefused && call.cancel()) {
+      response.completeExceptionally(notSent(to));
+    }
+    response.whenComplete((body, error) -> {
+      if (response.isCancelled()) {
+        rpcLoop.execute(call::cancel);
+      }
+    });
+  }
+
+  private void complete(NodeId to, Duration timeout, Reply<byte[]> reply,
+      CompletableFuture<byte[]> response) {
+    switch (reply) {
+      case Reply.Ok<byte[]> ok -> response.complete(ok.value());
+      case Reply.Failed<byte[]> failed -> response.completeExceptionally(failure(to, timeout, failed.error()));
+    }
+  }
+
+  private Exception failure(NodeId to, Duration timeout, RpcError error) {
+    return switch (error.kind()) {
+      case TIMEOUT -> new TimeoutException("no response from " + to + " within " + timeout);
+      case REJECTED, FAILED, MALFORMED_RESPONSE -> new RemoteRequestException(to, error);
+      case PENDING_LIMIT -> new TransportException(error.detail());
+      case CLOSED -> closedException();
+    };
+  }
+
+  private static TransportException notSent(NodeId to) {
+    return new TransportException(
+        "request to " + to + " not sent: its outbound queue is full or the peer is unknown");
+  }
+
+  private TransportException closedException() {
+    return new TransportException("transport of " + self + " is closed");
   }
 
   /** Envelopes queued for {@code peer} and not yet handed to gRPC. */
@@ -256,8 +339,7 @@ public final class NodeTransport implements AutoCloseable {
     }
     return new TransportStats(stats.sent.sum(), stats.received.sum(), stats.dropped.sum(),
         stats.reconnects.sum(), connected, stats.streamsDialed.sum(), stats.streamsAccepted.sum(),
-        stats.handshakesRefused.sum(), stats.malformedFrames.sum(), pending.lateResponses(),
-        pending.size(), queued);
+        stats.handshakesRefused.sum(), stats.malformedFrames.sum(), queued, rpc.stats());
   }
 
   /**
@@ -281,7 +363,14 @@ public final class NodeTransport implements AutoCloseable {
       }
       links.clear();
     }
-    pending.failAll(new TransportException("transport of " + self + " is closed"));
+    try {
+      CompletableFuture.runAsync(rpc::close, rpcLoop).get(CLOSE_WAIT.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (ExecutionException | java.util.concurrent.TimeoutException | RejectedExecutionException e) {
+      LOG.log(Level.WARNING, "closing the RPC endpoint of " + self + " failed", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    rpcLoop.close();
     timers.shutdownNow();
     io.shutdownNow();
     long deadline = System.nanoTime() + CLOSE_WAIT.toNanos();
@@ -407,34 +496,43 @@ public final class NodeTransport implements AutoCloseable {
   }
 
   private void deliver(PeerLink from, Frame frame) throws Envelope.MalformedException {
+    long arrivedNanos = System.nanoTime();
     for (ByteString raw : frame.getEnvelopesList()) {
-      Envelope.Decoded envelope = Envelope.decode(raw);
+      Envelope envelope = Envelope.decode(raw.asReadOnlyByteBuffer());
+      if (!envelope.from().equals(from.peer) || !envelope.to().equals(self)) {
+        throw new Envelope.MalformedException("envelope " + envelope + " on the stream from "
+            + from.peer + " to " + self);
+      }
       stats.received.increment();
       if (closed) {
         continue;
       }
-      switch (envelope.kind()) {
-        case Envelope.MESSAGE -> {
-          try {
-            messageHandler.onMessage(from.peer, envelope.body());
-          } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "message handler failed on a message from " + from.peer, e);
-          }
+      if (envelope.kind() == Envelope.Kind.MESSAGE && envelope.type() == MESSAGE_TYPE) {
+        try {
+          messageHandler.onMessage(from.peer, envelope.payload());
+        } catch (RuntimeException e) {
+          LOG.log(Level.WARNING, "message handler failed on a message from " + from.peer, e);
         }
-        case Envelope.REQUEST -> serve(from.peer, envelope.requestId(), envelope.body());
-        case Envelope.RESPONSE -> pending.succeed(from.peer, envelope.requestId(), envelope.body());
-        default -> pending.fail(from.peer, envelope.requestId(), Envelope.errorText(envelope));
+      } else {
+        try {
+          rpcLoop.execute(() -> rpc.receive(envelope, arrivedNanos));
+        } catch (RejectedExecutionException e) {
+          return; // Closing.
+        }
       }
     }
   }
 
-  private void serve(NodeId from, long requestId, byte[] payload) {
+  /** Serves {@link #BYTES_REQUEST}, on the RPC loop. */
+  private void serve(byte[] payload, Responder<byte[]> responder) {
     RequestHandler handler = requestHandler;
+    if (handler == null) {
+      responder.reject("no request handler on " + self);
+      return;
+    }
     CompletableFuture<byte[]> answer;
     try {
-      answer = handler == null
-          ? CompletableFuture.failedFuture(new IllegalStateException("no request handler on " + self))
-          : handler.onRequest(from, payload);
+      answer = handler.onRequest(responder.from(), payload);
       if (answer == null) {
         answer = CompletableFuture.failedFuture(
             new NullPointerException("request handler returned no future"));
@@ -443,18 +541,31 @@ public final class NodeTransport implements AutoCloseable {
       answer = CompletableFuture.failedFuture(e);
     }
     answer.whenComplete((reply, error) -> {
-      byte[] body = reply == null ? new byte[0] : reply;
-      byte[] envelope;
-      if (error != null) {
-        envelope = Envelope.error(requestId, describe(error));
-      } else if (body.length > options.maxMessageBytes()) {
-        envelope = Envelope.error(requestId, "response of " + body.length
-            + " bytes exceeds maxMessageBytes " + options.maxMessageBytes());
-      } else {
-        envelope = Envelope.response(requestId, body);
+      try {
+        rpcLoop.execute(() -> answer(responder, reply, error));
+      } catch (RejectedExecutionException closing) {
+        // The transport is closing: nobody will carry the answer.
       }
-      enqueue(from, envelope);
     });
+  }
+
+  private void answer(Responder<byte[]> responder, byte[] reply, Throwable error) {
+    byte[] body = reply == null ? new byte[0] : reply;
+    if (error != null) {
+      responder.fail(describe(error));
+    } else if (body.length > options.maxMessageBytes()) {
+      responder.fail("response of " + body.length + " bytes exceeds maxMessageBytes "
+          + options.maxMessageBytes());
+    } else {
+      responder.ok(body);
+    }
+  }
+
+  /** The RPC endpoint's sink, on the RPC loop. */
+  private void sendEnvelope(NodeId to, Envelope envelope) {
+    if (!enqueue(to, envelope.encode())) {
+      lastSendRefused = true;
+    }
   }
 
   // ---- helpers ----

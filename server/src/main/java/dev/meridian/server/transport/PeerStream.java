@@ -1,5 +1,6 @@
 package dev.meridian.server.transport;
 
+import dev.meridian.runtime.rpc.Envelope;
 import dev.meridian.server.transport.proto.Frame;
 import dev.meridian.server.transport.proto.Hello;
 import io.grpc.Status;

@@ -1,5 +1,6 @@
 package dev.meridian.server.transport;
 
+import dev.meridian.runtime.rpc.Envelope;
 import java.time.Duration;
 
 /**
@@ -31,7 +32,7 @@ public record TransportOptions(
   public TransportOptions {
     require(maxQueuedMessages > 0, "maxQueuedMessages must be positive");
     require(maxMessageBytes > 0, "maxMessageBytes must be positive");
-    require(maxQueuedBytes >= maxMessageBytes + Envelope.MAX_HEADER_BYTES,
+    require(maxQueuedBytes >= maxMessageBytes + Envelope.HEADER_BYTES,
         "maxQueuedBytes must hold at least one message of maxMessageBytes");
     require(maxBatchBytes > 0, "maxBatchBytes must be positive");
     require(reconnectBackoffMin.toMillis() > 0, "reconnectBackoffMin must be at least 1 ms");
@@ -65,7 +66,7 @@ public record TransportOptions(
   /** The largest frame a peer may send us: a full batch plus one maximal message, with slack. */
   int maxInboundFrameBytes() {
     return (int) Math.min(Integer.MAX_VALUE,
-        (long) maxBatchBytes + maxMessageBytes + Envelope.MAX_HEADER_BYTES + 1024);
+        (long) maxBatchBytes + maxMessageBytes + Envelope.HEADER_BYTES + 1024);
   }
 
   private static void require(boolean condition, String message) {

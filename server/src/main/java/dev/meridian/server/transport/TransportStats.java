@@ -1,5 +1,7 @@
 package dev.meridian.server.transport;
 
+import dev.meridian.runtime.rpc.RpcStats;
+
 /**
  * A snapshot of a {@link NodeTransport}'s counters. Messages are envelopes of every kind (one-way
  * messages, requests and responses).
@@ -14,9 +16,8 @@ package dev.meridian.server.transport;
  * @param streamsAccepted streams this node accepted that completed the handshake
  * @param handshakesRefused hellos this node refused (wrong cluster, unknown or misordered node)
  * @param malformedFrames streams closed because the peer sent something that is not a frame
- * @param lateResponses responses that matched no pending request (timed out, or unknown)
- * @param pendingRequests requests awaiting a response now
  * @param queuedMessages envelopes waiting in all outbound queues now
+ * @param rpc the request/response endpoint's counters (requests sent and served)
  */
 public record TransportStats(
     long messagesSent,
@@ -28,6 +29,16 @@ public record TransportStats(
     long streamsAccepted,
     long handshakesRefused,
     long malformedFrames,
-    long lateResponses,
-    int pendingRequests,
-    long queuedMessages) {}
+    long queuedMessages,
+    RpcStats rpc) {
+
+  /** Answers that matched no pending request (duplicates, or after a timeout or cancel). */
+  public long lateResponses() {
+    return rpc.lateAnswers();
+  }
+
+  /** Requests awaiting a response now. */
+  public int pendingRequests() {
+    return rpc.pendingCalls();
+  }
+}

@@ -2,6 +2,7 @@ package dev.meridian.server.admin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.meridian.runtime.rpc.RpcStats;
 import dev.meridian.server.transport.TransportStats;
 import dev.meridian.sql.exec.SqlEngine;
 import java.util.Optional;
@@ -51,7 +52,8 @@ class NodeMetricsTest {
 
   @Test
   void rendersTransportStatsWhenTheNodeHasATransport() {
-    TransportStats stats = new TransportStats(10, 20, 3, 1, 2, 1, 1, 4, 5, 6, 7, 8);
+    RpcStats rpc = new RpcStats(0, 0, 0, 0, 9, 0, 6, 0, 7, 0, 11, 0, 0, 0, 0, 0, 0, 0, 12);
+    TransportStats stats = new TransportStats(10, 20, 3, 1, 2, 1, 1, 4, 5, 8, rpc);
     String text = new NodeMetrics().render(new FixedGauges(0, new SqlEngine.PlanCacheStats(0, 0, 0, 0, 0), 0, 0, Optional.of(stats)));
     assertThat(text).contains(
         "# TYPE meridian_transport_messages_sent_total counter\n",
@@ -62,6 +64,9 @@ class NodeMetricsTest {
         "meridian_transport_handshakes_refused_total 4\n",
         "meridian_transport_malformed_frames_total 5\n",
         "meridian_transport_late_responses_total 6\n",
+        "meridian_rpc_attempts_timed_out_total 9\n",
+        "meridian_rpc_requests_expired_total 11\n",
+        "meridian_rpc_requests_in_handling 12\n",
         "# TYPE meridian_transport_connected_peers gauge\n",
         "meridian_transport_connected_peers 2\n",
         "meridian_transport_pending_requests 7\n",

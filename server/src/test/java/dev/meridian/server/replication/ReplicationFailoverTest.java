@@ -2,7 +2,8 @@ package dev.meridian.server.replication;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.meridian.server.replication.LocalReplicationCluster.GroupStatus;
+import dev.meridian.server.testing.LocalReplicationCluster;
+import dev.meridian.server.testing.LocalReplicationCluster.GroupStatus;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;

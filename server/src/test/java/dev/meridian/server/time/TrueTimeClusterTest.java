@@ -3,8 +3,8 @@ package dev.meridian.server.time;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.meridian.server.replication.LocalReplicationCluster;
-import dev.meridian.server.replication.LocalReplicationCluster.Answer;
+import dev.meridian.server.testing.LocalReplicationCluster;
+import dev.meridian.server.testing.LocalReplicationCluster.Answer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;

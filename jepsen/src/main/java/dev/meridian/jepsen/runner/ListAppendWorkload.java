@@ -1,0 +1,133 @@
+package dev.meridian.jepsen.runner;
+
+import dev.meridian.jepsen.checker.CheckOptions;
+import dev.meridian.jepsen.checker.Keyword;
+import dev.meridian.runtime.RandomSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Elle's list-append over SQL. One row per key in {@code jepsen_append(k BIGINT PRIMARY KEY, v
+ * VARCHAR)}; the list is {@code v}, each element written as {@code ,<n>}. A read is a point SELECT;
+ * an append reads the row the same way and UPSERTs it with the element added, so it is a
+ * read-modify-write inside the transaction, which serializability must keep atomic. (Not {@code
+ * UPDATE … SET v = v || CAST(? AS VARCHAR)}: in this version that stores NULL — the runner's first
+ * find, filed with M12 — and {@code v || ?} alone is refused, since Calcite cannot type the
+ * parameter.) A transaction reads its own earlier appends, as Elle expects.
+ */
+final class ListAppendWorkload implements Workload {
+
+  static final Keyword APPEND = Keyword.of("append");
+  static final Keyword READ = Keyword.of("r");
+  private static final int MAX_MOPS = 4;
+
+  private final KeyPool keys = new KeyPool(8, 32);
+
+  @Override
+  public void setUp(Connection connection) throws SQLException {
+    try (Statement statement = connection.createStatement()) {
+      statement.execute("CREATE TABLE IF NOT EXISTS jepsen_append (k BIGINT PRIMARY KEY, v VARCHAR(4000))");
+    }
+  }
+
+  @Override
+  public List<List<Object>> next(RandomSource random) {
+    int length = 1 + random.nextInt(MAX_MOPS);
+    List<List<Object>> mops = new ArrayList<>(length);
+    for (int i = 0; i < length; i++) {
+      if (random.chance(0.5)) {
+        mops.add(mop(READ, keys.readKey(random), null));
+      } else {
+        long[] write = keys.write(random);
+        mops.add(mop(APPEND, write[0], write[1]));
+      }
+    }
+    return mops;
+  }
+
+  @Override
+  public List<List<Object>> warmUp() {
+    return List.of(mop(READ, -1, null), mop(APPEND, -1, 0L));
+  }
+
+  @Override
+  public List<List<List<Object>>> finalReads() {
+    List<List<List<Object>>> transactions = new ArrayList<>();
+    List<List<Object>> current = new ArrayList<>();
+    for (long key : keys.everUsed()) {
+      current.add(mop(READ, key, null));
+      if (current.size() == 16) {
+        transactions.add(current);
+        current = new ArrayList<>();
+      }
+    }
+    if (!current.isEmpty()) {
+      transactions.add(current);
+    }
+    return transactions;
+  }
+
+  @Override
+  public Session open(Connection connection) throws SQLException {
+    PreparedStatement read = connection.prepareStatement("SELECT v FROM jepsen_append WHERE k = ?");
+    PreparedStatement write = connection.prepareStatement("UPSERT INTO jepsen_append (k, v) VALUES (?, ?)");
+    return new Session() {
+      @Override
+      public List<List<Object>> perform(List<List<Object>> invocation) throws SQLException {
+        List<List<Object>> completed = new ArrayList<>(invocation.size());
+        for (List<Object> mop : invocation) {
+          long key = (Long) mop.get(1);
+          read.setLong(1, key);
+          String stored;
+          try (ResultSet rs = read.executeQuery()) {
+            stored = rs.next() ? rs.getString(1) : null;
+          }
+          if (mop.get(0).equals(READ)) {
+            completed.add(mop(READ, key, stored == null ? List.of() : parse(stored)));
+          } else {
+            write.setLong(1, key);
+            write.setString(2, (stored == null ? "" : stored) + "," + mop.get(2));
+            write.executeUpdate();
+            completed.add(mop);
+          }
+        }
+        return completed;
+      }
+
+      @Override
+      public void close() throws SQLException {
+        try (read; write) {
+          // closes both
+        }
+      }
+    };
+  }
+
+  @Override
+  public CheckOptions.Workload checkerWorkload() {
+    return CheckOptions.Workload.LIST_APPEND;
+  }
+
+  static List<Object> parse(String stored) {
+    List<Object> elements = new ArrayList<>();
+    for (String part : stored.split(",")) {
+      if (!part.isEmpty()) {
+        elements.add(Long.parseLong(part));
+      }
+    }
+    return elements;
+  }
+
+  static List<Object> mop(Keyword kind, long key, Object value) {
+    List<Object> mop = new ArrayList<>(3);
+    mop.add(kind);
+    mop.add(key);
+    mop.add(value);
+    return mop;
+  }
+}

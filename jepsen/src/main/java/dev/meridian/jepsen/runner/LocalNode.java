@@ -1,0 +1,202 @@
+package dev.meridian.jepsen.runner;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * One node process on 127.0.0.1 that the runner started, seen from outside only: the command line
+ * that starts it, the one line it prints when it serves (its JDBC and admin URLs), {@code /health},
+ * and signals. Restarts reuse the data directory and the ports of the first start, so clients
+ * reconnect to the same URL.
+ *
+ * <p>Not thread-safe: the runner's nemesis is the only caller after start-up.
+ */
+final class LocalNode implements AutoCloseable {
+
+  private static final Pattern SERVING =
+      Pattern.compile("serving SQL at jdbc:meridian://[^:\\s]+:(\\d+) admin at http://[^:\\s]+:(\\d+)/");
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+
+  private final String name;
+  private final List<String> command;
+  private final String heap;
+  private final Path dataDir;
+  private final Path logFile;
+  private Process process;
+  private int sqlPort;
+  private int adminPort;
+  private boolean paused;
+
+  LocalNode(String name, List<String> command, String heap, Path dataDir, Path logFile) {
+    this.name = name;
+    this.command = List.copyOf(command);
+    this.heap = heap;
+    this.dataDir = dataDir;
+    this.logFile = logFile;
+  }
+
+  String name() {
+    return name;
+  }
+
+  String jdbcUrl() {
+    return "jdbc:meridian://127.0.0.1:" + sqlPort;
+  }
+
+  String adminUrl() {
+    return "http://127.0.0.1:" + adminPort + "/";
+  }
+
+  Path logFile() {
+    return logFile;
+  }
+
+  Path dataDir() {
+    return dataDir;
+  }
+
+  boolean isRunning() {
+    return process != null && process.isAlive();
+  }
+
+  /** Starts the node (on free ports the first time, on its earlier ports after) and waits until it serves. */
+  void start() throws IOException, InterruptedException {
+    List<String> full = new ArrayList<>(command);
+    full.addAll(List.of("--data-dir", dataDir.toString(), "--listen", "127.0.0.1",
+        "--sql-port", String.valueOf(sqlPort), "--admin-port", String.valueOf(adminPort)));
+    if (heap != null) {
+      full.addAll(List.of("--max-heap", heap));
+    }
+    Files.createDirectories(dataDir);
+    Process started = new ProcessBuilder(full)
+        .redirectError(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
+        .start();
+    process = started;
+    paused = false;
+    BufferedReader stdout = new BufferedReader(new InputStreamReader(started.getInputStream(), StandardCharsets.UTF_8));
+    long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+    String line;
+    while ((line = stdout.readLine()) != null) {
+      Files.writeString(logFile, line + "\n", StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND,
+          java.nio.file.StandardOpenOption.CREATE);
+      Matcher serving = SERVING.matcher(line);
+      if (serving.find()) {
+        sqlPort = Integer.parseInt(serving.group(1));
+        adminPort = Integer.parseInt(serving.group(2));
+        break;
+      }
+      if (System.nanoTime() > deadline) {
+        break;
+      }
+    }
+    if (line == null || sqlPort == 0) {
+      started.destroyForcibly();
+      started.waitFor(10, TimeUnit.SECONDS);
+      throw new IOException(name + " did not start; its output is in " + logFile);
+    }
+    // Keep draining stdout so the node never blocks on a full pipe.
+    Thread drain = new Thread(() -> drain(stdout), name + "-stdout");
+    drain.setDaemon(true);
+    drain.start();
+    awaitHealthy(deadline);
+  }
+
+  private void drain(BufferedReader stdout) {
+    try {
+      String line;
+      while ((line = stdout.readLine()) != null) {
+        Files.writeString(logFile, line + "\n", StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
+      }
+    } catch (IOException e) {
+      // The process is gone; nothing more to copy.
+    }
+  }
+
+  private void awaitHealthy(long deadlineNanos) throws IOException, InterruptedException {
+    try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build()) {
+      while (System.nanoTime() < deadlineNanos) {
+        try {
+          HttpResponse<Void> response = http.send(
+              HttpRequest.newBuilder(URI.create(adminUrl() + "health")).timeout(Duration.ofSeconds(2)).build(),
+              HttpResponse.BodyHandlers.discarding());
+          if (response.statusCode() == 200) {
+            return;
+          }
+        } catch (IOException e) {
+          // not listening yet
+        }
+        if (!process.isAlive()) {
+          break;
+        }
+        Thread.sleep(100);
+      }
+    }
+    throw new IOException(name + " never became healthy; see " + logFile);
+  }
+
+  /** SIGKILL: the node gets no chance to flush or clean up. */
+  void kill() throws InterruptedException {
+    if (process == null) {
+      return;
+    }
+    // SIGKILL ends a stopped process too.
+    paused = false;
+    process.destroyForcibly();
+    process.waitFor(30, TimeUnit.SECONDS);
+  }
+
+  /** SIGSTOP: the process stops running, its sockets stay open (clients see a silent node). */
+  void pause() throws IOException, InterruptedException {
+    signal("STOP");
+    paused = true;
+  }
+
+  /** SIGCONT after {@link #pause}. */
+  void resume() throws IOException, InterruptedException {
+    signal("CONT");
+    paused = false;
+  }
+
+  private void signal(String signal) throws IOException, InterruptedException {
+    Process kill = new ProcessBuilder("kill", "-" + signal, String.valueOf(process.pid()))
+        .redirectErrorStream(true).start();
+    String output = new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (kill.waitFor() != 0) {
+      throw new IOException("kill -" + signal + " " + process.pid() + " failed: " + output.strip());
+    }
+  }
+
+  /** SIGTERM and a wait for a clean stop; SIGKILL if it does not stop in time. */
+  @Override
+  public void close() throws InterruptedException {
+    if (process == null || !process.isAlive()) {
+      return;
+    }
+    if (paused) {
+      try {
+        resume();
+      } catch (IOException e) {
+        process.destroyForcibly();
+      }
+    }
+    process.destroy();
+    if (!process.waitFor(30, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      process.waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+}

@@ -1,0 +1,34 @@
+package dev.meridian.txn.leaseholder;
+
+/**
+ * The bounds of one leaseholder core (DESIGN §11, Bounds).
+ *
+ * @param maxPendingRequests requests the core holds at once: reads waiting for an intent or for
+ *     their timestamp, reads and validations out at storage, proposals in flight, commits in commit
+ *     wait, status queries waiting for a decision. Each holds its read set or writes on the heap of
+ *     the loop. Past it a new request is refused with {@link Refusal.Kind#RETRY_LATER} (certainly
+ *     not applied), counted in {@link LeaseholderCore.Stats#refusedOverloaded()}. The default, 10,000,
+ *     is far above what the loop can turn over in a commit wait (a few ms) at the rates the node
+ *     sustains, so it bites only when something downstream (storage, Paxos) has stalled.
+ * @param leaseEndMarginMicros the core assigns no timestamp within this much of the lease end: a
+ *     commit assigned that late would likely still be in flight when the lease lapses, and its
+ *     client would get "outcome unknown" (40003) instead of a clean retry (40001). Safety needs
+ *     only that timestamps stay below the lease end; this margin is about the answer. Paxos renews
+ *     the lease every heartbeat, so in a healthy group the margin never bites. Default 100 ms, a few
+ *     WAN round trips of phase 2. Counted in {@link LeaseholderCore.Stats#refusedNearLeaseEnd()}.
+ */
+public record LeaseholderLimits(int maxPendingRequests, long leaseEndMarginMicros) {
+
+  public LeaseholderLimits {
+    if (maxPendingRequests <= 0) {
+      throw new IllegalArgumentException("maxPendingRequests must be positive, got " + maxPendingRequests);
+    }
+    if (leaseEndMarginMicros < 0) {
+      throw new IllegalArgumentException("leaseEndMarginMicros must be non-negative, got " + leaseEndMarginMicros);
+    }
+  }
+
+  public static LeaseholderLimits defaults() {
+    return new LeaseholderLimits(10_000, 100_000);
+  }
+}

@@ -1,0 +1,128 @@
+package dev.meridian.txn.leaseholder;
+
+import dev.meridian.storage.Key;
+import dev.meridian.storage.KeySpan;
+import dev.meridian.storage.Timestamp;
+import dev.meridian.storage.TxnId;
+import dev.meridian.storage.mvcc.InMemoryMvccEngine;
+import dev.meridian.storage.mvcc.MvccEngine;
+import dev.meridian.storage.mvcc.Write;
+import dev.meridian.txn.range.command.RangeCommand;
+import dev.meridian.txn.types.RangeId;
+import dev.meridian.txn.types.TxnOutcome;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The range state machine as the leaseholder core's tests need it, over an in-memory MVCC engine:
+ * the apply rules the core relies on (a command of a lease sequence other than the current one is
+ * rejected; a LeaseStart must be one above the current sequence; decisions are write-once; resolves
+ * are idempotent). The real one is the range state machine's (package {@code txn.range.state}); this
+ * one exists so the core's scripts can run before it is integrated.
+ */
+final class TestRangeState implements RangeStateView {
+
+  private final RangeId range;
+  private final KeySpan span;
+  final MvccEngine engine = new InMemoryMvccEngine();
+  private LogSlot applied = LogSlot.NONE;
+  private RangeCommand.LeaseStart lease;
+  private Timestamp maxApplied = Timestamp.ZERO;
+  private final Map<TxnId, RangeCommand.Prepare> prepared = new LinkedHashMap<>();
+  private final Map<TxnId, RangeCommand.RecordDecision> decisions = new LinkedHashMap<>();
+
+  TestRangeState(RangeId range, KeySpan span) {
+    this.range = range;
+    this.span = span;
+  }
+
+  /** Applies {@code command} at the next slot; returns the rejection reason, or empty if applied. */
+  Optional<String> apply(LogSlot slot, RangeCommand command) {
+    if (!slot.isAfter(applied)) {
+      throw new AssertionError("slot " + slot + " applied after " + applied);
+    }
+    applied = slot;
+    long current = lease == null ? 0 : lease.leaseSequence();
+    switch (command) {
+      case RangeCommand.Commit commit -> {
+        if (commit.leaseSequence() != current) {
+          return Optional.of("lease " + commit.leaseSequence() + " is not the current lease " + current);
+        }
+        engine.commit(commit.writes(), commit.commitTs()).join();
+        maxApplied = Timestamp.max(maxApplied, commit.commitTs());
+      }
+      case RangeCommand.Prepare prepare -> {
+        if (prepare.leaseSequence() != current) {
+          return Optional.of("lease " + prepare.leaseSequence() + " is not the current lease " + current);
+        }
+        if (!prepared.containsKey(prepare.txn())) {
+          engine.putIntents(prepare.txn(), prepare.prepareTs(), prepare.writes()).join();
+          prepared.put(prepare.txn(), prepare);
+        }
+      }
+      case RangeCommand.Resolve resolve -> {
+        RangeCommand.Prepare prepare = prepared.remove(resolve.txn());
+        if (prepare != null) {
+          List<Key> keys = prepare.writes().stream().map(Write::key).toList();
+          engine.resolveIntents(resolve.txn(), keys, Optional.ofNullable(resolve.commitTs())).join();
+        }
+        if (resolve.outcome() == TxnOutcome.COMMITTED) {
+          maxApplied = Timestamp.max(maxApplied, resolve.commitTs());
+        }
+      }
+      case RangeCommand.RecordDecision decision -> decisions.putIfAbsent(decision.txn(), decision);
+      case RangeCommand.LeaseStart start -> {
+        if (start.leaseSequence() != current + 1) {
+          return Optional.of("lease " + start.leaseSequence() + " does not follow lease " + current);
+        }
+        lease = start;
+      }
+      case RangeCommand.Split split -> throw new UnsupportedOperationException("no splits in these tests");
+      case RangeCommand.CloseTimestamp closed -> { }
+    }
+    return Optional.empty();
+  }
+
+  @Override
+  public RangeId range() {
+    return range;
+  }
+
+  @Override
+  public long generation() {
+    return 0;
+  }
+
+  @Override
+  public KeySpan span() {
+    return span;
+  }
+
+  @Override
+  public LogSlot appliedSlot() {
+    return applied;
+  }
+
+  @Override
+  public Optional<RangeCommand.LeaseStart> lease() {
+    return Optional.ofNullable(lease);
+  }
+
+  @Override
+  public Timestamp maxAppliedCommitTs() {
+    return maxApplied;
+  }
+
+  @Override
+  public Collection<RangeCommand.Prepare> preparedTxns() {
+    return List.copyOf(prepared.values());
+  }
+
+  @Override
+  public Optional<RangeCommand.RecordDecision> decision(TxnId txn) {
+    return Optional.ofNullable(decisions.get(txn));
+  }
+}
