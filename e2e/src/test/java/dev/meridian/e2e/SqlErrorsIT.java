@@ -82,6 +82,26 @@ class SqlErrorsIT extends OneNodeIT {
     }
   }
 
+  /**
+   * The randomized tester's two findings, as its minimized reproducers put them: seed 14 (a NULL
+   * row matched {@code NOT (1.5 = COALESCE(c, NULL))}) and seed 34 (XX000 from a planner
+   * assertion). SqlPlannerSoundnessTest has the variants.
+   */
+  @Test
+  void theFuzzersFindingsAnswerRight() throws Exception {
+    try (Statement s = connection.createStatement()) {
+      s.execute("CREATE TABLE fuzz_found (c0 INTEGER PRIMARY KEY, c4 DOUBLE)");
+      s.execute("CREATE INDEX fuzz_found_i ON fuzz_found (c4)");
+      s.execute("INSERT INTO fuzz_found VALUES (-2147483648, NULL)");
+    }
+    assertThat(first("SELECT COUNT(*) FROM fuzz_found WHERE NOT (1.5E0 = COALESCE(c4, CAST(NULL AS DOUBLE)))"))
+        .isEqualTo("0");
+    assertThat(first("SELECT COUNT(*) FROM fuzz_found WHERE (1.5E0 = COALESCE(c4, CAST(NULL AS DOUBLE))) IS NULL"))
+        .isEqualTo("1");
+    assertThat(first("SELECT SUM(CASE WHEN (NOT (NULLIF(1.50, 1.50) NOT BETWEEN 2.5 AND CAST(NULL AS DECIMAL(8, 2))))"
+        + " THEN 1 ELSE 0 END) FROM fuzz_found")).isEqualTo("0");
+  }
+
   @Test
   void prepareTimeErrorsCarryTheReasonAndPosition() {
     assertThatThrownBy(() -> connection.prepareStatement("SELECT * FROM no_such_table"))

@@ -259,7 +259,7 @@ public final class NodeServer implements AutoCloseable {
       }
 
       @Override
-      public long[] planCacheHitsAndMisses() {
+      public dev.meridian.sql.exec.SqlEngine.PlanCacheStats planCache() {
         return node.sqlEngine().planCacheStats();
       }
 

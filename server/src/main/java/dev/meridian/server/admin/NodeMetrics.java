@@ -41,7 +41,7 @@ public final class NodeMetrics {
   public interface Gauges {
     long sessionsOpen();
 
-    long[] planCacheHitsAndMisses();
+    dev.meridian.sql.exec.SqlEngine.PlanCacheStats planCache();
 
     long epsilonMicros();
 
@@ -134,15 +134,42 @@ public final class NodeMetrics {
     out.append("meridian_statement_duration_seconds_sum ").append(latencySumNanos.sum() / 1e9).append('\n');
     out.append("meridian_statement_duration_seconds_count ").append(latencyCount.sum()).append('\n');
 
-    long[] planCache = gauges.planCacheHitsAndMisses();
-    counter(out, "meridian_plan_cache_hits_total", "Statements that found a compiled plan in the cache.", planCache[0]);
-    counter(out, "meridian_plan_cache_misses_total", "Statements that had to be planned.", planCache[1]);
+    dev.meridian.sql.exec.SqlEngine.PlanCacheStats planCache = gauges.planCache();
+    counter(out, "meridian_plan_cache_hits_total", "Statements that found a compiled plan in the cache.", planCache.hits());
+    counter(out, "meridian_plan_cache_misses_total", "Statements that had to be planned.", planCache.misses());
+    counter(out, "meridian_plan_cache_evictions_total", "Compiled plans dropped from the full cache (least recently used).",
+        planCache.evictions());
+    gauge(out, "meridian_plan_cache_entries", "Compiled plans in the cache.", planCache.entries());
+    gauge(out, "meridian_plan_cache_capacity", "Compiled plans the cache keeps at most.", planCache.capacity());
+    counter(out, "meridian_row_type_cache_evictions_total",
+        "Row types the planner dropped from its full caches (at most " + dev.meridian.sql.plan.MeridianTypeFactory.ROW_TYPES_KEPT
+            + " per planner).", dev.meridian.sql.plan.MeridianTypeFactory.rowTypeEvictions());
+    renderJvmMemory(out);
     gauge(out, "meridian_sessions_open", "SQL sessions (client connections) open.", gauges.sessionsOpen());
     gauge(out, "meridian_truetime_epsilon_micros", "Current TrueTime uncertainty bound, in microseconds.", gauges.epsilonMicros());
     gauge(out, "meridian_uptime_seconds", "Seconds since the node started.", gauges.uptimeMillis() / 1000);
     gauges.dataCleanup().ifPresent(cleanup -> renderCleanup(out, cleanup));
     gauges.transport().ifPresent(transport -> renderTransport(out, transport));
     return out.toString();
+  }
+
+  /**
+   * Appends the JVM's heap and metaspace use. The heap is bounded by --max-heap; metaspace holds
+   * the classes generated for compiled plans, bounded through the plan caches' sizes.
+   */
+  private static void renderJvmMemory(StringBuilder out) {
+    java.lang.management.MemoryUsage heap = java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+    gauge(out, "meridian_jvm_heap_used_bytes", "Heap in use (live and not yet collected).", heap.getUsed());
+    gauge(out, "meridian_jvm_heap_committed_bytes", "Heap the JVM holds from the OS.", heap.getCommitted());
+    gauge(out, "meridian_jvm_heap_max_bytes", "The heap's limit (--max-heap).", heap.getMax());
+    long metaspace = 0;
+    for (java.lang.management.MemoryPoolMXBean pool : java.lang.management.ManagementFactory.getMemoryPoolMXBeans()) {
+      if (pool.getName().equals("Metaspace")) {
+        metaspace = pool.getUsage().getUsed();
+      }
+    }
+    gauge(out, "meridian_jvm_metaspace_used_bytes", "Metaspace in use: loaded classes, generated plans' included.",
+        metaspace);
   }
 
   private static void renderCleanup(StringBuilder out, DataCleanup cleanup) {

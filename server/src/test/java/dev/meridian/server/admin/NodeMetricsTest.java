@@ -4,13 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.meridian.runtime.rpc.RpcStats;
 import dev.meridian.server.transport.TransportStats;
+import dev.meridian.sql.exec.SqlEngine;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class NodeMetricsTest {
 
   /** Gauges with fixed values: each component is the interface method of the same name. */
-  private record FixedGauges(long sessionsOpen, long[] planCacheHitsAndMisses, long epsilonMicros,
+  private record FixedGauges(long sessionsOpen, SqlEngine.PlanCacheStats planCache, long epsilonMicros,
       long uptimeMillis, Optional<TransportStats> transport) implements NodeMetrics.Gauges {}
 
   @Test
@@ -22,7 +23,7 @@ class NodeMetricsTest {
     metrics.error("40001");
     metrics.error("not a state");
     metrics.commit();
-    String text = metrics.render(new FixedGauges(3, new long[] {5, 2}, 1200, 61_000, Optional.empty()));
+    String text = metrics.render(new FixedGauges(3, new SqlEngine.PlanCacheStats(5, 2, 1, 4, 2048), 1200, 61_000, Optional.empty()));
     assertThat(text).contains(
         "# TYPE meridian_statements_total counter\n",
         "meridian_statements_total{kind=\"select\"} 2\n",
@@ -39,6 +40,11 @@ class NodeMetricsTest {
         "meridian_statement_duration_seconds_count 3\n",
         "meridian_plan_cache_hits_total 5\n",
         "meridian_plan_cache_misses_total 2\n",
+        "meridian_plan_cache_evictions_total 1\n",
+        "meridian_plan_cache_entries 4\n",
+        "meridian_plan_cache_capacity 2048\n",
+        "# TYPE meridian_jvm_heap_used_bytes gauge\n",
+        "# TYPE meridian_jvm_metaspace_used_bytes gauge\n",
         "meridian_sessions_open 3\n",
         "meridian_truetime_epsilon_micros 1200\n",
         "meridian_uptime_seconds 61\n");
@@ -48,7 +54,7 @@ class NodeMetricsTest {
   void rendersTransportStatsWhenTheNodeHasATransport() {
     RpcStats rpc = new RpcStats(0, 0, 0, 0, 9, 0, 6, 0, 7, 0, 11, 0, 0, 0, 0, 0, 0, 0, 12);
     TransportStats stats = new TransportStats(10, 20, 3, 1, 2, 1, 1, 4, 5, 8, rpc);
-    String text = new NodeMetrics().render(new FixedGauges(0, new long[] {0, 0}, 0, 0, Optional.of(stats)));
+    String text = new NodeMetrics().render(new FixedGauges(0, new SqlEngine.PlanCacheStats(0, 0, 0, 0, 0), 0, 0, Optional.of(stats)));
     assertThat(text).contains(
         "# TYPE meridian_transport_messages_sent_total counter\n",
         "meridian_transport_messages_sent_total 10\n",
@@ -73,7 +79,7 @@ class NodeMetricsTest {
     for (int i = 0; i < NodeMetrics.MAX_SQLSTATES + 10; i++) {
       metrics.error(String.format("%05d", i));
     }
-    String text = metrics.render(new FixedGauges(0, new long[] {0, 0}, 0, 0, Optional.empty()));
+    String text = metrics.render(new FixedGauges(0, new SqlEngine.PlanCacheStats(0, 0, 0, 0, 0), 0, 0, Optional.empty()));
     assertThat(text.lines().filter(line -> line.startsWith("meridian_statement_errors_total{")).count())
         .isLessThanOrEqualTo(NodeMetrics.MAX_SQLSTATES + 1);
   }

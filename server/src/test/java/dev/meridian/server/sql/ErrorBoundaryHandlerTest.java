@@ -92,8 +92,8 @@ class ErrorBoundaryHandlerTest {
       }
 
       @Override
-      public long[] planCacheHitsAndMisses() {
-        return new long[] {0, 0};
+      public dev.meridian.sql.exec.SqlEngine.PlanCacheStats planCache() {
+        return new dev.meridian.sql.exec.SqlEngine.PlanCacheStats(0, 0, 0, 0, 0);
       }
 
       @Override

@@ -16,7 +16,7 @@ final class MetaGauges {
       }
 
       @Override
-      public long[] planCacheHitsAndMisses() {
+      public dev.meridian.sql.exec.SqlEngine.PlanCacheStats planCache() {
         return node.sqlEngine().planCacheStats();
       }
 

@@ -46,7 +46,6 @@ import org.apache.calcite.sql.fun.SqlLibraryOperatorTableFactory;
 import org.apache.calcite.sql.parser.SqlParseException;
 import org.apache.calcite.sql.validate.SqlValidator;
 import org.apache.calcite.sql2rel.SqlToRelConverter;
-import org.apache.calcite.sql2rel.StandardConvertletTable;
 import org.apache.calcite.tools.Program;
 import org.apache.calcite.tools.Programs;
 
@@ -237,7 +236,7 @@ public final class QueryPlanner {
           // IN lists stay predicates (SEARCH) that can become key lookups, not joins with VALUES.
           .withInSubQueryThreshold(Integer.MAX_VALUE);
       return new SqlToRelConverter(this, validator, reader, cluster,
-          StandardConvertletTable.INSTANCE, config);
+          MeridianConvertlets.INSTANCE, config);
     }
 
     @Override

@@ -33,7 +33,7 @@ class LiteralInsertTest {
   }
 
   private long planMisses() {
-    return node.engine.planCacheStats()[1];
+    return node.engine.planCacheStats().misses();
   }
 
   @Test
