@@ -2,7 +2,6 @@ package dev.meridian.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -13,9 +12,14 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The Jepsen runner end to end, as a tester runs it: {@code meridian jepsen} in its own JVM starts a
- * node process, runs list-append through the shaded driver while the nemesis kills and restarts the
- * node, heals, reads every key, checks the history and writes the report. The node must come out
- * strict-serializable (exit 0), with acknowledged transactions on both sides of the fault.
+ * node process, runs a workload through the shaded driver while the nemesis kills and restarts the
+ * node, heals, reads again, checks the history and writes the report. A correct node comes out valid
+ * (exit 0) for every workload, with acknowledged operations before the kill and after the restart.
+ *
+ * <p>After the restart the check counts every acknowledged operation, the final reads included: on
+ * a loaded machine a restarted node can take longer to answer its first statements than the
+ * nemesis's quiet period, and the final reads are still client transactions served by the restarted
+ * node, checked with the rest.
  */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class JepsenRunIT {
@@ -24,34 +28,44 @@ class JepsenRunIT {
 
   @Test
   void listAppendUnderKillAndRestartIsStrictSerializable() throws Exception {
-    Path out = work.resolve("run");
-    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    String serverClasspath = NodeProcess.requiredProperty("meridian.e2e.serverClasspath");
-    String runnerClasspath = NodeProcess.requiredProperty("meridian.e2e.jepsenJar") + ":"
-        + NodeProcess.requiredProperty("meridian.e2e.driverJar") + ":" + serverClasspath;
-    String nodeCommand = java + " --enable-native-access=ALL-UNNAMED -Xmx512m -cp " + serverClasspath
-        + " dev.meridian.server.Main start";
-    Process runner = new ProcessBuilder(List.of(java.toString(), "-Xmx512m", "-cp", runnerClasspath,
-            "dev.meridian.jepsen.runner.JepsenCommand", "--workload", "list-append", "--nemesis", "kill",
-            "--time-limit", "25s", "--rate", "40", "--concurrency", "4", "--seed", "11",
-            "--out", out.toString(), "--node-command", nodeCommand))
-        .redirectErrorStream(true)
-        .redirectOutput(work.resolve("runner.out").toFile())
-        .start();
-    assertThat(runner.waitFor(200, TimeUnit.SECONDS)).as("the run ends").isTrue();
-    String output = Files.readString(work.resolve("runner.out"), StandardCharsets.UTF_8);
+    JepsenRunner.Run run = runValid("list-append", "25s", 11);
+    assertThat(Files.readString(run.out().resolve("index.html"))).contains("id=\"latency-plot\"", "class=\"fault\"");
+  }
 
-    assertThat(runner.exitValue()).as(output).isZero();
-    assertThat(output).contains("jepsen: valid true");
-    String history = Files.readString(out.resolve("history.edn"), StandardCharsets.UTF_8);
+  @Test
+  void registerUnderKillAndRestartIsLinearizable() throws Exception {
+    String history = runValid("register", "30s", 12).history();
+    assertThat(history).as("compare-and-sets that took effect and ones that did not, reads of written registers")
+        .containsPattern(":type :ok, :process \\d+, :f :cas, :value \\[\\d+ \\[")
+        .containsPattern(":type :fail, :process \\d+, :f :cas")
+        .containsPattern(":type :ok, :process \\d+, :f :read, :value \\[\\d+ \\d+\\]");
+  }
+
+  @Test
+  void bankUnderKillAndRestartKeepsTheTotal() throws Exception {
+    String history = runValid("bank", "30s", 13).history();
+    assertThat(history).as("transfers and strong and stale reads that completed")
+        .containsPattern(":type :ok, :process \\d+, :f :transfer, :value \\{:from \\d+, :to \\d+, :amount \\d+}")
+        .containsPattern(":type :ok, :process \\d+, :f :read, :value \\{0 \\d+, .*:staleness \"strong\"")
+        .containsPattern(":type :ok, :process \\d+, :f :read, :value \\{0 \\d+, .*:staleness \"1s\"");
+  }
+
+  /** Runs {@code workload} under the kill nemesis and checks the run came out valid. */
+  private JepsenRunner.Run runValid(String workload, String timeLimit, long seed) throws Exception {
+    JepsenRunner.Run run = JepsenRunner.run(work, workload, List.of(), "--workload", workload, "--nemesis", "kill",
+        "--time-limit", timeLimit, "--rate", "40", "--concurrency", "4", "--seed", String.valueOf(seed));
+    assertThat(run.exitValue()).as(run.output()).isZero();
+    assertThat(run.output()).contains("jepsen: valid true");
+    String history = run.history();
     assertThat(history).contains(":process :nemesis, :f :kill", ":process :nemesis, :f :start");
     long killedAt = timeOf(history, ":f :kill");
-    assertThat(history.lines().filter(l -> l.contains(":type :ok")).map(JepsenRunIT::time))
-        .as("acknowledged transactions before and after the kill")
+    long restartedAt = timeOf(history, ":f :start");
+    List<Long> acknowledged = history.lines().filter(l -> l.contains(":type :ok")).map(JepsenRunIT::time).toList();
+    assertThat(acknowledged).as("acknowledged operations before the kill and after the restart")
         .anyMatch(t -> t < killedAt)
-        .anyMatch(t -> t > killedAt);
-    assertThat(Files.readString(out.resolve("results.json"))).contains("\"valid\":true");
-    assertThat(Files.readString(out.resolve("index.html"))).contains("id=\"latency-plot\"", "class=\"fault\"");
+        .anyMatch(t -> t > restartedAt);
+    assertThat(run.results()).contains("\"valid\":true");
+    return run;
   }
 
   private static long timeOf(String history, String marker) {

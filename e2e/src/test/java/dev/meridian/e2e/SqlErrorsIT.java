@@ -87,13 +87,62 @@ class SqlErrorsIT extends OneNodeIT {
     assertThatThrownBy(() -> connection.prepareStatement("SELECT * FROM no_such_table"))
         .isInstanceOfSatisfying(SQLException.class, e -> {
           assertThat(e.getSQLState()).isEqualTo("42P01");
-          assertThat(e.getMessage()).contains("SELECT * FROM no_such_table")
-              .contains("line 1, column 15").contains("'NO_SUCH_TABLE' not found");
+          assertThat(e.getMessage()).contains("line 1, column 15").contains("'NO_SUCH_TABLE' not found");
+          assertInSqlTerms(e);
         });
     assertThatThrownBy(() -> connection.prepareStatement("SELECT FROM"))
         .isInstanceOfSatisfying(SQLException.class, e -> {
           assertThat(e.getSQLState()).isEqualTo("42601");
           assertThat(e.getMessage()).contains("line 1, column 8");
         });
+  }
+
+  /** What Avatica wraps a server's message in, which must not reach the application. */
+  private static void assertInSqlTerms(SQLException e) {
+    java.io.StringWriter printed = new java.io.StringWriter();
+    e.printStackTrace(new java.io.PrintWriter(printed));
+    assertThat(printed.toString()).doesNotContain("Remote driver error", "Error while executing SQL",
+        "while preparing SQL", "AvaticaRuntimeException", "Messsage", "AvaticaSqlException");
+  }
+
+  /**
+   * The SQLException's message is the server's, in SQL terms, with its SQLSTATE and error code;
+   * it used to read {@code Error while executing SQL "…": Remote driver error: <message>}, and its
+   * trace carried the server's {@code AvaticaRuntimeException: [Messsage: …]}.
+   */
+  @Test
+  void theMessageIsTheServersOwn() throws Exception {
+    try (Statement s = connection.createStatement()) {
+      assertThatThrownBy(() -> s.executeQuery("SELECT * FROM no_such_table"))
+          .isInstanceOfSatisfying(java.sql.SQLSyntaxErrorException.class, e -> {
+            assertThat(e.getSQLState()).isEqualTo("42P01");
+            assertThat(e.getMessage()).contains("'NO_SUCH_TABLE' not found");
+            assertInSqlTerms(e);
+          });
+      s.execute("CREATE TABLE messages_in_sql_terms (id INT PRIMARY KEY)");
+      s.execute("INSERT INTO messages_in_sql_terms VALUES (1)");
+      assertThatThrownBy(() -> s.execute("INSERT INTO messages_in_sql_terms VALUES (1)"))
+          .isInstanceOfSatisfying(java.sql.SQLIntegrityConstraintViolationException.class, e -> {
+            assertThat(e.getSQLState()).isEqualTo("23505");
+            assertThat(e.getMessage()).isEqualTo("duplicate key value violates primary key of table"
+                + " MESSAGES_IN_SQL_TERMS: (ID=1) already exists");
+            assertInSqlTerms(e);
+          });
+      try (java.sql.PreparedStatement insert = connection.prepareStatement(
+          "INSERT INTO messages_in_sql_terms VALUES (?)")) {
+        for (int id : new int[] {2, 1, 3}) {
+          insert.setInt(1, id);
+          insert.addBatch();
+        }
+        assertThatThrownBy(insert::executeBatch).isInstanceOfSatisfying(java.sql.BatchUpdateException.class, e -> {
+          assertThat(e.getSQLState()).isEqualTo("23505");
+          assertThat(e.getMessage()).startsWith("statement 2 of the batch of 3 failed: duplicate key value"
+              + " violates primary key of table MESSAGES_IN_SQL_TERMS: (ID=1) already exists");
+          // Where the batch stopped travels in the error code, which the cause keeps.
+          assertThat(((SQLException) e.getCause()).getErrorCode()).isEqualTo(2);
+          assertInSqlTerms(e);
+        });
+      }
+    }
   }
 }

@@ -4,7 +4,6 @@ import java.sql.BatchUpdateException;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Arrays;
-import org.apache.calcite.avatica.AvaticaSqlException;
 
 /**
  * Turns the server's error for a failed batch into the {@link BatchUpdateException} JDBC promises.
@@ -25,8 +24,6 @@ import org.apache.calcite.avatica.AvaticaSqlException;
  */
 final class BatchErrors {
 
-  private static final String AVATICA_PREFIX = "Remote driver error: ";
-
   private BatchErrors() {}
 
   static boolean isBatch(String methodName) {
@@ -41,14 +38,10 @@ final class BatchErrors {
     int code = failure.getErrorCode();
     long[] counts = new long[code > 0 ? code - 1 : -code];
     Arrays.fill(counts, code > 0 ? Statement.SUCCESS_NO_INFO : Statement.EXECUTE_FAILED);
-    // The server's own words, without Avatica's "Error k (SQLSTATE) : Remote driver error: ".
-    String message = failure instanceof AvaticaSqlException avatica && avatica.getErrorMessage() != null
-        ? avatica.getErrorMessage() : failure.getMessage();
-    if (message != null && message.startsWith(AVATICA_PREFIX)) {
-      message = message.substring(AVATICA_PREFIX.length());
-    }
-    // The cause is of the subclass the SQLSTATE calls for (a duplicate key: an integrity violation).
+    // The cause is of the subclass the SQLSTATE calls for (a duplicate key: an integrity violation),
+    // with the server's own words, without Avatica's "Error k (SQLSTATE) : Remote driver error: ".
     SQLException cause = SqlStates.typed(failure);
+    String message = cause.getMessage();
     return methodName.equals("executeLargeBatch")
         ? new BatchUpdateException(message, failure.getSQLState(), 0, counts, cause)
         : new BatchUpdateException(message, failure.getSQLState(), 0,

@@ -153,13 +153,6 @@ final class SqlErrorProxy implements InvocationHandler {
         throw BatchErrors.isBatch(name) ? BatchErrors.of(name, e) : e;
       }
       shared.timeouts().executed(sql);
-    } else if (target instanceof Connection && name.startsWith("prepare") && args != null
-        && args.length > 0 && args[0] instanceof String sql) {
-      try {
-        result = call(method, args);
-      } catch (SQLException e) {
-        throw PrepareErrors.withServerReason(e, sql);
-      }
     } else {
       result = call(method, args);
     }
@@ -304,7 +297,8 @@ final class SqlErrorProxy implements InvocationHandler {
 
   private static Throwable translate(Throwable failure) {
     if (failure instanceof AvaticaClientRuntimeException e) {
-      return SqlStates.of(e.getMessage(), e.getSqlState(), e.getErrorCode(), e);
+      SQLException clean = ServerErrors.clean(e);
+      return clean != null ? clean : SqlStates.of(e.getMessage(), e.getSqlState(), e.getErrorCode(), e);
     }
     return failure;
   }

@@ -65,11 +65,18 @@ final class SqlStates {
   }
 
   /**
-   * {@code failure} as the subclass its SQLSTATE calls for (see the class comment). An exception
-   * that already is a subclass is returned as it is; otherwise the answer has the same message,
-   * SQLSTATE and vendor code, and {@code failure} as its cause.
+   * {@code failure} as the subclass its SQLSTATE calls for (see the class comment). A failure the
+   * server sent gets the server's own message ({@link ServerErrors}), SQLSTATE and vendor code. An
+   * exception that already is a subclass is returned as it is; otherwise the answer has the same
+   * message, SQLSTATE and vendor code, and {@code failure} as its cause.
    */
   static SQLException typed(SQLException failure) {
+    if (failure instanceof AvaticaSqlException avatica) {
+      SQLException clean = ServerErrors.clean(avatica);
+      if (clean != null) {
+        return clean;
+      }
+    }
     if (failure.getClass() != SQLException.class && failure.getClass() != AvaticaSqlException.class) {
       return failure;
     }

@@ -14,6 +14,7 @@ import dev.meridian.txn.range.RangeLeader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -22,7 +23,8 @@ import java.util.concurrent.Executors;
  * One Meridian node with a single local range: its {@link NodeIdentity}, the real event loop, its
  * TrueTime (the system clock behind a {@code LocalTrueTime} unless given one), the RocksDB engine in
  * {@code dataDir}, the range leader, the transaction client (whose transaction and row ids carry the
- * node id), the SQL engine and the background GC. Closing stops them in the reverse order.
+ * node id), the SQL engine, the background GC and the deletion of dropped tables' data ({@link
+ * CleanupDaemon}). Closing stops them in the reverse order.
  */
 public final class LocalNode implements AutoCloseable {
 
@@ -34,6 +36,7 @@ public final class LocalNode implements AutoCloseable {
   private final ExecutorService blockingWork;
   private final GcDaemon gc;
   private final SqlEngine sqlEngine;
+  private final CleanupDaemon cleanup;
   private final NodeIdentity identity;
 
   public LocalNode(Path dataDir, RocksMvccEngine.Options engineOptions, LocalTrueTime.Config clockConfig) {
@@ -53,12 +56,21 @@ public final class LocalNode implements AutoCloseable {
    * dataDir} ({@code meridian start} passes its synced {@code NodeClock}'s TrueTime).
    */
   public LocalNode(Path dataDir, NodeIdentity identity, RocksMvccEngine.Options engineOptions, TrueTime trueTime) {
+    this(dataDir, identity, engineOptions, trueTime, Set.of());
+  }
+
+  /**
+   * As above, with the range leader built with {@code plantedBugs} ({@code meridian start --plant-bug},
+   * which only {@code --allow-fault-injection} allows; see {@link RangeLeader.PlantedBug}).
+   */
+  public LocalNode(Path dataDir, NodeIdentity identity, RocksMvccEngine.Options engineOptions, TrueTime trueTime,
+      Set<RangeLeader.PlantedBug> plantedBugs) {
     this.identity = identity;
     this.loop = new EventLoop("range-loop");
     this.trueTime = trueTime;
     this.engine =
         RocksMvccEngine.open(dataDir.resolve("rocksdb"), engineOptions, new NamedThreadFactory("rocks-sync"));
-    this.range = new RangeLeader(engine, trueTime, loop);
+    this.range = new RangeLeader(engine, trueTime, loop, plantedBugs);
     this.client = new TxnClient(identity.nodeId(), range, trueTime, RandomSource.seeded(System.nanoTime()));
     this.blockingWork = Executors.newSingleThreadExecutor(new NamedThreadFactory("gc"));
     this.gc =
@@ -71,6 +83,9 @@ public final class LocalNode implements AutoCloseable {
             GcDaemon.DEFAULT_INTERVAL_MICROS);
     loop.execute(gc::start);
     this.sqlEngine = new SqlEngine(client);
+    this.cleanup = new CleanupDaemon(sqlEngine.cleanup());
+    sqlEngine.onCleanupScheduled(cleanup::wake);
+    cleanup.start();
   }
 
   public LocalNode(Path dataDir) {
@@ -117,6 +132,7 @@ public final class LocalNode implements AutoCloseable {
 
   @Override
   public void close() {
+    cleanup.close();
     loop.execute(gc::stop);
     blockingWork.shutdown();
     loop.close();

@@ -9,11 +9,15 @@ import dev.meridian.server.sql.MeridianMeta;
 import dev.meridian.server.time.ClockOptions;
 import dev.meridian.server.time.NodeClock;
 import dev.meridian.storage.rocks.RocksMvccEngine;
+import dev.meridian.txn.range.RangeLeader;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -21,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import java.util.stream.Collectors;
 import org.apache.calcite.avatica.remote.LocalService;
 import org.apache.calcite.avatica.remote.Service;
 import org.apache.calcite.avatica.server.AvaticaProtobufHandler;
@@ -51,7 +56,8 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  *
  * Stops cleanly on SIGTERM or Ctrl-C (a shutdown hook): stops taking requests, rolls back open
  * transactions, closes the node. A SIGKILL loses nothing acknowledged: commits are durable in
- * RocksDB before the client hears of them.
+ * RocksDB before the client hears of them (unless {@code --plant-bug ack-before-durable}, a test-only
+ * flag that, like every {@code --plant-bug}, needs {@code --allow-fault-injection}).
  */
 public final class NodeServer implements AutoCloseable {
 
@@ -62,13 +68,15 @@ public final class NodeServer implements AutoCloseable {
 
   /** What {@code meridian start} takes. */
   record Options(Path dataDir, NodeIdentity.Requested identity, String listen, int sqlPort, int adminPort,
-      int sqlWorkers, int maxConnections, long statementTimeoutMillis, long idleTimeoutMillis, ClockOptions clock) {
+      int sqlWorkers, int maxConnections, long statementTimeoutMillis, long idleTimeoutMillis, ClockOptions clock,
+      Set<RangeLeader.PlantedBug> plantedBugs) {
 
     static final String USAGE = "usage: meridian start --data-dir DIR [--node-id N] [--region R] [--zone Z] "
         + "[--sql-port 7070] [--admin-port 7072] "
         + "[--listen 127.0.0.1] [--sql-workers 32] [--max-connections 256] "
         + "[--statement-timeout-ms 300000] [--idle-timeout-ms 1800000] [--time-source fixed|chrony] "
-        + "[--clock-uncertainty 1ms] [--time-poll 1s] [--max-epsilon 20ms] [--drift-ppm 200] [--allow-fault-injection]";
+        + "[--clock-uncertainty 1ms] [--time-poll 1s] [--max-epsilon 20ms] [--drift-ppm 200] [--allow-fault-injection] "
+        + "[--plant-bug skip-read-validation|skip-commit-wait|ack-before-durable[,...]]";
 
     static Options parse(String[] args) {
       Path dataDir = null;
@@ -83,6 +91,7 @@ public final class NodeServer implements AutoCloseable {
       long statementTimeout = 300_000;
       long idleTimeout = 1_800_000;
       ClockOptions.Builder clock = new ClockOptions.Builder();
+      Set<RangeLeader.PlantedBug> plantedBugs = Set.of();
       for (Map.Entry<String, String> option : CommandLine.options(args, ClockOptions.SWITCHES).entrySet()) {
         String flag = option.getKey();
         String value = option.getValue();
@@ -105,15 +114,41 @@ public final class NodeServer implements AutoCloseable {
           case "--max-connections" -> maxConnections = CommandLine.positive(flag, value);
           case "--statement-timeout-ms" -> statementTimeout = Long.parseLong(value);
           case "--idle-timeout-ms" -> idleTimeout = CommandLine.positive(flag, value);
+          case "--plant-bug" -> plantedBugs = plantedBugs(value);
           default -> throw new IllegalArgumentException("unknown option " + flag);
         }
       }
       if (dataDir == null) {
         throw new IllegalArgumentException("--data-dir is required");
       }
+      ClockOptions clockOptions = clock.build();
+      if (!plantedBugs.isEmpty() && !clockOptions.allowFaultInjection()) {
+        throw new IllegalArgumentException("--plant-bug makes the node deliberately incorrect and is for testing the"
+            + " Jepsen runner only: it is refused unless --allow-fault-injection is also given");
+      }
       return new Options(dataDir, new NodeIdentity.Requested(nodeId, region, zone), listen, sqlPort, adminPort, workers, maxConnections, statementTimeout,
-          idleTimeout, clock.build());
+          idleTimeout, clockOptions, plantedBugs);
     }
+
+    /** {@code skip-read-validation,ack-before-durable}: the {@link RangeLeader.PlantedBug}s by flag name. */
+    static Set<RangeLeader.PlantedBug> plantedBugs(String value) {
+      EnumSet<RangeLeader.PlantedBug> bugs = EnumSet.noneOf(RangeLeader.PlantedBug.class);
+      for (String name : value.split(",")) {
+        String flagName = name.strip();
+        RangeLeader.PlantedBug bug = Arrays.stream(RangeLeader.PlantedBug.values())
+            .filter(b -> flagName(b).equals(flagName))
+            .findFirst()
+            .orElseThrow(() -> new IllegalArgumentException("--plant-bug takes skip-read-validation,"
+                + " skip-commit-wait or ack-before-durable (comma-separated), not " + flagName));
+        bugs.add(bug);
+      }
+      return Set.copyOf(bugs);
+    }
+  }
+
+  /** {@code SKIP_COMMIT_WAIT} is {@code skip-commit-wait}. */
+  static String flagName(RangeLeader.PlantedBug bug) {
+    return bug.name().toLowerCase(Locale.ROOT).replace('_', '-');
   }
 
   private final long startNanos = System.nanoTime();
@@ -129,13 +164,18 @@ public final class NodeServer implements AutoCloseable {
   private final AtomicBoolean closed = new AtomicBoolean();
 
   NodeServer(Options options) throws Exception {
+    if (!options.plantedBugs().isEmpty()) {
+      LOG.severe("PLANTED BUGS " + plantedBugsText(options.plantedBugs()) + ": this node is deliberately incorrect"
+          + " (--plant-bug, for testing the Jepsen runner); never use it for data you want to keep");
+    }
     NodeIdentity identity = NodeIdentity.establish(options.dataDir(), options.identity(), UUID::randomUUID);
     LOG.info("node " + identity.nodeId() + " of cluster " + identity.clusterId() + " in region " + identity.region()
         + (identity.zone().isEmpty() ? "" : ", zone " + identity.zone()));
     this.clock = new NodeClock(identity.nodeId(), options.clock());
     clock.start(null);
     try {
-      this.node = new LocalNode(options.dataDir(), identity, RocksMvccEngine.Options.defaults(), clock.trueTime());
+      this.node = new LocalNode(options.dataDir(), identity, RocksMvccEngine.Options.defaults(), clock.trueTime(),
+          options.plantedBugs());
     } catch (RuntimeException | Error e) {
       clock.close();
       throw e;
@@ -224,6 +264,11 @@ public final class NodeServer implements AutoCloseable {
       }
 
       @Override
+      public java.util.Optional<dev.meridian.sql.ddl.DataCleanup> dataCleanup() {
+        return java.util.Optional.of(node.sqlEngine().cleanup());
+      }
+
+      @Override
       public long epsilonMicros() {
         return clock.epsilonMicros();
       }
@@ -239,9 +284,15 @@ public final class NodeServer implements AutoCloseable {
   private Response health() {
     NodeIdentity identity = node.identity();
     return clock.health(String.format(Locale.ROOT, "\"nodeId\":%d,\"clusterId\":\"%s\",\"region\":\"%s\","
-        + "\"zone\":\"%s\",\"uptimeMillis\":%d,\"sessionsOpen\":%d,\"sqlUrl\":\"%s\"",
+        + "\"zone\":\"%s\",\"uptimeMillis\":%d,\"sessionsOpen\":%d,\"sqlUrl\":\"%s\",\"plantedBugs\":[%s]",
         identity.nodeId(), identity.clusterId(), identity.region(), identity.zone(),
-        (System.nanoTime() - startNanos) / 1_000_000, meta.connectionCount(), sqlUrl));
+        (System.nanoTime() - startNanos) / 1_000_000, meta.connectionCount(), sqlUrl,
+        node.range().plantedBugs().isEmpty() ? "" : "\"" + plantedBugsText(node.range().plantedBugs()).replace(",", "\",\"") + "\""));
+  }
+
+  /** {@code skip-read-validation,ack-before-durable}, in declaration order. */
+  private static String plantedBugsText(Set<RangeLeader.PlantedBug> bugs) {
+    return bugs.stream().sorted().map(NodeServer::flagName).collect(Collectors.joining(","));
   }
 
   String sqlUrl() {

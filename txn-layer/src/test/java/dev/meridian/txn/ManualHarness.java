@@ -11,6 +11,7 @@ import dev.meridian.storage.mvcc.MvccEngine;
 import dev.meridian.truetime.LocalTrueTime;
 import dev.meridian.txn.range.RangeLeader;
 import java.nio.charset.StandardCharsets;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
@@ -34,8 +35,12 @@ final class ManualHarness {
   }
 
   ManualHarness(MvccEngine engine) {
+    this(engine, Set.of());
+  }
+
+  ManualHarness(MvccEngine engine, Set<RangeLeader.PlantedBug> plantedBugs) {
     this.engine = engine;
-    this.range = new RangeLeader(engine, trueTime, loop);
+    this.range = new RangeLeader(engine, trueTime, loop, plantedBugs);
     this.client = new TxnClient(1, range, trueTime, RandomSource.seeded(42));
   }
 

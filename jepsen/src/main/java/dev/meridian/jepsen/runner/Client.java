@@ -4,11 +4,10 @@ import dev.meridian.runtime.RandomSource;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One logical client: a thread that invokes transactions of a workload against one node, at its
+ * One logical client: a thread that invokes operations of a workload against one node, at its
  * share of the run's rate, and logs each invocation and completion.
  *
  * <p>Jepsen's process rule: a process whose operation ended {@code :info} may still have that
@@ -62,20 +61,28 @@ final class Client implements Runnable {
     }
   }
 
-  /** Invokes one transaction, logs how it ended, and returns that ({@link Outcomes}). */
-  String runOne(List<List<Object>> invocation) {
-    long invoked = history.invoke(process, "txn", invocation);
+  /** Invokes one operation, logs how it ended, and returns that ({@link Outcomes}). */
+  String runOne(Workload.Operation invocation) {
+    long invoked = history.invoke(process, invocation);
     boolean committing = false;
     try {
       Workload.Session s = session();
-      List<List<Object>> completed = s.perform(invocation);
+      // An autocommitted write may take effect as soon as its statement is sent.
+      committing = workload.autocommit();
+      Object completed = s.perform(invocation);
       committing = true;
-      connection.commit();
-      history.complete(process, Outcomes.OK, "txn", completed, invoked, null);
+      if (!workload.autocommit()) {
+        connection.commit();
+      }
+      history.complete(process, Outcomes.OK, invocation.withValue(completed), invoked, null);
       return Outcomes.OK;
+    } catch (Workload.Declined e) {
+      history.complete(process, Outcomes.FAIL, invocation, invoked, e.getMessage());
+      rollbackQuietly(null);
+      return Outcomes.FAIL;
     } catch (SQLException e) {
-      String type = Outcomes.ofFailure(e, committing);
-      history.complete(process, type, "txn", invocation, invoked, e.getSQLState() + " " + firstLine(e.getMessage()));
+      String type = workload.classify(invocation, e, committing);
+      history.complete(process, type, invocation, invoked, e.getSQLState() + " " + firstLine(e.getMessage()));
       rollbackQuietly(e);
       if (type.equals(Outcomes.INFO)) {
         process += concurrency;
@@ -87,7 +94,7 @@ final class Client implements Runnable {
   private Workload.Session session() throws SQLException {
     if (connection == null) {
       connection = DriverManager.getConnection(jdbcUrl + CONNECTION_PROPERTIES);
-      connection.setAutoCommit(false);
+      connection.setAutoCommit(workload.autocommit());
     }
     if (session == null) {
       session = workload.open(connection);
@@ -95,12 +102,17 @@ final class Client implements Runnable {
     return session;
   }
 
+  /** Rolls back after a failure ({@code cause}, or null for a declined operation). */
   private void rollbackQuietly(SQLException cause) {
     if (connection == null) {
       return;
     }
-    if (Outcomes.connectionSuspect(cause)) {
+    if (cause != null && Outcomes.connectionSuspect(cause)) {
       closeConnection();
+      return;
+    }
+    if (workload.autocommit()) {
+      // Nothing is open: each statement committed or rolled back on its own.
       return;
     }
     try {

@@ -48,18 +48,17 @@ final class HistoryLog implements AutoCloseable {
   }
 
   /** Logs an invocation; returns its time, which the completion's latency is measured from. */
-  synchronized long invoke(long process, String f, List<List<Object>> value) {
+  synchronized long invoke(long process, Workload.Operation invocation) {
     long now = System.nanoTime();
-    write(now, "invoke", process, f, value);
+    write(now, "invoke", process, invocation.f(), invocation.value(), extra(invocation, null));
     return now;
   }
 
   /** Logs a completion ({@code ok}, {@code fail} or {@code info}) of an operation invoked at {@code invokedNanos}. */
-  synchronized void complete(long process, String type, String f, List<List<Object>> value, long invokedNanos,
+  synchronized void complete(long process, String type, Workload.Operation completed, long invokedNanos,
       String error) {
     long now = System.nanoTime();
-    Map<Object, Object> extra = error == null ? Map.of() : Map.of(Keyword.of("error"), error);
-    write(now, type, process, f, value, extra);
+    write(now, type, process, completed.f(), completed.value(), extra(completed, error));
     completions.add(new Completion(now - startNanos, now - invokedNanos, type));
   }
 
@@ -68,6 +67,15 @@ final class HistoryLog implements AutoCloseable {
     long now = System.nanoTime();
     write(now, "info", Keyword.of("nemesis"), f, value);
     nemesisEvents.add(new NemesisEvent(now - startNanos, f, value));
+  }
+
+  private static Map<Object, Object> extra(Workload.Operation op, String error) {
+    Map<Object, Object> extra = new LinkedHashMap<>();
+    op.extra().forEach((name, value) -> extra.put(Keyword.of(name), value));
+    if (error != null) {
+      extra.put(Keyword.of("error"), error);
+    }
+    return extra;
   }
 
   private void write(long now, String type, Object process, String f, Object value) {

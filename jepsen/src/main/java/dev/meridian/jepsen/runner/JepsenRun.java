@@ -1,10 +1,6 @@
 package dev.meridian.jepsen.runner;
 
-import dev.meridian.jepsen.checker.CheckOptions;
 import dev.meridian.jepsen.checker.CheckResult;
-import dev.meridian.jepsen.checker.Checker;
-import dev.meridian.jepsen.checker.HistoryReader;
-import dev.meridian.jepsen.checker.Op;
 import dev.meridian.runtime.RandomSource;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -53,6 +49,8 @@ final class JepsenRun {
     Workload workload = switch (options.workload()) {
       case LIST_APPEND -> new ListAppendWorkload();
       case RW_REGISTER -> new RwRegisterWorkload();
+      case BANK -> new BankWorkload();
+      case REGISTER -> new RegisterWorkload();
     };
     List<LocalNode> nodes = new ArrayList<>();
     for (int i = 1; i <= options.nodes(); i++) {
@@ -113,8 +111,7 @@ final class JepsenRun {
       }
       long durationNanos = System.nanoTime() - startNanos;
       progress.println("jepsen: checking " + historyFile);
-      List<Op> ops = HistoryReader.read(historyFile, HistoryReader.Format.EDN);
-      CheckResult check = Checker.check(ops, CheckOptions.strictSerializable(workload.checkerWorkload()));
+      CheckResult check = workload.check(historyFile);
       String valid = note == null || check.valid().equals("false") ? check.valid() : "unknown";
       Report.Summary summary = Report.summarize(completions, durationNanos);
       Report.write(out, options, valid, check, note, summary, completions, faults, nodes);
@@ -133,9 +130,15 @@ final class JepsenRun {
         workload.setUp(c);
         c.setAutoCommit(false);
         try (Workload.Session session = workload.open(c)) {
-          session.perform(workload.warmUp());
+          for (Workload.Operation op : workload.warmUp()) {
+            try {
+              session.perform(op);
+            } catch (Workload.Declined e) {
+              // Declining is part of what is warmed up.
+            }
+            c.rollback();
+          }
         }
-        c.rollback();
         return;
       } catch (SQLException e) {
         last = e;
@@ -164,7 +167,7 @@ final class JepsenRun {
   private boolean finalReads(Workload workload, HistoryLog history, List<LocalNode> nodes) throws InterruptedException {
     long deadline = System.nanoTime() + FINAL_READ_BUDGET_NANOS;
     int process = FINAL_READ_FIRST_PROCESS;
-    for (List<List<Object>> reads : workload.finalReads()) {
+    for (Workload.Operation reads : workload.finalReads()) {
       while (true) {
         if (System.nanoTime() >= deadline) {
           return false;

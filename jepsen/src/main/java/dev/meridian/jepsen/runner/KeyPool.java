@@ -50,6 +50,14 @@ final class KeyPool {
     return new long[] {key, value};
   }
 
+  /**
+   * A key for an operation of any kind that counts toward the key's retirement, for workloads that
+   * choose their own values (so {@code maxWritesPerKey} bounds all operations on a key).
+   */
+  synchronized long use(RandomSource random) {
+    return write(random)[0];
+  }
+
   synchronized List<Long> everUsed() {
     return List.copyOf(everUsed);
   }

@@ -1,8 +1,11 @@
 package dev.meridian.jepsen.runner;
 
 import dev.meridian.jepsen.checker.CheckOptions;
+import dev.meridian.jepsen.checker.CheckResult;
 import dev.meridian.jepsen.checker.Keyword;
 import dev.meridian.runtime.RandomSource;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -36,7 +39,7 @@ final class ListAppendWorkload implements Workload {
   }
 
   @Override
-  public List<List<Object>> next(RandomSource random) {
+  public Operation next(RandomSource random) {
     int length = 1 + random.nextInt(MAX_MOPS);
     List<List<Object>> mops = new ArrayList<>(length);
     for (int i = 0; i < length; i++) {
@@ -47,27 +50,27 @@ final class ListAppendWorkload implements Workload {
         mops.add(mop(APPEND, write[0], write[1]));
       }
     }
-    return mops;
+    return txn(mops);
   }
 
   @Override
-  public List<List<Object>> warmUp() {
-    return List.of(mop(READ, -1, null), mop(APPEND, -1, 0L));
+  public List<Operation> warmUp() {
+    return List.of(txn(List.of(mop(READ, -1, null), mop(APPEND, -1, 0L))));
   }
 
   @Override
-  public List<List<List<Object>>> finalReads() {
-    List<List<List<Object>>> transactions = new ArrayList<>();
+  public List<Operation> finalReads() {
+    List<Operation> transactions = new ArrayList<>();
     List<List<Object>> current = new ArrayList<>();
     for (long key : keys.everUsed()) {
       current.add(mop(READ, key, null));
       if (current.size() == 16) {
-        transactions.add(current);
+        transactions.add(txn(current));
         current = new ArrayList<>();
       }
     }
     if (!current.isEmpty()) {
-      transactions.add(current);
+      transactions.add(txn(current));
     }
     return transactions;
   }
@@ -78,9 +81,10 @@ final class ListAppendWorkload implements Workload {
     PreparedStatement write = connection.prepareStatement("UPSERT INTO jepsen_append (k, v) VALUES (?, ?)");
     return new Session() {
       @Override
-      public List<List<Object>> perform(List<List<Object>> invocation) throws SQLException {
-        List<List<Object>> completed = new ArrayList<>(invocation.size());
-        for (List<Object> mop : invocation) {
+      public Object perform(Operation invocation) throws SQLException {
+        List<List<Object>> mops = mops(invocation);
+        List<List<Object>> completed = new ArrayList<>(mops.size());
+        for (List<Object> mop : mops) {
           long key = (Long) mop.get(1);
           read.setLong(1, key);
           String stored;
@@ -109,8 +113,8 @@ final class ListAppendWorkload implements Workload {
   }
 
   @Override
-  public CheckOptions.Workload checkerWorkload() {
-    return CheckOptions.Workload.LIST_APPEND;
+  public CheckResult check(Path history) throws IOException {
+    return Workload.strictSerializable(history, CheckOptions.Workload.LIST_APPEND);
   }
 
   static List<Object> parse(String stored) {
@@ -121,6 +125,16 @@ final class ListAppendWorkload implements Workload {
       }
     }
     return elements;
+  }
+
+  /** A transaction of micro-operations, Elle's {@code :f :txn}. */
+  static Operation txn(List<List<Object>> mops) {
+    return new Operation("txn", mops);
+  }
+
+  @SuppressWarnings("unchecked")
+  static List<List<Object>> mops(Operation txn) {
+    return (List<List<Object>>) txn.value();
   }
 
   static List<Object> mop(Keyword kind, long key, Object value) {

@@ -30,7 +30,7 @@ public record RunOptions(
     String nodeHeap) {
 
   public enum WorkloadName {
-    LIST_APPEND, RW_REGISTER;
+    LIST_APPEND, RW_REGISTER, BANK, REGISTER;
 
     String cliName() {
       return name().toLowerCase(Locale.ROOT).replace('_', '-');
@@ -45,7 +45,7 @@ public record RunOptions(
     }
   }
 
-  static final String USAGE = "usage: meridian jepsen [--nodes 1] --workload list-append|rw-register"
+  static final String USAGE = "usage: meridian jepsen [--nodes 1] --workload list-append|rw-register|bank|register"
       + " [--nemesis kill,pause|none] [--time-limit 60s] [--rate 100] [--concurrency 10] [--seed S]"
       + " [--out DIR] [--node-command CMD] [--node-heap 512m]";
 
@@ -120,7 +120,7 @@ public record RunOptions(
         return name;
       }
     }
-    throw new IllegalArgumentException("--workload must be list-append or rw-register, not " + value);
+    throw new IllegalArgumentException("--workload must be list-append, rw-register, bank or register, not " + value);
   }
 
   private static Set<NemesisKind> nemeses(String value) {

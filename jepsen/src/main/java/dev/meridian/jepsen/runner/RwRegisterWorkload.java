@@ -1,8 +1,11 @@
 package dev.meridian.jepsen.runner;
 
 import dev.meridian.jepsen.checker.CheckOptions;
+import dev.meridian.jepsen.checker.CheckResult;
 import dev.meridian.jepsen.checker.Keyword;
 import dev.meridian.runtime.RandomSource;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -32,7 +35,7 @@ final class RwRegisterWorkload implements Workload {
   }
 
   @Override
-  public List<List<Object>> next(RandomSource random) {
+  public Operation next(RandomSource random) {
     int length = 1 + random.nextInt(MAX_MOPS);
     List<List<Object>> mops = new ArrayList<>(length);
     for (int i = 0; i < length; i++) {
@@ -43,19 +46,20 @@ final class RwRegisterWorkload implements Workload {
         mops.add(ListAppendWorkload.mop(WRITE, write[0], write[1]));
       }
     }
-    return mops;
+    return ListAppendWorkload.txn(mops);
   }
 
   @Override
-  public List<List<Object>> warmUp() {
-    return List.of(ListAppendWorkload.mop(READ, -1, null), ListAppendWorkload.mop(WRITE, -1, 0L));
+  public List<Operation> warmUp() {
+    return List.of(ListAppendWorkload.txn(
+        List.of(ListAppendWorkload.mop(READ, -1, null), ListAppendWorkload.mop(WRITE, -1, 0L))));
   }
 
   @Override
-  public List<List<List<Object>>> finalReads() {
-    List<List<List<Object>>> transactions = new ArrayList<>();
+  public List<Operation> finalReads() {
+    List<Operation> transactions = new ArrayList<>();
     for (long key : keys.everUsed()) {
-      transactions.add(List.of(ListAppendWorkload.mop(READ, key, null)));
+      transactions.add(ListAppendWorkload.txn(List.of(ListAppendWorkload.mop(READ, key, null))));
     }
     return transactions;
   }
@@ -66,9 +70,10 @@ final class RwRegisterWorkload implements Workload {
     PreparedStatement write = connection.prepareStatement("UPSERT INTO jepsen_register (k, v) VALUES (?, ?)");
     return new Session() {
       @Override
-      public List<List<Object>> perform(List<List<Object>> invocation) throws SQLException {
-        List<List<Object>> completed = new ArrayList<>(invocation.size());
-        for (List<Object> mop : invocation) {
+      public Object perform(Operation invocation) throws SQLException {
+        List<List<Object>> mops = ListAppendWorkload.mops(invocation);
+        List<List<Object>> completed = new ArrayList<>(mops.size());
+        for (List<Object> mop : mops) {
           long key = (Long) mop.get(1);
           if (mop.get(0).equals(READ)) {
             read.setLong(1, key);
@@ -95,7 +100,7 @@ final class RwRegisterWorkload implements Workload {
   }
 
   @Override
-  public CheckOptions.Workload checkerWorkload() {
-    return CheckOptions.Workload.RW_REGISTER;
+  public CheckResult check(Path history) throws IOException {
+    return Workload.strictSerializable(history, CheckOptions.Workload.RW_REGISTER);
   }
 }

@@ -37,8 +37,13 @@ class RunnerPiecesTest {
         .hasMessageContaining("only 1 until nodes form a cluster");
     assertThatThrownBy(() -> RunOptions.parse(new String[] {"--workload", "list-append", "--nemesis", "partition"},
         LAUNCHER, 1)).hasMessageContaining("not partition");
-    assertThatThrownBy(() -> RunOptions.parse(new String[] {"--workload", "bank"}, LAUNCHER, 1))
-        .hasMessageContaining("--workload must be");
+    assertThat(RunOptions.parse(new String[] {"--workload", "bank"}, LAUNCHER, 1).workload())
+        .isEqualTo(RunOptions.WorkloadName.BANK);
+    RunOptions register = RunOptions.parse(new String[] {"--workload", "register", "--seed", "4"}, LAUNCHER, 1);
+    assertThat(register.workload()).isEqualTo(RunOptions.WorkloadName.REGISTER);
+    assertThat(register.out()).isEqualTo(Path.of("jepsen-register-4"));
+    assertThatThrownBy(() -> RunOptions.parse(new String[] {"--workload", "banking"}, LAUNCHER, 1))
+        .hasMessageContaining("--workload must be list-append, rw-register, bank or register, not banking");
     assertThatThrownBy(() -> RunOptions.parse(new String[] {"--workload", "list-append"}, List.of(), 1))
         .hasMessageContaining("MERIDIAN_HOME");
     assertThatThrownBy(() -> RunOptions.parse(new String[] {"--workload", "list-append", "--time-limit", "9x"},

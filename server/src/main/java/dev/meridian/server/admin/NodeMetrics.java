@@ -2,6 +2,7 @@ package dev.meridian.server.admin;
 
 import dev.meridian.runtime.rpc.RpcStats;
 import dev.meridian.server.transport.TransportStats;
+import dev.meridian.sql.ddl.DataCleanup;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -21,6 +22,7 @@ import java.util.function.LongSupplier;
  *   <li>{@code meridian_statement_duration_seconds}: histogram of execute latency (not fetches);
  *   <li>gauges from {@link Gauges}: sessions open, plan cache hits and misses, TrueTime epsilon,
  *       uptime;
+ *   <li>{@code meridian_drop_cleanup*}: the deletion of dropped tables' data (see {@link DataCleanup});
  *   <li>{@code meridian_transport_*}: the node-to-node transport's counters and gauges (see {@link
  *       TransportStats}), when the node runs one.
  * </ul>
@@ -44,6 +46,11 @@ public final class NodeMetrics {
     long epsilonMicros();
 
     long uptimeMillis();
+
+    /** The deletion of dropped tables' and indexes' data, if the node runs SQL. */
+    default Optional<DataCleanup> dataCleanup() {
+      return Optional.empty();
+    }
 
     /** The node-to-node transport's counters, if the node runs a transport. */
     default Optional<TransportStats> transport() {
@@ -133,8 +140,20 @@ public final class NodeMetrics {
     gauge(out, "meridian_sessions_open", "SQL sessions (client connections) open.", gauges.sessionsOpen());
     gauge(out, "meridian_truetime_epsilon_micros", "Current TrueTime uncertainty bound, in microseconds.", gauges.epsilonMicros());
     gauge(out, "meridian_uptime_seconds", "Seconds since the node started.", gauges.uptimeMillis() / 1000);
+    gauges.dataCleanup().ifPresent(cleanup -> renderCleanup(out, cleanup));
     gauges.transport().ifPresent(transport -> renderTransport(out, transport));
     return out.toString();
+  }
+
+  private static void renderCleanup(StringBuilder out, DataCleanup cleanup) {
+    gauge(out, "meridian_drop_cleanups_pending", "Dropped tables and indexes whose data is still being deleted"
+        + " (as of the cleanup's last pass).", cleanup.pending());
+    counter(out, "meridian_drop_cleanup_keys_deleted_total", "Keys of dropped tables and indexes deleted.",
+        cleanup.keysDeleted());
+    counter(out, "meridian_drop_cleanup_bytes_deleted_total", "Bytes (keys and values) of dropped tables and"
+        + " indexes deleted.", cleanup.bytesDeleted());
+    counter(out, "meridian_drop_cleanup_chunks_total", "Chunk transactions of the dropped-data cleanup committed.",
+        cleanup.chunks());
   }
 
   /** Appends the transport's counters and gauges. */

@@ -108,6 +108,16 @@ public final class CatalogStore {
     writer.delete(KeySpace.sequenceValue(sequence.id()));
   }
 
+  /**
+   * Records that {@code span}, the data of dropped {@code what}, is to be deleted: in the DROP's
+   * own transaction, so the drop is one small write whatever the table's size, and its data is
+   * deleted afterwards in chunks of their own ({@code dev.meridian.sql.ddl.DataCleanup}).
+   */
+  public void scheduleCleanup(KvWriter writer, String what, dev.meridian.storage.KeySpan span) {
+    DroppedSpan dropped = DroppedSpan.of(allocateId(writer), what, span);
+    writer.put(KeySpace.droppedSpan(dropped.id()), DescriptorCodec.encode(dropped));
+  }
+
   /** Raises the catalog version: every DDL transaction calls this once. */
   public void bumpVersion(KvWriter writer) {
     writer.put(KeySpace.catalogVersion(), DescriptorCodec.encodeLong(version(writer) + 1));

@@ -1,5 +1,7 @@
 package dev.meridian.sql.catalog;
 
+import dev.meridian.storage.Key;
+import dev.meridian.storage.KeySpan;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -26,6 +28,8 @@ import java.util.List;
  * sequence := u8 format(=1) | int64 id | str name | int64 start | int64 increment | int64 minValue
  *          | int64 maxValue | int64 cache | bool owned | [str ownerTable]
  * sequence value := u8 exhausted (0 or 1) | int64 next value no node has reserved
+ * dropped span := u8 format(=1) | int64 id | str what | bytes start | bytes end | bytes resumeFrom
+ *          | int64 keysDeleted | int64 bytesDeleted          (bytes := int32 length + the key's bytes)
  * </pre>
  *
  * A reader refuses a format it does not know, so an old node never misreads a newer catalog.
@@ -190,6 +194,40 @@ public final class DescriptorCodec {
 
   public static SequenceValue decodeSequenceValue(byte[] bytes) {
     return read(bytes, in -> new SequenceValue(in.readBoolean(), in.readLong()));
+  }
+
+  public static byte[] encode(DroppedSpan dropped) {
+    return write(out -> {
+      out.writeByte(FORMAT);
+      out.writeLong(dropped.id());
+      writeString(out, dropped.what());
+      writeBytes(out, dropped.span().start());
+      writeBytes(out, dropped.span().end());
+      writeBytes(out, dropped.resumeFrom());
+      out.writeLong(dropped.keysDeleted());
+      out.writeLong(dropped.bytesDeleted());
+    });
+  }
+
+  public static DroppedSpan decodeDroppedSpan(byte[] bytes) {
+    return read(bytes, in -> {
+      checkFormat(in.readUnsignedByte(), FORMAT, "dropped span");
+      long id = in.readLong();
+      String what = readString(in);
+      KeySpan span = new KeySpan(readKey(in), readKey(in));
+      return new DroppedSpan(id, what, span, readKey(in), in.readLong(), in.readLong());
+    });
+  }
+
+  private static void writeBytes(DataOutputStream out, Key key) throws IOException {
+    out.writeInt(key.length());
+    out.write(key.unsafeBytes());
+  }
+
+  private static Key readKey(DataInputStream in) throws IOException {
+    byte[] bytes = new byte[in.readInt()];
+    in.readFully(bytes);
+    return Key.wrap(bytes);
   }
 
   public static byte[] encodeLong(long value) {

@@ -16,6 +16,7 @@ import dev.meridian.storage.codec.SqlType;
  * 0x01 'C' 'W' | name                view descriptor     value: {@link DescriptorCodec} view
  * 0x01 'C' 'S' | name                sequence descriptor value: {@link DescriptorCodec} sequence
  * 0x01 'S' 'V' | sequenceId          sequence value      value: {@link DescriptorCodec} sequence value
+ * 0x01 'D' 'S' | cleanupId           dropped span        value: {@link DescriptorCodec} dropped span
  * 0x10 | tableId | indexId | columns rows and index entries (see {@link dev.meridian.sql.row.RowKeys})
  * </pre>
  *
@@ -24,6 +25,8 @@ import dev.meridian.storage.codec.SqlType;
  *
  * <p>A sequence's value is outside the catalog prefix on purpose: nodes reserve blocks of values
  * by writing it, and that must not change the catalog version (which every statement reads).
+ * Dropped spans are outside it too: the cleanup that deletes a dropped table's data a chunk at a
+ * time rewrites its record with every chunk (see {@code dev.meridian.sql.ddl.DataCleanup}).
  */
 public final class KeySpace {
 
@@ -36,6 +39,7 @@ public final class KeySpace {
   private static final byte[] VIEWS = {SYSTEM, 'C', 'W'};
   private static final byte[] SEQUENCES = {SYSTEM, 'C', 'S'};
   private static final byte[] SEQUENCE_VALUES = {SYSTEM, 'S', 'V'};
+  private static final byte[] DROPPED_SPANS = {SYSTEM, 'D', 'S'};
   private static final KeyColumn NAME = KeyColumn.asc(SqlType.VARCHAR);
   private static final KeyColumn TABLE_ID = KeyColumn.asc(SqlType.BIGINT);
   private static final KeyColumn INDEX_ID = KeyColumn.asc(SqlType.INTEGER);
@@ -80,6 +84,19 @@ public final class KeySpace {
     writer.appendRaw(SEQUENCE_VALUES);
     writer.append(TABLE_ID, sequenceId);
     return Key.wrap(writer.toByteArray());
+  }
+
+  /** Where the pending deletion of a dropped table's or index's data, {@code cleanupId}, is recorded. */
+  public static Key droppedSpan(long cleanupId) {
+    KeyWriter writer = new KeyWriter(16);
+    writer.appendRaw(DROPPED_SPANS);
+    writer.append(TABLE_ID, cleanupId);
+    return Key.wrap(writer.toByteArray());
+  }
+
+  /** Every pending deletion, oldest (lowest id) first. */
+  public static KeySpan droppedSpans() {
+    return KeySpan.prefix(Key.of(DROPPED_SPANS));
   }
 
   private static Key named(byte[] prefix, String name) {

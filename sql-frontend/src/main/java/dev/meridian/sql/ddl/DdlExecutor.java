@@ -50,14 +50,16 @@ import org.apache.calcite.sql.SqlNode;
 
 /**
  * Executes DDL by writing catalog descriptors, and the data they imply, in one transaction
- * (DESIGN.md §8): a new index is backfilled from the table's rows (checking uniqueness), a dropped
- * table or index has its entries deleted, an added column with a DEFAULT is written into every
- * existing row; a sequence (CREATE SEQUENCE, or the one behind an identity column) is a descriptor
+ * (DESIGN.md §8): a new index is backfilled from the table's rows (checking uniqueness), an added
+ * column with a DEFAULT is written into every existing row; a dropped table or index leaves the
+ * catalog at once and its data is recorded as a {@link dev.meridian.sql.catalog.DroppedSpan}, which
+ * {@link DataCleanup} deletes afterwards in chunks of their own transactions, so a DROP of any size
+ * is one small transaction (its id is never reused, so the leftovers are unreachable); a sequence (CREATE SEQUENCE, or the one behind an identity column) is a descriptor
  * whose value lives apart (see {@code SequenceCache}). Every statement raises the catalog version, so cached plans of the old version are
  * never used again and concurrent statements that read the old catalog conflict.
  *
- * <p>Backfills and deletions run inside the DDL transaction, so they are bounded by a transaction's
- * write limit; online schema changes for large tables arrive with ranges.
+ * <p>Backfills run inside the DDL transaction, so they are bounded by a transaction's write limit;
+ * online schema changes for large tables arrive with ranges.
  */
 public final class DdlExecutor {
 
@@ -401,7 +403,7 @@ public final class DdlExecutor {
         catalogs.deleteSequence(writer, sequence);
       }
     }
-    deleteAll(KeySpace.tableData(table.get().id()));
+    catalogs.scheduleCleanup(writer, "table " + name, KeySpace.tableData(table.get().id()));
     catalogs.deleteTable(writer, name);
     catalogs.bumpVersion(writer);
   }
@@ -452,7 +454,8 @@ public final class DdlExecutor {
       throw new SqlExecutionException("42704", "index " + indexName + " does not exist");
     }
     Index index = table.get().index(indexName).orElseThrow();
-    deleteAll(KeySpace.index(table.get().id(), index.id()));
+    catalogs.scheduleCleanup(writer, "index " + indexName + " of " + table.get().name(),
+        KeySpace.index(table.get().id(), index.id()));
     catalogs.putTable(writer, table.get().withoutIndex(indexName));
     catalogs.bumpVersion(writer);
   }
@@ -561,10 +564,6 @@ public final class DdlExecutor {
   private void forEachRow(Table table, Consumer<Object[]> action) {
     forEachEntry(KeySpace.index(table.id(), Table.PRIMARY_INDEX_ID),
         entry -> action.accept(RowKeys.decodeRow(table, entry.key(), entry.value())));
-  }
-
-  private void deleteAll(KeySpan span) {
-    forEachEntry(span, entry -> writer.delete(entry.key()));
   }
 
   /** Visits every entry of {@code span} in key order, a batch at a time. */

@@ -42,6 +42,11 @@ public final class BlockingTxn {
       }
 
       @Override
+      public List<Optional<byte[]>> getAll(List<Key> keys) {
+        return await(txn.getAll(keys), guard);
+      }
+
+      @Override
       public List<KeyValue> scan(KeySpan span, Direction direction, int limit) {
         return reads.scan(span, direction, limit);
       }

@@ -82,12 +82,13 @@ public final class DmlExecutor {
     }
     checkColumns(table, row);
     Key key = RowKeys.primaryKey(table, row);
-    Optional<byte[]> existing = writes.get(key);
-    if (existing.isPresent()) {
-      if (!upsert) {
-        throw duplicate(table, "primary key", describeKey(table, row));
+    if (upsert) {
+      Optional<byte[]> existing = writes.get(key);
+      if (existing.isPresent()) {
+        removeIndexEntries(writes, table, RowKeys.decodeRow(table, key, existing.get()));
       }
-      removeIndexEntries(writes, table, RowKeys.decodeRow(table, key, existing.get()));
+    } else {
+      writes.requireAbsent(key, () -> duplicate(table, "primary key", describeKey(table, row)));
     }
     writes.put(key, RowKeys.rowValue(table, row));
     addIndexEntries(writes, table, row);
@@ -125,8 +126,9 @@ public final class DmlExecutor {
   private static void addIndexEntries(StatementWrites writes, Table table, Object[] row) {
     for (Index index : table.indexes()) {
       Key key = RowKeys.indexKey(table, index, row);
-      if (index.unique() && writes.get(key).isPresent()) {
-        throw duplicate(table, "unique index " + index.name(), describeIndexValue(table, index, row));
+      if (index.unique()) {
+        writes.requireAbsent(key, () -> duplicate(table, "unique index " + index.name(),
+            describeIndexValue(table, index, row)));
       }
       writes.put(key, RowKeys.indexValue(table, index, row));
     }

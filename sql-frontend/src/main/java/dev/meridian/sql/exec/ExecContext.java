@@ -78,10 +78,48 @@ public final class ExecContext {
     return statementWrites;
   }
 
-  /** Called once the statement succeeded: its writes join the transaction. */
+  /**
+   * Called once the statement succeeded: its pending checks are answered, then its writes join the
+   * transaction.
+   *
+   * @throws StatementWrites.CheckFailed when a key it inserted already existed
+   */
   public void statementSucceeded() {
     if (statementWrites != null) {
       statementWrites.flush();
     }
+  }
+
+  /**
+   * Called when the statement failed with {@code failure}: a pending check that fails came first
+   * in row order, so its error is the statement's; otherwise {@code failure} is. Returns the
+   * failure to throw.
+   */
+  RuntimeException firstFailure(RuntimeException failure) {
+    try {
+      return failedCheck().map(RuntimeException.class::cast).orElse(failure);
+    } catch (RuntimeException unanswerable) {
+      // The transaction cannot answer (it may be what failed): the statement's own error stands.
+      failure.addSuppressed(unanswerable);
+      return failure;
+    }
+  }
+
+  /** Answers the pending checks: the first that failed, if one did. */
+  java.util.Optional<StatementWrites.CheckFailed> failedCheck() {
+    if (statementWrites == null) {
+      return java.util.Optional.empty();
+    }
+    try {
+      statementWrites.resolveChecks();
+      return java.util.Optional.empty();
+    } catch (StatementWrites.CheckFailed failed) {
+      return java.util.Optional.of(failed);
+    }
+  }
+
+  /** Tags the checks the statement records from now on with statement {@code index} of a batch. */
+  void statement(int index) {
+    statementWrites().statement(index);
   }
 }

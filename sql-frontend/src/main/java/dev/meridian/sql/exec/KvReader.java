@@ -13,6 +13,15 @@ public interface KvReader {
 
   Optional<byte[]> get(Key key);
 
+  /** The values of {@code keys}, in order: one wait for all of them where the transaction can. */
+  default List<Optional<byte[]>> getAll(List<Key> keys) {
+    List<Optional<byte[]>> values = new java.util.ArrayList<>(keys.size());
+    for (Key key : keys) {
+      values.add(get(key));
+    }
+    return values;
+  }
+
   List<KeyValue> scan(KeySpan span, Direction direction, int limit);
 
   Timestamp readTs();

@@ -311,11 +311,15 @@ public final class Session implements AutoCloseable {
     if (readOnly) {
       throw new SqlExecutionException("25006", "cannot run DDL in a read-only session");
     }
-    return autocommitRetrying(guard, writer -> {
+    StatementResult done = autocommitRetrying(guard, writer -> {
       Catalog catalog = engine.catalogs().catalog(writer);
       new DdlExecutor(engine.catalogs(), engine.planner(catalog), writer, guard).execute(node);
       return new StatementResult.Done(node.getKind().toString());
     });
+    if (node.getKind() == SqlKind.DROP_TABLE || node.getKind() == SqlKind.DROP_INDEX) {
+      engine.cleanupScheduled();
+    }
+    return done;
   }
 
   private StatementResult show(SqlShow show, StatementGuard guard) {
@@ -412,16 +416,58 @@ public final class Session implements AutoCloseable {
       KvWriter writer, GeneratedKeys keys) {
     ExecContext context = new ExecContext(writer, writer, guard, engine.rowIds(), engine.sequences());
     context.collectGeneratedKeys(keys);
-    Optional<MultiRowInsert> multiRow = MultiRowInsert.of(node);
-    long count;
-    if (multiRow.isPresent()) {
-      count = multiRow.get().run(engine, catalog, parameters, context, writer, guard);
-    } else {
-      PlannedDml planned = planDml(catalog, sql, node, parameters);
-      count = PlanRunner.updateCount(engine.planner(catalog), planned.plan(), planned.parameters(), context, writer);
+    try {
+      long count = runDmlWith(catalog, sql, node, parameters, writer, guard, context);
+      context.statementSucceeded();
+      return count;
+    } catch (StatementWrites.CheckFailed failed) {
+      throw failed.failure;
     }
-    context.statementSucceeded();
-    return count;
+  }
+
+  /**
+   * Runs one DML statement's rows into {@code context}'s statement buffer, without handing them
+   * to the transaction; returns its update count.
+   *
+   * @throws StatementWrites.CheckFailed when a failure came after a row whose key (checked in
+   *     bulk, see {@link StatementWrites#requireAbsent}) already existed: that row failed first
+   */
+  private long runDmlWith(Catalog catalog, String sql, SqlNode node, List<Object> parameters, KvWriter writer,
+      StatementGuard guard, ExecContext context) {
+    try {
+      Optional<MultiRowInsert> multiRow = MultiRowInsert.of(node);
+      if (multiRow.isPresent()) {
+        return multiRow.get().run(engine, catalog, parameters, context, writer, guard);
+      }
+      PlannedDml planned = planDml(catalog, sql, node, parameters);
+      return PlanRunner.updateCount(engine.planner(catalog), planned.plan(), planned.parameters(), context, writer);
+    } catch (RuntimeException e) {
+      throw context.firstFailure(e);
+    }
+  }
+
+  /**
+   * Whether {@code node} is an INSERT (or UPSERT) of VALUES that reads nothing but its own
+   * statement buffer: no subquery, which would read the transaction (and so miss the rows of
+   * earlier statements that share the buffer, see {@link #runBatch}).
+   */
+  private static boolean isInsertOfValues(SqlNode node) {
+    if (!(node instanceof org.apache.calcite.sql.SqlInsert insert) || insert.getSource().getKind() != SqlKind.VALUES) {
+      return false;
+    }
+    boolean[] query = {false};
+    insert.getSource().accept(new org.apache.calcite.sql.util.SqlBasicVisitor<Void>() {
+      @Override
+      public Void visit(org.apache.calcite.sql.SqlCall call) {
+        if (call instanceof org.apache.calcite.sql.SqlSelect || call.getKind().belongsTo(SqlKind.QUERY)
+            && call.getKind() != SqlKind.VALUES) {
+          query[0] = true;
+          return null;
+        }
+        return super.visit(call);
+      }
+    });
+    return !query[0];
   }
 
   /** One statement of a batch: its SQL and its parameter values (Calcite runtime values). */
@@ -444,46 +490,95 @@ public final class Session implements AutoCloseable {
     int[] reached = {0};
     if (autoCommit && !inTransaction()) {
       try {
-        return autocommitRetrying(guard, writer -> runBatch(statements, guard, writer, reached));
+        return autocommitRetrying(guard, writer -> runBatch(statements, guard, writer, reached, true));
       } catch (SqlExecutionException e) {
         throw new BatchException(reached[0], statements.size(), false, inSqlTerms(e));
       }
     }
     KvWriter writer = BlockingTxn.of(ensureReadWrite(), guard);
     try {
-      return runBatch(statements, guard, writer, reached);
+      return runBatch(statements, guard, writer, reached, false);
     } catch (SqlExecutionException e) {
       throw new BatchException(reached[0], statements.size(), true, inSqlTerms(e));
     }
   }
 
-  /** Runs the statements in order in one transaction; {@code reached[0]} says which one runs. */
-  private long[] runBatch(List<BatchStatement> statements, StatementGuard guard, KvWriter writer, int[] reached) {
+  /**
+   * Runs the statements in order in one transaction; {@code reached[0]} says which one runs (or
+   * failed). In an autocommit batch ({@code atomic}), consecutive INSERTs of VALUES share one
+   * statement buffer: the batch takes effect whole or not at all anyway, and so a thousand rows
+   * check their keys in one read of the transaction rather than a read each
+   * ({@link StatementWrites#requireAbsent}); a failure still names the first statement that failed.
+   */
+  private long[] runBatch(List<BatchStatement> statements, StatementGuard guard, KvWriter writer, int[] reached,
+      boolean atomic) {
     reached[0] = 0;
     Catalog catalog = engine.catalogs().catalog(writer);
     long[] counts = new long[statements.size()];
     String lastSql = null;
     SqlNode lastNode = null;
+    boolean lastShares = false;
+    ExecContext shared = null;
     for (int i = 0; i < counts.length; i++) {
       reached[0] = i;
       String sql = withoutTrailingSemicolons(statements.get(i).sql());
       try {
         // A prepared statement's batch repeats one text: parsed once (planning never changes the
         // tree, see plan), as parsing cost as much as running the row.
-        SqlNode node = sql.equals(lastSql) ? lastNode : MeridianSqlParser.parse(sql);
+        SqlNode node;
+        if (sql.equals(lastSql)) {
+          node = lastNode;
+        } else {
+          node = MeridianSqlParser.parse(sql);
+          lastShares = atomic && isInsertOfValues(node);
+        }
         lastSql = sql;
         lastNode = node;
         if (!node.getKind().belongsTo(SqlKind.DML)) {
           throw new SqlExecutionException("0A000",
               "a batch may hold only INSERT, UPSERT, UPDATE and DELETE statements, not " + node.getKind());
         }
-        counts[i] = runDmlIn(catalog, sql, node, statements.get(i).parameters(), guard, writer, null);
+        if (lastShares) {
+          if (shared == null) {
+            shared = new ExecContext(writer, writer, guard, engine.rowIds(), engine.sequences());
+          }
+          shared.statement(i);
+          counts[i] = runDmlWith(catalog, sql, node, statements.get(i).parameters(), writer, guard, shared);
+        } else {
+          flushShared(shared, reached);
+          shared = null;
+          reached[0] = i;
+          counts[i] = runDmlIn(catalog, sql, node, statements.get(i).parameters(), guard, writer, null);
+        }
+      } catch (StatementWrites.CheckFailed failed) {
+        reached[0] = failed.statement;
+        throw failed.failure;
       } catch (RuntimeException | org.apache.calcite.sql.parser.SqlParseException e) {
+        // A row of an earlier statement sharing the buffer may have failed first: its check was pending.
+        Optional<StatementWrites.CheckFailed> earlier = shared == null ? Optional.empty() : shared.failedCheck();
+        if (earlier.isPresent()) {
+          reached[0] = earlier.get().statement;
+          throw earlier.get().failure;
+        }
         throw SqlErrors.translate(e, sql);
       }
     }
+    flushShared(shared, reached);
     reached[0] = counts.length;
     return counts;
+  }
+
+  /** Hands the shared buffer of a batch's INSERTs to the transaction, once its checks pass. */
+  private static void flushShared(ExecContext shared, int[] reached) {
+    if (shared == null) {
+      return;
+    }
+    try {
+      shared.statementSucceeded();
+    } catch (StatementWrites.CheckFailed failed) {
+      reached[0] = failed.statement;
+      throw failed.failure;
+    }
   }
 
   private interface TxnWork<T> {

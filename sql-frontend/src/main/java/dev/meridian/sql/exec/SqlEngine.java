@@ -2,6 +2,7 @@ package dev.meridian.sql.exec;
 
 import dev.meridian.sql.catalog.Catalog;
 import dev.meridian.sql.catalog.CatalogStore;
+import dev.meridian.sql.ddl.DataCleanup;
 import dev.meridian.sql.plan.QueryPlanner;
 import dev.meridian.txn.TxnClient;
 import java.util.LinkedHashMap;
@@ -28,6 +29,8 @@ public final class SqlEngine {
   private final CatalogStore catalogs = new CatalogStore();
   private final RowIdGenerator rowIds;
   private final SequenceCache sequences;
+  private final DataCleanup cleanup;
+  private volatile Runnable onCleanupScheduled = () -> { };
   private final Map<Long, QueryPlanner> planners = lru(PLANNERS_KEPT);
   private final Map<String, QueryPlanner.Plan> plans = lru(PLAN_CACHE_SIZE);
   private long planCacheHits;
@@ -37,6 +40,21 @@ public final class SqlEngine {
     this.client = client;
     this.rowIds = new RowIdGenerator(client.nodeId());
     this.sequences = new SequenceCache(client);
+    this.cleanup = new DataCleanup(client);
+  }
+
+  /** The deletion of dropped tables' and indexes' data, which the node runs in the background. */
+  public DataCleanup cleanup() {
+    return cleanup;
+  }
+
+  /** Called after every committed DROP that left data to delete: the node wakes its cleanup. */
+  public void onCleanupScheduled(Runnable action) {
+    this.onCleanupScheduled = action;
+  }
+
+  void cleanupScheduled() {
+    onCleanupScheduled.run();
   }
 
   public Session openSession() {

@@ -116,4 +116,48 @@ class SessionBatchTest {
     assertThat(failure.sqlState()).isEqualTo("0A000");
     assertThat(count()).isZero();
   }
+
+  /**
+   * Keys of a batch's INSERTs are checked against stored rows in one read at the end, yet the
+   * failure reported is still the first in statement order: a stored key at statement 3 comes
+   * before a too-long value at statement 6, and a too-long value before a later stored key.
+   */
+  @Test
+  void aKeyTakenByAStoredRowIsTheFirstFailureWhenItComesFirst() {
+    session.executeBatch(inserts(100, 110), StatementGuard.NONE);
+    List<Session.BatchStatement> batch = inserts(0, 10);
+    batch.set(3, new Session.BatchStatement(INSERT, List.of(105, "stored")));
+    batch.set(6, new Session.BatchStatement(INSERT, List.of(6, "far too long")));
+    BatchException failure = catchThrowableOfType(BatchException.class,
+        () -> session.executeBatch(batch, StatementGuard.NONE));
+    assertThat(failure.failedIndex()).isEqualTo(3);
+    assertThat(failure.sqlState()).isEqualTo("23505");
+    assertThat(failure.failure()).hasMessageContaining("PK=105");
+
+    batch.set(3, new Session.BatchStatement(INSERT, List.of(3, "v3")));
+    batch.set(8, new Session.BatchStatement(INSERT, List.of(107, "stored")));
+    failure = catchThrowableOfType(BatchException.class, () -> session.executeBatch(batch, StatementGuard.NONE));
+    assertThat(failure.failedIndex()).isEqualTo(6);
+    assertThat(failure.sqlState()).isEqualTo("22001");
+
+    batch.set(6, new Session.BatchStatement(INSERT, List.of(6, "v6")));
+    failure = catchThrowableOfType(BatchException.class, () -> session.executeBatch(batch, StatementGuard.NONE));
+    assertThat(failure.failedIndex()).isEqualTo(8);
+    assertThat(failure.sqlState()).isEqualTo("23505");
+    assertThat(count()).isEqualTo(10);
+
+    batch.set(8, new Session.BatchStatement(INSERT, List.of(8, "v8")));
+    assertThat(session.executeBatch(batch, StatementGuard.NONE)).hasSize(10);
+    assertThat(count()).isEqualTo(20);
+  }
+
+  @Test
+  void aMultiRowInsertReportsAStoredKeyBeforeALaterBadRow() {
+    session.executeBatch(inserts(5, 6), StatementGuard.NONE);
+    assertThat(catchThrowableOfType(SqlExecutionException.class, () -> run(session,
+        "INSERT INTO t VALUES (1, 'a'), (5, 'b'), (7, 'far too long')")).sqlState()).isEqualTo("23505");
+    assertThat(catchThrowableOfType(SqlExecutionException.class, () -> run(session,
+        "INSERT INTO t VALUES (1, 'a'), (7, 'far too long'), (5, 'b')")).sqlState()).isEqualTo("22001");
+    assertThat(count()).isEqualTo(1);
+  }
 }

@@ -36,6 +36,7 @@ import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 import org.rocksdb.Slice;
+import org.rocksdb.Snapshot;
 import org.rocksdb.WALRecoveryMode;
 import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteOptions;
@@ -67,6 +68,9 @@ import org.rocksdb.WriteOptions;
  * paxos_log    raw bytes for the paxos module ({@link RawFamily}): written with {@link #writeRaw},
  * paxos_state  read with {@link #getRaw} and {@link #scanRaw}; the key and value layouts belong to
  *              the paxos module and are documented there (RocksPaxosStorage)
+ * range_local   range-local state of the node's range replicas (applied slot, descriptor, lease,
+ * range_staging prepared transactions, transaction records) and snapshots being installed: the
+ *               layouts belong to {@link RocksRangeStore}, which writes and reads them
  * default      required by RocksDB, unused
  * </pre>
  *
@@ -209,9 +213,13 @@ public final class RocksMvccEngine implements MvccEngine {
   static final String CF_PAXOS_LOG = "paxos_log";
   static final String CF_PAXOS_STATE = "paxos_state";
   static final String CF_META = "meta";
+  /** Range-local state of the range replicas on the node: see {@link RocksRangeStore}. */
+  static final String CF_RANGE_LOCAL = "range_local";
+  /** Snapshots being installed, invisible until committed: see {@link RocksRangeStore}. */
+  static final String CF_RANGE_STAGING = "range_staging";
   private static final List<String> COLUMN_FAMILIES =
       List.of(new String(RocksDB.DEFAULT_COLUMN_FAMILY, StandardCharsets.US_ASCII),
-          CF_MVCC, CF_INTENTS, CF_PAXOS_LOG, CF_PAXOS_STATE, CF_META);
+          CF_MVCC, CF_INTENTS, CF_PAXOS_LOG, CF_PAXOS_STATE, CF_META, CF_RANGE_LOCAL, CF_RANGE_STAGING);
 
   static {
     RocksDB.loadLibrary();
@@ -231,7 +239,7 @@ public final class RocksMvccEngine implements MvccEngine {
   private record RawOp(List<RawBatch.Mutation> mutations) implements Operation {}
 
   @FunctionalInterface
-  private interface RocksCall<T> {
+  interface RocksCall<T> {
     T call() throws RocksDBException;
   }
 
@@ -353,6 +361,26 @@ public final class RocksMvccEngine implements MvccEngine {
     return directory;
   }
 
+  /**
+   * The database and one of its column families, for the node's other views over the same database
+   * ({@link RocksRangeStore}); they run every access inside {@link #read} so close waits for them.
+   */
+  RocksDB database() {
+    return db;
+  }
+
+  ColumnFamilyHandle family(String name) {
+    int index = COLUMN_FAMILIES.indexOf(name);
+    if (index < 0) {
+      throw new IllegalArgumentException("no column family " + name);
+    }
+    return handles.get(index);
+  }
+
+  StorageException storageFailure(String what, Throwable cause) {
+    return failure(what, cause);
+  }
+
   public Options options() {
     return options;
   }
@@ -361,10 +389,15 @@ public final class RocksMvccEngine implements MvccEngine {
 
   @Override
   public Optional<Version> get(Key key, Timestamp readTs) {
+    return get(key, readTs, null);
+  }
+
+  /** {@link #get}, at {@code snapshot} (null: the latest state): for {@link RocksRangeStore}. */
+  Optional<Version> get(Key key, Timestamp readTs, Snapshot snapshot) {
     return read(readTs, () -> "get " + key, () -> {
       byte[] prefix = MvccKeyLayout.prefix(key);
       try (Slice upper = new Slice(MvccKeyLayout.prefixEnd(prefix));
-          ReadOptions readOptions = new ReadOptions().setIterateUpperBound(upper);
+          ReadOptions readOptions = readOptions(null, upper, snapshot);
           RocksIterator it = db.newIterator(mvcc, readOptions)) {
         it.seek(MvccKeyLayout.withTimestamp(prefix, readTs));
         if (!it.isValid()) {
@@ -378,6 +411,10 @@ public final class RocksMvccEngine implements MvccEngine {
 
   @Override
   public List<Version> scan(KeySpan span, Timestamp readTs, Direction direction, int limit) {
+    return scan(span, readTs, direction, limit, null);
+  }
+
+  List<Version> scan(KeySpan span, Timestamp readTs, Direction direction, int limit, Snapshot snapshot) {
     return read(readTs, () -> "scan " + span, () -> {
       List<Version> out = new ArrayList<>();
       if (limit <= 0 || span.isEmpty()) {
@@ -385,7 +422,7 @@ public final class RocksMvccEngine implements MvccEngine {
       }
       try (Slice lower = new Slice(MvccKeyLayout.prefix(span.start()));
           Slice upper = span.end() == null ? null : new Slice(MvccKeyLayout.prefix(span.end()));
-          ReadOptions readOptions = boundedReadOptions(lower, upper);
+          ReadOptions readOptions = readOptions(lower, upper, snapshot);
           RocksIterator it = db.newIterator(mvcc, readOptions)) {
         if (direction == Direction.FORWARD) {
           scanForward(it, readTs, limit, out);
@@ -439,13 +476,17 @@ public final class RocksMvccEngine implements MvccEngine {
 
   @Override
   public Optional<Version> newestAfter(KeySpan span, Timestamp ts) {
+    return newestAfter(span, ts, null);
+  }
+
+  Optional<Version> newestAfter(KeySpan span, Timestamp ts, Snapshot snapshot) {
     return read(null, () -> "newestAfter " + span, () -> {
       if (span.isEmpty()) {
         return Optional.empty();
       }
       try (Slice lower = new Slice(MvccKeyLayout.prefix(span.start()));
           Slice upper = span.end() == null ? null : new Slice(MvccKeyLayout.prefix(span.end()));
-          ReadOptions readOptions = boundedReadOptions(lower, upper);
+          ReadOptions readOptions = readOptions(lower, upper, snapshot);
           RocksIterator it = db.newIterator(mvcc, readOptions)) {
         it.seekToFirst();
         while (it.isValid()) {
@@ -463,13 +504,17 @@ public final class RocksMvccEngine implements MvccEngine {
 
   @Override
   public List<Intent> intents(KeySpan span) {
+    return intents(span, null);
+  }
+
+  List<Intent> intents(KeySpan span, Snapshot snapshot) {
     return read(null, () -> "intents " + span, () -> {
       List<Intent> out = new ArrayList<>();
       if (span.isEmpty()) {
         return out;
       }
       try (Slice upper = span.end() == null ? null : new Slice(span.end().unsafeBytes());
-          ReadOptions readOptions = boundedReadOptions(null, upper);
+          ReadOptions readOptions = readOptions(null, upper, snapshot);
           RocksIterator it = db.newIterator(intents, readOptions)) {
         for (it.seek(span.start().unsafeBytes()); it.isValid(); it.next()) {
           out.add(ValueLayout.decodeIntent(Key.wrap(it.key()), it.value()));
@@ -480,7 +525,7 @@ public final class RocksMvccEngine implements MvccEngine {
     });
   }
 
-  private static ReadOptions boundedReadOptions(Slice lower, Slice upper) {
+  static ReadOptions boundedReadOptions(Slice lower, Slice upper) {
     ReadOptions readOptions = new ReadOptions();
     if (lower != null) {
       readOptions.setIterateLowerBound(lower);
@@ -491,7 +536,16 @@ public final class RocksMvccEngine implements MvccEngine {
     return readOptions;
   }
 
-  private static Version toVersion(Key key, byte[] stored, byte[] value) {
+  /** Bounded read options, reading at {@code snapshot} unless it is null. */
+  static ReadOptions readOptions(Slice lower, Slice upper, Snapshot snapshot) {
+    ReadOptions readOptions = boundedReadOptions(lower, upper);
+    if (snapshot != null) {
+      readOptions.setSnapshot(snapshot);
+    }
+    return readOptions;
+  }
+
+  static Version toVersion(Key key, byte[] stored, byte[] value) {
     return new Version(key, MvccKeyLayout.timestampOf(stored), ValueLayout.decodeVersionValue(value));
   }
 
@@ -501,7 +555,7 @@ public final class RocksMvccEngine implements MvccEngine {
    * collected always sees the raised horizon afterwards. {@code what} names the read for an error,
    * built only then: keys print as hex, which cost more than many reads.
    */
-  private <T> T read(Timestamp readTs, Supplier<String> what, RocksCall<T> body) {
+  <T> T read(Timestamp readTs, Supplier<String> what, RocksCall<T> body) {
     lifecycle.readLock().lock();
     try {
       checkOpen();

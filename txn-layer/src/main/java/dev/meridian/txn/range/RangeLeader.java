@@ -22,6 +22,7 @@ import dev.meridian.txn.TxnUnavailableException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
@@ -57,8 +58,29 @@ import java.util.function.Supplier;
  *
  * <p>Every method must be called on {@code loop}; returned futures complete on it. Nothing here
  * blocks: durable writes complete on the engine's thread and are brought back to the loop.
+ *
+ * <p>{@link PlantedBug}s, given only at construction and normally none, break invariant 3 or the
+ * acknowledgement rule on purpose, so that tests can show the Jepsen runner catches them.
  */
 public final class RangeLeader {
+
+  /**
+   * Test-only bugs this leader can be built with (M10, "teeth"): each removes one guarantee, so that a
+   * test can show the checker notices. Production code passes none; {@code meridian start} accepts
+   * them only with {@code --allow-fault-injection} and logs them and reports them in {@code /health}.
+   */
+  public enum PlantedBug {
+    /** Commit without checking the read set (writes still lock): write skew and lost updates commit. */
+    SKIP_READ_VALIDATION,
+    /** Acknowledge without waiting for {@code TT.after(commitTs)}: breaks real-time order across clocks. */
+    SKIP_COMMIT_WAIT,
+    /**
+     * Acknowledge once commit wait is over, without waiting for the engine's durable write: a crash in
+     * between loses an acknowledged commit. The keys stay locked until the write lands, so reads still
+     * never see a commit before it is durable; only the client is told too early.
+     */
+    ACK_BEFORE_DURABLE;
+  }
 
   /** A commit between timestamp choice and acknowledgement; see the class glossary. */
   private static final class InflightCommit {
@@ -84,10 +106,29 @@ public final class RangeLeader {
   private long commitsApplied;
   private long conflicts;
 
+  private final Set<PlantedBug> plantedBugs;
+  private final boolean skipReadValidation;
+  private final boolean skipCommitWait;
+  private final boolean ackBeforeDurable;
+
   public RangeLeader(MvccEngine engine, TrueTime trueTime, Scheduler loop) {
+    this(engine, trueTime, loop, Set.of());
+  }
+
+  /** A leader with {@code plantedBugs} (tests and {@code --plant-bug} only; see {@link PlantedBug}). */
+  public RangeLeader(MvccEngine engine, TrueTime trueTime, Scheduler loop, Set<PlantedBug> plantedBugs) {
     this.engine = engine;
     this.trueTime = trueTime;
     this.loop = loop;
+    this.plantedBugs = Set.copyOf(plantedBugs);
+    this.skipReadValidation = plantedBugs.contains(PlantedBug.SKIP_READ_VALIDATION);
+    this.skipCommitWait = plantedBugs.contains(PlantedBug.SKIP_COMMIT_WAIT);
+    this.ackBeforeDurable = plantedBugs.contains(PlantedBug.ACK_BEFORE_DURABLE);
+  }
+
+  /** The bugs this leader was built with; empty unless a test or {@code --plant-bug} asked. */
+  public Set<PlantedBug> plantedBugs() {
+    return plantedBugs;
   }
 
   public Scheduler loop() {
@@ -170,7 +211,8 @@ public final class RangeLeader {
   /**
    * Validates and commits {@code request} (the single-range fast path). Completes with the commit
    * timestamp once the writes are durable and {@code TT.after(commitTs)} holds; fails with {@link
-   * TxnConflictException} if validation fails, in which case nothing was written.
+   * TxnConflictException} if validation fails, in which case nothing was written. (A {@link
+   * PlantedBug} weakens this on purpose.)
    */
   public CompletableFuture<Timestamp> commit(CommitRequest request) {
     assertOnLoop();
@@ -211,8 +253,14 @@ public final class RangeLeader {
       release(request.writes(), inflight);
       return CompletableFuture.failedFuture(unavailable("the disk is not keeping up", busy));
     }
-    CompletableFuture<Void> waited = CommitWait.untilAfter(trueTime, loop, commitTs.micros());
+    CompletableFuture<Void> waited = skipCommitWait
+        ? CompletableFuture.completedFuture(null)
+        : CommitWait.untilAfter(trueTime, loop, commitTs.micros());
     CompletableFuture<Timestamp> acknowledged = new CompletableFuture<>();
+    if (ackBeforeDurable) {
+      // The planted bug: the client hears "committed" now; a later storage failure cannot take it back.
+      waited.thenRunAsync(() -> acknowledged.complete(commitTs), loop);
+    }
     CompletableFuture.allOf(durable, waited)
         .whenCompleteAsync(
             (ignored, failure) -> {
@@ -254,6 +302,10 @@ public final class RangeLeader {
                   + engine.gcHorizon()
                   + ", so its reads cannot be validated; retry it"));
     }
+    if (skipReadValidation) {
+      // The planted bug: the read set is not checked. Writes below still lock, as the invariant needs.
+      return validateWrites(request);
+    }
     for (Key key : request.readKeys()) {
       Optional<TxnConflictException> conflict = validateSpan(request, KeySpan.point(key), () -> "key " + key);
       if (conflict.isPresent()) {
@@ -266,6 +318,11 @@ public final class RangeLeader {
         return conflict;
       }
     }
+    return validateWrites(request);
+  }
+
+  /** A write to a key an in-flight commit holds conflicts: one key has at most one in-flight commit. */
+  private Optional<TxnConflictException> validateWrites(CommitRequest request) {
     for (Write write : request.writes()) {
       InflightCommit holder = inflightByKey.get(write.key());
       if (holder != null) {
