@@ -6,14 +6,16 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rex.RexBuilder;
-import org.apache.calcite.rex.RexCall;
 import org.apache.calcite.DataContexts;
+import org.apache.calcite.rex.RexCall;
+import org.apache.calcite.rex.RexDynamicParam;
 import org.apache.calcite.rex.RexExecutable;
 import org.apache.calcite.rex.RexExecutor;
 import org.apache.calcite.rex.RexExecutorImpl;
 import org.apache.calcite.rex.RexLiteral;
 import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.rex.RexUtil;
+import org.apache.calcite.rex.RexVisitorImpl;
 import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.type.SqlTypeFamily;
 import org.apache.calcite.sql.type.SqlTypeName;
@@ -35,6 +37,11 @@ import org.apache.calcite.sql.type.SqlTypeName;
  * such a statement at planning too ("a constant subexpression like 1/0 … at planning time").
  * Only data errors ({@link DataErrors}) are raised; any other failure to reduce keeps Calcite's
  * behaviour of leaving the expression to run time.
+ *
+ * <p>An expression over a dynamic parameter is never reduced, though Calcite calls it constant
+ * ({@link RexUtil#isConstant}: the same for every row of one execution): at planning the parameter
+ * has no value, Calcite's executor reads it from an empty data context as NULL, and the cached plan
+ * then used NULL for every execution ({@code UPDATE … SET v = CAST(? AS VARCHAR(20))} stored NULL).
  */
 final class LiteralCastExecutor implements RexExecutor {
 
@@ -44,6 +51,16 @@ final class LiteralCastExecutor implements RexExecutor {
 
   @Override
   public void reduce(RexBuilder rexBuilder, List<RexNode> constExps, List<RexNode> reducedValues) {
+    if (constExps.stream().anyMatch(LiteralCastExecutor::hasParameter)) {
+      for (RexNode expression : constExps) {
+        if (hasParameter(expression)) {
+          reducedValues.add(expression);
+        } else {
+          reduce(rexBuilder, List.of(expression), reducedValues);
+        }
+      }
+      return;
+    }
     List<RexNode> folded = new ArrayList<>(constExps.size());
     for (RexNode expression : constExps) {
       RexNode value = foldDoubleCast(rexBuilder, expression);
@@ -55,6 +72,26 @@ final class LiteralCastExecutor implements RexExecutor {
       folded.add(value);
     }
     reducedValues.addAll(folded);
+  }
+
+  /**
+   * Whether {@code expression} has one value known at planning: constant in Calcite's sense and
+   * free of dynamic parameters, whose values come only with each execution of the cached plan.
+   */
+  static boolean isPlanningConstant(RexNode expression) {
+    return RexUtil.isConstant(expression) && !hasParameter(expression);
+  }
+
+  private static boolean hasParameter(RexNode expression) {
+    boolean[] found = {false};
+    expression.accept(new RexVisitorImpl<Void>(true) {
+      @Override
+      public Void visitDynamicParam(RexDynamicParam parameter) {
+        found[0] = true;
+        return null;
+      }
+    });
+    return found[0];
   }
 
   /**

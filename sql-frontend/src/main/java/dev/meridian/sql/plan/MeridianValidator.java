@@ -16,10 +16,13 @@ import org.apache.calcite.sql.SqlInsert;
 import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.SqlDelete;
+import org.apache.calcite.sql.SqlDynamicParam;
 import org.apache.calcite.sql.SqlNodeList;
 import org.apache.calcite.sql.SqlOperatorTable;
 import org.apache.calcite.sql.SqlSelect;
 import org.apache.calcite.sql.SqlUpdate;
+import org.apache.calcite.sql.type.SqlTypeName;
+import org.apache.calcite.sql.validate.SqlValidatorScope;
 import org.apache.calcite.sql.validate.SqlValidatorTable;
 import org.apache.calcite.sql.validate.SelectScope;
 import org.apache.calcite.sql.validate.SqlValidatorCatalogReader;
@@ -28,7 +31,10 @@ import org.apache.calcite.sql.validate.SqlValidatorImpl;
 /**
  * Calcite's validator, with Meridian's hidden columns treated as system fields: {@code SELECT *}
  * leaves out the row id of tables declared without a primary key, as CockroachDB does, while DML
- * still sees it (the planner needs it to find each row).
+ * still sees it (the planner needs it to find each row). An untyped dynamic parameter that is an
+ * operand of a text operator ({@code UPPER(?)}, {@code v || ?}) is VARCHAR, as PostgreSQL makes an
+ * unknown-typed parameter text; Calcite refused such a statement ("Illegal use of dynamic
+ * parameter").
  */
 public final class MeridianValidator extends SqlValidatorImpl {
 
@@ -38,6 +44,40 @@ public final class MeridianValidator extends SqlValidatorImpl {
       RelDataTypeFactory typeFactory,
       Config config) {
     super(operators, catalogReader, typeFactory, config);
+  }
+
+  /**
+   * Operators whose operands are text whatever else they take, so an untyped parameter among them
+   * is VARCHAR. Only these: elsewhere (COALESCE, CASE, a bare {@code SELECT ?}) the enclosing
+   * expression's type is derived before parameters are typed, and typing one afterwards made the
+   * converted plan disagree with the validated row type; those stay Calcite's 42000.
+   */
+  private static final Set<SqlKind> TEXT_OPERATORS = Set.of(SqlKind.LIKE, SqlKind.SIMILAR, SqlKind.TRIM);
+  private static final Set<String> TEXT_FUNCTIONS = Set.of("||", "UPPER", "LOWER", "INITCAP", "CHAR_LENGTH",
+      "CHARACTER_LENGTH", "LENGTH", "CONCAT", "LTRIM", "RTRIM", "BTRIM");
+
+  @Override
+  protected void inferUnknownTypes(RelDataType inferredType, SqlValidatorScope scope, SqlNode node) {
+    if (node instanceof SqlDynamicParam) {
+      // Typed already by a text operator above it (below), or by another use of the same node.
+      RelDataType known = getValidatedNodeTypeIfKnown(node);
+      if (inferredType.equals(unknownType) && known != null && !known.equals(unknownType)) {
+        inferredType = known;
+      }
+    } else if (node instanceof SqlCall call && (TEXT_OPERATORS.contains(call.getKind())
+        || TEXT_FUNCTIONS.contains(call.getOperator().getName().toUpperCase(java.util.Locale.ROOT)))) {
+      RelDataTypeFactory types = getTypeFactory();
+      RelDataType text = types.createTypeWithNullability(types.createSqlType(SqlTypeName.VARCHAR), true);
+      for (SqlNode operand : call.getOperandList()) {
+        if (operand instanceof SqlDynamicParam parameter) {
+          RelDataType known = getValidatedNodeTypeIfKnown(parameter);
+          if (known == null || known.equals(unknownType)) {
+            super.inferUnknownTypes(text, scope, parameter);
+          }
+        }
+      }
+    }
+    super.inferUnknownTypes(inferredType, scope, node);
   }
 
   /** Applies {@link SqlRewrites} (NEXT VALUE FOR, LIKE … ESCAPE) before Calcite validates. */

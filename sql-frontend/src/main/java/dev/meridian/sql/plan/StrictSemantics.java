@@ -115,7 +115,8 @@ final class StrictSemantics extends RelHomogeneousShuttle {
    * the generated code, which evaluates constants in a static initializer: the statement failed
    * with an {@link ExceptionInInitializerError} and every later run of the cached class with a
    * {@link NoClassDefFoundError} that no longer said why. Only expressions with an operator that
-   * can raise a data error are folded, so the cost falls on statements that have them.
+   * can raise a data error are folded, so the cost falls on statements that have them. An
+   * expression over a dynamic parameter is left to run time: it has no value at planning.
    */
   private static final class Folder extends RexShuttle {
     private final RexBuilder rexBuilder;
@@ -131,7 +132,7 @@ final class StrictSemantics extends RelHomogeneousShuttle {
 
     @Override
     public RexNode visitCall(RexCall call) {
-      if (org.apache.calcite.rex.RexUtil.isConstant(call) && mayFail(call)) {
+      if (LiteralCastExecutor.isPlanningConstant(call) && mayFail(call)) {
         List<RexNode> reduced = new java.util.ArrayList<>(1);
         LiteralCastExecutor.INSTANCE.reduce(rexBuilder, List.of(call), reduced);
         return reduced.get(0);
