@@ -18,10 +18,10 @@ import java.util.List;
  * Elle's list-append over SQL. One row per key in {@code jepsen_append(k BIGINT PRIMARY KEY, v
  * VARCHAR)}; the list is {@code v}, each element written as {@code ,<n>}. A read is a point SELECT;
  * an append reads the row the same way and UPSERTs it with the element added, so it is a
- * read-modify-write inside the transaction, which serializability must keep atomic. (Not {@code
- * UPDATE … SET v = v || CAST(? AS VARCHAR)}: in this version that stores NULL — the runner's first
- * find, filed with M12 — and {@code v || ?} alone is refused, since Calcite cannot type the
- * parameter.) A transaction reads its own earlier appends, as Elle expects.
+ * read-modify-write inside the transaction, which serializability must keep atomic. (Written before
+ * {@code UPDATE … SET v = v || CAST(? AS VARCHAR)} worked: it stored NULL, because the planner folded
+ * the cast while the parameter was unbound — the runner's first find, fixed in sql-frontend with
+ * DynamicParameterTest and e2e ParameterIT.) A transaction reads its own earlier appends, as Elle expects.
  */
 final class ListAppendWorkload implements Workload {
 
