@@ -21,7 +21,8 @@ import java.util.List;
  * read-modify-write inside the transaction, which serializability must keep atomic. (Written before
  * {@code UPDATE … SET v = v || CAST(? AS VARCHAR)} worked: it stored NULL, because the planner folded
  * the cast while the parameter was unbound — the runner's first find, fixed in sql-frontend with
- * DynamicParameterTest and e2e ParameterIT.) A transaction reads its own earlier appends, as Elle expects.
+ * DynamicParameterTest and e2e ParameterIT.) A transaction reads its own earlier appends, as Elle
+ * expects.
  */
 final class ListAppendWorkload implements Workload {
 
