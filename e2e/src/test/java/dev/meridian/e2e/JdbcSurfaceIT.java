@@ -267,6 +267,106 @@ class JdbcSurfaceIT extends OneNodeIT {
     }
   }
 
+  private static int count(Connection c, String table) throws SQLException {
+    return ids(c, table).size();
+  }
+
+  private static void insert(PreparedStatement insert, int id) throws SQLException {
+    insert.setInt(1, id);
+    assertThat(insert.executeUpdate()).isEqualTo(1);
+  }
+
+  private static void readOnlyTransaction(Connection c, PreparedStatement read) throws SQLException {
+    c.setReadOnly(true);
+    c.setAutoCommit(false);
+    try (ResultSet rs = read.executeQuery()) {
+      assertThat(rs.next()).isTrue();
+    }
+    c.commit();
+  }
+
+  /**
+   * The Jepsen bank workload's bug: Avatica's client sends property changes only before a create
+   * or prepare request, so a statement prepared earlier ran the next transaction still read-only.
+   */
+  @Test
+  void setReadOnlyFalseAfterAReadOnlyTransactionMakesTheNextStatementReadWrite() throws Exception {
+    exec(connection, "CREATE TABLE ro_switch (id INT PRIMARY KEY)");
+    int id = 0;
+    for (boolean autoCommit : new boolean[] {true, false}) {
+      try (Connection c = Jdbc.connect(node);
+          PreparedStatement before = c.prepareStatement("INSERT INTO ro_switch VALUES (?)");
+          PreparedStatement read = c.prepareStatement("SELECT COUNT(*) FROM ro_switch")) {
+        readOnlyTransaction(c, read);
+        try (PreparedStatement whileReadOnly = c.prepareStatement("INSERT INTO ro_switch VALUES (?)")) {
+          c.setAutoCommit(autoCommit);
+          c.setReadOnly(false);
+          insert(before, ++id);
+          insert(whileReadOnly, ++id);
+          if (!autoCommit) {
+            c.commit();
+          }
+        }
+        readOnlyTransaction(c, read);
+        c.setAutoCommit(autoCommit);
+        c.setReadOnly(false);
+        try (PreparedStatement after = c.prepareStatement("INSERT INTO ro_switch VALUES (?)")) {
+          insert(after, ++id);
+        }
+        insert(before, ++id);
+        if (!autoCommit) {
+          c.commit();
+        }
+        c.setReadOnly(true);
+        int next = ++id;
+        assertThatThrownBy(() -> insert(before, next))
+            .as("read-only reaches the server as promptly")
+            .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("25006"));
+      }
+    }
+    assertThat(count(connection, "ro_switch")).isEqualTo(8);
+  }
+
+  @Test
+  void setAutoCommitTakesEffectBeforeTheNextStatement() throws Exception {
+    exec(connection, "CREATE TABLE ac_switch (id INT PRIMARY KEY)");
+    try (Connection c = Jdbc.connect(node);
+        PreparedStatement insert = c.prepareStatement("INSERT INTO ac_switch VALUES (?)")) {
+      c.setAutoCommit(false);
+      insert(insert, 1);
+      assertThat(count(connection, "ac_switch")).as("the insert is in an open transaction").isZero();
+      c.rollback();
+      insert(insert, 2);
+      c.setAutoCommit(true);
+      assertThat(ids(connection, "ac_switch")).as("setAutoCommit(true) committed it").containsExactly(2);
+      insert(insert, 3);
+      assertThat(ids(connection, "ac_switch")).as("autocommit again").containsExactly(2, 3);
+    }
+  }
+
+  @Test
+  void setReadOnlyInsideATransactionFailsAtTheCallAndChangesNothing() throws Exception {
+    exec(connection, "CREATE TABLE ro_in_txn (id INT PRIMARY KEY)");
+    try (Connection c = Jdbc.connect(node);
+        PreparedStatement insert = c.prepareStatement("INSERT INTO ro_in_txn VALUES (?)")) {
+      c.setAutoCommit(false);
+      insert(insert, 1);
+      assertThatThrownBy(() -> c.setReadOnly(true))
+          .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("25001"));
+      assertThat(c.isReadOnly()).isFalse();
+      insert(insert, 2);
+      c.commit();
+      try (PreparedStatement later = c.prepareStatement("INSERT INTO ro_in_txn VALUES (?)")) {
+        insert(later, 3);
+        c.commit();
+      }
+      assertThat(c.isReadOnly()).as("the refused change is not sent again later").isFalse();
+      c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+      assertThat(c.getTransactionIsolation()).isEqualTo(Connection.TRANSACTION_SERIALIZABLE);
+    }
+    assertThat(ids(connection, "ro_in_txn")).containsExactly(1, 2, 3);
+  }
+
   @Test
   void resultSetMetaDataDescribesTableColumns() throws Exception {
     exec(connection, "CREATE TABLE rsmd_t (id INT PRIMARY KEY, name VARCHAR(100) NOT NULL, price DECIMAL(8, 2))");

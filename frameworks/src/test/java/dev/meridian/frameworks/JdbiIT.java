@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -68,7 +69,8 @@ class JdbiIT {
       h.execute("INSERT INTO books (id, title) VALUES (1001, 'kept?')");
       h.execute("INSERT INTO books (id, title) VALUES (1001, 'duplicate')");
     })).isInstanceOf(UnableToExecuteStatementException.class)
-        .hasMessageContaining("23505");
+        .cause().isInstanceOf(SQLException.class)
+        .extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("23505");
     long left = jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM books WHERE id = 1001").mapTo(Long.class).one());
     assertThat(left).isZero();
     jdbi.useTransaction(h -> h.execute("INSERT INTO books (id, title) VALUES (1001, 'kept')"));

@@ -46,7 +46,8 @@ import org.apache.calcite.avatica.AvaticaStatement;
  * instead of reaching Avatica, whose own cancel only marks the statement, for good, on the
  * client; savepoints become the server's savepoint statements ({@link Savepoints}); {@code
  * java.time} values are bound and read ({@link JavaTime}); {@code DatabaseMetaData} describes
- * Meridian ({@link MeridianMetaData}); and the generated-keys forms of prepare and execute, and
+ * Meridian ({@link MeridianMetaData}); the connection-property setters reach the server before
+ * they return ({@link PropertySync}); and the generated-keys forms of prepare and execute, and
  * {@code getGeneratedKeys}, are served by {@link GeneratedKeys}.
  *
  * <p>A result set obtained from a statement stops after the statement's {@code setMaxRows} (or
@@ -207,7 +208,11 @@ final class SqlErrorProxy implements InvocationHandler {
         return answer;
       }
     }
-    if (target instanceof Connection) {
+    if (target instanceof Connection connection) {
+      if (PropertySync.isSetter(name, arity)) {
+        PropertySync.set(connection, name, args[0]);
+        return Optional.empty();
+      }
       switch (name) {
         case "setSavepoint" -> {
           return Optional.of(shared.savepoints().set(arity == 0 ? null : (String) args[0]));

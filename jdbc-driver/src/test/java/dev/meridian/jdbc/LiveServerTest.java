@@ -75,6 +75,32 @@ class LiveServerTest {
     });
   }
 
+  /**
+   * Avatica's client would send setAutoCommit only with the next prepare; the execution of a
+   * statement prepared before then ran, and committed, in autocommit ({@link PropertySync}).
+   */
+  @Test
+  void propertySettersReachTheServerBeforeTheNextExecution() throws SQLException {
+    String url = "jdbc:meridian://" + server.hostAndPort();
+    try (Connection c = DriverManager.getConnection(url, "sa", "");
+        Connection other = DriverManager.getConnection(url, "sa", "")) {
+      try (Statement s = c.createStatement()) {
+        s.executeUpdate("CREATE TABLE sync_t (k INT PRIMARY KEY)");
+      }
+      try (var insert = c.prepareStatement("INSERT INTO sync_t VALUES (?)")) {
+        c.setAutoCommit(false);
+        insert.setInt(1, 1);
+        insert.executeUpdate();
+        assertThat(queryOne(other, "SELECT COUNT(*) FROM sync_t")).as("not committed").isZero();
+        c.rollback();
+        insert.setInt(1, 2);
+        insert.executeUpdate();
+        c.setAutoCommit(true);
+        assertThat(queryOne(other, "SELECT COUNT(*) FROM sync_t")).as("setAutoCommit(true) committed").isEqualTo(1);
+      }
+    }
+  }
+
   @Test
   void failsOverFromARefusingHostToALiveOne() throws Exception {
     int dead = TestAvaticaServer.closedPort();

@@ -212,10 +212,12 @@ final class BankWorkload implements Workload {
   }
 
   /**
-   * Sets the connection's read-only mode and confirms the server has it. In this driver version
-   * {@code setReadOnly(false)} after a read-only transaction is not sent until the next property
-   * sync, so the next transaction would still be read-only (25006 on its first write); {@code
-   * isReadOnly()} is such a sync.
+   * Sets the connection's read-only mode and confirms the server has it. Drivers before the fix
+   * ({@code PropertySync} in jdbc-driver) sent {@code setReadOnly(false)} after a read-only
+   * transaction only with the next prepare, so the next transaction, run with statements prepared
+   * earlier, was still read-only (25006 on its first write). The driver now sends it before the
+   * setter returns; {@code isReadOnly()} answers what the server last confirmed and costs no round
+   * trip, so the check stays as a guard.
    */
   private static void setReadOnly(Connection connection, boolean readOnly) throws SQLException {
     connection.setReadOnly(readOnly);
