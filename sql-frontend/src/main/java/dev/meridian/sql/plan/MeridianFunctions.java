@@ -189,6 +189,27 @@ public final class MeridianFunctions {
     return out.toString();
   }
 
+  /**
+   * {@code TRIM(BOTH chars FROM s)}, {@code TRIM(LEADING …)} and {@code TRIM(TRAILING …)}: what
+   * Calcite's own TRIM computes (one trim character, else 22027), called with the side as an
+   * ordinary argument. Calcite's generated code reads TRIM's side from a map of literals local to
+   * the block it is generating; inside a CASE branch (a block of its own) the side literal, when
+   * the same literal was already generated outside the CASE, is not in that map and the TRIM
+   * trimmed neither side ({@code CASE WHEN … THEN TRIM(' x ') …} was {@code ' x '}; randomized
+   * tester, seed 552).
+   */
+  public static String trimBoth(String s, String chars) {
+    return org.apache.calcite.runtime.SqlFunctions.trim(true, true, chars, s, true);
+  }
+
+  public static String trimLeading(String s, String chars) {
+    return org.apache.calcite.runtime.SqlFunctions.trim(true, false, chars, s, true);
+  }
+
+  public static String trimTrailing(String s, String chars) {
+    return org.apache.calcite.runtime.SqlFunctions.trim(false, true, chars, s, true);
+  }
+
   /** {@code LOWER(s)}: each code point mapped on its own. */
   public static String lower(String s) {
     StringBuilder out = new StringBuilder(s.length());

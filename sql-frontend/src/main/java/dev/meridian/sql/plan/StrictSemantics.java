@@ -10,6 +10,7 @@ import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rex.RexBuilder;
 import org.apache.calcite.rex.RexCall;
+import org.apache.calcite.rex.RexLiteral;
 import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.rex.RexShuttle;
 import org.apache.calcite.rex.RexSubQuery;
@@ -18,6 +19,7 @@ import org.apache.calcite.sql.SqlIdentifier;
 import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.SqlOperator;
 import org.apache.calcite.sql.fun.SqlStdOperatorTable;
+import org.apache.calcite.sql.fun.SqlTrimFunction;
 import org.apache.calcite.sql.parser.SqlParserPos;
 import org.apache.calcite.sql.type.InferTypes;
 import org.apache.calcite.sql.type.ReturnTypes;
@@ -46,6 +48,9 @@ import org.apache.calcite.sql.validate.SqlUserDefinedFunction;
  *       cut code points, not UTF-16 units; a negative SUBSTRING length is 22011. UPPER and LOWER
  *       map each code point alone, keeping the length.
  *   <li>Text cast to TIME or TIMESTAMP checks the range of its time fields (22008).
+ *   <li>TRIM becomes BTRIM, LTRIM or RTRIM (by its side) taking the string and the trim
+ *       characters: Calcite's code for TRIM loses its side inside
+ *       a CASE branch ({@link MeridianFunctions#trimBoth}).
  * </ul>
  *
  * <p>Each replacement is a deterministic function, so the planner still folds it when its
@@ -87,6 +92,11 @@ final class StrictSemantics extends RelHomogeneousShuttle {
   /** Its type is the cast's, given where it is made; re-derived, a VARCHAR of the operand's length. */
   private static final SqlOperator TRUNCATE =
       udf("CAST", ReturnTypes.ARG0_NULLABLE_VARYING, "truncate", String.class, int.class);
+
+  private static final Map<SqlTrimFunction.Flag, SqlOperator> TRIMS = Map.of(
+      SqlTrimFunction.Flag.BOTH, trim("BTRIM", "trimBoth"),
+      SqlTrimFunction.Flag.LEADING, trim("LTRIM", "trimLeading"),
+      SqlTrimFunction.Flag.TRAILING, trim("RTRIM", "trimTrailing"));
 
   private static final List<String> LENGTH_NAMES = List.of("CHAR_LENGTH", "CHARACTER_LENGTH", "LENGTH");
 
@@ -183,6 +193,14 @@ final class StrictSemantics extends RelHomogeneousShuttle {
         }
         case CAST -> {
           return cast(call, type, operands.get(0));
+        }
+        case TRIM -> {
+          if (operands.get(0) instanceof RexLiteral side
+              && side.getValue() instanceof SqlTrimFunction.Flag flag
+              && allCharacter(operands.subList(1, 3))) {
+            return rexBuilder.makeCall(type, TRIMS.get(flag), List.of(operands.get(2), operands.get(1)));
+          }
+          return call;
         }
         case POSITION -> {
           if (allCharacter(operands.subList(0, 2))) {
@@ -288,6 +306,10 @@ final class StrictSemantics extends RelHomogeneousShuttle {
     private static boolean allCharacter(List<RexNode> operands) {
       return operands.stream().allMatch(operand -> SqlTypeFamily.CHARACTER.contains(operand.getType()));
     }
+  }
+
+  private static SqlOperator trim(String name, String method) {
+    return udf(name, ReturnTypes.ARG0_NULLABLE_VARYING, method, String.class, String.class);
   }
 
   private static Map.Entry<String, SqlOperator> function(String name, String method, Class<?>... parameters) {

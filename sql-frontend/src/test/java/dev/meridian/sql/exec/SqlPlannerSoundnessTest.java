@@ -120,4 +120,33 @@ class SqlPlannerSoundnessTest {
     assertThat(rows(session, "SELECT COUNT(*) FROM T WHERE K > 0 AND NOT (" + unknown + ")"))
         .containsExactly(List.of(0L));
   }
+
+  /**
+   * Seed 552. Calcite's generated code for TRIM reads its side (BOTH, LEADING, TRAILING) from a
+   * map of the literals generated in the current block; in a CASE branch, a side literal already
+   * generated outside the CASE was missing from the branch's map and that TRIM trimmed nothing:
+   * the folded filter compared {@code 'ab' <= ' x '} (false) while the row's value is {@code 'x'}.
+   */
+  @ParameterizedTest(name = "seed 552: {0}")
+  @ValueSource(strings = {
+      "TRIM('ab') <= CASE WHEN TRUE THEN TRIM(' x ') ELSE 'zz' END",
+      "TRIM('ab') <= CASE WHEN K > 0 THEN TRIM(' x ') ELSE 'zz' END",
+      "TRIM(LEADING FROM ' ab') <= CASE WHEN TRUE THEN TRIM(LEADING FROM ' x ') ELSE 'zz' END",
+      "TRIM(TRAILING 'q' FROM 'abq') <= CASE WHEN I IS NULL OR I > 0 THEN TRIM(TRAILING 'q' FROM 'xq') END"})
+  void aTrimInACaseBranchKeepsItsSide(String p) {
+    assertThat(keys(p)).containsExactly(List.of(1), List.of(2));
+    assertThat(keys("NOT (" + p + ")")).isEmpty();
+    assertThat(countRowByRow(p)).isEqualTo(2L);
+  }
+
+  /** The same at run time, over a column: the branch's TRIM trims, whatever TRIM comes before. */
+  @Test
+  void aTrimOfAColumnInACaseBranchTrims() {
+    SqlTestNode.run(session, "CREATE TABLE S (K INTEGER PRIMARY KEY, V VARCHAR(10))");
+    update(session, "INSERT INTO S VALUES (1, ' x ')");
+    assertThat(rows(session, "SELECT TRIM(V) || '|', CASE WHEN K = 1 THEN TRIM(V || ' ') ELSE 'zz' END || '|',"
+        + " CASE WHEN K = 1 THEN TRIM(LEADING FROM V) END || '|', LTRIM(V) || '|', RTRIM(V) || '|',"
+        + " TRIM(CAST(NULL AS VARCHAR(3))) IS NULL FROM S"))
+        .containsExactly(List.of("x|", "x|", "x |", "x |", " x|", true));
+  }
 }
