@@ -1,5 +1,6 @@
 package dev.meridian.jepsen.runner;
 
+import dev.meridian.jepsen.checker.Keyword;
 import dev.meridian.runtime.RandomSource;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,6 +57,24 @@ final class KeyPool {
    */
   synchronized long use(RandomSource random) {
     return write(random)[0];
+  }
+
+  /**
+   * The micro-operations of one transaction: 1 to {@code maxMops}, each a read ({@code [:r k nil]})
+   * or, as often, a write of the next value of a key ({@code [writeKind k v]}).
+   */
+  List<List<Object>> transaction(RandomSource random, int maxMops, Keyword writeKind) {
+    int length = 1 + random.nextInt(maxMops);
+    List<List<Object>> mops = new ArrayList<>(length);
+    for (int i = 0; i < length; i++) {
+      if (random.chance(0.5)) {
+        mops.add(ListAppendWorkload.mop(ListAppendWorkload.READ, readKey(random), null));
+      } else {
+        long[] write = write(random);
+        mops.add(ListAppendWorkload.mop(writeKind, write[0], write[1]));
+      }
+    }
+    return mops;
   }
 
   synchronized List<Long> everUsed() {

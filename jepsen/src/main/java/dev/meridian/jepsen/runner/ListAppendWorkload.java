@@ -41,17 +41,7 @@ final class ListAppendWorkload implements Workload {
 
   @Override
   public Operation next(RandomSource random) {
-    int length = 1 + random.nextInt(MAX_MOPS);
-    List<List<Object>> mops = new ArrayList<>(length);
-    for (int i = 0; i < length; i++) {
-      if (random.chance(0.5)) {
-        mops.add(mop(READ, keys.readKey(random), null));
-      } else {
-        long[] write = keys.write(random);
-        mops.add(mop(APPEND, write[0], write[1]));
-      }
-    }
-    return txn(mops);
+    return txn(keys.transaction(random, MAX_MOPS, APPEND));
   }
 
   @Override

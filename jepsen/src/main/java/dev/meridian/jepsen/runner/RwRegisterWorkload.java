@@ -36,17 +36,7 @@ final class RwRegisterWorkload implements Workload {
 
   @Override
   public Operation next(RandomSource random) {
-    int length = 1 + random.nextInt(MAX_MOPS);
-    List<List<Object>> mops = new ArrayList<>(length);
-    for (int i = 0; i < length; i++) {
-      if (random.chance(0.5)) {
-        mops.add(ListAppendWorkload.mop(READ, keys.readKey(random), null));
-      } else {
-        long[] write = keys.write(random);
-        mops.add(ListAppendWorkload.mop(WRITE, write[0], write[1]));
-      }
-    }
-    return ListAppendWorkload.txn(mops);
+    return ListAppendWorkload.txn(keys.transaction(random, MAX_MOPS, WRITE));
   }
 
   @Override
