@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The run's report in its output directory: {@code results.json} for scripts, and {@code
@@ -217,11 +218,14 @@ final class Report {
     return svg;
   }
 
+  /** The nemesis events that start a fault; every other one ends it. */
+  private static final Set<String> FAULT_BEGINS = Set.of("kill", "pause", "clock");
+
   /** Shaded rectangles from each fault's start to its end (or the plot's end, if it never healed). */
   private static void bands(StringBuilder svg, List<HistoryLog.NemesisEvent> faults, double seconds) {
     Double start = null;
     for (HistoryLog.NemesisEvent event : faults) {
-      boolean begins = event.f().equals("kill") || event.f().equals("pause");
+      boolean begins = FAULT_BEGINS.contains(event.f());
       if (begins && start == null) {
         start = event.timeNanos() / 1e9;
       } else if (!begins && start != null) {
