@@ -138,7 +138,10 @@ final class Report {
     double seconds = Math.max(1, summary.durationSeconds());
     page.append("<h2>Latency</h2>\n").append(latencyPlot(completions, faults, seconds));
     page.append("<h2>Throughput</h2>\n").append(throughputPlot(completions, faults, seconds));
-    page.append("<p>Shaded: faults (").append(escape(faultList(faults))).append(").</p>\n");
+    page.append("<p class=\"legend\">").append(legendEntry(Outcomes.OK, "ok")).append(' ')
+        .append(legendEntry(Outcomes.FAIL, "fail (certainly not applied)")).append(' ')
+        .append(legendEntry(Outcomes.INFO, "info (outcome unknown)"))
+        .append(" Shaded: faults (").append(escape(faultList(faults))).append(").</p>\n");
     page.append("<h2>Files</h2>\n<ul><li><a href=\"history.edn\">history.edn</a> (Elle format)</li>")
         .append("<li><a href=\"results.json\">results.json</a></li>");
     for (LocalNode node : nodes) {
@@ -258,6 +261,10 @@ final class Report {
 
   private static double x(double atSeconds, double seconds) {
     return MARGIN + Math.min(1, atSeconds / seconds) * (WIDTH - 2 * MARGIN);
+  }
+
+  private static String legendEntry(String type, String label) {
+    return "<span style=\"color:" + typeColor(type) + "\">&#9679;</span> " + escape(label);
   }
 
   private static String typeColor(String type) {
