@@ -1,7 +1,5 @@
 package dev.meridian.paxos.codec;
 
-import dev.meridian.paxos.messages.Envelope;
-import dev.meridian.paxos.messages.HeartbeatBatch;
 import dev.meridian.paxos.messages.Message;
 import dev.meridian.paxos.messages.Message.Accept;
 import dev.meridian.paxos.messages.Message.Accepted;
@@ -72,8 +70,7 @@ import java.util.List;
  *  12 SnapshotChunk    uvarint(transferId) | uvarint(seq) | Slot lastSlot | Membership | Slot commit
  *                      | bytes data (at most MAX_SNAPSHOT_CHUNK_BYTES) | bool last
  *  13 SnapshotChunkAck uvarint(transferId) | uvarint(nextSeq) | status(1: 0 NEXT, 1 DONE, 2 RESTART)
- * Envelope        NodeId from | NodeId to | Message
- * HeartbeatBatch  NodeId from | NodeId to | list&lt;Message&gt;
+ * Messages        list&lt;Message&gt;   (a heartbeat batch; its sender and destination are the transport's)
  * </pre>
  *
  * Small numbers take one byte each, so the common messages are tiny: a {@code Heartbeat} of group 7
@@ -170,26 +167,15 @@ public final class PaxosCodecs {
   public static final Codec<Message> MESSAGE =
       new Codec<>("Message", PaxosCodecs::writeMessage, PaxosCodecs::readMessage);
 
-  public static final Codec<Envelope> ENVELOPE =
+  /**
+   * Messages of many groups sent together: a {@link dev.meridian.paxos.messages.HeartbeatBatch}'s
+   * messages on the wire, where the transport's envelope names its sender and destination.
+   */
+  public static final Codec<List<Message>> MESSAGES =
       new Codec<>(
-          "Envelope",
-          (out, e) -> {
-            NODE_ID.write(out, e.from());
-            NODE_ID.write(out, e.to());
-            MESSAGE.write(out, e.message());
-          },
-          in -> new Envelope(NODE_ID.read(in), NODE_ID.read(in), MESSAGE.read(in)));
-
-  public static final Codec<HeartbeatBatch> HEARTBEAT_BATCH =
-      new Codec<>(
-          "HeartbeatBatch",
-          (out, b) -> {
-            NODE_ID.write(out, b.from());
-            NODE_ID.write(out, b.to());
-            writeList(out, b.messages(), MESSAGE);
-          },
-          in -> new HeartbeatBatch(
-              NODE_ID.read(in), NODE_ID.read(in), readList(in, "messages", MIN_MESSAGE_BYTES, MESSAGE)));
+          "Messages",
+          (out, messages) -> writeList(out, messages, MESSAGE),
+          in -> readList(in, "messages", MIN_MESSAGE_BYTES, MESSAGE));
 
   // ------------------------------------------------------------------------------------ entries
 

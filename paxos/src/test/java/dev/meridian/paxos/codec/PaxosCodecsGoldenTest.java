@@ -64,10 +64,8 @@ class PaxosCodecsGoldenTest {
         .isEqualTo("3aeebd50842d2d662445aaf068502f305c52827c849e9e5053fa9b79237660ba");
     assertThat(digest(PaxosCodecs.MESSAGE, PaxosGen::message))
         .isEqualTo("abf0de68d164833f9b8707962af1f586f9159b195cdb8340d93e83ef622c3544");
-    assertThat(digest(PaxosCodecs.ENVELOPE, PaxosGen::envelope))
-        .isEqualTo("7ccce34c43ed559f63ec63ed1aa812464f144066158f76922133f25fcb1a4632");
-    assertThat(digest(PaxosCodecs.HEARTBEAT_BATCH, PaxosGen::heartbeatBatch))
-        .isEqualTo("d98f520ff897d596ab4ade7f754517f3b853e53dfbe2081c5e766931a717c771");
+    assertThat(digest(PaxosCodecs.MESSAGES, PaxosGen::heartbeats))
+        .isEqualTo("ef2444ff508d8e916fb8ecabdfb3ad9c6c7e7bf7fe3e38a28d261f65e56fe8f3");
   }
 
   private static <T> String hex(Codec<T> codec, T value) {

@@ -74,9 +74,9 @@ class PaxosCodecsTest {
   }
 
   @Test
-  void envelopesAndHeartbeatBatchesRoundTrip() {
-    roundTrips(PaxosCodecs.ENVELOPE, PaxosGen::envelope);
-    roundTrips(PaxosCodecs.HEARTBEAT_BATCH, PaxosGen::heartbeatBatch);
+  void messageListsRoundTrip() {
+    roundTrips(PaxosCodecs.MESSAGES, PaxosGen::heartbeats);
+    roundTrips(PaxosCodecs.MESSAGES, r -> Gen.listOf(r, 4, PaxosGen::message));
   }
 
   @Test
@@ -91,12 +91,12 @@ class PaxosCodecsTest {
   // ------------------------------------------------------------------------------ bad input
 
   @Test
-  void everyTruncationOfAnEnvelopeFailsCleanly() {
-    PropertyCheck.forAll(500, PaxosGen::envelope, envelope -> {
-      byte[] bytes = PaxosCodecs.ENVELOPE.encode(envelope);
+  void everyTruncationOfAMessageFailsCleanly() {
+    PropertyCheck.forAll(500, PaxosGen::message, message -> {
+      byte[] bytes = PaxosCodecs.MESSAGE.encode(message);
       for (int length = 0; length < bytes.length; length++) {
         byte[] prefix = Arrays.copyOf(bytes, length);
-        assertThatThrownBy(() -> PaxosCodecs.ENVELOPE.decode(prefix))
+        assertThatThrownBy(() -> PaxosCodecs.MESSAGE.decode(prefix))
             .as("prefix of %d of %d bytes", length, bytes.length)
             .isInstanceOf(CodecException.class);
       }
@@ -105,9 +105,9 @@ class PaxosCodecsTest {
 
   @Test
   void corruptedBytesDecodeOrFailCleanly() {
-    PropertyCheck.forAll(5_000, r -> corrupt(r, PaxosCodecs.ENVELOPE.encode(PaxosGen.envelope(r))), bytes -> {
+    PropertyCheck.forAll(5_000, r -> corrupt(r, PaxosCodecs.MESSAGE.encode(PaxosGen.message(r))), bytes -> {
       try {
-        PaxosCodecs.ENVELOPE.decode(bytes);
+        PaxosCodecs.MESSAGE.decode(bytes);
       } catch (CodecException expected) {
         assertThat(expected.getMessage()).isNotBlank();
       }
@@ -119,7 +119,7 @@ class PaxosCodecsTest {
     List<Codec<?>> codecs =
         List.of(PaxosCodecs.SLOT, PaxosCodecs.BALLOT, PaxosCodecs.LEASE_VOTE, PaxosCodecs.HARD_STATE,
             PaxosCodecs.MEMBERSHIP, PaxosCodecs.ENTRY, PaxosCodecs.SNAPSHOT, PaxosCodecs.MESSAGE,
-            PaxosCodecs.ENVELOPE, PaxosCodecs.HEARTBEAT_BATCH);
+            PaxosCodecs.MESSAGES);
     PropertyCheck.forAll(5_000, r -> {
       byte[] bytes = Gen.bytes(r, 48);
       if (bytes.length > 0) {
