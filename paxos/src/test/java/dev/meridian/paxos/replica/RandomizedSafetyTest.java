@@ -26,7 +26,8 @@ class RandomizedSafetyTest {
   record Run(long seed, int size) {
     @Override
     public String toString() {
-      return "run seed=" + seed + " size=" + size + " (replay: -Dmeridian.paxos.seed=" + seed
+      return "run seed=" + seed + " size=" + size + " (replay: ./mvnw -pl paxos test"
+          + " -Dtest='RandomizedSafetyTest#replayedSeedIsDeterministic' -Dmeridian.paxos.seed=" + seed
           + " -Dmeridian.paxos.size=" + size + ")";
     }
   }
