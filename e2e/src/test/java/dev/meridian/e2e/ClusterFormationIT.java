@@ -9,6 +9,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Cluster formation through real processes on 127.0.0.1: three nodes started with {@code --join}
  * wait for init (and say so in {@code /health}); {@code meridian init} forms the cluster and every
  * node's {@code /nodes} shows three live nodes; a node killed with SIGKILL is seen dead by the
- * others, and restarted on its data directory it rejoins with a higher epoch; a second init says
+ * others, and restarted on its data directory it rejoins with its data and a higher epoch; a second init says
  * the cluster is already initialized; a data directory of another cluster and a node id already
  * taken are refused at start, naming both values.
  */
@@ -55,10 +58,10 @@ class ClusterFormationIT {
     for (int i = 0; i < 3; i++) {
       nodes[i] = track(NodeProcess.startWaiting(work.resolve("n" + (i + 1)), clusterArgs(i + 1, ports[i], join)));
     }
-    for (NodeProcess node : nodes) {
-      HttpResponse<String> health = node.get("health");
+    for (int i = 0; i < 3; i++) {
+      HttpResponse<String> health = nodes[i].get("health");
       assertThat(health.statusCode()).isEqualTo(503);
-      assertThat(health.body()).contains("\"status\":\"waiting for init\"");
+      assertThat(health.body()).contains("\"status\":\"waiting for init\"", "\"nodeId\":" + (i + 1));
     }
 
     Init first = init(ports[1]);
@@ -80,12 +83,20 @@ class ClusterFormationIT {
     assertThat(second.exitCode()).as(second.output()).isEqualTo(3);
     assertThat(second.output()).contains("already initialized", clusterId);
 
+    try (Connection c = Jdbc.connect(nodes[2])) {
+      Jdbc.exec(c, "CREATE TABLE kept (id INT PRIMARY KEY, v VARCHAR)", "INSERT INTO kept VALUES (1, 'before the kill')");
+    }
     nodes[2].kill();
     awaitView(nodes[0], view -> "dead@1".equals(view.get(3)));
     awaitView(nodes[1], view -> "dead@1".equals(view.get(3)));
 
     nodes[2] = track(NodeProcess.start(work.resolve("n3"), clusterArgs(3, ports[2], join)));
     assertThat(clusterId(nodes[2])).isEqualTo(clusterId);
+    try (Connection c = Jdbc.connect(nodes[2]); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT v FROM kept WHERE id = 1")) {
+      assertThat(rs.next()).isTrue();
+      assertThat(rs.getString(1)).isEqualTo("before the kill");
+    }
     for (NodeProcess node : nodes) {
       awaitView(node, view -> view.equals(Map.of(1, "live@1", 2, "live@1", 3, "live@2")));
     }

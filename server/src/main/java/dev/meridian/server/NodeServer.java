@@ -218,6 +218,8 @@ public final class NodeServer implements AutoCloseable {
   private String sqlUrl;
   /** The identity written when this node learned its cluster id from an init or a join. */
   private volatile NodeIdentity adoptedIdentity;
+  /** Who this node is before it has an identity (a node waiting for init), as /health's JSON fields. */
+  private volatile String waitingAs = "";
   /** Set once every endpoint is up; until then /health answers from the cluster's state alone. */
   private volatile boolean serving;
 
@@ -260,6 +262,7 @@ public final class NodeServer implements AutoCloseable {
     String zone = stored != null ? stored.zone() : requested.zone() == null ? "" : requested.zone();
     String host = hostForUrl(options.listen());
     NodeIncarnation incarnation = NodeIncarnation.startRun(dataDir, UUID::randomUUID);
+    this.waitingAs = "\"nodeId\":" + nodeId + ",\"region\":\"" + region + "\",\"zone\":\"" + zone + "\"";
     this.cluster = ClusterNode.start(
         new ClusterNode.Options(
             options.clusterPort() == null ? null : new InetSocketAddress(options.listen(), options.clusterPort()),
@@ -400,8 +403,9 @@ public final class NodeServer implements AutoCloseable {
     String refusal = cluster.refusal();
     if (!serving || refusal != null) {
       String status = refusal != null ? "refused" : ClusterNode.phaseName(cluster.phase());
-      return Response.json(503, String.format(Locale.ROOT, "{\"status\":\"%s\",\"phase\":\"%s\","
-          + "\"clusterAddress\":\"%s\",\"join\":\"%s\",\"epoch\":%d,\"uptimeMillis\":%d%s}\n", status,
+      return Response.json(503, String.format(Locale.ROOT, "{\"status\":\"%s\",%s,"
+          + "\"phase\":\"%s\",\"clusterAddress\":\"%s\",\"join\":\"%s\",\"epoch\":%d,\"uptimeMillis\":%d%s}\n",
+          status, waitingAs,
           ClusterNode.phaseName(cluster.phase()), cluster.clusterAddress(), String.join(",", options.join()),
           cluster.epoch(), (System.nanoTime() - startNanos) / 1_000_000,
           refusal == null ? "" : ",\"reason\":\"" + Json.escape(refusal) + "\""));

@@ -18,6 +18,7 @@ import dev.meridian.txn.cluster.ClusterCore.MemberStatus;
 import dev.meridian.txn.cluster.ClusterCore.Ready;
 import dev.meridian.txn.cluster.Member;
 import dev.meridian.txn.cluster.Messages;
+import io.grpc.ConnectivityState;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.Status;
@@ -430,6 +431,11 @@ public final class ClusterNode implements AutoCloseable {
   private FormationGrpc.FormationFutureStub stub(String target) {
     ManagedChannel channel = channels.computeIfAbsent(target,
         address -> NettyChannelBuilder.forTarget(address).usePlaintext().build());
+    if (channel.getState(false) == ConnectivityState.TRANSIENT_FAILURE) {
+      // gRPC backs off redials up to two minutes; a peer that comes back must be heard within a
+      // heartbeat or two, and one dial per interval to a dead peer costs nothing.
+      channel.resetConnectBackoff();
+    }
     return FormationGrpc.newFutureStub(channel).withDeadlineAfter(CALL_DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
   }
 
@@ -483,9 +489,8 @@ public final class ClusterNode implements AutoCloseable {
     @Override
     public void heartbeat(HeartbeatMsg request, StreamObserver<HeartbeatReply> answer) {
       serve(answer, () -> {
-        Messages.HeartbeatAnswer result = core.onHeartbeat(FormationWire.fromProto(request), nowMicros());
-        carryOut(core.tick(nowMicros())); // Liveness changes the heartbeat made, logged now.
-        return FormationWire.toProto(result);
+        // Liveness changes the heartbeat made come out with the next tick's Ready.
+        return FormationWire.toProto(core.onHeartbeat(FormationWire.fromProto(request), nowMicros()));
       });
     }
   }
