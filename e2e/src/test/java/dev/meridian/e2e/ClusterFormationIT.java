@@ -31,7 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
  * node's {@code /nodes} shows three live nodes; a node killed with SIGKILL is seen dead by the
  * others, and restarted on its data directory it rejoins with its data and a higher epoch; a second init says
  * the cluster is already initialized; a data directory of another cluster and a node id already
- * taken are refused at start, naming both values.
+ * taken are refused at start, naming both values; the whole cluster restarted without {@code --join}
+ * finds itself again from the registry each node kept.
  */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class ClusterFormationIT {
@@ -130,6 +131,18 @@ class ClusterFormationIT {
 
     for (NodeProcess node : nodes) {
       assertThat(node.stop()).as("exit on SIGTERM").isIn(0, 143);
+    }
+
+    // The whole cluster restarts without --join: each node heartbeats the members it kept.
+    for (int i = 0; i < 3; i++) {
+      nodes[i] = track(NodeProcess.start(work.resolve("n" + (i + 1)), "--port", String.valueOf(ports[i])));
+    }
+    for (NodeProcess node : nodes) {
+      assertThat(clusterId(node)).isEqualTo(clusterId);
+      awaitView(node, view -> view.equals(Map.of(1, "live@2", 2, "live@2", 3, "live@3")));
+    }
+    for (NodeProcess node : nodes) {
+      node.stop();
     }
   }
 

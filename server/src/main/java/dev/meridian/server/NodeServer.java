@@ -267,7 +267,7 @@ public final class NodeServer implements AutoCloseable {
         new ClusterNode.Options(
             options.clusterPort() == null ? null : new InetSocketAddress(options.listen(), options.clusterPort()),
             options.listen().equals("0.0.0.0") ? "127.0.0.1" : options.listen(), options.join(),
-            ClusterCore.Config.defaults()),
+            ClusterCore.Config.defaults(), dataDir),
         new NodeId(nodeId), region, zone, Optional.ofNullable(stored).map(i -> i.clusterId().toString()), incarnation,
         clusterId -> adoptedIdentity = NodeIdentity.establish(dataDir, requested, () -> UUID.fromString(clusterId)),
         UUID::randomUUID);

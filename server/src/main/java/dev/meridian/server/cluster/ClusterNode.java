@@ -27,6 +27,7 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -89,9 +90,10 @@ public final class ClusterNode implements AutoCloseable {
    *     cluster started without {@code --port})
    * @param advertisedHost the host peers reach this node at
    * @param joinTargets {@code host:port} of other nodes' cluster endpoints
+   * @param dataDir where the registry is kept ({@link MembersFile})
    */
   public record Options(InetSocketAddress listen, String advertisedHost, List<String> joinTargets,
-      ClusterCore.Config core) {
+      ClusterCore.Config core, Path dataDir) {
     public Options {
       joinTargets = List.copyOf(joinTargets);
     }
@@ -157,10 +159,17 @@ public final class ClusterNode implements AutoCloseable {
         new Member.Addresses(node.clusterAddress, "", ""), incarnation.epoch(), 0);
     boolean joins = !options.joinTargets().isEmpty();
     node.epoch = incarnation.epoch();
+    List<Member> known;
+    try {
+      known = clusterId.isPresent() ? MembersFile.read(options.dataDir()) : List.of();
+    } catch (IOException | RuntimeException e) {
+      node.close();
+      throw e;
+    }
     try {
       node.loop.submit(() -> {
         node.core = clusterId.isPresent()
-            ? ClusterCore.ofCluster(clusterId.get(), self, joins, options.core())
+            ? ClusterCore.ofCluster(clusterId.get(), self, known, joins, options.core())
             : ClusterCore.waitingForInit(self, options.core());
         node.phase = node.core.phase();
         clusterId.ifPresent(node.clusterIdKnown::complete);
@@ -369,6 +378,14 @@ public final class ClusterNode implements AutoCloseable {
     ready.join().ifPresent(this::sendJoin);
     for (ClusterCore.OutgoingHeartbeat heartbeat : ready.heartbeats()) {
       sendHeartbeat(heartbeat);
+    }
+    if (ready.persistMembers().isPresent()) {
+      try {
+        MembersFile.write(options.dataDir(), ready.persistMembers().get());
+      } catch (IOException e) {
+        warn("cannot keep the cluster registry in " + options.dataDir() + ": " + e.getMessage()
+            + " (a restart will rejoin through --join)");
+      }
     }
   }
 

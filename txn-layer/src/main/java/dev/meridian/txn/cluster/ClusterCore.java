@@ -123,20 +123,24 @@ public final class ClusterCore {
   /**
    * What the driver must do, in this order: persist the cluster id ({@code adoptClusterId}, as the
    * node's identity), then the epoch; only then send the join request to every join target and the
-   * heartbeats. {@code refusal} is a join target's refusal: the node must not serve.
+   * heartbeats. {@code refusal} is a join target's refusal: the node must not serve. {@code
+   * persistMembers} is the whole registry when it changed, for the driver to keep so that a restart
+   * (of this node or of the whole cluster) starts from it: a cache that makes restarts find their
+   * peers without a join and keeps taken node ids taken, which the driver may write after sending.
    */
   public record Ready(Optional<String> adoptClusterId, OptionalLong persistEpoch, Optional<JoinRequest> join,
       List<OutgoingHeartbeat> heartbeats, List<LivenessChange> changes, Optional<String> refusal,
-      List<String> warnings) {
+      List<String> warnings, Optional<List<Member>> persistMembers) {
     public Ready {
       heartbeats = List.copyOf(heartbeats);
       changes = List.copyOf(changes);
       warnings = List.copyOf(warnings);
+      persistMembers = persistMembers.map(List::copyOf);
     }
 
     public boolean isEmpty() {
       return adoptClusterId.isEmpty() && persistEpoch.isEmpty() && join.isEmpty() && heartbeats.isEmpty()
-          && changes.isEmpty() && refusal.isEmpty() && warnings.isEmpty();
+          && changes.isEmpty() && refusal.isEmpty() && warnings.isEmpty() && persistMembers.isEmpty();
     }
   }
 
@@ -163,12 +167,13 @@ public final class ClusterCore {
 
   // Outputs gathered since the last Ready.
   private String adoptedClusterId;
+  private boolean registryChanged;
   private long epochToPersist;
   private final List<LivenessChange> changes = new ArrayList<>();
   private String refusal;
   private final List<String> warnings = new ArrayList<>();
 
-  private ClusterCore(Config config, Member self, String clusterId, boolean hasJoinTargets) {
+  private ClusterCore(Config config, Member self, String clusterId, List<Member> known, boolean hasJoinTargets) {
     this.config = config;
     this.self = self;
     this.clusterId = clusterId;
@@ -178,7 +183,8 @@ public final class ClusterCore {
       this.phase = Phase.WAITING_FOR_INIT;
     } else {
       this.phase = hasJoinTargets ? Phase.REJOINING : Phase.MEMBER;
-      registry.merge(self);
+      register(self);
+      mergeFromPeer(known);
     }
   }
 
@@ -187,7 +193,7 @@ public final class ClusterCore {
    * init. {@code self} carries the epoch the driver has already persisted.
    */
   public static ClusterCore waitingForInit(Member self, Config config) {
-    return new ClusterCore(config, self, null, true);
+    return new ClusterCore(config, self, null, List.of(), true);
   }
 
   /**
@@ -196,8 +202,18 @@ public final class ClusterCore {
    * directory of another cluster or a node id taken by another directory).
    */
   public static ClusterCore ofCluster(String clusterId, Member self, boolean hasJoinTargets, Config config) {
+    return ofCluster(clusterId, self, List.of(), hasJoinTargets, config);
+  }
+
+  /**
+   * As {@link #ofCluster(String, Member, boolean, Config)}, starting from the registry the driver
+   * kept ({@link Ready#persistMembers}): the node heartbeats those members at once, and keeps
+   * their node ids bound to their stores. They count as {@link Liveness#UNKNOWN} until heard.
+   */
+  public static ClusterCore ofCluster(String clusterId, Member self, List<Member> known, boolean hasJoinTargets,
+      Config config) {
     Invariants.require(!clusterId.isEmpty(), "a cluster id must not be empty");
-    return new ClusterCore(config, self, clusterId, hasJoinTargets);
+    return new ClusterCore(config, self, clusterId, known, hasJoinTargets);
   }
 
   // ---- inputs ----
@@ -214,11 +230,11 @@ public final class ClusterCore {
     Invariants.require(!proposedClusterId.isEmpty(), "a proposed cluster id must not be empty");
     clusterId = proposedClusterId;
     phase = Phase.MEMBER;
-    registry.merge(self);
+    register(self);
     expirePending(nowMicros);
     for (Pending joiner : pending.values()) {
       if (registry.refusal(joiner.joiner()).isEmpty()) {
-        registry.merge(joiner.joiner());
+        register(joiner.joiner());
         heard(joiner.joiner(), joiner.seenMicros());
       }
     }
@@ -264,7 +280,7 @@ public final class ClusterCore {
       minimumEpoch = peer.deadAtEpoch + 1;
     }
     Member registered = minimumEpoch == joiner.epoch() ? joiner : joiner.withEpoch(minimumEpoch);
-    registry.merge(registered);
+    register(registered);
     heard(registered, nowMicros);
     return new Joined(clusterId, registry.all(), minimumEpoch);
   }
@@ -278,7 +294,7 @@ public final class ClusterCore {
         if (clusterId == null) {
           clusterId = joined.clusterId();
           adoptedClusterId = clusterId;
-          registry.merge(self);
+          register(self);
         } else if (!clusterId.equals(joined.clusterId())) {
           // Only a target of another cluster that failed to refuse would say this; refuse ourselves.
           refusal = "join target answered for cluster " + joined.clusterId() + " but this node belongs to cluster "
@@ -310,7 +326,7 @@ public final class ClusterCore {
       return new NotAMember(taken.get());
     }
     mergeFromPeer(heartbeat.members());
-    registry.merge(from);
+    register(from);
     Peer peer = peers.get(from.nodeId());
     if (peer != null && peer.deadAtEpoch >= from.epoch()) {
       return new DeclaredDead(peer.deadAtEpoch);
@@ -325,7 +341,7 @@ public final class ClusterCore {
       case HeartbeatAck ack -> {
         mergeFromPeer(ack.members());
         if (ack.responder().nodeId().equals(to) && registry.refusal(ack.responder()).isEmpty()) {
-          registry.merge(ack.responder());
+          register(ack.responder());
           Peer peer = peers.get(to);
           if (peer == null || peer.deadAtEpoch < ack.responder().epoch()) {
             heard(ack.responder(), nowMicros);
@@ -348,7 +364,7 @@ public final class ClusterCore {
   public Ready updateAddresses(Member.Addresses addresses) {
     self = self.withAddresses(addresses);
     if (clusterId != null) {
-      registry.merge(self);
+      register(self);
     }
     return ready();
   }
@@ -376,7 +392,7 @@ public final class ClusterCore {
     }
     Ready ready = ready();
     return new Ready(ready.adoptClusterId(), ready.persistEpoch(), join, heartbeats, ready.changes(),
-        ready.refusal(), ready.warnings());
+        ready.refusal(), ready.warnings(), ready.persistMembers());
   }
 
   // ---- views ----
@@ -459,7 +475,7 @@ public final class ClusterCore {
         }
         continue;
       }
-      registry.merge(member);
+      register(member);
     }
   }
 
@@ -467,9 +483,15 @@ public final class ClusterCore {
     Invariants.require(epoch > self.epoch(), "a node's epoch never decreases");
     self = self.withEpoch(epoch);
     if (clusterId != null) {
-      registry.merge(self);
+      register(self);
     }
     epochToPersist = epoch;
+  }
+
+  private void register(Member member) {
+    if (registry.merge(member)) {
+      registryChanged = true;
+    }
   }
 
   private void expirePending(long nowMicros) {
@@ -479,7 +501,9 @@ public final class ClusterCore {
   private Ready ready() {
     Ready ready = new Ready(Optional.ofNullable(adoptedClusterId),
         epochToPersist == 0 ? OptionalLong.empty() : OptionalLong.of(epochToPersist), Optional.empty(), List.of(),
-        changes, Optional.ofNullable(refusal), warnings);
+        changes, Optional.ofNullable(refusal), warnings,
+        registryChanged && clusterId != null ? Optional.of(registry.all()) : Optional.empty());
+    registryChanged = false;
     adoptedClusterId = null;
     epochToPersist = 0;
     changes.clear();

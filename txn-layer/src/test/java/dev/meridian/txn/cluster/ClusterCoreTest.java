@@ -265,4 +265,34 @@ class ClusterCoreTest {
     assertThat(members.get(2).heardAgoMicros()).isEqualTo(-1);
     assertThat(one.members(nowMicros + 3_100_000).get(1).liveness()).isEqualTo(Liveness.DEAD);
   }
+
+  @Test
+  void aKeptRegistryLetsAWholeClusterRestartFindItsPeersAndKeepsTakenIdsTaken() {
+    formThree();
+    List<Member> kept = new ArrayList<>();
+    // What node 1's driver kept: the last registry its Readys handed out.
+    ClusterCore one = nodes.get(1);
+    Ready ready = one.updateAddresses(new Member.Addresses("127.0.0.1:7001", "127.0.0.1:8001", "127.0.0.1:9001"));
+    kept.addAll(ready.persistMembers().orElseThrow());
+    assertThat(kept).extracting(m -> m.nodeId().value()).containsExactly(1, 2, 3);
+    assertThat(one.tick(nowMicros).persistMembers()).isEmpty();
+
+    // Everyone restarts, with no join targets at all: node 1 heartbeats the members it kept.
+    for (int id = 1; id <= 3; id++) {
+      long epoch = persistedEpochs.merge(id, 1L, Long::sum);
+      nodes.put(id, ClusterCore.ofCluster(CLUSTER_A, member(id, "store-" + id, epoch),
+          id == 1 ? kept : List.of(), false, CONFIG));
+    }
+    assertThat(view(1)).isEqualTo("1:SELF@2 2:UNKNOWN@1 3:UNKNOWN@1");
+    advance(1_000_000);
+    for (int id = 1; id <= 3; id++) {
+      assertThat(view(id)).as("n" + id).isEqualTo(switch (id) {
+        case 1 -> "1:SELF@2 2:LIVE@2 3:LIVE@2";
+        case 2 -> "1:LIVE@2 2:SELF@2 3:LIVE@2";
+        default -> "1:LIVE@2 2:LIVE@2 3:SELF@2";
+      });
+    }
+    JoinAnswer imposter = nodes.get(1).onJoin(new JoinRequest("", member(3, "store-imposter", 1)), nowMicros);
+    assertThat(imposter).isInstanceOf(JoinRefused.class);
+  }
 }
