@@ -16,8 +16,9 @@ import java.util.regex.Pattern;
 
 /**
  * Whom a data directory belongs to: a cluster, this node's id in it, and the region and zone the
- * node runs in. Established once, when a node first starts on a directory, and checked on every start
- * after: a node restarted with flags that contradict it, or pointed at another node's directory, is
+ * node runs in. Established once, when a node first starts on a directory (a node started with
+ * {@code --join} on a new directory: when an init or a join target gave it the cluster id), and
+ * checked on every start after: a node restarted with flags that contradict it, or pointed at another node's directory, is
  * refused with a message naming both values, because running on would mix two nodes' transaction
  * and row ids (both carry the node id) or report a replica in the wrong region.
  *
