@@ -27,44 +27,93 @@ public final class NodeProcess implements AutoCloseable {
   private static final Pattern SERVING =
       Pattern.compile("serving SQL at (jdbc:meridian://\\S+) admin at (http://\\S+)");
 
+  /** The line a node started with {@code --join} on a new data directory prints while it waits for init. */
+  private static final Pattern WAITING = Pattern.compile("waiting for init: cluster endpoint \\S+ admin at (http://\\S+)");
+
   private final Process process;
   private final Path dataDir;
-  private final String jdbcUrl;
-  private final String adminUrl;
+  private final BufferedReader stdout;
+  private String jdbcUrl;
+  private String adminUrl;
 
-  private NodeProcess(Process process, Path dataDir, String jdbcUrl, String adminUrl) {
+  private NodeProcess(Process process, Path dataDir, BufferedReader stdout) {
     this.process = process;
     this.dataDir = dataDir;
-    this.jdbcUrl = jdbcUrl;
-    this.adminUrl = adminUrl;
+    this.stdout = stdout;
   }
 
   public static NodeProcess start(Path dataDir, String... extraArgs) throws IOException, InterruptedException {
-    String classpath = requiredProperty("meridian.e2e.serverClasspath");
-    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    List<String> command = new ArrayList<>(List.of(java.toString(), "--enable-native-access=ALL-UNNAMED",
-        "-Xmx512m", "-cp", classpath, "dev.meridian.server.Main", "start", "--data-dir", dataDir.toString(),
+    NodeProcess node = launch(dataDir, extraArgs);
+    node.awaitServing();
+    return node;
+  }
+
+  /**
+   * Starts a node that waits for init ({@code --join} on a new data directory): returns once it
+   * says so; {@link #awaitServing} then waits for it to join and serve.
+   */
+  public static NodeProcess startWaiting(Path dataDir, String... extraArgs) throws IOException, InterruptedException {
+    NodeProcess node = launch(dataDir, extraArgs);
+    String line = node.firstLine();
+    Matcher matcher = WAITING.matcher(line);
+    if (!matcher.find()) {
+      node.process.destroyForcibly();
+      throw new IllegalStateException("expected the node to wait for init, it printed: " + line);
+    }
+    node.adminUrl = matcher.group(1);
+    return node;
+  }
+
+  private static NodeProcess launch(Path dataDir, String... extraArgs) throws IOException {
+    List<String> command = new ArrayList<>(javaCommand());
+    command.addAll(List.of("start", "--data-dir", dataDir.toString(),
         "--sql-port", "0", "--admin-port", "0", "--listen", "127.0.0.1"));
     command.addAll(List.of(extraArgs));
     Files.createDirectories(dataDir);
     Process process = new ProcessBuilder(command)
         .redirectError(ProcessBuilder.Redirect.appendTo(dataDir.resolveSibling(dataDir.getFileName() + ".stderr").toFile()))
         .start();
-    BufferedReader stdout = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+    return new NodeProcess(process, dataDir,
+        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)));
+  }
+
+  /** {@code java -Xmx512m -cp <server> dev.meridian.server.Main}: a command of bin/meridian, without the script. */
+  static List<String> javaCommand() {
+    String classpath = requiredProperty("meridian.e2e.serverClasspath");
+    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+    return List.of(java.toString(), "--enable-native-access=ALL-UNNAMED", "-Xmx512m", "-cp", classpath,
+        "dev.meridian.server.Main");
+  }
+
+  private String firstLine() throws IOException, InterruptedException {
     String line = stdout.readLine();
     if (line == null) {
       process.waitFor(10, TimeUnit.SECONDS);
       throw new IllegalStateException("node exited before serving (exit " + process.exitValue() + "); see "
           + dataDir + ".stderr and " + dataDir.resolve("meridian-0.log"));
     }
+    return line;
+  }
+
+  /** Reads the line the node prints when it serves, then waits for {@code /health} to answer 200. */
+  void awaitServing() throws IOException, InterruptedException {
+    String line = firstLine();
     Matcher matcher = SERVING.matcher(line);
     if (!matcher.find()) {
       process.destroyForcibly();
-      throw new IllegalStateException("unexpected first line from the node: " + line);
+      throw new IllegalStateException("unexpected line from the node: " + line);
     }
-    NodeProcess node = new NodeProcess(process, dataDir, matcher.group(1), matcher.group(2));
-    node.awaitHealthy();
-    return node;
+    this.jdbcUrl = matcher.group(1);
+    this.adminUrl = matcher.group(2);
+    awaitHealthy();
+  }
+
+  /** Waits for the process to end on its own; its exit code. */
+  int awaitExit(long seconds) throws InterruptedException {
+    if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
+      throw new IllegalStateException("node still running after " + seconds + " s");
+    }
+    return process.exitValue();
   }
 
   private void awaitHealthy() throws IOException, InterruptedException {

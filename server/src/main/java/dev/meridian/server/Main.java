@@ -10,7 +10,7 @@ public final class Main {
 
   public static void main(String[] args) throws Exception {
     if (args.length == 0) {
-      System.err.println("usage: meridian <start|demo|paxos-node|status> [options]");
+      System.err.println("usage: meridian <start|init|demo|paxos-node|status> [options]");
       System.exit(64);
     }
     String[] rest = Arrays.copyOfRange(args, 1, args.length);
@@ -19,6 +19,7 @@ public final class Main {
           case "start" -> NodeServer.run(rest, System.out, System.err);
           case "demo" -> Demo.run(rest, System.out);
           case "paxos-node" -> ReplicationNode.run(rest, System.out, System.err);
+          case "init" -> dev.meridian.server.cluster.InitCommand.run(rest, System.out, System.err);
           case "status" -> StatusCommand.run(rest, System.out, System.err);
           default -> {
             System.err.println("meridian: unknown command '" + args[0] + "'");

@@ -1,13 +1,10 @@
 package dev.meridian.server;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,8 +16,9 @@ import java.util.regex.Pattern;
 
 /**
  * Whom a data directory belongs to: a cluster, this node's id in it, and the region and zone the
- * node runs in. Established once, when a node first starts on a directory, and checked on every start
- * after: a node restarted with flags that contradict it, or pointed at another node's directory, is
+ * node runs in. Established once, when a node first starts on a directory (a node started with
+ * {@code --join} on a new directory: when an init or a join target gave it the cluster id), and
+ * checked on every start after: a node restarted with flags that contradict it, or pointed at another node's directory, is
  * refused with a message naming both values, because running on would mix two nodes' transaction
  * and row ids (both carry the node id) or report a replica in the wrong region.
  *
@@ -122,17 +120,7 @@ public record NodeIdentity(UUID clusterId, int nodeId, String region, String zon
         requested.nodeId() == null ? 1 : requested.nodeId(),
         requested.region() == null ? DEFAULT_REGION : requested.region(),
         requested.zone() == null ? "" : requested.zone());
-    Files.createDirectories(dataDir);
-    Path temporary = dataDir.resolve(FILE_NAME + ".tmp");
-    try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE,
-        StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
-      channel.write(StandardCharsets.UTF_8.encode(identity.render()));
-      channel.force(true);
-    }
-    Files.move(temporary, dataDir.resolve(FILE_NAME), StandardCopyOption.ATOMIC_MOVE);
-    try (FileChannel directory = FileChannel.open(dataDir, StandardOpenOption.READ)) {
-      directory.force(true);
-    }
+    DurableFiles.writeAtomically(dataDir, FILE_NAME, identity.render());
     return identity;
   }
 

@@ -1,28 +1,39 @@
 package dev.meridian.server;
 
+import dev.meridian.runtime.NodeId;
 import dev.meridian.runtime.real.NamedThreadFactory;
 import dev.meridian.server.admin.AdminServer;
 import dev.meridian.server.admin.AdminServer.Response;
+import dev.meridian.server.admin.Json;
 import dev.meridian.server.admin.NodeMetrics;
+import dev.meridian.server.cluster.ClusterNode;
+import dev.meridian.server.cluster.NodeIncarnation;
 import dev.meridian.server.sql.ErrorBoundaryHandler;
 import dev.meridian.server.sql.MeridianMeta;
 import dev.meridian.server.time.ClockOptions;
 import dev.meridian.server.time.NodeClock;
 import dev.meridian.storage.rocks.RocksMvccEngine;
+import dev.meridian.txn.cluster.ClusterCore;
 import dev.meridian.txn.range.RangeLeader;
 import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
@@ -35,10 +46,21 @@ import org.eclipse.jetty.util.BlockingArrayQueue;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
- * A running node ({@code meridian start}): the {@link LocalNode} (event loop, TrueTime, RocksDB,
- * transaction client, SQL engine), the SQL endpoint and the admin endpoint.
+ * A running node ({@code meridian start}): its {@link ClusterNode} (membership and liveness), the
+ * {@link LocalNode} (event loop, TrueTime, RocksDB, transaction client, SQL engine), the SQL
+ * endpoint and the admin endpoint.
  *
  * <ul>
+ *   <li>Cluster: with {@code --port}, the cluster endpoint that {@code meridian init}, joining nodes
+ *       and heartbeats reach. A new data directory with {@code --join} has no cluster id yet: the
+ *       node starts its cluster endpoint and admin endpoint ({@code /health} answers 503 {@code
+ *       waiting for init}), prints a line saying it waits, and blocks until an init or a join
+ *       target gives it a cluster id, which it stores in its {@link NodeIdentity}; only then does it
+ *       open RocksDB and serve SQL. A directory with an identity serves at once (with {@code
+ *       --join} after a join target registered it again, or {@value #REJOIN_WAIT_SECONDS} s without
+ *       an answer); one a join target refuses (another cluster's directory, a node id taken) does
+ *       not start. Without {@code --join} a node is a single-node cluster that initialized itself,
+ *       as before clusters existed. {@code /nodes} shows the members and their liveness.
  *   <li>SQL: Avatica's protobuf-over-HTTP handler on Jetty, with {@link MeridianMeta} behind it. Its
  *       Jetty thread pool is the node's SQL worker pool: bounded ({@code --sql-workers}) with a
  *       bounded queue, and the only place SQL runs. It blocks on storage futures; the range's event
@@ -67,12 +89,13 @@ public final class NodeServer implements AutoCloseable {
   private static final Duration CLOCK_START_WAIT = Duration.ofSeconds(5);
 
   /** What {@code meridian start} takes. */
-  record Options(Path dataDir, NodeIdentity.Requested identity, String listen, int sqlPort, int adminPort,
+  record Options(Path dataDir, NodeIdentity.Requested identity, String listen, Integer clusterPort,
+      List<String> join, int sqlPort, int adminPort,
       int sqlWorkers, int maxConnections, long statementTimeoutMillis, long idleTimeoutMillis, ClockOptions clock,
       Set<RangeLeader.PlantedBug> plantedBugs) {
 
     static final String USAGE = "usage: meridian start --data-dir DIR [--node-id N] [--region R] [--zone Z] "
-        + "[--sql-port 7070] [--admin-port 7072] "
+        + "[--port P --join HOST:PORT[,...]] [--sql-port 7070] [--admin-port 7072] "
         + "[--listen 127.0.0.1] [--sql-workers 32] [--max-connections 256] "
         + "[--statement-timeout-ms 300000] [--idle-timeout-ms 1800000] [--time-source fixed|chrony] "
         + "[--clock-uncertainty 1ms] [--time-poll 1s] [--max-epsilon 20ms] [--drift-ppm 200] [--allow-fault-injection] "
@@ -84,6 +107,8 @@ public final class NodeServer implements AutoCloseable {
       String region = null;
       String zone = null;
       String listen = "127.0.0.1";
+      Integer clusterPort = null;
+      List<String> join = List.of();
       int sqlPort = 7070;
       int adminPort = 7072;
       int workers = 32;
@@ -108,6 +133,8 @@ public final class NodeServer implements AutoCloseable {
           case "--region" -> region = value;
           case "--zone" -> zone = value;
           case "--listen" -> listen = value;
+          case "--port" -> clusterPort = CommandLine.port(flag, value);
+          case "--join" -> join = joinTargets(value);
           case "--sql-port" -> sqlPort = CommandLine.port(flag, value);
           case "--admin-port" -> adminPort = CommandLine.port(flag, value);
           case "--sql-workers" -> workers = CommandLine.positive(flag, value);
@@ -121,13 +148,33 @@ public final class NodeServer implements AutoCloseable {
       if (dataDir == null) {
         throw new IllegalArgumentException("--data-dir is required");
       }
+      if (!join.isEmpty() && clusterPort == null) {
+        throw new IllegalArgumentException("--join needs --port: the cluster endpoint other nodes and meridian init"
+            + " reach this node at");
+      }
       ClockOptions clockOptions = clock.build();
       if (!plantedBugs.isEmpty() && !clockOptions.allowFaultInjection()) {
         throw new IllegalArgumentException("--plant-bug makes the node deliberately incorrect and is for testing the"
             + " Jepsen runner only: it is refused unless --allow-fault-injection is also given");
       }
-      return new Options(dataDir, new NodeIdentity.Requested(nodeId, region, zone), listen, sqlPort, adminPort, workers, maxConnections, statementTimeout,
-          idleTimeout, clockOptions, plantedBugs);
+      return new Options(dataDir, new NodeIdentity.Requested(nodeId, region, zone), listen, clusterPort, join, sqlPort,
+          adminPort, workers, maxConnections, statementTimeout, idleTimeout, clockOptions, plantedBugs);
+    }
+
+    /** {@code host:port,host:port}, each checked for a port. */
+    static List<String> joinTargets(String value) {
+      List<String> targets = new ArrayList<>();
+      for (String part : value.split(",")) {
+        String target = part.strip();
+        int colon = target.lastIndexOf(':');
+        if (colon <= 0 || colon == target.length() - 1) {
+          throw new IllegalArgumentException("--join takes host:port[,host:port...] (other nodes' --port), not '"
+              + target + "'");
+        }
+        CommandLine.port("--join", target.substring(colon + 1));
+        targets.add(target);
+      }
+      return List.copyOf(targets);
     }
 
     /** {@code skip-read-validation,ack-before-durable}: the {@link RangeLeader.PlantedBug}s by flag name. */
@@ -151,64 +198,131 @@ public final class NodeServer implements AutoCloseable {
     return bug.name().toLowerCase(Locale.ROOT).replace('_', '-');
   }
 
+  /** How long a restarted node with {@code --join} waits for a join target to register it again before serving. */
+  private static final int REJOIN_WAIT_SECONDS = 10;
+  private static final Duration REJOIN_WAIT = Duration.ofSeconds(REJOIN_WAIT_SECONDS);
+
   private final long startNanos = System.nanoTime();
-  private final NodeClock clock;
-  private final LocalNode node;
+  private final Options options;
   private final NodeMetrics metrics = new NodeMetrics();
-  private final MeridianMeta meta;
-  private final Server jetty;
-  private final AdminServer admin;
-  private final ScheduledExecutorService reaper;
-  private final String sqlUrl;
-  private final String adminUrl;
   private final AtomicBoolean closed = new AtomicBoolean();
+  // Set in the order the constructor starts them; close() stops whichever exist, in reverse.
+  private ClusterNode cluster;
+  private NodeClock clock;
+  private AdminServer admin;
+  private String adminUrl;
+  private LocalNode node;
+  private MeridianMeta meta;
+  private Server jetty;
+  private ScheduledExecutorService reaper;
+  private String sqlUrl;
+  /** The identity written when this node learned its cluster id from an init or a join. */
+  private volatile NodeIdentity adoptedIdentity;
+  /** Who this node is before it has an identity (a node waiting for init), as /health's JSON fields. */
+  private volatile String waitingAs = "";
+  /** Set once every endpoint is up; until then /health answers from the cluster's state alone. */
+  private volatile boolean serving;
 
   NodeServer(Options options) throws Exception {
+    this(options, line -> { });
+  }
+
+  /**
+   * Starts the node; a node that waits for init tells {@code progress} so (a line for stdout, as
+   * the serving line is) and blocks here until it has joined a cluster.
+   */
+  NodeServer(Options options, Consumer<String> progress) throws Exception {
+    this.options = options;
     if (!options.plantedBugs().isEmpty()) {
       LOG.severe("PLANTED BUGS " + plantedBugsText(options.plantedBugs()) + ": this node is deliberately incorrect"
           + " (--plant-bug, for testing the Jepsen runner); never use it for data you want to keep");
     }
-    NodeIdentity identity = NodeIdentity.establish(options.dataDir(), options.identity(), UUID::randomUUID);
-    LOG.info("node " + identity.nodeId() + " of cluster " + identity.clusterId() + " in region " + identity.region()
-        + (identity.zone().isEmpty() ? "" : ", zone " + identity.zone()));
-    this.clock = new NodeClock(identity.nodeId(), options.clock());
-    clock.start(null);
     try {
-      this.node = new LocalNode(options.dataDir(), identity, RocksMvccEngine.Options.defaults(), clock.trueTime(),
-          options.plantedBugs());
-    } catch (RuntimeException | Error e) {
-      clock.close();
-      throw e;
-    }
-    try {
-      if (!clock.awaitTrusted(CLOCK_START_WAIT)) {
-        LOG.warning("TrueTime is not trusted yet (" + clock.state().detail() + "); transactions are refused until"
-            + " it is");
-      }
-      this.meta = new MeridianMeta(node.sqlEngine(),
-          new MeridianMeta.Limits(options.maxConnections(), 1024, options.idleTimeoutMillis(),
-              options.statementTimeoutMillis(), 10_000),
-          System::nanoTime, metrics);
-      this.jetty = startSqlEndpoint(options, meta, metrics);
-      int sqlPort = ((ServerConnector) jetty.getConnectors()[0]).getLocalPort();
-      this.admin = AdminServer.withHealth(options.listen(), options.adminPort(), this::health, this::metricsText);
-      clock.registerRoutes(admin);
-      this.reaper = Executors.newSingleThreadScheduledExecutor(new NamedThreadFactory("session-reaper"));
-      long sweepMillis = Math.max(1_000, Math.min(60_000, options.idleTimeoutMillis() / 4));
-      reaper.scheduleWithFixedDelay(this::expireIdleSessions, sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
-      String host = hostForUrl(options.listen());
-      this.sqlUrl = "jdbc:meridian://" + host + ":" + sqlPort;
-      this.adminUrl = "http://" + host + ":" + admin.port() + "/";
+      start(progress);
     } catch (Exception | Error e) {
-      node.close();
-      clock.close();
+      close();
       throw e;
     }
   }
 
+  private void start(Consumer<String> progress) throws Exception {
+    Path dataDir = options.dataDir();
+    NodeIdentity.Requested requested = options.identity();
+    NodeIdentity stored = null;
+    if (Files.exists(dataDir.resolve(NodeIdentity.FILE_NAME)) || options.join().isEmpty()) {
+      // A directory with an identity keeps it; a new one without --join is a new single-node cluster.
+      stored = NodeIdentity.establish(dataDir, requested, UUID::randomUUID);
+    } else if (requested.nodeId() == null) {
+      throw new IllegalStateException("--join on a new data directory needs --node-id: the id this node will have in"
+          + " the cluster (1 to " + NodeIdentity.MAX_NODE_ID + ", one no other node has)");
+    }
+    int nodeId = stored != null ? stored.nodeId() : requested.nodeId();
+    String region = stored != null ? stored.region()
+        : requested.region() == null ? NodeIdentity.DEFAULT_REGION : requested.region();
+    String zone = stored != null ? stored.zone() : requested.zone() == null ? "" : requested.zone();
+    String host = hostForUrl(options.listen());
+    NodeIncarnation incarnation = NodeIncarnation.startRun(dataDir, UUID::randomUUID);
+    this.waitingAs = "\"nodeId\":" + nodeId + ",\"region\":\"" + region + "\",\"zone\":\"" + zone + "\"";
+    this.cluster = ClusterNode.start(
+        new ClusterNode.Options(
+            options.clusterPort() == null ? null : new InetSocketAddress(options.listen(), options.clusterPort()),
+            options.listen().equals("0.0.0.0") ? "127.0.0.1" : options.listen(), options.join(),
+            ClusterCore.Config.defaults(), dataDir),
+        new NodeId(nodeId), region, zone, Optional.ofNullable(stored).map(i -> i.clusterId().toString()), incarnation,
+        clusterId -> adoptedIdentity = NodeIdentity.establish(dataDir, requested, () -> UUID.fromString(clusterId)),
+        UUID::randomUUID);
+    this.clock = new NodeClock(nodeId, options.clock());
+    clock.start(null);
+    this.admin = AdminServer.withHealth(options.listen(), options.adminPort(), this::health, this::metricsText);
+    admin.route("/nodes", (method, uri, body) -> Response.json(200, cluster.nodesJson()));
+    clock.registerRoutes(admin);
+    this.adminUrl = "http://" + host + ":" + admin.port() + "/";
+    NodeIdentity identity;
+    if (stored == null) {
+      String waiting = "node " + nodeId + " waiting for init: cluster endpoint " + cluster.clusterAddress()
+          + " admin at " + adminUrl + " joining " + String.join(",", options.join()) + " (run meridian init --host "
+          + cluster.clusterAddress() + ", or on another node)";
+      LOG.info(waiting);
+      progress.accept(waiting);
+      cluster.awaitClusterId(Duration.ofSeconds(10));
+      identity = adoptedIdentity;
+    } else {
+      identity = stored;
+      if (!options.join().isEmpty() && !cluster.awaitRegistered(REJOIN_WAIT)) {
+        LOG.warning("no join target (" + String.join(",", options.join()) + ") answered within " + REJOIN_WAIT
+            + "; serving with the stored identity and asking again in the background");
+      }
+    }
+    LOG.info("node " + identity.nodeId() + " of cluster " + identity.clusterId() + " in region " + identity.region()
+        + (identity.zone().isEmpty() ? "" : ", zone " + identity.zone()) + ", epoch " + cluster.epoch());
+    this.node = new LocalNode(dataDir, identity, RocksMvccEngine.Options.defaults(), clock.trueTime(),
+        options.plantedBugs());
+    if (!clock.awaitTrusted(CLOCK_START_WAIT)) {
+      LOG.warning("TrueTime is not trusted yet (" + clock.state().detail() + "); transactions are refused until"
+          + " it is");
+    }
+    this.meta = new MeridianMeta(node.sqlEngine(),
+        new MeridianMeta.Limits(options.maxConnections(), 1024, options.idleTimeoutMillis(),
+            options.statementTimeoutMillis(), 10_000),
+        System::nanoTime, metrics);
+    this.jetty = startSqlEndpoint(options, meta, metrics);
+    int sqlPort = ((ServerConnector) jetty.getConnectors()[0]).getLocalPort();
+    this.reaper = Executors.newSingleThreadScheduledExecutor(new NamedThreadFactory("session-reaper"));
+    long sweepMillis = Math.max(1_000, Math.min(60_000, options.idleTimeoutMillis() / 4));
+    reaper.scheduleWithFixedDelay(this::expireIdleSessions, sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
+    this.sqlUrl = "jdbc:meridian://" + host + ":" + sqlPort;
+    cluster.serving(host + ":" + sqlPort, host + ":" + admin.port());
+    serving = true;
+  }
+
   private String metricsText() {
-    StringBuilder out = new StringBuilder(metrics.render(gauges()));
-    clock.appendMetricsButEpsilon(out);
+    StringBuilder out = new StringBuilder(serving ? metrics.render(gauges()) : "");
+    if (serving) {
+      clock.appendMetricsButEpsilon(out);
+    } else {
+      clock.appendMetrics(out);
+    }
+    cluster.appendMetrics(out);
     return out.toString();
   }
 
@@ -280,12 +394,28 @@ public final class NodeServer implements AutoCloseable {
     };
   }
 
-  /** 200 while the clock is trusted, 503 naming the reason while it is fenced (transactions are refused). */
+  /**
+   * 503 while the node waits for init (status {@code waiting for init}) or was refused by the
+   * cluster; once it serves, 200 while the clock is trusted and 503 naming the reason while it is
+   * fenced (transactions are refused).
+   */
   private Response health() {
+    String refusal = cluster.refusal();
+    if (!serving || refusal != null) {
+      String status = refusal != null ? "refused" : ClusterNode.phaseName(cluster.phase());
+      return Response.json(503, String.format(Locale.ROOT, "{\"status\":\"%s\",%s,"
+          + "\"phase\":\"%s\",\"clusterAddress\":\"%s\",\"join\":\"%s\",\"epoch\":%d,\"uptimeMillis\":%d%s}\n",
+          status, waitingAs,
+          ClusterNode.phaseName(cluster.phase()), cluster.clusterAddress(), String.join(",", options.join()),
+          cluster.epoch(), (System.nanoTime() - startNanos) / 1_000_000,
+          refusal == null ? "" : ",\"reason\":\"" + Json.escape(refusal) + "\""));
+    }
     NodeIdentity identity = node.identity();
     return clock.health(String.format(Locale.ROOT, "\"nodeId\":%d,\"clusterId\":\"%s\",\"region\":\"%s\","
-        + "\"zone\":\"%s\",\"uptimeMillis\":%d,\"sessionsOpen\":%d,\"sqlUrl\":\"%s\",\"plantedBugs\":[%s]",
+        + "\"zone\":\"%s\",\"phase\":\"%s\",\"epoch\":%d,\"clusterAddress\":\"%s\",\"uptimeMillis\":%d,"
+        + "\"sessionsOpen\":%d,\"sqlUrl\":\"%s\",\"plantedBugs\":[%s]",
         identity.nodeId(), identity.clusterId(), identity.region(), identity.zone(),
+        ClusterNode.phaseName(cluster.phase()), cluster.epoch(), cluster.clusterAddress(),
         (System.nanoTime() - startNanos) / 1_000_000, meta.connectionCount(), sqlUrl,
         node.range().plantedBugs().isEmpty() ? "" : "\"" + plantedBugsText(node.range().plantedBugs()).replace(",", "\",\"") + "\""));
   }
@@ -309,16 +439,31 @@ public final class NodeServer implements AutoCloseable {
       return;
     }
     LOG.info("stopping");
-    admin.close();
-    try {
-      jetty.stop();
-    } catch (Exception e) {
-      LOG.log(Level.WARNING, "stopping the SQL endpoint failed", e);
+    if (cluster != null) {
+      cluster.close();
     }
-    reaper.shutdownNow();
-    meta.closeAll();
-    node.close();
-    clock.close();
+    if (admin != null) {
+      admin.close();
+    }
+    if (jetty != null) {
+      try {
+        jetty.stop();
+      } catch (Exception e) {
+        LOG.log(Level.WARNING, "stopping the SQL endpoint failed", e);
+      }
+    }
+    if (reaper != null) {
+      reaper.shutdownNow();
+    }
+    if (meta != null) {
+      meta.closeAll();
+    }
+    if (node != null) {
+      node.close();
+    }
+    if (clock != null) {
+      clock.close();
+    }
     LOG.info("stopped");
   }
 
@@ -332,7 +477,11 @@ public final class NodeServer implements AutoCloseable {
       err.println(Options.USAGE);
       return 64;
     }
-    return ForegroundNode.run("meridian start", options.dataDir(), options, () -> new NodeServer(options),
+    Consumer<String> progress = line -> {
+      out.println("meridian: " + line);
+      out.flush();
+    };
+    return ForegroundNode.run("meridian start", options.dataDir(), options, () -> new NodeServer(options, progress),
         server -> "node " + server.node.identity().nodeId() + " serving SQL at " + server.sqlUrl() + " admin at "
             + server.adminUrl(), out, err);
   }

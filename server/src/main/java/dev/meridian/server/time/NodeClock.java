@@ -317,7 +317,7 @@ public final class NodeClock implements AutoCloseable {
     String clock = state.trusted() ? "trusted" : state.reason().name();
     String json = String.format(Locale.ROOT, "{\"status\":\"%s\",%s,\"clock\":\"%s\",\"epsilonMicros\":%d%s}\n",
         state.trusted() ? "ok" : "unavailable", nodeFields, clock, trueTime.currentEpsilonMicros(),
-        state.trusted() ? "" : ",\"reason\":\"" + jsonEscape(state.detail()) + "\"");
+        state.trusted() ? "" : ",\"reason\":\"" + dev.meridian.server.admin.Json.escape(state.detail()) + "\"");
     return Response.json(state.trusted() ? 200 : 503, json);
   }
 
@@ -436,18 +436,6 @@ public final class NodeClock implements AutoCloseable {
       }
     }
     return out;
-  }
-
-  private static String jsonEscape(String text) {
-    StringBuilder out = new StringBuilder(text.length());
-    for (char c : text.toCharArray()) {
-      switch (c) {
-        case '"' -> out.append("\\\"");
-        case '\\' -> out.append("\\\\");
-        default -> out.append(c < 0x20 ? ' ' : c);
-      }
-    }
-    return out.toString();
   }
 
   @Override

@@ -1,0 +1,82 @@
+package dev.meridian.txn.cluster;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The messages of cluster formation and liveness, one record each. They travel over the cluster
+ * endpoint ({@code --port}) as request and answer pairs: {@code init} from the operator's
+ * {@code meridian init}, {@code join} from a node started with {@code --join}, and heartbeats
+ * between registered members. Cluster ids are UUIDs as text; an empty cluster id means "none yet".
+ */
+public final class Messages {
+
+  private Messages() {}
+
+  /** A node asks to be registered; {@code clusterId} is empty unless its data directory already has one. */
+  public record JoinRequest(String clusterId, Member joiner) {
+    public JoinRequest {
+      Objects.requireNonNull(clusterId, "clusterId");
+      Objects.requireNonNull(joiner, "joiner");
+    }
+  }
+
+  /** The answer to a {@link JoinRequest}. */
+  public sealed interface JoinAnswer {}
+
+  /** The asked node has no cluster yet; it remembers the joiner for the founding membership. */
+  public record NotInitialized() implements JoinAnswer {}
+
+  /**
+   * Registered. {@code minimumEpoch} is one above the epoch the cluster last knew for this node
+   * id, so that a node whose local epoch is behind (it lost nothing, but a peer declared it dead)
+   * comes back above it.
+   */
+  public record Joined(String clusterId, List<Member> members, long minimumEpoch) implements JoinAnswer {
+    public Joined {
+      members = List.copyOf(members);
+    }
+  }
+
+  /** Refused, for the reason given (another cluster's data directory, a node id already taken). */
+  public record JoinRefused(String reason) implements JoinAnswer {}
+
+  /** The answer to {@code meridian init}. */
+  public sealed interface InitAnswer {}
+
+  /** The cluster was created now, with these founding members. */
+  public record Initialized(String clusterId, List<Member> founders) implements InitAnswer {
+    public Initialized {
+      founders = List.copyOf(founders);
+    }
+  }
+
+  /** The node already belongs to a cluster; nothing changed. */
+  public record AlreadyInitialized(String clusterId) implements InitAnswer {}
+
+  /** A member's heartbeat: itself (with its epoch) and the membership it knows. */
+  public record Heartbeat(String clusterId, Member from, List<Member> members) {
+    public Heartbeat {
+      members = List.copyOf(members);
+    }
+  }
+
+  /** The answer to a {@link Heartbeat}. */
+  public sealed interface HeartbeatAnswer {}
+
+  /** Heard; the answering member and the membership it knows. */
+  public record HeartbeatAck(Member responder, List<Member> members) implements HeartbeatAnswer {
+    public HeartbeatAck {
+      members = List.copyOf(members);
+    }
+  }
+
+  /**
+   * The answering node declared the sender dead while it was at {@code epoch}: the sender must come
+   * back with a larger epoch before it counts as live again.
+   */
+  public record DeclaredDead(long epoch) implements HeartbeatAnswer {}
+
+  /** The answering node is not a member of the sender's cluster (another cluster, or none yet). */
+  public record NotAMember(String reason) implements HeartbeatAnswer {}
+}

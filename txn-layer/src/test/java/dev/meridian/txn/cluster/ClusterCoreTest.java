@@ -1,0 +1,211 @@
+package dev.meridian.txn.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.meridian.runtime.NodeId;
+import dev.meridian.txn.cluster.ClusterCore.Liveness;
+import dev.meridian.txn.cluster.ClusterCore.MemberStatus;
+import dev.meridian.txn.cluster.ClusterCore.Ready;
+import dev.meridian.txn.cluster.Messages.AlreadyInitialized;
+import dev.meridian.txn.cluster.Messages.Initialized;
+import dev.meridian.txn.cluster.Messages.JoinAnswer;
+import dev.meridian.txn.cluster.Messages.JoinRefused;
+import dev.meridian.txn.cluster.Messages.JoinRequest;
+import dev.meridian.txn.cluster.Messages.Joined;
+import dev.meridian.txn.cluster.Messages.NotInitialized;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The formation and liveness core driven step by step: a few cores exchange their {@link Ready}s'
+ * join requests and heartbeats synchronously, with time advanced by the test, nodes stopped and
+ * restarted, and links cut. Every test states the liveness each node must see.
+ */
+class ClusterCoreTest {
+
+  private final ClusterHarness h = new ClusterHarness();
+
+  private static final ClusterCore.Config CONFIG = ClusterCore.Config.defaults();
+  private static final String CLUSTER_A = "aaaaaaaa-0000-0000-0000-000000000001";
+  private static final String CLUSTER_B = "bbbbbbbb-0000-0000-0000-000000000002";
+
+  private void formThree() {
+    h.startWaiting(1);
+    h.startWaiting(2);
+    h.startWaiting(3);
+    h.advance(1_000_000);
+    assertThat(h.nodes.get(2).phase()).isEqualTo(ClusterCore.Phase.WAITING_FOR_INIT);
+    Initialized initialized = (Initialized) h.nodes.get(1).init(CLUSTER_A, h.nowMicros);
+    assertThat(initialized.founders()).extracting(m -> m.nodeId().value()).containsExactly(1, 2, 3);
+    h.advance(1_000_000);
+  }
+
+  @Test
+  void waitingNodesBecomeFoundersAtInitAndEveryNodeSeesThreeLive() {
+    h.startWaiting(1);
+    h.startWaiting(2);
+    h.startWaiting(3);
+    h.round();
+    assertThat(h.nodes.get(2).clusterId()).isEmpty();
+    assertThat(h.nodes.get(1).onHeartbeat(new Messages.Heartbeat(CLUSTER_A, ClusterHarness.member(2, "store-2", 1), List.of()),
+        h.nowMicros)).isInstanceOf(Messages.NotAMember.class);
+    formThree();
+    for (int id = 1; id <= 3; id++) {
+      assertThat(h.nodes.get(id).clusterId()).contains(CLUSTER_A);
+      assertThat(h.nodes.get(id).phase()).isEqualTo(ClusterCore.Phase.MEMBER);
+    }
+    assertThat(h.view(1)).isEqualTo("1:SELF@1 2:LIVE@1 3:LIVE@1");
+    assertThat(h.view(2)).isEqualTo("1:LIVE@1 2:SELF@1 3:LIVE@1");
+    assertThat(h.view(3)).isEqualTo("1:LIVE@1 2:LIVE@1 3:SELF@1");
+  }
+
+  @Test
+  void aSecondInitSaysAlreadyInitializedWithTheClusterId() {
+    formThree();
+    assertThat(h.nodes.get(1).init(CLUSTER_B, h.nowMicros)).isEqualTo(new AlreadyInitialized(CLUSTER_A));
+    assertThat(h.nodes.get(3).init(CLUSTER_B, h.nowMicros)).isEqualTo(new AlreadyInitialized(CLUSTER_A));
+  }
+
+  @Test
+  void aJoinerAdoptsTheClusterIdOnceAndSaysSoInItsReady() {
+    ClusterCore founder = ClusterCore.ofCluster(CLUSTER_A, ClusterHarness.member(1, "store-1", 1), false, CONFIG);
+    ClusterCore joiner = ClusterCore.waitingForInit(ClusterHarness.member(2, "store-2", 1), CONFIG);
+    JoinAnswer answer = founder.onJoin(joiner.tick(h.nowMicros).join().orElseThrow(), h.nowMicros);
+    Ready ready = joiner.onJoinAnswer(answer, h.nowMicros);
+    assertThat(ready.adoptClusterId()).contains(CLUSTER_A);
+    assertThat(joiner.phase()).isEqualTo(ClusterCore.Phase.MEMBER);
+    assertThat(joiner.tick(h.nowMicros + 1).join()).isEmpty();
+    assertThat(joiner.tick(h.nowMicros + 1).adoptClusterId()).isEmpty();
+  }
+
+  @Test
+  void aNodeKilledIsDeclaredDeadAndComesBackWithAHigherEpoch() {
+    formThree();
+    h.down.add(3);
+    h.advance(2_000_000);
+    assertThat(h.view(1)).isEqualTo("1:SELF@1 2:LIVE@1 3:LIVE@1");
+    h.advance(1_500_000);
+    assertThat(h.view(1)).isEqualTo("1:SELF@1 2:LIVE@1 3:DEAD@1");
+    assertThat(h.view(2)).isEqualTo("1:LIVE@1 2:SELF@1 3:DEAD@1");
+
+    h.restart(3, CLUSTER_A);
+    assertThat(h.nodes.get(3).phase()).isEqualTo(ClusterCore.Phase.REJOINING);
+    h.advance(1_000_000);
+    assertThat(h.nodes.get(3).phase()).isEqualTo(ClusterCore.Phase.MEMBER);
+    assertThat(h.view(1)).isEqualTo("1:SELF@1 2:LIVE@1 3:LIVE@2");
+    assertThat(h.view(2)).isEqualTo("1:LIVE@1 2:SELF@1 3:LIVE@2");
+    assertThat(h.view(3)).isEqualTo("1:LIVE@1 2:LIVE@1 3:SELF@2");
+  }
+
+  @Test
+  void aNodeCutOffAndDeclaredDeadMustComeBackWithALargerEpochEvenWithoutARestart() {
+    formThree();
+    h.cut.add("3-1");
+    h.cut.add("3-2");
+    h.advance(3_500_000);
+    assertThat(h.view(1)).isEqualTo("1:SELF@1 2:LIVE@1 3:DEAD@1");
+    assertThat(h.view(3)).isEqualTo("1:DEAD@1 2:DEAD@1 3:SELF@1");
+
+    h.cut.clear();
+    List<String> log = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      h.nowMicros += 100_000;
+      log.addAll(h.round());
+    }
+    // Both sides of the h.cut had declared the other dead at epoch 1: n3 declared n1 and n2, they
+    // declared n3. Each comes back at epoch 2, persisted before it is sent.
+    assertThat(h.persistedEpochs).containsEntry(1, 2L).containsEntry(2, 2L).containsEntry(3, 2L);
+    assertThat(h.view(1)).isEqualTo("1:SELF@2 2:LIVE@2 3:LIVE@2");
+    assertThat(h.view(3)).isEqualTo("1:LIVE@2 2:LIVE@2 3:SELF@2");
+    assertThat(log).contains("n1 sees n3 LIVE@2", "n2 sees n3 LIVE@2");
+    assertThat(log).doesNotContain("n1 sees n3 LIVE@1");
+  }
+
+  @Test
+  void aDataDirectoryOfAnotherClusterIsRefusedNamingBothClusterIds() {
+    formThree();
+    ClusterCore stranger = ClusterCore.ofCluster(CLUSTER_B, ClusterHarness.member(4, "store-4", 3), true, CONFIG);
+    JoinAnswer answer = h.nodes.get(1).onJoin(stranger.tick(h.nowMicros).join().orElseThrow(), h.nowMicros);
+    assertThat(answer).isInstanceOf(JoinRefused.class);
+    assertThat(((JoinRefused) answer).reason()).contains("belongs to cluster " + CLUSTER_B,
+        "belongs to cluster " + CLUSTER_A);
+    Ready ready = stranger.onJoinAnswer(answer, h.nowMicros);
+    assertThat(ready.refusal()).isPresent();
+    assertThat(h.nodes.get(1).members(h.nowMicros)).hasSize(3);
+  }
+
+  @Test
+  void aNodeIdTakenByAnotherDataDirectoryIsRefusedNamingBothDirectories() {
+    formThree();
+    JoinAnswer answer = h.nodes.get(2).onJoin(new JoinRequest("", ClusterHarness.member(3, "store-imposter", 1)), h.nowMicros);
+    assertThat(((JoinRefused) answer).reason()).contains("node id 3 is already taken", "store-3",
+        "store-imposter");
+    // The node's own id, from another directory, too.
+    JoinAnswer selfAnswer = h.nodes.get(2).onJoin(new JoinRequest("", ClusterHarness.member(2, "store-other", 1)), h.nowMicros);
+    assertThat(selfAnswer).isInstanceOf(JoinRefused.class);
+    // The real node 3 with its own directory is welcome: asking again in the same run keeps its epoch.
+    Joined joined = (Joined) h.nodes.get(2).onJoin(new JoinRequest(CLUSTER_A, ClusterHarness.member(3, "store-3", 1)), h.nowMicros);
+    assertThat(joined.minimumEpoch()).isEqualTo(1);
+    // Declared dead at epoch 1, it must come back above it even if its directory says 1.
+    h.down.add(3);
+    h.advance(3_500_000);
+    assertThat(h.view(2)).isEqualTo("1:LIVE@1 2:SELF@1 3:DEAD@1");
+    Joined again = (Joined) h.nodes.get(2).onJoin(new JoinRequest(CLUSTER_A, ClusterHarness.member(3, "store-3", 1)), h.nowMicros);
+    assertThat(again.minimumEpoch()).isEqualTo(2);
+  }
+
+  @Test
+  void aWaitingNodeRemembersJoinersForABoundedTimeAndNumber() {
+    ClusterCore waiting = ClusterCore.waitingForInit(ClusterHarness.member(1, "store-1", 1), new ClusterCore.Config(500_000,
+        3_000_000, 500_000, 1_000_000, 2));
+    assertThat(waiting.onJoin(new JoinRequest("", ClusterHarness.member(2, "s2", 1)), 0)).isInstanceOf(NotInitialized.class);
+    waiting.onJoin(new JoinRequest("", ClusterHarness.member(3, "s3", 1)), 100_000);
+    waiting.onJoin(new JoinRequest("", ClusterHarness.member(4, "s4", 1)), 900_000);
+    // n2 fell out of the bound of 2; n3 is past the 1 s memory at 1.2 s; n4 is a founder.
+    Initialized initialized = (Initialized) waiting.init(CLUSTER_A, 1_200_000);
+    assertThat(initialized.founders()).extracting(m -> m.nodeId().value()).containsExactly(1, 4);
+  }
+
+  @Test
+  void aPeerNeverHeardIsUnknownNotLiveAndRecordsFromPeersAboutThisNodeAreIgnored() {
+    ClusterCore one = ClusterCore.ofCluster(CLUSTER_A, ClusterHarness.member(1, "store-1", 4), false, CONFIG);
+    one.onHeartbeatAnswer(new NodeId(2), new Messages.HeartbeatAck(ClusterHarness.member(2, "store-2", 1),
+        List.of(ClusterHarness.member(1, "store-1", 9), ClusterHarness.member(5, "store-5", 1))), h.nowMicros);
+    List<MemberStatus> members = one.members(h.nowMicros);
+    assertThat(members).extracting(s -> s.member().nodeId().value() + ":" + s.liveness() + "@" + s.member().epoch())
+        .containsExactly("1:SELF@4", "2:LIVE@1", "5:UNKNOWN@1");
+    assertThat(members.get(2).heardAgoMicros()).isEqualTo(-1);
+    assertThat(one.members(h.nowMicros + 3_100_000).get(1).liveness()).isEqualTo(Liveness.DEAD);
+  }
+
+  @Test
+  void aKeptRegistryLetsAWholeClusterRestartFindItsPeersAndKeepsTakenIdsTaken() {
+    formThree();
+    List<Member> kept = new ArrayList<>();
+    // What node 1's driver kept: the last registry its Readys handed out.
+    ClusterCore one = h.nodes.get(1);
+    Ready ready = one.updateAddresses(new Member.Addresses("127.0.0.1:7001", "127.0.0.1:8001", "127.0.0.1:9001"));
+    kept.addAll(ready.persistMembers().orElseThrow());
+    assertThat(kept).extracting(m -> m.nodeId().value()).containsExactly(1, 2, 3);
+    assertThat(one.tick(h.nowMicros).persistMembers()).isEmpty();
+
+    // Everyone restarts, with no join targets at all: node 1 heartbeats the members it kept.
+    for (int id = 1; id <= 3; id++) {
+      long epoch = h.persistedEpochs.merge(id, 1L, Long::sum);
+      h.nodes.put(id, ClusterCore.ofCluster(CLUSTER_A, ClusterHarness.member(id, "store-" + id, epoch),
+          id == 1 ? kept : List.of(), false, CONFIG));
+    }
+    assertThat(h.view(1)).isEqualTo("1:SELF@2 2:UNKNOWN@1 3:UNKNOWN@1");
+    h.advance(1_000_000);
+    for (int id = 1; id <= 3; id++) {
+      assertThat(h.view(id)).as("n" + id).isEqualTo(switch (id) {
+        case 1 -> "1:SELF@2 2:LIVE@2 3:LIVE@2";
+        case 2 -> "1:LIVE@2 2:SELF@2 3:LIVE@2";
+        default -> "1:LIVE@2 2:LIVE@2 3:SELF@2";
+      });
+    }
+    JoinAnswer imposter = h.nodes.get(1).onJoin(new JoinRequest("", ClusterHarness.member(3, "store-imposter", 1)), h.nowMicros);
+    assertThat(imposter).isInstanceOf(JoinRefused.class);
+  }
+}
