@@ -3,12 +3,15 @@ package dev.meridian.server;
 import dev.meridian.runtime.real.NamedThreadFactory;
 import dev.meridian.server.admin.AdminServer;
 import dev.meridian.server.admin.AdminServer.Response;
+import dev.meridian.server.admin.BuildInfo;
+import dev.meridian.server.admin.ClusterView;
 import dev.meridian.server.admin.NodeMetrics;
 import dev.meridian.server.sql.ErrorBoundaryHandler;
 import dev.meridian.server.sql.MeridianMeta;
 import dev.meridian.server.time.ClockOptions;
 import dev.meridian.server.time.NodeClock;
 import dev.meridian.storage.rocks.RocksMvccEngine;
+import dev.meridian.truetime.SyncedTrueTime;
 import dev.meridian.txn.range.RangeLeader;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -43,7 +46,9 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  *       Jetty thread pool is the node's SQL worker pool: bounded ({@code --sql-workers}) with a
  *       bounded queue, and the only place SQL runs. It blocks on storage futures; the range's event
  *       loop completes them and never runs SQL.
- *   <li>Admin: {@code /health} and {@code /metrics} ({@link AdminServer}), TrueTime's routes.
+ *   <li>Admin: {@code /health} and {@code /metrics} ({@link AdminServer}), TrueTime's routes, and
+ *       the console at {@code /} with its JSON at {@code /api/cluster} ({@link SingleNodeClusterView}:
+ *       this node and its one range, until the cluster layer supplies its own view).
  *   <li>TrueTime: a {@link NodeClock} with the node as its own only time master (there is no node
  *       transport here to reach others): its clock within {@code --clock-uncertainty}, or chrony's
  *       measured bound with {@code --time-source chrony}, polled every second. That is the local-clock
@@ -175,7 +180,7 @@ public final class NodeServer implements AutoCloseable {
     clock.start(null);
     try {
       this.node = new LocalNode(options.dataDir(), identity, RocksMvccEngine.Options.defaults(), clock.trueTime(),
-          options.plantedBugs());
+          options.plantedBugs(), metrics::commitWait);
     } catch (RuntimeException | Error e) {
       clock.close();
       throw e;
@@ -193,6 +198,7 @@ public final class NodeServer implements AutoCloseable {
       int sqlPort = ((ServerConnector) jetty.getConnectors()[0]).getLocalPort();
       this.admin = AdminServer.withHealth(options.listen(), options.adminPort(), this::health, this::metricsText);
       clock.registerRoutes(admin);
+      admin.serveConsole(new SingleNodeClusterView(identity.clusterId().toString(), this::self), this::self);
       this.reaper = Executors.newSingleThreadScheduledExecutor(new NamedThreadFactory("session-reaper"));
       long sweepMillis = Math.max(1_000, Math.min(60_000, options.idleTimeoutMillis() / 4));
       reaper.scheduleWithFixedDelay(this::expireIdleSessions, sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
@@ -288,6 +294,16 @@ public final class NodeServer implements AutoCloseable {
         identity.nodeId(), identity.clusterId(), identity.region(), identity.zone(),
         (System.nanoTime() - startNanos) / 1_000_000, meta.connectionCount(), sqlUrl,
         node.range().plantedBugs().isEmpty() ? "" : "\"" + plantedBugsText(node.range().plantedBugs()).replace(",", "\",\"") + "\""));
+  }
+
+  /** This node's entry in the console's and {@code meridian status}'s list of nodes. */
+  private ClusterView.Node self() {
+    NodeIdentity identity = node.identity();
+    SyncedTrueTime.State state = clock.state();
+    return new ClusterView.Node(identity.nodeId(), identity.region(), identity.zone(), ClusterView.Liveness.LIVE,
+        state.trusted(), state.trusted() ? "trusted" : state.reason().name(), clock.epsilonMicros(), BuildInfo.VERSION,
+        sqlUrl, adminUrl, (System.nanoTime() - startNanos) / 1_000_000, state.trusted() ? null : state.detail(),
+        metrics.stats());
   }
 
   /** {@code skip-read-validation,ack-before-durable}, in declaration order. */
