@@ -94,6 +94,11 @@ class NodeMetricsTest {
   /** Everything a SQL node's /metrics holds (transport and clock included) follows the conventions. */
   @Test
   void everyMetricFollowsPrometheusConventions() {
+    assertThat(PrometheusConventions.violations(everyMetricOfASqlNode())).isEmpty();
+  }
+
+  /** A SQL node's whole /metrics text, with a transport and every labelled family non-empty. */
+  static String everyMetricOfASqlNode() {
     NodeMetrics metrics = new NodeMetrics();
     metrics.statement("select", 3_000_000);
     metrics.error("40001");
@@ -105,7 +110,7 @@ class NodeMetricsTest {
     try (NodeClock clock = new NodeClock(1, new ClockOptions.Builder().build())) {
       clock.appendMetricsButEpsilon(text);
     }
-    assertThat(PrometheusConventions.violations(text.toString())).isEmpty();
+    return text.toString();
   }
 
   /** The checker itself catches each kind of mistake it is for. */
