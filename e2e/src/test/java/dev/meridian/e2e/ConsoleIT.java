@@ -57,12 +57,17 @@ class ConsoleIT {
     AtomicBoolean writing = new AtomicBoolean(true);
     AtomicLong writes = new AtomicLong();
     Thread writer = null;
+    Thread conflicter = null;
+    Connection conflicting = null;
     Connection connection = Jdbc.connect(node);
     try {
       try (Statement statement = connection.createStatement()) {
         statement.execute("CREATE TABLE hits (id BIGINT PRIMARY KEY, n INT)");
       }
       writer = Thread.ofPlatform().name("console-it-writer").start(() -> write(connection, writing, writes));
+      conflicting = Jdbc.connect(node);
+      Connection second = conflicting;
+      conflicter = Thread.ofPlatform().name("console-it-conflicter").start(() -> increment(second, writing));
       String url = node.adminUrl() + "?interval=250";
       try (HeadlessChromium chromium = HeadlessChromium.open(url, work.resolve("chromium-profile"), 1280, 1180)) {
         Map<String, String> panels = awaitPanels(chromium, ConsoleIT::allHaveData);
@@ -84,7 +89,9 @@ class ConsoleIT {
 
         writing.set(false);
         writer.join(TimeUnit.SECONDS.toMillis(30));
+        conflicter.join(TimeUnit.SECONDS.toMillis(30));
         connection.close();
+        conflicting.close();
         node.kill();
         Map<String, String> afterKill = awaitPanels(chromium, p -> "error".equals(state(p, "nodes")));
         assertThat(state(afterKill, "ranges")).isEqualTo("error");
@@ -95,11 +102,16 @@ class ConsoleIT {
       }
     } finally {
       writing.set(false);
-      if (writer != null) {
-        writer.join(TimeUnit.SECONDS.toMillis(30));
+      for (Thread thread : new Thread[] {writer, conflicter}) {
+        if (thread != null) {
+          thread.join(TimeUnit.SECONDS.toMillis(30));
+        }
       }
       if (node.isAlive()) {
         connection.close();
+        if (conflicting != null) {
+          conflicting.close();
+        }
       }
       node.close();
     }
@@ -142,7 +154,7 @@ class ConsoleIT {
     try (PreparedStatement upsert = connection.prepareStatement("UPSERT INTO hits VALUES (?, ?)")) {
       long i = 0;
       while (writing.get()) {
-        upsert.setLong(1, i % 64);
+        upsert.setLong(1, i % 4);
         upsert.setInt(2, (int) i);
         upsert.executeUpdate();
         writes.incrementAndGet();
@@ -151,6 +163,43 @@ class ConsoleIT {
     } catch (SQLException e) {
       if (writing.get()) {
         throw new IllegalStateException("the console test's writer failed", e);
+      }
+    }
+  }
+
+  /**
+   * Read-modify-write transactions on the keys the writer upserts, so that some fail validation
+   * (SQLSTATE 40001) and the aborts chart has something to show; those are expected and retried.
+   */
+  private static void increment(Connection connection, AtomicBoolean writing) {
+    try (PreparedStatement read = connection.prepareStatement("SELECT n FROM hits WHERE id = ?");
+        PreparedStatement write = connection.prepareStatement("UPSERT INTO hits VALUES (?, ?)")) {
+      connection.setAutoCommit(false);
+      long i = 0;
+      while (writing.get()) {
+        long id = i++ % 4;
+        try {
+          read.setLong(1, id);
+          int n = 0;
+          try (var rows = read.executeQuery()) {
+            if (rows.next()) {
+              n = rows.getInt(1);
+            }
+          }
+          write.setLong(1, id);
+          write.setInt(2, n + 1);
+          write.executeUpdate();
+          connection.commit();
+        } catch (SQLException e) {
+          if (!"40001".equals(e.getSQLState())) {
+            throw e;
+          }
+          connection.rollback();
+        }
+      }
+    } catch (SQLException e) {
+      if (writing.get()) {
+        throw new IllegalStateException("the console test's conflicting writer failed", e);
       }
     }
   }
