@@ -25,8 +25,9 @@ import org.junit.jupiter.api.io.TempDir;
  * http://node:admin-port/} while a client writes, and every panel must show data — the nodes and
  * ranges tables filled, each chart with at least {@value #MIN_POINTS} points. Then the node is
  * killed with SIGKILL, and the page, still open, must say so: the node marked unreachable and the
- * banner shown. A screenshot of the live console is kept ({@code target/e2e/console-screenshot.png},
- * or where {@code -Dmeridian.console.screenshot} says).
+ * banner shown. Screenshots of the live console and of it after the kill are kept ({@code
+ * target/e2e/console-screenshot.png} and {@code console-unreachable.png} beside it, or where {@code
+ * -Dmeridian.console.screenshot} says).
  *
  * <p>Also {@code meridian status --host}, as a child process, on the same kind of node: the table
  * lists the node with its region, liveness and epsilon, and the range with its leaseholder; {@code
@@ -97,8 +98,10 @@ class ConsoleIT {
         assertThat(state(afterKill, "ranges")).isEqualTo("error");
         assertThat(chromium.evaluateString("document.querySelector('tr[data-node=\"1\"]').dataset.liveness"))
             .isEqualTo("unreachable");
+        assertThat(chromium.evaluateString("document.getElementById('updated').textContent")).startsWith("no answer since");
         assertThat(chromium.evaluateString("document.getElementById('banner').className + ' '"
             + " + document.getElementById('banner').textContent")).startsWith("show ").contains("cannot be reached");
+        Files.write(screenshot.resolveSibling("console-unreachable.png"), chromium.screenshotPng());
       }
     } finally {
       writing.set(false);
