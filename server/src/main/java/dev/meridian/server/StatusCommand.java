@@ -171,7 +171,8 @@ public final class StatusCommand {
             fields.getOrDefault("nodeId", "?"), fields.getOrDefault("region", "?"),
             response.statusCode() == 200 ? "ok" : "down(" + response.statusCode() + ")",
             fields.getOrDefault("clock", "?"), fields.getOrDefault("epsilonMicros", "?"),
-            fields.getOrDefault("reason", "")));
+            // A node waiting for init has no clock verdict to give: its status says what it waits for.
+            fields.getOrDefault("reason", response.statusCode() == 200 ? "" : fields.getOrDefault("status", ""))));
       } catch (IOException e) {
         allHealthy = false;
         out.println(String.format(Locale.ROOT, "%-22s %-6s %-12s %-12s %-18s %14s  %s", node, "?", "?", "unreachable", "?",

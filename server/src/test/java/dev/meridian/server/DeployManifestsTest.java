@@ -40,6 +40,9 @@ class DeployManifestsTest {
   /** Start flags the manifests use that M5 adds; see the class comment. Remove each as it lands. */
   static final Set<String> PENDING_M5_FLAGS = Set.of("--port", "--join");
 
+  /** M5's {@code meridian init}, by the class the cluster-formation branch gives it. */
+  static final String PENDING_M5_INIT_COMMAND = "dev.meridian.server.cluster.InitCommand";
+
   /** Flags bin/meridian itself takes before the node's parser sees the rest. */
   static final Set<String> LAUNCHER_FLAGS = Set.of("--max-heap");
 
@@ -101,6 +104,18 @@ class DeployManifestsTest {
               + " conf/meridian.conf) so that the manifests' use of it is checked")
           .hasMessage("unknown option " + flag);
     }
+  }
+
+  /**
+   * {@code meridian init}'s flags are not checked here until its command exists on this branch; this
+   * fails once it does, so that a check of the init invocations against its parser replaces it.
+   */
+  @Test
+  void initIsStillPending() {
+    assertThatThrownBy(() -> Class.forName(PENDING_M5_INIT_COMMAND))
+        .as(PENDING_M5_INIT_COMMAND + " exists now: check the init invocations' flags against its parser, and"
+            + " remove PENDING_M5_INIT_COMMAND")
+        .isInstanceOf(ClassNotFoundException.class);
   }
 
   @Test
@@ -169,9 +184,10 @@ class DeployManifestsTest {
     for (Invocation start : starts) {
       assertThat(List.of(start.value("--join").split(","))).as(start.where()).containsExactlyInAnyOrderElementsOf(expectedJoin);
     }
-    List<String> init = (List<String>) ((Map<String, Object>) services.get("init")).get("command");
-    assertThat(init).hasSize(3).startsWith("init", "--host");
-    assertThat(expectedJoin).contains(init.get(2));
+    Map<String, Object> init = (Map<String, Object>) services.get("init");
+    assertThat((List<String>) init.get("entrypoint")).containsExactly("/bin/bash", "-c");
+    // Compose interpolates $: the script's $? is written $$?.
+    assertThat(expectedJoin).contains(initHost(((List<String>) init.get("command")).get(0), "$$?"));
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -238,13 +254,27 @@ class DeployManifestsTest {
     // One init Job, at one of the joined nodes.
     Map<String, Object> job = (Map<String, Object>) ((Map<String, Object>) objects.get("Job/meridian-init").get("spec")).get("template");
     Map<String, Object> init = ((List<Map<String, Object>>) ((Map<String, Object>) job.get("spec")).get("containers")).get(0);
-    List<String> initArgs = (List<String>) init.get("args");
-    assertThat(initArgs).hasSize(3).startsWith("init", "--host");
-    assertThat(expectedJoin).contains(initArgs.get(2));
+    assertThat((List<String>) init.get("command")).containsExactly("/bin/bash", "-c");
+    assertThat(expectedJoin).contains(initHost(((List<String>) init.get("args")).get(0), "$?"));
   }
 
   // ---------------------------------------------------------------------------------------------
   // Reading the files
+
+  private static final Pattern INIT = Pattern.compile(
+      "^/opt/meridian/bin/meridian init --host (\\S+) \\|\\| \\[ (\\S+) -eq 3 \\]$");
+
+  /**
+   * The {@code --host} of an init script, which must be exactly {@code meridian init --host H:P ||
+   * [ $? -eq 3 ]}: init exits 3 when the cluster is already initialized, which is success for a
+   * deployment that runs it on every start.
+   */
+  private static String initHost(String script, String exitStatus) {
+    Matcher matcher = INIT.matcher(script.strip());
+    assertThat(matcher.matches()).as("init script: " + script).isTrue();
+    assertThat(matcher.group(2)).isEqualTo(exitStatus);
+    return matcher.group(1);
+  }
 
   private static List<String> dockerfileLines() throws IOException {
     return Files.readAllLines(ROOT.resolve("deploy/docker/Dockerfile")).stream().map(String::strip).toList();
