@@ -50,6 +50,22 @@ class JepsenRunIT {
         .containsPattern(":type :ok, :process \\d+, :f :read, :value \\{0 \\d+, .*:staleness \"1s\"");
   }
 
+  /**
+   * M6's clock faults through the node's /fault/clock: the node fences itself when its clock jumps
+   * (40001 until a sync round passes), and no offset, step or drift may cost the bank its total.
+   */
+  @Test
+  void bankUnderClockFaultsKeepsTheTotal() throws Exception {
+    JepsenRunner.Run run = JepsenRunner.run(work, "bank-clock", List.of(), "--workload", "bank", "--nemesis", "clock",
+        "--time-limit", "25s", "--rate", "40", "--concurrency", "4", "--seed", "21");
+    assertThat(run.exitValue()).as(run.output()).isZero();
+    assertThat(run.output()).contains("jepsen: valid true");
+    assertThat(run.history()).as("clock faults injected and removed, reads completed")
+        .containsPattern(":process :nemesis, :f :clock, :value \"n1 (offset_ms|step_ms|drift_ppm)=-?\\d+\"")
+        .contains(":process :nemesis, :f :clock-reset")
+        .containsPattern(":type :ok, :process \\d+, :f :read");
+  }
+
   /** Runs {@code workload} under the kill nemesis and checks the run came out valid. */
   private JepsenRunner.Run runValid(String workload, String timeLimit, long seed) throws Exception {
     JepsenRunner.Run run = JepsenRunner.run(work, workload, List.of(), "--workload", workload, "--nemesis", "kill",

@@ -90,12 +90,4 @@ class DriverConfigTest {
     assertThat(config("jdbc:meridian://h:1?responseTimeoutMs=0", null).responseTimeoutMs()).isZero();
   }
 
-  @Test
-  void stalenessUnits() {
-    assertThat(Staleness.problem("500ms")).isNull();
-    assertThat(Staleness.problem("10s")).isNull();
-    assertThat(Staleness.problem("2m")).isNull();
-    assertThat(Staleness.problem("1h")).isNull();
-    assertThat(Staleness.problem("1d")).isNotNull();
-  }
 }

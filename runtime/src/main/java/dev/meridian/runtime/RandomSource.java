@@ -30,4 +30,13 @@ public interface RandomSource {
   static RandomSource seeded(long seed) {
     return new SplitMix64(seed);
   }
+
+  /**
+   * The finaliser of the seeded sources' generator (SplitMix64's): a bijection on longs in which
+   * every input bit affects every output bit, the same on every JVM. For fingerprints and hashes that
+   * must reproduce from a seed (the simulator's trace), so they need no second copy of the mixer.
+   */
+  static long mix(long z) {
+    return SplitMix64.mix(z);
+  }
 }

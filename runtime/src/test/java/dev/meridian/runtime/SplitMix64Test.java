@@ -17,6 +17,16 @@ class SplitMix64Test {
     }
   }
 
+  /** The reference SplitMix64 stream (Vigna's splitmix64.c) for seed 0, and the exposed finaliser. */
+  @Test
+  void matchesTheReferenceGeneratorAndItsFinaliser() {
+    RandomSource random = RandomSource.seeded(0);
+    assertThat(random.nextLong()).isEqualTo(0xe220a8397b1dcdafL);
+    assertThat(random.nextLong()).isEqualTo(0x6e789e6aa1b965f4L);
+    assertThat(RandomSource.mix(0x9e3779b97f4a7c15L)).isEqualTo(0xe220a8397b1dcdafL);
+    assertThat(RandomSource.mix(0)).isZero();
+  }
+
   @Test
   void forksAreIndependentOfLaterParentUse() {
     RandomSource parent1 = RandomSource.seeded(9);

@@ -1,5 +1,6 @@
 package dev.meridian.sim;
 
+import dev.meridian.runtime.RandomSource;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.function.Supplier;
@@ -28,9 +29,9 @@ public final class Trace {
   /** Folds one event in: when it ran, what it was, on which node, and a fingerprint of its details. */
   public void record(long trueMicros, int kind, int node, long detail, Supplier<String> text) {
     events++;
-    hash = mix(hash ^ trueMicros);
-    hash = mix(hash ^ ((long) kind << 32 | (node & 0xffffffffL)));
-    hash = mix(hash ^ detail);
+    hash = RandomSource.mix(hash ^ trueMicros);
+    hash = RandomSource.mix(hash ^ ((long) kind << 32 | (node & 0xffffffffL)));
+    hash = RandomSource.mix(hash ^ detail);
     if (keepLines > 0) {
       if (tail.size() == keepLines) {
         tail.removeFirst();
@@ -52,15 +53,8 @@ public final class Trace {
     return List.copyOf(tail);
   }
 
-  /** The SplitMix64 finaliser: every input bit affects every output bit. */
-  public static long mix(long z) {
-    z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
-    z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
-    return z ^ (z >>> 31);
-  }
-
   /** Folds {@code value} into {@code acc}; for building detail fingerprints. */
   public static long fold(long acc, long value) {
-    return mix(acc * 31 + value);
+    return RandomSource.mix(acc * 31 + value);
   }
 }

@@ -40,6 +40,15 @@ public final class BankChecker {
 
   private BankChecker() {}
 
+  /** The accounts {@code 0 … count-1}. */
+  public static Set<Long> accounts(long count) {
+    Set<Long> accounts = new TreeSet<>();
+    for (long account = 0; account < count; account++) {
+      accounts.add(account);
+    }
+    return accounts;
+  }
+
   /** Checks the EDN history in {@code file}. */
   public static CheckResult check(Path file, Set<Long> accounts, long total) throws IOException {
     return check(Files.readString(file, StandardCharsets.UTF_8), accounts, total);

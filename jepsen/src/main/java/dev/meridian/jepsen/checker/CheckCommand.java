@@ -17,10 +17,14 @@ import java.util.Set;
  *       [--format edn|json|jepsen-log] FILE
  * check --workload register [--model linearizable] [--search-budget STEPS] [--memo-budget-mb MB]
  *       [--format edn|json|jepsen-log] FILE
+ * check --workload bank [--accounts N] [--total T] FILE
  * </pre>
  *
  * <p>The register workload checks compare-and-set register histories for linearizability
- * ({@link LinearizabilityChecker}); {@code linearizable} is its only model.
+ * ({@link LinearizabilityChecker}); {@code linearizable} is its only model. The bank workload checks
+ * that every completed read of the accounts {@code 0 … N-1} sees them all, none negative, summing to
+ * {@code T} ({@link BankChecker}; EDN histories only); the defaults are those of the runner's bank
+ * workload, {@value #DEFAULT_BANK_ACCOUNTS} accounts holding {@value #DEFAULT_BANK_TOTAL}.
  *
  * <p>Exit status: 0 valid, 1 invalid, 2 unknown, 64 usage error (message on stderr), 66 the file
  * cannot be read, 65 it is not a well-formed history. With neither {@code --model} nor
@@ -39,7 +43,12 @@ public final class CheckCommand {
       + " [--model strict-serializable[,...]] [--anomalies G0,G1c,...]"
       + " [--linearizable-keys] [--sequential-keys] [--wfr-keys] [--format edn|json|jepsen-log] FILE"
       + "\n       check --workload register [--model linearizable] [--search-budget STEPS]"
-      + " [--memo-budget-mb MB] [--format edn|json|jepsen-log] FILE";
+      + " [--memo-budget-mb MB] [--format edn|json|jepsen-log] FILE"
+      + "\n       check --workload bank [--accounts N] [--total T] FILE";
+
+  /** The runner's bank workload: accounts 0 … 7 holding 80 in all. */
+  public static final int DEFAULT_BANK_ACCOUNTS = 8;
+  public static final long DEFAULT_BANK_TOTAL = 80;
 
   /** The memo table may take at most this share of the heap, so a search never runs out of it. */
   private static final long HEAP_SHARE_DIVISOR = 2;
@@ -61,6 +70,9 @@ public final class CheckCommand {
     boolean wfr = false;
     long searchBudget = CheckOptions.DEFAULT_SEARCH_BUDGET;
     long memoBudgetBytes = CheckOptions.DEFAULT_MEMO_BUDGET_BYTES;
+    boolean bank = false;
+    Long bankAccounts = null;
+    Long bankTotal = null;
     String file = null;
     // The launcher may pass the subcommand name through; it is not a file.
     int first = args.length > 0 && args[0].equals("check") ? 1 : 0;
@@ -71,14 +83,15 @@ public final class CheckCommand {
         case "--sequential-keys" -> sequential = true;
         case "--wfr-keys" -> wfr = true;
         case "--workload", "--model", "--models", "--anomalies", "--format", "--search-budget",
-            "--memo-budget-mb" -> {
+            "--memo-budget-mb", "--accounts", "--total" -> {
           if (i + 1 >= args.length) {
             return usage(err, a + " needs a value");
           }
           String v = args[++i];
           switch (a) {
             case "--workload" -> {
-              workload = CheckOptions.Workload.parse(v);
+              bank = v.equals("bank");
+              workload = bank ? CheckOptions.Workload.LIST_APPEND : CheckOptions.Workload.parse(v);
               if (workload == null) {
                 return usage(err, "unknown workload '" + v + "'");
               }
@@ -89,13 +102,21 @@ public final class CheckCommand {
                 return usage(err, "unknown format '" + v + "'");
               }
             }
-            case "--search-budget", "--memo-budget-mb" -> {
-              long n;
-              try {
-                n = Long.parseLong(v);
-              } catch (NumberFormatException e) {
-                n = -1;
+            case "--accounts", "--total" -> {
+              Long n = parseLong(v);
+              if (n == null || n < (a.equals("--accounts") ? 1 : 0) || a.equals("--accounts") && n > 1_000_000) {
+                return usage(err, a + " needs " + (a.equals("--accounts") ? "an account count from 1 to 1000000"
+                    : "a total of at least 0") + ", found '" + v + "'");
               }
+              if (a.equals("--accounts")) {
+                bankAccounts = n;
+              } else {
+                bankTotal = n;
+              }
+            }
+            case "--search-budget", "--memo-budget-mb" -> {
+              Long parsed = parseLong(v);
+              long n = parsed == null ? -1 : parsed;
               if (n <= 0 || a.equals("--memo-budget-mb") && n > Long.MAX_VALUE >> 20) {
                 return usage(err, a + " needs a positive integer, found '" + v + "'");
               }
@@ -143,6 +164,17 @@ public final class CheckCommand {
     if (file == null) {
       return usage(err, "no history file given");
     }
+    if (bank) {
+      if (models != null || !anomalies.isEmpty() || linearizable || sequential || wfr || format != null
+          && format != HistoryReader.Format.EDN) {
+        return usage(err, "the bank workload takes only --accounts, --total and an EDN history");
+      }
+      return checkBank(file, bankAccounts == null ? DEFAULT_BANK_ACCOUNTS : bankAccounts,
+          bankTotal == null ? DEFAULT_BANK_TOTAL : bankTotal, out, err);
+    }
+    if (bankAccounts != null || bankTotal != null) {
+      return usage(err, "--accounts and --total apply to the bank workload only");
+    }
     boolean register = workload == CheckOptions.Workload.REGISTER;
     if (register && models != null && !models.equals(List.of("linearizable"))) {
       return usage(err, "the register workload checks linearizability only: --model linearizable");
@@ -154,13 +186,31 @@ public final class CheckCommand {
       models = register ? List.of("linearizable")
           : anomalies.isEmpty() ? List.of("strict-serializable") : List.of();
     }
-    Path path = Path.of(file);
     if (format == null) {
       format = HistoryReader.Format.fromFileName(file);
     }
-    List<Op> ops;
+    HistoryReader.Format historyFormat = format;
+    CheckOptions opts = CheckOptions.strictSerializable(workload).withModels(models)
+        .withAnomalies(anomalies).withKeyAssumptions(linearizable, sequential, wfr)
+        .withSearchBudget(searchBudget).withMemoBudgetBytes(Math.min(memoBudgetBytes,
+            Runtime.getRuntime().maxMemory() / HEAP_SHARE_DIVISOR));
+    return checkFile(file, out, err, path -> Checker.check(register
+        ? HistoryReader.readRegister(path, historyFormat) : HistoryReader.read(path, historyFormat), opts));
+  }
+
+  /** Reads and checks one history; what is wrong with the file is reported as the exit status says. */
+  private interface FileCheck {
+    CheckResult check(Path file) throws IOException;
+  }
+
+  private static int checkBank(String file, long accounts, long total, PrintStream out, PrintStream err) {
+    return checkFile(file, out, err, path -> BankChecker.check(path, BankChecker.accounts(accounts), total));
+  }
+
+  private static int checkFile(String file, PrintStream out, PrintStream err, FileCheck check) {
+    CheckResult r;
     try {
-      ops = register ? HistoryReader.readRegister(path, format) : HistoryReader.read(path, format);
+      r = check.check(Path.of(file));
     } catch (NoSuchFileException e) {
       err.println("check: no such file: " + file);
       return EXIT_NO_INPUT;
@@ -171,17 +221,24 @@ public final class CheckCommand {
       err.println("check: " + file + ": " + e.getMessage());
       return EXIT_DATA;
     }
-    CheckOptions opts = CheckOptions.strictSerializable(workload).withModels(models)
-        .withAnomalies(anomalies).withKeyAssumptions(linearizable, sequential, wfr)
-        .withSearchBudget(searchBudget).withMemoBudgetBytes(Math.min(memoBudgetBytes,
-            Runtime.getRuntime().maxMemory() / HEAP_SHARE_DIVISOR));
-    CheckResult r = Checker.check(ops, opts);
+    return report(r, out);
+  }
+
+  private static int report(CheckResult r, PrintStream out) {
     out.println(r.toJson());
     return switch (r.valid()) {
       case "true" -> EXIT_VALID;
       case "false" -> EXIT_INVALID;
       default -> EXIT_UNKNOWN;
     };
+  }
+
+  private static Long parseLong(String v) {
+    try {
+      return Long.parseLong(v);
+    } catch (NumberFormatException e) {
+      return null;
+    }
   }
 
   private static List<String> split(String v) {

@@ -1,6 +1,7 @@
 package dev.meridian.jepsen.runner;
 
 import dev.meridian.jepsen.checker.BankChecker;
+import dev.meridian.jepsen.checker.CheckCommand;
 import dev.meridian.jepsen.checker.CheckResult;
 import dev.meridian.jepsen.checker.Keyword;
 import dev.meridian.runtime.RandomSource;
@@ -16,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 
 /**
  * Jepsen's bank over SQL: {@value #ACCOUNTS} accounts in {@code jepsen_bank(id BIGINT PRIMARY KEY,
@@ -35,8 +35,8 @@ import java.util.TreeSet;
  */
 final class BankWorkload implements Workload {
 
-  static final int ACCOUNTS = 8;
-  static final long TOTAL = 80;
+  static final int ACCOUNTS = CheckCommand.DEFAULT_BANK_ACCOUNTS;
+  static final long TOTAL = CheckCommand.DEFAULT_BANK_TOTAL;
   static final int MAX_TRANSFER = 5;
   static final String STALENESS = "1s";
   static final String TRANSFER = "transfer";
@@ -228,10 +228,6 @@ final class BankWorkload implements Workload {
 
   @Override
   public CheckResult check(Path history) throws IOException {
-    Set<Long> accounts = new TreeSet<>();
-    for (long account = 0; account < ACCOUNTS; account++) {
-      accounts.add(account);
-    }
-    return BankChecker.check(history, accounts, TOTAL);
+    return BankChecker.check(history, BankChecker.accounts(ACCOUNTS), TOTAL);
   }
 }

@@ -38,6 +38,8 @@ final class JepsenRun {
   private final RunOptions options;
   private final PrintStream progress;
 
+  private static final String ALLOW_FAULT_INJECTION = "--allow-fault-injection";
+
   JepsenRun(RunOptions options, PrintStream progress) {
     this.options = options;
     this.progress = progress;
@@ -52,10 +54,16 @@ final class JepsenRun {
       case BANK -> new BankWorkload();
       case REGISTER -> new RegisterWorkload();
     };
+    List<String> nodeCommand = new ArrayList<>(options.nodeCommand());
+    if (options.nemeses().contains(RunOptions.NemesisKind.CLOCK) && !nodeCommand.contains(ALLOW_FAULT_INJECTION)) {
+      // The clock nemesis changes a node's physical clock through its admin port (/fault/clock),
+      // which a node serves only when started with this flag.
+      nodeCommand.add(ALLOW_FAULT_INJECTION);
+    }
     List<LocalNode> nodes = new ArrayList<>();
     for (int i = 1; i <= options.nodes(); i++) {
       Path nodeDir = out.resolve("nodes").resolve("n" + i);
-      nodes.add(new LocalNode("n" + i, options.nodeCommand(), options.nodeHeap(), nodeDir.resolve("data"),
+      nodes.add(new LocalNode("n" + i, nodeCommand, options.nodeHeap(), nodeDir.resolve("data"),
           nodeDir.resolve("node.log")));
     }
     RandomSource random = RandomSource.seeded(options.seed());

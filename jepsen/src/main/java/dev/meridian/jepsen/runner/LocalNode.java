@@ -159,6 +159,32 @@ final class LocalNode implements AutoCloseable {
     process.waitFor(30, TimeUnit.SECONDS);
   }
 
+  /**
+   * Changes the node's physical clock: {@code fault} is one of {@code offset_ms=N}, {@code
+   * drift_ppm=N}, {@code step_ms=N} ({@code POST /fault/clock}, served only by a node started with
+   * {@code --allow-fault-injection}).
+   */
+  void clockFault(String fault) throws IOException, InterruptedException {
+    admin("POST", "fault/clock?" + fault);
+  }
+
+  /** Removes every clock fault ({@code DELETE /fault/clock}). */
+  void clockReset() throws IOException, InterruptedException {
+    admin("DELETE", "fault/clock");
+  }
+
+  private void admin(String method, String path) throws IOException, InterruptedException {
+    try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build()) {
+      HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(adminUrl() + path))
+              .method(method, HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofSeconds(5)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      if (response.statusCode() != 200) {
+        throw new IOException(method + " " + adminUrl() + path + " answered " + response.statusCode() + ": "
+            + response.body().strip());
+      }
+    }
+  }
+
   /** SIGSTOP: the process stops running, its sockets stay open (clients see a silent node). */
   void pause() throws IOException, InterruptedException {
     signal("STOP");

@@ -16,6 +16,11 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code kill}: SIGKILL, then a restart on the same data directory and ports ({@code :kill},
  *       {@code :start}).
  *   <li>{@code pause}: SIGSTOP, then SIGCONT ({@code :pause}, {@code :resume}).
+ *   <li>{@code clock}: one of M6's clock faults through the node's {@code /fault/clock} — the wall
+ *       clock offset or stepped by 50 ms to 2 s either way, or the oscillator drifting 100 to 2,000
+ *       ppm either way — then every fault removed ({@code :clock} with the node and the fault, {@code
+ *       :clock-reset}). A node whose clock jumps fences itself (refuses transactions with 40001)
+ *       until a sync round passes; no fault may ever cost an acknowledged write or a stale read.
  * </ul>
  *
  * {@link #healAll} ends whatever fault is active; the runner calls it before its final reads.
@@ -80,6 +85,11 @@ final class Nemesis implements Runnable {
         history.nemesis("pause", node.name());
         node.pause();
       }
+      case CLOCK -> {
+        String fault = clockFault();
+        history.nemesis("clock", node.name() + " " + fault);
+        node.clockFault(fault);
+      }
     }
     faulty = node;
     activeKind = kind;
@@ -99,6 +109,10 @@ final class Nemesis implements Runnable {
         faulty.resume();
         history.nemesis("resume", faulty.name());
       }
+      case CLOCK -> {
+        faulty.clockReset();
+        history.nemesis("clock-reset", faulty.name());
+      }
     }
     faulty = null;
     activeKind = null;
@@ -113,6 +127,16 @@ final class Nemesis implements Runnable {
         history.nemesis("start", node.name());
       }
     }
+  }
+
+  /** A clock fault drawn from the seed, as {@code /fault/clock} takes it. */
+  private String clockFault() {
+    long sign = random.nextInt(2) == 0 ? -1 : 1;
+    return switch (random.nextInt(3)) {
+      case 0 -> "offset_ms=" + sign * (50 + random.nextLong(1_951));
+      case 1 -> "step_ms=" + sign * (50 + random.nextLong(1_951));
+      default -> "drift_ppm=" + sign * (100 + random.nextLong(1_901));
+    };
   }
 
   /** Sleeps {@code millis}, or until the clients stop; false if they stopped first. */

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The run's report in its output directory: {@code results.json} for scripts, and {@code
@@ -137,7 +138,10 @@ final class Report {
     double seconds = Math.max(1, summary.durationSeconds());
     page.append("<h2>Latency</h2>\n").append(latencyPlot(completions, faults, seconds));
     page.append("<h2>Throughput</h2>\n").append(throughputPlot(completions, faults, seconds));
-    page.append("<p>Shaded: faults (").append(escape(faultList(faults))).append(").</p>\n");
+    page.append("<p class=\"legend\">").append(legendEntry(Outcomes.OK, "ok")).append(' ')
+        .append(legendEntry(Outcomes.FAIL, "fail (certainly not applied)")).append(' ')
+        .append(legendEntry(Outcomes.INFO, "info (outcome unknown)"))
+        .append(" Shaded: faults (").append(escape(faultList(faults))).append(").</p>\n");
     page.append("<h2>Files</h2>\n<ul><li><a href=\"history.edn\">history.edn</a> (Elle format)</li>")
         .append("<li><a href=\"results.json\">results.json</a></li>");
     for (LocalNode node : nodes) {
@@ -217,11 +221,14 @@ final class Report {
     return svg;
   }
 
+  /** The nemesis events that start a fault; every other one ends it. */
+  private static final Set<String> FAULT_BEGINS = Set.of("kill", "pause", "clock");
+
   /** Shaded rectangles from each fault's start to its end (or the plot's end, if it never healed). */
   private static void bands(StringBuilder svg, List<HistoryLog.NemesisEvent> faults, double seconds) {
     Double start = null;
     for (HistoryLog.NemesisEvent event : faults) {
-      boolean begins = event.f().equals("kill") || event.f().equals("pause");
+      boolean begins = FAULT_BEGINS.contains(event.f());
       if (begins && start == null) {
         start = event.timeNanos() / 1e9;
       } else if (!begins && start != null) {
@@ -254,6 +261,10 @@ final class Report {
 
   private static double x(double atSeconds, double seconds) {
     return MARGIN + Math.min(1, atSeconds / seconds) * (WIDTH - 2 * MARGIN);
+  }
+
+  private static String legendEntry(String type, String label) {
+    return "<span style=\"color:" + typeColor(type) + "\">&#9679;</span> " + escape(label);
   }
 
   private static String typeColor(String type) {

@@ -38,7 +38,7 @@ public record RunOptions(
   }
 
   public enum NemesisKind {
-    KILL, PAUSE;
+    KILL, PAUSE, CLOCK;
 
     String cliName() {
       return name().toLowerCase(Locale.ROOT);
@@ -46,7 +46,7 @@ public record RunOptions(
   }
 
   static final String USAGE = "usage: meridian jepsen [--nodes 1] --workload list-append|rw-register|bank|register"
-      + " [--nemesis kill,pause|none] [--time-limit 60s] [--rate 100] [--concurrency 10] [--seed S]"
+      + " [--nemesis kill,pause,clock|none] [--time-limit 60s] [--rate 100] [--concurrency 10] [--seed S]"
       + " [--out DIR] [--node-command CMD] [--node-heap 512m]";
 
   public RunOptions {
@@ -143,8 +143,8 @@ public record RunOptions(
       }
     }
     if (!unknown.isEmpty()) {
-      throw new IllegalArgumentException("--nemesis takes kill, pause or none; not " + String.join(",", unknown)
-          + " (partition and membership faults need a cluster, M5 and M8; the clock nemesis is not built yet)");
+      throw new IllegalArgumentException("--nemesis takes kill, pause, clock or none; not " + String.join(",", unknown)
+          + " (partition and membership faults need a cluster, M5 and M8)");
     }
     return kinds;
   }

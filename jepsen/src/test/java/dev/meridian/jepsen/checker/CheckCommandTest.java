@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Runs the CLI's entry point on hand-written histories and checks output and exit status. */
 class CheckCommandTest {
@@ -67,7 +69,7 @@ class CheckCommandTest {
   @Test
   void usageErrorsExit64WithAMessage() {
     assertThat(run().status()).isEqualTo(CheckCommand.EXIT_USAGE);
-    Run r = run("--workload", "bank", "x.edn");
+    Run r = run("--workload", "bank-transfers", "x.edn");
     assertThat(r.status()).isEqualTo(CheckCommand.EXIT_USAGE);
     assertThat(r.err()).contains("unknown workload").contains("usage:");
     assertThat(run("--workload", "list-append", "--model", "nonsense", "x.edn").status())
@@ -123,5 +125,42 @@ class CheckCommandTest {
         .contains("positive integer");
     assertThat(run("--workload", "register", "--format", "xml", "x.log").err())
         .contains("unknown format");
+  }
+
+  @Test
+  void bankHistoriesAreCheckedForTheTotalWithTheRunnersDefaultsOrTheGivenOnes(@TempDir Path dir) throws Exception {
+    Path history = dir.resolve("bank.edn");
+    Files.writeString(history, String.join("\n",
+        "{:type :invoke, :f :read, :value nil, :process 0, :index 0}",
+        "{:type :ok, :f :read, :value {0 40, 1 40}, :process 0, :index 1}",
+        "{:type :invoke, :f :read, :value nil, :process 1, :index 2}",
+        "{:type :ok, :f :read, :value {0 45, 1 40}, :process 1, :index 3}"));
+
+    Run twoAccounts = run("check", "--workload", "bank", "--accounts", "2", "--total", "80", history.toString());
+    assertThat(twoAccounts.status()).isEqualTo(CheckCommand.EXIT_INVALID);
+    Map<?, ?> json = (Map<?, ?>) Json.read(twoAccounts.out().strip());
+    assertThat(json.get("anomaly-types")).isEqualTo(List.of(BankChecker.WRONG_TOTAL));
+    List<?> wrong = (List<?>) ((Map<?, ?>) json.get("anomalies")).get(BankChecker.WRONG_TOTAL);
+    assertThat(wrong).hasSize(1);
+    assertThat(((Map<?, ?>) wrong.get(0)).get("index")).isEqualTo(3L);
+
+    // The runner's defaults are eight accounts: two are the wrong accounts.
+    Run defaults = run("--workload", "bank", history.toString());
+    assertThat(defaults.status()).isEqualTo(CheckCommand.EXIT_INVALID);
+    assertThat(defaults.out()).contains(BankChecker.WRONG_ACCOUNTS);
+
+    Files.writeString(history, "{:type :ok, :f :read, :value {0 40, 1 40}, :process 0, :index 1}");
+    assertThat(run("--workload", "bank", "--accounts", "2", "--total", "80", history.toString()).status())
+        .isEqualTo(CheckCommand.EXIT_VALID);
+  }
+
+  @Test
+  void bankOptionsAreRefusedWhereTheyDoNotApply() {
+    assertThat(run("--workload", "bank", "--model", "serializable", "x.edn").status())
+        .isEqualTo(CheckCommand.EXIT_USAGE);
+    assertThat(run("--workload", "list-append", "--total", "5", "x.edn").err())
+        .contains("--accounts and --total apply to the bank workload only");
+    assertThat(run("--workload", "bank", "--accounts", "0", "x.edn").status()).isEqualTo(CheckCommand.EXIT_USAGE);
+    assertThat(run("--workload", "bank", "no-such-file.edn").status()).isEqualTo(CheckCommand.EXIT_NO_INPUT);
   }
 }

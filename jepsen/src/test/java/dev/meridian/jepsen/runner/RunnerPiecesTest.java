@@ -35,6 +35,8 @@ class RunnerPiecesTest {
 
     assertThatThrownBy(() -> RunOptions.parse(new String[] {"--workload", "list-append", "--nodes", "3"}, LAUNCHER, 1))
         .hasMessageContaining("only 1 until nodes form a cluster");
+    assertThat(RunOptions.parse(new String[] {"--workload", "bank", "--nemesis", "clock,kill"}, LAUNCHER, 1).nemeses())
+        .containsExactlyInAnyOrder(RunOptions.NemesisKind.CLOCK, RunOptions.NemesisKind.KILL);
     assertThatThrownBy(() -> RunOptions.parse(new String[] {"--workload", "list-append", "--nemesis", "partition"},
         LAUNCHER, 1)).hasMessageContaining("not partition");
     assertThat(RunOptions.parse(new String[] {"--workload", "bank"}, LAUNCHER, 1).workload())

@@ -1,5 +1,7 @@
 package dev.meridian.paxos.codec;
 
+import dev.meridian.storage.codec.BinaryReader;
+import dev.meridian.storage.codec.BinaryWriter;
 import java.util.Objects;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
@@ -14,7 +16,9 @@ import java.util.function.Function;
  *   <li>nested ({@link #write}, {@link #read}): the body alone, inside another codec's body.
  * </ul>
  *
- * The bodies are listed in {@link PaxosCodecs}. Instances are immutable and thread-safe.
+ * The bodies are listed in {@link PaxosCodecs}; the primitives underneath are storage's {@link
+ * BinaryWriter} and {@link BinaryReader} (varints, bytes), whose failures reach callers as {@link
+ * CodecException}. Instances are immutable and thread-safe.
  */
 public final class Codec<T> {
 
@@ -25,10 +29,10 @@ public final class Codec<T> {
   public static final int FORMAT_VERSION = 1;
 
   private final String name;
-  private final BiConsumer<ByteWriter, T> writer;
-  private final Function<ByteReader, T> reader;
+  private final BiConsumer<BinaryWriter, T> writer;
+  private final Function<BinaryReader, T> reader;
 
-  Codec(String name, BiConsumer<ByteWriter, T> writer, Function<ByteReader, T> reader) {
+  Codec(String name, BiConsumer<BinaryWriter, T> writer, Function<BinaryReader, T> reader) {
     this.name = name;
     this.writer = writer;
     this.reader = reader;
@@ -40,7 +44,7 @@ public final class Codec<T> {
   }
 
   /** Appends {@code value}'s body to {@code out}. */
-  public void write(ByteWriter out, T value) {
+  public void write(BinaryWriter out, T value) {
     writer.accept(out, Objects.requireNonNull(value, name));
   }
 
@@ -49,12 +53,13 @@ public final class Codec<T> {
    *
    * @throws CodecException if the bytes are truncated or malformed, or describe an impossible value
    */
-  public T read(ByteReader in) {
+  public T read(BinaryReader in) {
     int start = in.position();
     try {
       return reader.apply(in);
     } catch (IllegalArgumentException | NullPointerException | IllegalStateException e) {
-      // A value type's constructor refused what the bytes describe.
+      // The reader found the bytes truncated or malformed (BinaryReader.MalformedException is an
+      // IllegalArgumentException), or a value type's constructor refused what they describe.
       throw new CodecException(
           "malformed " + name + " at offset " + start + ": " + e.getMessage(), e);
     }
@@ -62,8 +67,8 @@ public final class Codec<T> {
 
   /** {@code version | body}: the standalone form. */
   public byte[] encode(T value) {
-    ByteWriter out = new ByteWriter();
-    out.writeByte(FORMAT_VERSION);
+    BinaryWriter out = new BinaryWriter();
+    out.u8(FORMAT_VERSION);
     write(out, value);
     return out.toByteArray();
   }
@@ -78,16 +83,20 @@ public final class Codec<T> {
     if (bytes == null) {
       throw new CodecException("no bytes to decode as " + name);
     }
-    ByteReader in = new ByteReader(bytes);
-    int version = in.readByte(name + " format version");
-    if (version != FORMAT_VERSION) {
-      throw new CodecException(
-          "unsupported format version " + version + " of " + name + " (this build reads "
-              + FORMAT_VERSION + "): written by a newer build, or not a " + name + " at all");
+    BinaryReader in = new BinaryReader(bytes);
+    try {
+      int version = in.u8(name + " format version");
+      if (version != FORMAT_VERSION) {
+        throw new CodecException(
+            "unsupported format version " + version + " of " + name + " (this build reads "
+                + FORMAT_VERSION + "): written by a newer build, or not a " + name + " at all");
+      }
+      T value = read(in);
+      in.expectEnd(name);
+      return value;
+    } catch (BinaryReader.MalformedException e) {
+      throw new CodecException(e.getMessage(), e);
     }
-    T value = read(in);
-    in.requireEnd(name);
-    return value;
   }
 
   @Override

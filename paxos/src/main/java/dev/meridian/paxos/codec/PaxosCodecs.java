@@ -1,7 +1,5 @@
 package dev.meridian.paxos.codec;
 
-import dev.meridian.paxos.messages.Envelope;
-import dev.meridian.paxos.messages.HeartbeatBatch;
 import dev.meridian.paxos.messages.Message;
 import dev.meridian.paxos.messages.Message.Accept;
 import dev.meridian.paxos.messages.Message.Accepted;
@@ -29,6 +27,8 @@ import dev.meridian.paxos.types.Membership;
 import dev.meridian.paxos.types.Slot;
 import dev.meridian.paxos.types.Snapshot;
 import dev.meridian.runtime.NodeId;
+import dev.meridian.storage.codec.BinaryReader;
+import dev.meridian.storage.codec.BinaryWriter;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -70,8 +70,7 @@ import java.util.List;
  *  12 SnapshotChunk    uvarint(transferId) | uvarint(seq) | Slot lastSlot | Membership | Slot commit
  *                      | bytes data (at most MAX_SNAPSHOT_CHUNK_BYTES) | bool last
  *  13 SnapshotChunkAck uvarint(transferId) | uvarint(nextSeq) | status(1: 0 NEXT, 1 DONE, 2 RESTART)
- * Envelope        NodeId from | NodeId to | Message
- * HeartbeatBatch  NodeId from | NodeId to | list&lt;Message&gt;
+ * Messages        list&lt;Message&gt;   (a heartbeat batch; its sender and destination are the transport's)
  * </pre>
  *
  * Small numbers take one byte each, so the common messages are tiny: a {@code Heartbeat} of group 7
@@ -110,28 +109,28 @@ public final class PaxosCodecs {
   private static final int MIN_MESSAGE_BYTES = 4;
 
   public static final Codec<Slot> SLOT =
-      new Codec<>("Slot", (out, s) -> out.writeVarLong(s.value()), in -> Slot.of(in.readVarLong("slot")));
+      new Codec<>("Slot", (out, s) -> out.varLong(s.value()), in -> Slot.of(in.varLong("slot")));
 
   public static final Codec<GroupId> GROUP_ID =
-      new Codec<>("GroupId", (out, g) -> out.writeVarLong(g.value()), in -> new GroupId(in.readVarLong("group id")));
+      new Codec<>("GroupId", (out, g) -> out.varLong(g.value()), in -> new GroupId(in.varLong("group id")));
 
   public static final Codec<NodeId> NODE_ID =
-      new Codec<>("NodeId", (out, n) -> out.writeVarInt(n.value()), in -> new NodeId(in.readVarInt("node id")));
+      new Codec<>("NodeId", (out, n) -> out.varInt(n.value()), in -> new NodeId(in.varInt("node id")));
 
   public static final Codec<Ballot> BALLOT =
       new Codec<>(
           "Ballot",
-          (out, b) -> out.writeVarLong(b.round()).writeVarInt(b.nodeId()),
-          in -> new Ballot(in.readVarLong("ballot round"), in.readVarInt("ballot node")));
+          (out, b) -> out.varLong(b.round()).varInt(b.nodeId()),
+          in -> new Ballot(in.varLong("ballot round"), in.varInt("ballot node")));
 
   public static final Codec<LeaseVote> LEASE_VOTE =
       new Codec<>(
           "LeaseVote",
           (out, v) -> {
             BALLOT.write(out, v.ballot());
-            out.writeVarLong(v.endMicros());
+            out.varLong(v.endMicros());
           },
-          in -> new LeaseVote(BALLOT.read(in), in.readVarLong("lease end")));
+          in -> new LeaseVote(BALLOT.read(in), in.varLong("lease end")));
 
   public static final Codec<HardState> HARD_STATE =
       new Codec<>(
@@ -161,58 +160,47 @@ public final class PaxosCodecs {
           (out, s) -> {
             SLOT.write(out, s.lastSlot());
             MEMBERSHIP.write(out, s.membership());
-            out.writeBytes(s.data());
+            out.varBytes(s.data());
           },
-          in -> new Snapshot(SLOT.read(in), MEMBERSHIP.read(in), in.readBytes("snapshot data")));
+          in -> new Snapshot(SLOT.read(in), MEMBERSHIP.read(in), in.varBytes("snapshot data", Integer.MAX_VALUE)));
 
   public static final Codec<Message> MESSAGE =
       new Codec<>("Message", PaxosCodecs::writeMessage, PaxosCodecs::readMessage);
 
-  public static final Codec<Envelope> ENVELOPE =
+  /**
+   * Messages of many groups sent together: a {@link dev.meridian.paxos.messages.HeartbeatBatch}'s
+   * messages on the wire, where the transport's envelope names its sender and destination.
+   */
+  public static final Codec<List<Message>> MESSAGES =
       new Codec<>(
-          "Envelope",
-          (out, e) -> {
-            NODE_ID.write(out, e.from());
-            NODE_ID.write(out, e.to());
-            MESSAGE.write(out, e.message());
-          },
-          in -> new Envelope(NODE_ID.read(in), NODE_ID.read(in), MESSAGE.read(in)));
-
-  public static final Codec<HeartbeatBatch> HEARTBEAT_BATCH =
-      new Codec<>(
-          "HeartbeatBatch",
-          (out, b) -> {
-            NODE_ID.write(out, b.from());
-            NODE_ID.write(out, b.to());
-            writeList(out, b.messages(), MESSAGE);
-          },
-          in -> new HeartbeatBatch(
-              NODE_ID.read(in), NODE_ID.read(in), readList(in, "messages", MIN_MESSAGE_BYTES, MESSAGE)));
+          "Messages",
+          (out, messages) -> writeList(out, messages, MESSAGE),
+          in -> readList(in, "messages", MIN_MESSAGE_BYTES, MESSAGE));
 
   // ------------------------------------------------------------------------------------ entries
 
-  private static void writeEntry(ByteWriter out, Entry entry) {
+  private static void writeEntry(BinaryWriter out, Entry entry) {
     SLOT.write(out, entry.slot());
     BALLOT.write(out, entry.ballot());
-    out.writeByte(switch (entry.kind()) {
+    out.u8(switch (entry.kind()) {
       case COMMAND -> 0;
       case NOOP -> 1;
       case CONF_CHANGE -> 2;
     });
-    out.writeBytes(entry.data());
+    out.varBytes(entry.data());
   }
 
-  private static Entry readEntry(ByteReader in) {
+  private static Entry readEntry(BinaryReader in) {
     Slot slot = SLOT.read(in);
     Ballot ballot = BALLOT.read(in);
-    int code = in.readByte("entry kind");
+    int code = in.u8("entry kind");
     EntryKind kind = switch (code) {
       case 0 -> EntryKind.COMMAND;
       case 1 -> EntryKind.NOOP;
       case 2 -> EntryKind.CONF_CHANGE;
-      default -> throw in.malformed("entry kind", "unknown code " + code);
+      default -> throw in.malformed("entry kind: unknown code " + code);
     };
-    byte[] data = in.readBytes("entry data");
+    byte[] data = in.varBytes("entry data", Integer.MAX_VALUE);
     if (kind == EntryKind.CONF_CHANGE) {
       checkConfChange(in, data);
     }
@@ -220,26 +208,26 @@ public final class PaxosCodecs {
   }
 
   /** A conf change entry must hold one that decodes, or the replica would fail applying it. */
-  private static void checkConfChange(ByteReader in, byte[] data) {
+  private static void checkConfChange(BinaryReader in, byte[] data) {
     if (data.length != 5) {
-      throw in.malformed("conf change", "expected 5 bytes, got " + data.length);
+      throw in.malformed("conf change: expected 5 bytes, got " + data.length);
     }
     if ((data[0] & 0xFF) >= ConfChange.Type.values().length) {
-      throw in.malformed("conf change", "unknown type " + (data[0] & 0xFF));
+      throw in.malformed("conf change: unknown type " + (data[0] & 0xFF));
     }
     ConfChange.decode(data); // the node id: NodeId refuses non-positive ones
   }
 
   // ----------------------------------------------------------------------------------- messages
 
-  private static void writeMessage(ByteWriter out, Message message) {
-    out.writeByte(tagOf(message));
+  private static void writeMessage(BinaryWriter out, Message message) {
+    out.u8(tagOf(message));
     GROUP_ID.write(out, message.group());
     BALLOT.write(out, message.ballot());
     switch (message) {
       case PreVote m -> {}
       case PreVoteReply m -> {
-        out.writeBoolean(m.granted());
+        out.bool(m.granted());
         BALLOT.write(out, m.promised());
       }
       case Prepare m -> {
@@ -250,7 +238,7 @@ public final class PaxosCodecs {
         writeList(out, m.accepted(), ENTRY);
         SLOT.write(out, m.commit());
         LEASE_VOTE.write(out, m.priorLease());
-        out.writeBoolean(m.behind());
+        out.bool(m.behind());
       }
       case Accept m -> {
         writeList(out, m.entries(), ENTRY);
@@ -259,20 +247,20 @@ public final class PaxosCodecs {
       case Accepted m -> {
         SLOT.write(out, m.match());
         SLOT.write(out, m.lastReceived());
-        out.writeVarLong(m.leaseGrantEndMicros());
+        out.varLong(m.leaseGrantEndMicros());
       }
       case Reject m -> {
-        out.writeByte(switch (m.reason()) {
+        out.u8(switch (m.reason()) {
           case HIGHER_BALLOT -> 0;
           case LEASE_HELD -> 1;
         });
         BALLOT.write(out, m.promised());
-        out.writeVarLong(m.leaseEndMicros());
+        out.varLong(m.leaseEndMicros());
       }
       case Heartbeat m -> SLOT.write(out, m.commit());
       case HeartbeatAck m -> {
         SLOT.write(out, m.match());
-        out.writeVarLong(m.leaseGrantEndMicros());
+        out.varLong(m.leaseGrantEndMicros());
       }
       case InstallSnapshot m -> {
         SNAPSHOT.write(out, m.snapshot());
@@ -280,16 +268,16 @@ public final class PaxosCodecs {
       }
       case TimeoutNow m -> {}
       case SnapshotChunk m -> {
-        out.writeVarLong(m.transferId()).writeVarInt(m.seq());
+        out.varLong(m.transferId()).varInt(m.seq());
         SLOT.write(out, m.lastSlot());
         MEMBERSHIP.write(out, m.membership());
         SLOT.write(out, m.commit());
-        out.writeBytes(m.data());
-        out.writeBoolean(m.last());
+        out.varBytes(m.data());
+        out.bool(m.last());
       }
       case SnapshotChunkAck m -> {
-        out.writeVarLong(m.transferId()).writeVarInt(m.nextSeq());
-        out.writeByte(switch (m.status()) {
+        out.varLong(m.transferId()).varInt(m.nextSeq());
+        out.u8(switch (m.status()) {
           case NEXT -> 0;
           case DONE -> 1;
           case RESTART -> 2;
@@ -316,13 +304,13 @@ public final class PaxosCodecs {
     };
   }
 
-  private static Message readMessage(ByteReader in) {
-    int tag = in.readByte("message tag");
+  private static Message readMessage(BinaryReader in) {
+    int tag = in.u8("message tag");
     GroupId group = GROUP_ID.read(in);
     Ballot ballot = BALLOT.read(in);
     return switch (tag) {
       case PRE_VOTE -> new PreVote(group, ballot);
-      case PRE_VOTE_REPLY -> new PreVoteReply(group, ballot, in.readBoolean("granted"), BALLOT.read(in));
+      case PRE_VOTE_REPLY -> new PreVoteReply(group, ballot, in.bool("granted"), BALLOT.read(in));
       case PREPARE -> new Prepare(group, ballot, SLOT.read(in), BALLOT.read(in));
       case PROMISE -> new Promise(
           group,
@@ -330,61 +318,61 @@ public final class PaxosCodecs {
           readList(in, "accepted entries", MIN_ENTRY_BYTES, ENTRY),
           SLOT.read(in),
           LEASE_VOTE.read(in),
-          in.readBoolean("behind"));
+          in.bool("behind"));
       case ACCEPT -> new Accept(group, ballot, readList(in, "entries", MIN_ENTRY_BYTES, ENTRY), SLOT.read(in));
-      case ACCEPTED -> new Accepted(group, ballot, SLOT.read(in), SLOT.read(in), in.readVarLong("lease grant end"));
-      case REJECT -> new Reject(group, ballot, readRejectReason(in), BALLOT.read(in), in.readVarLong("lease end"));
+      case ACCEPTED -> new Accepted(group, ballot, SLOT.read(in), SLOT.read(in), in.varLong("lease grant end"));
+      case REJECT -> new Reject(group, ballot, readRejectReason(in), BALLOT.read(in), in.varLong("lease end"));
       case HEARTBEAT -> new Heartbeat(group, ballot, SLOT.read(in));
-      case HEARTBEAT_ACK -> new HeartbeatAck(group, ballot, SLOT.read(in), in.readVarLong("lease grant end"));
+      case HEARTBEAT_ACK -> new HeartbeatAck(group, ballot, SLOT.read(in), in.varLong("lease grant end"));
       case INSTALL_SNAPSHOT -> new InstallSnapshot(group, ballot, SNAPSHOT.read(in), SLOT.read(in));
       case TIMEOUT_NOW -> new TimeoutNow(group, ballot);
       case SNAPSHOT_CHUNK -> readChunk(in, group, ballot);
       case SNAPSHOT_CHUNK_ACK -> new SnapshotChunkAck(
-          group, ballot, in.readVarLong("transfer id"), in.readVarInt("next chunk"), readChunkStatus(in));
-      default -> throw in.malformed("message tag", "unknown tag " + tag);
+          group, ballot, in.varLong("transfer id"), in.varInt("next chunk"), readChunkStatus(in));
+      default -> throw in.malformed("message tag: unknown tag " + tag);
     };
   }
 
-  private static SnapshotChunk readChunk(ByteReader in, GroupId group, Ballot ballot) {
-    long transferId = in.readVarLong("transfer id");
-    int seq = in.readVarInt("chunk seq");
+  private static SnapshotChunk readChunk(BinaryReader in, GroupId group, Ballot ballot) {
+    long transferId = in.varLong("transfer id");
+    int seq = in.varInt("chunk seq");
     Slot lastSlot = SLOT.read(in);
     Membership membership = MEMBERSHIP.read(in);
     Slot commit = SLOT.read(in);
-    byte[] data = in.readBytes("snapshot chunk data", Message.MAX_SNAPSHOT_CHUNK_BYTES);
-    return new SnapshotChunk(group, ballot, transferId, seq, lastSlot, membership, commit, data, in.readBoolean("last"));
+    byte[] data = in.varBytes("snapshot chunk data", Message.MAX_SNAPSHOT_CHUNK_BYTES);
+    return new SnapshotChunk(group, ballot, transferId, seq, lastSlot, membership, commit, data, in.bool("last"));
   }
 
-  private static ChunkStatus readChunkStatus(ByteReader in) {
-    int code = in.readByte("chunk status");
+  private static ChunkStatus readChunkStatus(BinaryReader in) {
+    int code = in.u8("chunk status");
     return switch (code) {
       case 0 -> ChunkStatus.NEXT;
       case 1 -> ChunkStatus.DONE;
       case 2 -> ChunkStatus.RESTART;
-      default -> throw in.malformed("chunk status", "unknown code " + code);
+      default -> throw in.malformed("chunk status: unknown code " + code);
     };
   }
 
-  private static RejectReason readRejectReason(ByteReader in) {
-    int code = in.readByte("reject reason");
+  private static RejectReason readRejectReason(BinaryReader in) {
+    int code = in.u8("reject reason");
     return switch (code) {
       case 0 -> RejectReason.HIGHER_BALLOT;
       case 1 -> RejectReason.LEASE_HELD;
-      default -> throw in.malformed("reject reason", "unknown code " + code);
+      default -> throw in.malformed("reject reason: unknown code " + code);
     };
   }
 
   // -------------------------------------------------------------------------------------- lists
 
-  private static <T> void writeList(ByteWriter out, List<T> values, Codec<T> codec) {
-    out.writeVarInt(values.size());
+  private static <T> void writeList(BinaryWriter out, List<T> values, Codec<T> codec) {
+    out.varInt(values.size());
     for (T value : values) {
       codec.write(out, value);
     }
   }
 
-  private static <T> List<T> readList(ByteReader in, String field, int minBytesPerElement, Codec<T> codec) {
-    int count = in.readCount(field + " count", minBytesPerElement);
+  private static <T> List<T> readList(BinaryReader in, String field, int minBytesPerElement, Codec<T> codec) {
+    int count = in.varCount(field, minBytesPerElement, Integer.MAX_VALUE);
     List<T> out = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
       out.add(codec.read(in));

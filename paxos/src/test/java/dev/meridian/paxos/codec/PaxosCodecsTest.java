@@ -10,6 +10,8 @@ import dev.meridian.paxos.types.Slot;
 import dev.meridian.runtime.RandomSource;
 import dev.meridian.runtime.testing.Gen;
 import dev.meridian.runtime.testing.PropertyCheck;
+import dev.meridian.storage.codec.BinaryReader;
+import dev.meridian.storage.codec.BinaryWriter;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
@@ -33,13 +35,13 @@ class PaxosCodecsTest {
       T decoded = codec.decode(bytes);
       assertThat(PaxosGen.same(decoded, value)).as("decoded %s", decoded).isTrue();
       // Nested form: the body alone, followed by other data.
-      ByteWriter out = new ByteWriter();
+      BinaryWriter out = new BinaryWriter();
       codec.write(out, value);
-      out.writeByte(0x7F);
-      ByteReader in = new ByteReader(out.toByteArray());
+      out.u8(0x7F);
+      BinaryReader in = new BinaryReader(out.toByteArray());
       T read = codec.read(in);
       assertThat(PaxosGen.same(read, value)).as("read %s", read).isTrue();
-      assertThat(in.readByte("sentinel")).isEqualTo(0x7F);
+      assertThat(in.u8("sentinel")).isEqualTo(0x7F);
     });
   }
 
@@ -72,9 +74,9 @@ class PaxosCodecsTest {
   }
 
   @Test
-  void envelopesAndHeartbeatBatchesRoundTrip() {
-    roundTrips(PaxosCodecs.ENVELOPE, PaxosGen::envelope);
-    roundTrips(PaxosCodecs.HEARTBEAT_BATCH, PaxosGen::heartbeatBatch);
+  void messageListsRoundTrip() {
+    roundTrips(PaxosCodecs.MESSAGES, PaxosGen::heartbeats);
+    roundTrips(PaxosCodecs.MESSAGES, r -> Gen.listOf(r, 4, PaxosGen::message));
   }
 
   @Test
@@ -89,12 +91,12 @@ class PaxosCodecsTest {
   // ------------------------------------------------------------------------------ bad input
 
   @Test
-  void everyTruncationOfAnEnvelopeFailsCleanly() {
-    PropertyCheck.forAll(500, PaxosGen::envelope, envelope -> {
-      byte[] bytes = PaxosCodecs.ENVELOPE.encode(envelope);
+  void everyTruncationOfAMessageFailsCleanly() {
+    PropertyCheck.forAll(500, PaxosGen::message, message -> {
+      byte[] bytes = PaxosCodecs.MESSAGE.encode(message);
       for (int length = 0; length < bytes.length; length++) {
         byte[] prefix = Arrays.copyOf(bytes, length);
-        assertThatThrownBy(() -> PaxosCodecs.ENVELOPE.decode(prefix))
+        assertThatThrownBy(() -> PaxosCodecs.MESSAGE.decode(prefix))
             .as("prefix of %d of %d bytes", length, bytes.length)
             .isInstanceOf(CodecException.class);
       }
@@ -103,9 +105,9 @@ class PaxosCodecsTest {
 
   @Test
   void corruptedBytesDecodeOrFailCleanly() {
-    PropertyCheck.forAll(5_000, r -> corrupt(r, PaxosCodecs.ENVELOPE.encode(PaxosGen.envelope(r))), bytes -> {
+    PropertyCheck.forAll(5_000, r -> corrupt(r, PaxosCodecs.MESSAGE.encode(PaxosGen.message(r))), bytes -> {
       try {
-        PaxosCodecs.ENVELOPE.decode(bytes);
+        PaxosCodecs.MESSAGE.decode(bytes);
       } catch (CodecException expected) {
         assertThat(expected.getMessage()).isNotBlank();
       }
@@ -117,7 +119,7 @@ class PaxosCodecsTest {
     List<Codec<?>> codecs =
         List.of(PaxosCodecs.SLOT, PaxosCodecs.BALLOT, PaxosCodecs.LEASE_VOTE, PaxosCodecs.HARD_STATE,
             PaxosCodecs.MEMBERSHIP, PaxosCodecs.ENTRY, PaxosCodecs.SNAPSHOT, PaxosCodecs.MESSAGE,
-            PaxosCodecs.ENVELOPE, PaxosCodecs.HEARTBEAT_BATCH);
+            PaxosCodecs.MESSAGES);
     PropertyCheck.forAll(5_000, r -> {
       byte[] bytes = Gen.bytes(r, 48);
       if (bytes.length > 0) {
@@ -171,7 +173,7 @@ class PaxosCodecsTest {
     assertThatThrownBy(() -> PaxosCodecs.MESSAGE.decode(bytes))
         .isInstanceOf(CodecException.class)
         .hasMessageContaining("entries count")
-        .hasMessageContaining("only 0 remain");
+        .hasMessageContaining("needs more than the 0 bytes left");
   }
 
   @Test
@@ -180,7 +182,7 @@ class PaxosCodecsTest {
     byte[] bytes = HexFormat.of().parseHex("01" + "00" + "00" + "00" + "ffffffff0f");
     assertThatThrownBy(() -> PaxosCodecs.SNAPSHOT.decode(bytes))
         .isInstanceOf(CodecException.class)
-        .hasMessageContaining("snapshot data length");
+        .hasMessageContaining("snapshot data has length 4294967295");
   }
 
   @Test
@@ -195,7 +197,7 @@ class PaxosCodecsTest {
     assertThatThrownBy(() -> PaxosCodecs.MESSAGE.decode(bytes))
         .isInstanceOf(CodecException.class)
         .hasMessageContaining("snapshot chunk data")
-        .hasMessageContaining("over the limit of " + (length - 1));
+        .hasMessageContaining("outside [0, " + (length - 1) + "]");
   }
 
   @Test
@@ -207,7 +209,7 @@ class PaxosCodecsTest {
     assertThatThrownBy(() -> PaxosCodecs.BALLOT.decode(HexFormat.of().parseHex("020101")))
         .hasMessageContaining("unsupported format version 2 of Ballot");
     assertThatThrownBy(() -> PaxosCodecs.BALLOT.decode(HexFormat.of().parseHex("01010100")))
-        .hasMessageContaining("1 unexpected trailing bytes after Ballot");
+        .hasMessageContaining("Ballot has 1 trailing bytes");
     assertThatThrownBy(() -> PaxosCodecs.BALLOT.decode(HexFormat.of().parseHex("010005")))
         .isInstanceOf(CodecException.class)
         .hasMessageContaining("malformed Ballot")
@@ -215,7 +217,7 @@ class PaxosCodecsTest {
     assertThatThrownBy(() -> PaxosCodecs.MESSAGE.decode(HexFormat.of().parseHex("01" + "63" + "01" + "0101")))
         .hasMessageContaining("unknown tag 99");
     assertThatThrownBy(() -> PaxosCodecs.MESSAGE.decode(HexFormat.of().parseHex("01" + "02" + "01" + "0101" + "02" + "0000")))
-        .hasMessageContaining("boolean byte 2");
+        .hasMessageContaining("boolean byte of value 2");
     assertThatThrownBy(() -> PaxosCodecs.SLOT.decode(HexFormat.of().parseHex("01" + "ffffffffffffffffff7f")))
         .hasMessageContaining("overflows 64 bits");
     assertThatThrownBy(() -> PaxosCodecs.NODE_ID.decode(HexFormat.of().parseHex("01" + "ffffffff1f")))

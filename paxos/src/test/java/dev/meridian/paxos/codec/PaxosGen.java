@@ -1,7 +1,5 @@
 package dev.meridian.paxos.codec;
 
-import dev.meridian.paxos.messages.Envelope;
-import dev.meridian.paxos.messages.HeartbeatBatch;
 import dev.meridian.paxos.messages.Message;
 import dev.meridian.paxos.messages.Message.RejectReason;
 import dev.meridian.paxos.replica.HardState;
@@ -134,15 +132,9 @@ public final class PaxosGen {
     };
   }
 
-  public static Envelope envelope(RandomSource random) {
-    return new Envelope(node(random), node(random), message(random));
-  }
-
-  public static HeartbeatBatch heartbeatBatch(RandomSource random) {
-    return new HeartbeatBatch(
-        node(random),
-        node(random),
-        Gen.listOf(random, 6, r -> r.chance(0.5) ? message(r, 7) : message(r, 8)));
+  /** What a heartbeat batch carries: heartbeats and acks of several groups. */
+  public static List<Message> heartbeats(RandomSource random) {
+    return Gen.listOf(random, 6, r -> r.chance(0.5) ? message(r, 7) : message(r, 8));
   }
 
   /**
@@ -160,10 +152,6 @@ public final class PaxosGen {
           x.group().equals(y.group()) && x.ballot().equals(y.ballot()) && x.transferId() == y.transferId()
               && x.seq() == y.seq() && x.lastSlot().equals(y.lastSlot()) && x.membership().equals(y.membership())
               && x.commit().equals(y.commit()) && Arrays.equals(x.data(), y.data()) && x.last() == y.last();
-      case Envelope x when b instanceof Envelope y ->
-          x.from().equals(y.from()) && x.to().equals(y.to()) && same(x.message(), y.message());
-      case HeartbeatBatch x when b instanceof HeartbeatBatch y ->
-          x.from().equals(y.from()) && x.to().equals(y.to()) && same(x.messages(), y.messages());
       case List<?> x when b instanceof List<?> y ->
           x.size() == y.size()
               && java.util.stream.IntStream.range(0, x.size()).allMatch(i -> same(x.get(i), y.get(i)));

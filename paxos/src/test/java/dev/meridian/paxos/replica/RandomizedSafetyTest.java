@@ -18,14 +18,16 @@ import org.junit.jupiter.api.Test;
  * probabilities are drawn per run (swarm testing). {@link TestCluster} checks safety after every
  * action; after the faults stop, the cluster must elect a leader and commit on every replica.
  *
- * <p>A failure names the run's seed; replay one run with {@code -Dmeridian.paxos.seed=N}.
+ * <p>A failure names the run's seed; replay one run with {@code
+ * -Dtest=RandomizedSafetyTest#replayedSeedIsDeterministic -Dmeridian.paxos.seed=N}.
  */
 class RandomizedSafetyTest {
 
   record Run(long seed, int size) {
     @Override
     public String toString() {
-      return "run seed=" + seed + " size=" + size + " (replay: -Dmeridian.paxos.seed=" + seed
+      return "run seed=" + seed + " size=" + size + " (replay: ./mvnw -pl paxos test"
+          + " -Dtest='RandomizedSafetyTest#replayedSeedIsDeterministic' -Dmeridian.paxos.seed=" + seed
           + " -Dmeridian.paxos.size=" + size + ")";
     }
   }
@@ -67,36 +69,41 @@ class RandomizedSafetyTest {
   }
 
   /**
-   * Replays one seed and prints the end of its trace if it fails: {@code -Dmeridian.paxos.seed=N}
-   * (and {@code -Dmeridian.paxos.size}) names the one a sweep reported; without it, a fixed seed
-   * runs, so this test checks something on every build.
+   * One seed run twice must give the same trace (determinism), and the run must be safe and make
+   * progress, as every run of the sweeps. The seed is {@code -Dmeridian.paxos.seed=N} (and {@code
+   * -Dmeridian.paxos.size}) when replaying one a sweep reported, else a fixed one; if the run fails
+   * or the two traces part, the end of the trace is printed ({@code -Dmeridian.paxos.traceLines}, 60
+   * lines by default) so the replay shows what led there.
    */
   @Test
-  void replayOne() {
-    long seed = Long.decode(System.getProperty("meridian.paxos.seed", "1"));
-    List<String> trace = new ArrayList<>();
+  void replayedSeedIsDeterministic() {
+    Run run = new Run(Long.decode(System.getProperty("meridian.paxos.seed", "42")),
+        Integer.getInteger("meridian.paxos.size", 3));
+    List<String> first = new ArrayList<>();
+    List<String> second = new ArrayList<>();
     try {
-      simulate(new Run(seed, Integer.getInteger("meridian.paxos.size", 3)), trace);
+      simulate(run, first);
     } catch (RuntimeException | AssertionError e) {
-      int from = Math.max(0, trace.size() - Integer.getInteger("meridian.paxos.traceLines", 60));
-      trace.subList(from, trace.size()).forEach(System.out::println);
+      printTail(first, first.size());
       throw e;
     }
-    if (trace.isEmpty()) {
-      throw new AssertionError("seed " + seed + " produced no trace");
+    simulate(run, second);
+    int parted = 0;
+    while (parted < Math.min(first.size(), second.size()) && first.get(parted).equals(second.get(parted))) {
+      parted++;
+    }
+    if (parted != first.size() || parted != second.size()) {
+      printTail(first, parted + 1);
+      throw new AssertionError(run + ": two runs of one seed parted at trace line " + parted + ": "
+          + (parted < first.size() ? first.get(parted) : "<end>") + " vs "
+          + (parted < second.size() ? second.get(parted) : "<end>"));
     }
   }
 
-  @Test
-  void sameSeedSameTrace() {
-    Run run = new Run(42, 3);
-    List<String> first = new ArrayList<>();
-    List<String> second = new ArrayList<>();
-    simulate(run, first);
-    simulate(run, second);
-    if (!first.equals(second)) {
-      throw new AssertionError("two runs of one seed diverged");
-    }
+  private static void printTail(List<String> trace, int through) {
+    int end = Math.min(through, trace.size());
+    int from = Math.max(0, end - Integer.getInteger("meridian.paxos.traceLines", 60));
+    trace.subList(from, end).forEach(System.out::println);
   }
 
   static void simulate(Run run) {

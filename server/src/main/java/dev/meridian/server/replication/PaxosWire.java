@@ -10,20 +10,25 @@ import java.util.Arrays;
 import java.util.function.BiConsumer;
 
 /**
- * Paxos traffic as transport payloads. Layout of a payload: one tag byte, then the codec's bytes
- * ({@link PaxosCodecs}):
+ * Paxos traffic as transport payloads. Every payload travels inside the runtime's {@link
+ * dev.meridian.runtime.rpc.Envelope} (the one envelope of every module), which already names the
+ * sender and the destination, and whose sender the transport authenticates; so the payload carries
+ * neither, and the driver's {@link Envelope} (a replica's addressed message, in process only) is
+ * rebuilt on arrival from the transport's peer and this node. Layout of a payload: one tag byte,
+ * then the codec's standalone bytes ({@link PaxosCodecs}, version byte first):
  *
  * <pre>
- * 0x01 | ENVELOPE codec         one message of one group
- * 0x02 | HEARTBEAT_BATCH codec  heartbeats and acks of many groups between one node pair
+ * 0x01 | MESSAGE codec    one message of one group
+ * 0x02 | MESSAGES codec   heartbeats and acks of many groups between one node pair (a HeartbeatBatch)
  * </pre>
  *
- * A payload naming another destination than this node, or whose sender is not the transport peer it
- * came from, is dropped: the transport authenticates the peer, the payload must not contradict it.
+ * Before this layout, the tag-1 body was {@code NodeId from | NodeId to | Message} and the tag-2 body
+ * {@code NodeId from | NodeId to | list<Message>}, repeating the transport envelope's addresses;
+ * nodes of the two layouts cannot talk (wire only: nothing here is stored).
  */
 final class PaxosWire {
 
-  private static final byte ENVELOPE = 0x01;
+  private static final byte MESSAGE = 0x01;
   private static final byte HEARTBEAT_BATCH = 0x02;
 
   private PaxosWire() {}
@@ -33,12 +38,12 @@ final class PaxosWire {
     return new PaxosDriver.Network() {
       @Override
       public void send(Envelope envelope) {
-        send.accept(envelope.to(), tagged(ENVELOPE, PaxosCodecs.ENVELOPE.encode(envelope)));
+        send.accept(envelope.to(), tagged(MESSAGE, PaxosCodecs.MESSAGE.encode(envelope.message())));
       }
 
       @Override
       public void send(HeartbeatBatch batch) {
-        send.accept(batch.to(), tagged(HEARTBEAT_BATCH, PaxosCodecs.HEARTBEAT_BATCH.encode(batch)));
+        send.accept(batch.to(), tagged(HEARTBEAT_BATCH, PaxosCodecs.MESSAGES.encode(batch.messages())));
       }
     };
   }
@@ -46,31 +51,32 @@ final class PaxosWire {
   /**
    * Decodes a payload from {@code peer} and delivers it to {@code driver}.
    *
-   * @throws CodecException if the payload is malformed or contradicts the peer it came from
+   * @throws CodecException if the payload is malformed
    */
   static void deliver(PaxosDriver driver, NodeId peer, byte[] payload) {
+    deliver(driver.self(), peer, payload, new PaxosDriver.Network() {
+      @Override
+      public void send(Envelope envelope) {
+        driver.receive(envelope);
+      }
+
+      @Override
+      public void send(HeartbeatBatch batch) {
+        driver.receive(batch);
+      }
+    });
+  }
+
+  /** As {@link #deliver(PaxosDriver, NodeId, byte[])}, handing what it decodes to {@code into}. */
+  static void deliver(NodeId self, NodeId peer, byte[] payload, PaxosDriver.Network into) {
     if (payload.length == 0) {
       throw new CodecException("empty paxos payload from " + peer);
     }
     byte[] body = Arrays.copyOfRange(payload, 1, payload.length);
     switch (payload[0]) {
-      case ENVELOPE -> {
-        Envelope envelope = PaxosCodecs.ENVELOPE.decode(body);
-        check(envelope.from(), envelope.to(), peer, driver.self());
-        driver.receive(envelope);
-      }
-      case HEARTBEAT_BATCH -> {
-        HeartbeatBatch batch = PaxosCodecs.HEARTBEAT_BATCH.decode(body);
-        check(batch.from(), batch.to(), peer, driver.self());
-        driver.receive(batch);
-      }
+      case MESSAGE -> into.send(new Envelope(peer, self, PaxosCodecs.MESSAGE.decode(body)));
+      case HEARTBEAT_BATCH -> into.send(new HeartbeatBatch(peer, self, PaxosCodecs.MESSAGES.decode(body)));
       default -> throw new CodecException("unknown paxos payload tag " + payload[0] + " from " + peer);
-    }
-  }
-
-  private static void check(NodeId from, NodeId to, NodeId peer, NodeId self) {
-    if (!from.equals(peer) || !to.equals(self)) {
-      throw new CodecException("payload " + from + "->" + to + " arrived from " + peer + " at " + self);
     }
   }
 

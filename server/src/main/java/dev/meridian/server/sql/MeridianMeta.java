@@ -237,8 +237,10 @@ public final class MeridianMeta extends MetaImpl implements ProtobufMeta {
               + limits.maxConnections() + " (--max-connections); close idle connections and retry");
         }
         session = engine.openSession();
+        // Absent means strong; a present value follows SET READ_STALENESS's rule (blank is refused,
+        // as the JDBC driver refuses it: read-staleness-cases.txt in sql-frontend's tests).
         String staleness = info == null ? null : info.get("readStaleness");
-        if (staleness != null && !staleness.isBlank()) {
+        if (staleness != null) {
           try {
             session.setStaleness(staleness);
           } catch (RuntimeException e) {

@@ -278,6 +278,10 @@ class MeridianMetaTest {
     meta.openConnection(new Meta.ConnectionHandle("c3"), Map.of());
     assertThatThrownBy(() -> meta.openConnection(new Meta.ConnectionHandle("c4"), Map.of("readStaleness", "soon")))
         .isInstanceOfSatisfying(AvaticaRuntimeException.class, e -> assertThat(e.getSqlState()).isEqualTo("22023"));
+    // Blank is a value, refused as the driver refuses it, not taken for "unset" (strong reads).
+    assertThatThrownBy(() -> meta.openConnection(new Meta.ConnectionHandle("c4"), Map.of("readStaleness", " ")))
+        .isInstanceOfSatisfying(AvaticaRuntimeException.class, e -> assertThat(e.getSqlState()).isEqualTo("22023"));
+    assertThat(meta.connectionCount()).isEqualTo(1);
   }
 
   @Test

@@ -5,10 +5,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Parses read staleness settings: {@code strong}, {@code 0}, or a whole number of at most nine
- * digits with ms, s, m or h, case-insensitive, spaces around it ignored. The JDBC driver checks
- * its {@code readStaleness} property with the same grammar ({@code dev.meridian.jdbc.Staleness});
- * change both together.
+ * Parses read staleness settings ({@code SET READ_STALENESS}, the {@code readStaleness} connection
+ * property): {@code strong}, {@code 0}, or a whole number of at most nine digits with ms, s, m or h,
+ * case-insensitive, spaces around it ignored; {@code 0} of any unit is strong. The JDBC driver,
+ * which cannot depend on this module, checks its {@code readStaleness} property with a copy of the
+ * grammar ({@code dev.meridian.jdbc.Staleness}); the table of cases both are tested against is
+ * {@code read-staleness-cases.txt} in this package's test resources, so a change here comes with a
+ * row there and a matching change in the driver.
  */
 final class Staleness {
 

@@ -65,11 +65,7 @@ public final class BinaryReader {
 
   /** A length-prefixed byte string of at most {@code maxLength} bytes. */
   public byte[] bytes(String what, int maxLength) {
-    int length = i32(what + " length");
-    if (length < 0 || length > maxLength) {
-      throw malformed(what + " has length " + length + ", outside [0, " + maxLength + "]");
-    }
-    return raw(what, length);
+    return raw(what, checkLength(what, i32(what + " length"), maxLength));
   }
 
   /** Exactly {@code length} bytes with no prefix. */
@@ -86,14 +82,59 @@ public final class BinaryReader {
    * not hold that many, or it exceeds {@code maxCount}, so a list is never sized from a lie.
    */
   public int count(String what, int minItemBytes, int maxCount) {
-    int count = i32(what + " count");
+    return checkCount(what, i32(what + " count"), minItemBytes, maxCount);
+  }
+
+  /** {@code length} as read: a be32 is signed, a varint unsigned (so never negative here). */
+  private int checkLength(String what, long length, int maxLength) {
+    if (length < 0 || length > maxLength) {
+      throw malformed(what + " has length " + length + ", outside [0, " + maxLength + "]");
+    }
+    return (int) length;
+  }
+
+  private int checkCount(String what, long count, int minItemBytes, int maxCount) {
     if (count < 0 || count > maxCount) {
       throw malformed(what + " count " + count + " is outside [0, " + maxCount + "]");
     }
-    if ((long) count * Math.max(1, minItemBytes) > remaining()) {
+    if (count * Math.max(1, minItemBytes) > remaining()) {
       throw malformed(what + " count " + count + " needs more than the " + remaining() + " bytes left");
     }
-    return count;
+    return (int) count;
+  }
+
+  /** An unsigned LEB128 varint of at most 64 bits, as {@link BinaryWriter#varLong} writes it. */
+  public long varLong(String what) {
+    long result = 0;
+    for (int shift = 0; ; shift += 7) {
+      int b = u8(what);
+      if (shift == 63 && (b & 0xFE) != 0) {
+        throw malformed(what + " varint overflows 64 bits");
+      }
+      result |= (long) (b & 0x7F) << shift;
+      if ((b & 0x80) == 0) {
+        return result;
+      }
+    }
+  }
+
+  /** An unsigned LEB128 varint of at most 32 bits, as {@link BinaryWriter#varInt} writes it. */
+  public int varInt(String what) {
+    long value = varLong(what);
+    if ((value >>> 32) != 0) {
+      throw malformed(what + " varint " + Long.toUnsignedString(value) + " overflows 32 bits");
+    }
+    return (int) value;
+  }
+
+  /** As {@link #count}, the count a varint. */
+  public int varCount(String what, int minItemBytes, int maxCount) {
+    return checkCount(what, Integer.toUnsignedLong(varInt(what + " count")), minItemBytes, maxCount);
+  }
+
+  /** A varint-length-prefixed byte string of at most {@code maxLength} bytes. */
+  public byte[] varBytes(String what, int maxLength) {
+    return raw(what, checkLength(what, Integer.toUnsignedLong(varInt(what + " length")), maxLength));
   }
 
   /** Fails unless every byte was read: trailing bytes mean a format mismatch. */

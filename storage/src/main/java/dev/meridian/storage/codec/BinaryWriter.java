@@ -3,10 +3,11 @@ package dev.meridian.storage.codec;
 import java.util.Arrays;
 
 /**
- * A growable big-endian byte buffer for the binary formats that cross a trust boundary (Paxos
- * commands, snapshot chunks): fixed-width integers and length-prefixed byte strings. The formats
- * themselves are documented by the classes that own them; this only writes the primitives that
- * {@link BinaryReader} reads back.
+ * A growable byte buffer for the binary formats that cross a trust boundary (range commands,
+ * snapshot chunks, the paxos codecs' log entries and messages): big-endian fixed-width integers and
+ * {@code be32}-length-prefixed byte strings, and unsigned LEB128 varints and varint-length-prefixed
+ * byte strings for formats where most numbers are small. The formats themselves are documented by
+ * the classes that own them; this only writes the primitives that {@link BinaryReader} reads back.
  *
  * <p>Not thread-safe.
  */
@@ -61,6 +62,31 @@ public final class BinaryWriter {
     System.arraycopy(value, 0, buffer, size, value.length);
     size += value.length;
     return this;
+  }
+
+  /**
+   * {@code value}'s 64 bits as an unsigned LEB128 varint: 7 bits a byte, low bits first, the high
+   * bit set on every byte but the last. One byte below 128, at most 10 (a negative value takes 10).
+   */
+  public BinaryWriter varLong(long value) {
+    ensure(10);
+    while ((value & ~0x7FL) != 0) {
+      buffer[size++] = (byte) ((value & 0x7F) | 0x80);
+      value >>>= 7;
+    }
+    buffer[size++] = (byte) value;
+    return this;
+  }
+
+  /** {@code value}'s 32 bits, unsigned, as a LEB128 varint (at most 5 bytes). */
+  public BinaryWriter varInt(int value) {
+    return varLong(value & 0xFFFF_FFFFL);
+  }
+
+  /** {@code varint(length) | bytes}. */
+  public BinaryWriter varBytes(byte[] value) {
+    varInt(value.length);
+    return raw(value);
   }
 
   public int size() {
