@@ -256,6 +256,7 @@ public final class RangeLeader {
             .next();
     Invariants.require(commitTs.isAfter(lastAssignedTs), "commit timestamps strictly increase");
     lastAssignedTs = commitTs;
+    long chosenNanos = loop.nowNanos();
 
     InflightCommit inflight = new InflightCommit(request.txnId(), commitTs);
     for (Write write : request.writes()) {
@@ -270,7 +271,6 @@ public final class RangeLeader {
       release(request.writes(), inflight);
       return CompletableFuture.failedFuture(unavailable("the disk is not keeping up", busy));
     }
-    long chosenNanos = loop.nowNanos();
     CompletableFuture<Void> waited = skipCommitWait
         ? CompletableFuture.completedFuture(null)
         : CommitWait.untilAfter(trueTime, loop, commitTs.micros())
