@@ -153,6 +153,11 @@ public final class NodeProcess implements AutoCloseable {
     return jdbcUrl;
   }
 
+  /** {@code http://127.0.0.1:PORT/}: the admin endpoint (health, metrics, the console). */
+  public String adminUrl() {
+    return adminUrl;
+  }
+
   Path dataDir() {
     return dataDir;
   }

@@ -689,7 +689,7 @@ class SqlEndToEndIT extends OneNodeIT {
         "meridian_statement_duration_seconds_bucket{le=\"+Inf\"}",
         "meridian_plan_cache_hits_total ",
         "meridian_plan_cache_misses_total ",
-        "meridian_truetime_epsilon_micros ",
+        "meridian_truetime_epsilon_seconds ",
         "meridian_sessions_open ");
     assertThat(node.get("nope").statusCode()).isEqualTo(404);
   }

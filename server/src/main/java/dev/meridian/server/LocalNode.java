@@ -65,12 +65,18 @@ public final class LocalNode implements AutoCloseable {
    */
   public LocalNode(Path dataDir, NodeIdentity identity, RocksMvccEngine.Options engineOptions, TrueTime trueTime,
       Set<RangeLeader.PlantedBug> plantedBugs) {
+    this(dataDir, identity, engineOptions, trueTime, plantedBugs, waitedNanos -> {});
+  }
+
+  /** As above, the range leader telling {@code commitWait} each commit's wait (the node's metrics). */
+  public LocalNode(Path dataDir, NodeIdentity identity, RocksMvccEngine.Options engineOptions, TrueTime trueTime,
+      Set<RangeLeader.PlantedBug> plantedBugs, RangeLeader.CommitWaitListener commitWait) {
     this.identity = identity;
     this.loop = new EventLoop("range-loop");
     this.trueTime = trueTime;
     this.engine =
         RocksMvccEngine.open(dataDir.resolve("rocksdb"), engineOptions, new NamedThreadFactory("rocks-sync"));
-    this.range = new RangeLeader(engine, trueTime, loop, plantedBugs);
+    this.range = new RangeLeader(engine, trueTime, loop, plantedBugs, commitWait);
     this.client = new TxnClient(identity.nodeId(), range, trueTime, RandomSource.seeded(System.nanoTime()));
     this.blockingWork = Executors.newSingleThreadExecutor(new NamedThreadFactory("gc"));
     this.gc =

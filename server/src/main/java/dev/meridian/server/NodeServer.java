@@ -5,6 +5,8 @@ import dev.meridian.runtime.real.NamedThreadFactory;
 import dev.meridian.server.admin.AdminServer;
 import dev.meridian.server.admin.AdminServer.Response;
 import dev.meridian.server.admin.Json;
+import dev.meridian.server.admin.BuildInfo;
+import dev.meridian.server.admin.ClusterView;
 import dev.meridian.server.admin.NodeMetrics;
 import dev.meridian.server.cluster.ClusterNode;
 import dev.meridian.server.cluster.NodeIncarnation;
@@ -13,6 +15,7 @@ import dev.meridian.server.sql.MeridianMeta;
 import dev.meridian.server.time.ClockOptions;
 import dev.meridian.server.time.NodeClock;
 import dev.meridian.storage.rocks.RocksMvccEngine;
+import dev.meridian.truetime.SyncedTrueTime;
 import dev.meridian.txn.cluster.ClusterCore;
 import dev.meridian.txn.range.RangeLeader;
 import java.io.PrintStream;
@@ -65,7 +68,9 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  *       Jetty thread pool is the node's SQL worker pool: bounded ({@code --sql-workers}) with a
  *       bounded queue, and the only place SQL runs. It blocks on storage futures; the range's event
  *       loop completes them and never runs SQL.
- *   <li>Admin: {@code /health} and {@code /metrics} ({@link AdminServer}), TrueTime's routes.
+ *   <li>Admin: {@code /health} and {@code /metrics} ({@link AdminServer}), TrueTime's routes, and
+ *       the console at {@code /} with its JSON at {@code /api/cluster} ({@link SingleNodeClusterView}:
+ *       this node and its one range, until the cluster layer supplies its own view).
  *   <li>TrueTime: a {@link NodeClock} with the node as its own only time master (there is no node
  *       transport here to reach others): its clock within {@code --clock-uncertainty}, or chrony's
  *       measured bound with {@code --time-source chrony}, polled every second. That is the local-clock
@@ -296,7 +301,7 @@ public final class NodeServer implements AutoCloseable {
     LOG.info("node " + identity.nodeId() + " of cluster " + identity.clusterId() + " in region " + identity.region()
         + (identity.zone().isEmpty() ? "" : ", zone " + identity.zone()) + ", epoch " + cluster.epoch());
     this.node = new LocalNode(dataDir, identity, RocksMvccEngine.Options.defaults(), clock.trueTime(),
-        options.plantedBugs());
+        options.plantedBugs(), metrics::commitWait);
     if (!clock.awaitTrusted(CLOCK_START_WAIT)) {
       LOG.warning("TrueTime is not trusted yet (" + clock.state().detail() + "); transactions are refused until"
           + " it is");
@@ -311,6 +316,7 @@ public final class NodeServer implements AutoCloseable {
     long sweepMillis = Math.max(1_000, Math.min(60_000, options.idleTimeoutMillis() / 4));
     reaper.scheduleWithFixedDelay(this::expireIdleSessions, sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
     this.sqlUrl = "jdbc:meridian://" + host + ":" + sqlPort;
+    admin.serveConsole(new SingleNodeClusterView(identity.clusterId().toString(), this::self), this::self);
     cluster.serving(host + ":" + sqlPort, host + ":" + admin.port());
     serving = true;
   }
@@ -418,6 +424,16 @@ public final class NodeServer implements AutoCloseable {
         ClusterNode.phaseName(cluster.phase()), cluster.epoch(), cluster.clusterAddress(),
         (System.nanoTime() - startNanos) / 1_000_000, meta.connectionCount(), sqlUrl,
         node.range().plantedBugs().isEmpty() ? "" : "\"" + plantedBugsText(node.range().plantedBugs()).replace(",", "\",\"") + "\""));
+  }
+
+  /** This node's entry in the console's and {@code meridian status}'s list of nodes. */
+  private ClusterView.Node self() {
+    NodeIdentity identity = node.identity();
+    SyncedTrueTime.State state = clock.state();
+    return new ClusterView.Node(identity.nodeId(), identity.region(), identity.zone(), ClusterView.Liveness.LIVE,
+        state.trusted(), state.trusted() ? "trusted" : state.reason().name(), clock.epsilonMicros(), BuildInfo.VERSION,
+        sqlUrl, adminUrl, (System.nanoTime() - startNanos) / 1_000_000, state.trusted() ? null : state.detail(),
+        metrics.stats());
   }
 
   /** {@code skip-read-validation,ack-before-durable}, in declaration order. */

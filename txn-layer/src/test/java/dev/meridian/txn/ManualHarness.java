@@ -39,8 +39,12 @@ final class ManualHarness {
   }
 
   ManualHarness(MvccEngine engine, Set<RangeLeader.PlantedBug> plantedBugs) {
+    this(engine, plantedBugs, waitedNanos -> {});
+  }
+
+  ManualHarness(MvccEngine engine, Set<RangeLeader.PlantedBug> plantedBugs, RangeLeader.CommitWaitListener commitWait) {
     this.engine = engine;
-    this.range = new RangeLeader(engine, trueTime, loop, plantedBugs);
+    this.range = new RangeLeader(engine, trueTime, loop, plantedBugs, commitWait);
     this.client = new TxnClient(1, range, trueTime, RandomSource.seeded(42));
   }
 

@@ -18,8 +18,10 @@ import java.util.logging.Logger;
  * The node's admin HTTP endpoint (DESIGN.md §9) on the JDK's built-in server: {@code GET /health}
  * answers 200 with a JSON object (node id, uptime, TrueTime epsilon) while the node serves (and, for
  * nodes built {@link #withHealth}, 503 with the reason while it cannot, e.g. while its clock is fenced), and
- * {@code GET /metrics} the {@link NodeMetrics} in Prometheus text format. A few threads: it is for
- * operators, scrapers and tests, not for load. Other modes of the node add {@link #route routes}.
+ * {@code GET /metrics} the {@link NodeMetrics} in Prometheus text format, and, once {@link
+ * #serveConsole} is called, the console page at {@code /} and its JSON at {@code /api/cluster}. A
+ * few threads: it is for operators, scrapers and tests, not for load. Other modes of the node add
+ * {@link #route routes}.
  */
 public final class AdminServer implements AutoCloseable {
 
@@ -30,6 +32,7 @@ public final class AdminServer implements AutoCloseable {
 
   private final HttpServer server;
   private final ExecutorService threads;
+  private volatile ClusterView cluster;
 
   public AdminServer(String host, int port, Supplier<String> healthJson, Supplier<String> metricsText)
       throws IOException {
@@ -54,8 +57,12 @@ public final class AdminServer implements AutoCloseable {
     server.createContext("/metrics", exchange ->
         answer(exchange, "text/plain; version=0.0.4; charset=utf-8", metricsText));
     server.createContext("/", exchange -> {
+      boolean console = cluster != null;
       if (!exchange.getRequestURI().getPath().equals("/")) {
-        send(exchange, 404, "text/plain; charset=utf-8", "not found; try /health or /metrics\n");
+        send(exchange, 404, "text/plain; charset=utf-8",
+            "not found; try /health or /metrics" + (console ? ", / (the console) or /api/cluster" : "") + "\n");
+      } else if (console) {
+        send(exchange, 200, "text/html; charset=utf-8", ConsolePage.HTML);
       } else {
         send(exchange, 200, "text/plain; charset=utf-8", "Meridian node: /health, /metrics\n");
       }
@@ -95,6 +102,24 @@ public final class AdminServer implements AutoCloseable {
       }
       send(exchange, response.status(), response.contentType(), response.body());
     });
+  }
+
+  /**
+   * Serves the console at {@code /} and the facts it draws: {@code GET /api/cluster}, the cluster as
+   * {@code view} sees it ({@link ClusterView.Snapshot}), and {@code GET /api/node}, this node's own
+   * entry ({@code self}), which is what a cluster view fetches from each peer.
+   */
+  public void serveConsole(ClusterView view, Supplier<ClusterView.Node> self) {
+    route("/api/cluster", (method, uri, body) -> getJson(method, () -> view.snapshot()));
+    route("/api/node", (method, uri, body) -> getJson(method, self::get));
+    this.cluster = view;
+  }
+
+  private static Response getJson(String method, Supplier<Object> value) throws java.io.IOException {
+    if (!method.equals("GET")) {
+      return Response.text(405, "only GET\n");
+    }
+    return Response.json(200, ClusterJson.write(value.get()));
   }
 
   public int port() {

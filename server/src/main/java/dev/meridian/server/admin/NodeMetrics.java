@@ -20,22 +20,24 @@ import java.util.function.LongSupplier;
  *   <li>{@code meridian_conflicts_total}: serialization failures (SQLSTATE 40001) reported to
  *       clients, i.e. aborts the client must retry;
  *   <li>{@code meridian_statement_duration_seconds}: histogram of execute latency (not fetches);
- *   <li>gauges from {@link Gauges}: sessions open, plan cache hits and misses, TrueTime epsilon,
- *       uptime;
+ *   <li>{@code meridian_commit_wait_seconds}: histogram of commit wait, per commit that wrote;
+ *   <li>gauges from {@link Gauges}: sessions open, plan cache hits and misses, TrueTime epsilon
+ *       ({@code meridian_truetime_epsilon_seconds}), uptime; {@code meridian_build_info{version}};
  *   <li>{@code meridian_drop_cleanup*}: the deletion of dropped tables' data (see {@link DataCleanup});
  *   <li>{@code meridian_transport_*}: the node-to-node transport's counters and gauges (see {@link
  *       TransportStats}), when the node runs one.
  * </ul>
  * Every label set is bounded: kinds are a fixed list, SQLSTATEs beyond {@value #MAX_SQLSTATES}
  * distinct ones are counted as {@code other}.
+ *
+ * <p>Names follow Prometheus' conventions: the base unit ends the name ({@code _seconds}, {@code
+ * _bytes}; a duration is never in micros or millis, a value in another unit is converted when
+ * rendered), counters end in {@code _total}, latencies are histograms (buckets in seconds), and a
+ * gauge without a unit counts things ({@code _entries}, {@code _open}). NodeMetricsTest checks them.
  */
 public final class NodeMetrics {
 
   static final int MAX_SQLSTATES = 64;
-
-  /** Upper bounds of the latency buckets, in seconds. */
-  static final double[] LATENCY_BUCKETS_SECONDS =
-      {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30};
 
   /** Values read at render time from the parts of the node that own them. */
   public interface Gauges {
@@ -63,26 +65,17 @@ public final class NodeMetrics {
   private final LongAdder commits = new LongAdder();
   private final LongAdder rollbacks = new LongAdder();
   private final LongAdder conflicts = new LongAdder();
-  private final LongAdder[] latencyBuckets = new LongAdder[LATENCY_BUCKETS_SECONDS.length + 1];
-  private final LongAdder latencyCount = new LongAdder();
-  private final LongAdder latencySumNanos = new LongAdder();
-
-  public NodeMetrics() {
-    for (int i = 0; i < latencyBuckets.length; i++) {
-      latencyBuckets[i] = new LongAdder();
-    }
-  }
+  private final LatencyHistogram statementLatency = new LatencyHistogram(LatencyHistogram.STATEMENT_BOUNDS_SECONDS);
+  private final LatencyHistogram commitWait = new LatencyHistogram(LatencyHistogram.COMMIT_WAIT_BOUNDS_SECONDS);
 
   public void statement(String kind, long durationNanos) {
     statements.computeIfAbsent(kind, k -> new LongAdder()).increment();
-    double seconds = durationNanos / 1e9;
-    int bucket = 0;
-    while (bucket < LATENCY_BUCKETS_SECONDS.length && seconds > LATENCY_BUCKETS_SECONDS[bucket]) {
-      bucket++;
-    }
-    latencyBuckets[bucket].increment();
-    latencyCount.increment();
-    latencySumNanos.add(durationNanos);
+    statementLatency.record(durationNanos);
+  }
+
+  /** One commit's wait from choosing its timestamp until {@code TT.after} of it held (DESIGN §6). */
+  public void commitWait(long durationNanos) {
+    commitWait.record(durationNanos);
   }
 
   public void error(String sqlState) {
@@ -108,6 +101,14 @@ public final class NodeMetrics {
     return commits.sum();
   }
 
+  /** What the console and {@code meridian status} show of this node's work since it started. */
+  public ClusterView.NodeStats stats() {
+    long errorsTotal = errors.values().stream().mapToLong(LongAdder::sum).sum();
+    long statementsTotal = statements.values().stream().mapToLong(LongAdder::sum).sum();
+    return new ClusterView.NodeStats(statementsTotal, commits.sum(), rollbacks.sum(), conflicts.sum(), errorsTotal,
+        statementLatency.snapshot(), commitWait.snapshot());
+  }
+
   /** The metrics in Prometheus text exposition format 0.0.4. */
   public String render(Gauges gauges) {
     StringBuilder out = new StringBuilder(4096);
@@ -122,17 +123,10 @@ public final class NodeMetrics {
     counter(out, "meridian_rollbacks_total", "Transactions rolled back by the client.", rollbacks.sum());
     counter(out, "meridian_conflicts_total", "Serialization failures (SQLSTATE 40001) returned to clients.", conflicts.sum());
 
-    header(out, "meridian_statement_duration_seconds", "histogram", "Time to execute a statement (first frame included, later fetches not).");
-    long cumulative = 0;
-    for (int i = 0; i < LATENCY_BUCKETS_SECONDS.length; i++) {
-      cumulative += latencyBuckets[i].sum();
-      out.append("meridian_statement_duration_seconds_bucket{le=\"").append(LATENCY_BUCKETS_SECONDS[i])
-          .append("\"} ").append(cumulative).append('\n');
-    }
-    cumulative += latencyBuckets[LATENCY_BUCKETS_SECONDS.length].sum();
-    out.append("meridian_statement_duration_seconds_bucket{le=\"+Inf\"} ").append(cumulative).append('\n');
-    out.append("meridian_statement_duration_seconds_sum ").append(latencySumNanos.sum() / 1e9).append('\n');
-    out.append("meridian_statement_duration_seconds_count ").append(latencyCount.sum()).append('\n');
+    statementLatency.snapshot().render(out, "meridian_statement_duration_seconds",
+        "Time to execute a statement (first frame included, later fetches not).");
+    commitWait.snapshot().render(out, "meridian_commit_wait_seconds",
+        "Time from choosing a commit timestamp until TrueTime says it has passed (commit wait), per commit that wrote.");
 
     dev.meridian.sql.exec.SqlEngine.PlanCacheStats planCache = gauges.planCache();
     counter(out, "meridian_plan_cache_hits_total", "Statements that found a compiled plan in the cache.", planCache.hits());
@@ -146,8 +140,11 @@ public final class NodeMetrics {
             + " per planner).", dev.meridian.sql.plan.MeridianTypeFactory.rowTypeEvictions());
     renderJvmMemory(out);
     gauge(out, "meridian_sessions_open", "SQL sessions (client connections) open.", gauges.sessionsOpen());
-    gauge(out, "meridian_truetime_epsilon_micros", "Current TrueTime uncertainty bound, in microseconds.", gauges.epsilonMicros());
+    gaugeSeconds(out, "meridian_truetime_epsilon_seconds", "Current TrueTime uncertainty bound (half the interval).",
+        gauges.epsilonMicros());
     gauge(out, "meridian_uptime_seconds", "Seconds since the node started.", gauges.uptimeMillis() / 1000);
+    header(out, "meridian_build_info", "gauge", "Always 1; the build's version is its label.");
+    out.append("meridian_build_info{version=\"").append(BuildInfo.VERSION).append("\"} 1\n");
     gauges.dataCleanup().ifPresent(cleanup -> renderCleanup(out, cleanup));
     gauges.transport().ifPresent(transport -> renderTransport(out, transport));
     return out.toString();
@@ -216,6 +213,12 @@ public final class NodeMetrics {
   public static void counter(StringBuilder out, String name, String help, long value) {
     header(out, name, "counter", help);
     out.append(name).append(' ').append(value).append('\n');
+  }
+
+  /** Appends one Prometheus gauge in seconds, the base unit, from a value in microseconds. */
+  public static void gaugeSeconds(StringBuilder out, String name, String help, long micros) {
+    header(out, name, "gauge", help);
+    out.append(name).append(' ').append(micros / 1e6).append('\n');
   }
 
   /** Appends one Prometheus gauge with its HELP and TYPE lines. */

@@ -1,14 +1,10 @@
 package dev.meridian.server.sql;
 
 import dev.meridian.sql.parser.MeridianSqlParser;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.sql.Connection;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.calcite.avatica.Meta.DatabaseProperty;
@@ -29,7 +25,7 @@ final class DatabaseProperties {
   static final String PRODUCT_NAME = "Meridian";
 
   /** The build's version of this node, e.g. {@code 0.1.0-SNAPSHOT}. */
-  static final String VERSION = load();
+  static final String VERSION = dev.meridian.server.admin.BuildInfo.VERSION;
 
   static final List<String> NUMERIC_FUNCTIONS = List.of(
       "ABS", "ACOS", "ASIN", "ATAN", "ATAN2", "CBRT", "CEILING", "COS", "COT", "DEGREES", "EXP", "FLOOR", "LOG",
@@ -74,18 +70,5 @@ final class DatabaseProperties {
    */
   static String sqlKeywords() {
     return SqlParser.create("", MeridianSqlParser.CONFIG).getMetadata().getJdbcKeywords();
-  }
-
-  private static String load() {
-    try (InputStream in = DatabaseProperties.class.getResourceAsStream("/dev/meridian/server/version.properties")) {
-      if (in == null) {
-        throw new IllegalStateException("dev/meridian/server/version.properties is missing from the server's classes");
-      }
-      Properties properties = new Properties();
-      properties.load(in);
-      return properties.getProperty("version");
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }

@@ -7,6 +7,7 @@ import dev.meridian.runtime.NodeId;
 import dev.meridian.runtime.real.NamedThreadFactory;
 import dev.meridian.runtime.real.SystemPhysicalClock;
 import dev.meridian.server.admin.AdminServer;
+import dev.meridian.server.admin.NodeMetrics;
 import dev.meridian.server.admin.AdminServer.Response;
 import dev.meridian.truetime.ClockUnavailableException;
 import dev.meridian.truetime.FaultyPhysicalClock;
@@ -323,8 +324,8 @@ public final class NodeClock implements AutoCloseable {
 
   /** Appends the TrueTime metrics (Prometheus text format). */
   public void appendMetrics(StringBuilder out) {
-    gauge(out, "meridian_truetime_epsilon_micros",
-        "Current TrueTime uncertainty bound (half the interval), in microseconds.", epsilonMicros());
+    NodeMetrics.gaugeSeconds(out, "meridian_truetime_epsilon_seconds",
+        "Current TrueTime uncertainty bound (half the interval).", epsilonMicros());
     appendMetricsButEpsilon(out);
   }
 

@@ -3,6 +3,8 @@ package dev.meridian.server.admin;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.meridian.runtime.rpc.RpcStats;
+import dev.meridian.server.time.ClockOptions;
+import dev.meridian.server.time.NodeClock;
 import dev.meridian.server.transport.TransportStats;
 import dev.meridian.sql.exec.SqlEngine;
 import java.util.Optional;
@@ -23,6 +25,7 @@ class NodeMetricsTest {
     metrics.error("40001");
     metrics.error("not a state");
     metrics.commit();
+    metrics.commitWait(2_000_000);
     String text = metrics.render(new FixedGauges(3, new SqlEngine.PlanCacheStats(5, 2, 1, 4, 2048), 1200, 61_000, Optional.empty()));
     assertThat(text).contains(
         "# TYPE meridian_statements_total counter\n",
@@ -32,9 +35,10 @@ class NodeMetricsTest {
         "meridian_statement_errors_total{sqlstate=\"other\"} 1\n",
         "meridian_conflicts_total 1\n",
         "meridian_commits_total 1\n",
+        "meridian_statement_duration_seconds_bucket{le=\"0.0005\"} 1\n",
         "meridian_statement_duration_seconds_bucket{le=\"0.001\"} 1\n",
         "meridian_statement_duration_seconds_bucket{le=\"0.005\"} 2\n",
-        "meridian_statement_duration_seconds_bucket{le=\"1.0\"} 2\n",
+        "meridian_statement_duration_seconds_bucket{le=\"1\"} 2\n",
         "meridian_statement_duration_seconds_bucket{le=\"2.5\"} 3\n",
         "meridian_statement_duration_seconds_bucket{le=\"+Inf\"} 3\n",
         "meridian_statement_duration_seconds_count 3\n",
@@ -46,7 +50,10 @@ class NodeMetricsTest {
         "# TYPE meridian_jvm_heap_used_bytes gauge\n",
         "# TYPE meridian_jvm_metaspace_used_bytes gauge\n",
         "meridian_sessions_open 3\n",
-        "meridian_truetime_epsilon_micros 1200\n",
+        "meridian_truetime_epsilon_seconds 0.0012\n",
+        "# TYPE meridian_commit_wait_seconds histogram\n",
+        "meridian_commit_wait_seconds_count 1\n",
+        "meridian_build_info{version=\"" + BuildInfo.VERSION + "\"} 1\n",
         "meridian_uptime_seconds 61\n");
   }
 
@@ -82,5 +89,54 @@ class NodeMetricsTest {
     String text = metrics.render(new FixedGauges(0, new SqlEngine.PlanCacheStats(0, 0, 0, 0, 0), 0, 0, Optional.empty()));
     assertThat(text.lines().filter(line -> line.startsWith("meridian_statement_errors_total{")).count())
         .isLessThanOrEqualTo(NodeMetrics.MAX_SQLSTATES + 1);
+  }
+
+  /** Everything a SQL node's /metrics holds (transport and clock included) follows the conventions. */
+  @Test
+  void everyMetricFollowsPrometheusConventions() {
+    assertThat(PrometheusConventions.violations(everyMetricOfASqlNode())).isEmpty();
+  }
+
+  /** A SQL node's whole /metrics text, with a transport and every labelled family non-empty. */
+  static String everyMetricOfASqlNode() {
+    NodeMetrics metrics = new NodeMetrics();
+    metrics.statement("select", 3_000_000);
+    metrics.error("40001");
+    metrics.commitWait(1_500_000);
+    RpcStats rpc = new RpcStats(0, 0, 0, 0, 9, 0, 6, 0, 7, 0, 11, 0, 0, 0, 0, 0, 0, 0, 12);
+    TransportStats transport = new TransportStats(10, 20, 3, 1, 2, 1, 1, 4, 5, 8, rpc);
+    StringBuilder text = new StringBuilder(metrics.render(
+        new FixedGauges(1, new SqlEngine.PlanCacheStats(1, 1, 0, 1, 8), 1000, 5000, Optional.of(transport))));
+    try (NodeClock clock = new NodeClock(1, new ClockOptions.Builder().build())) {
+      clock.appendMetricsButEpsilon(text);
+    }
+    return text.toString();
+  }
+
+  /** The checker itself catches each kind of mistake it is for. */
+  @Test
+  void theConventionsCheckCatchesMistakes() {
+    assertThat(PrometheusConventions.violations("""
+        # HELP meridian_requests counter without _total
+        # TYPE meridian_requests counter
+        meridian_requests 1
+        # HELP meridian_lag_micros a unit that is not a base unit
+        # TYPE meridian_lag_micros gauge
+        meridian_lag_micros 5
+        # HELP meridian_wait_time a histogram without its unit
+        # TYPE meridian_wait_time histogram
+        meridian_wait_time_bucket{le="1"} 1
+        meridian_wait_time_sum 0.5
+        meridian_wait_time_count 1
+        # TYPE meridian_no_help_total counter
+        meridian_no_help_total 1
+        meridian_untyped 3
+        """)).containsExactlyInAnyOrder(
+        "meridian_requests: a counter's name ends in _total",
+        "meridian_lag_micros: not in a base unit (seconds, bytes)",
+        "meridian_wait_time: a histogram's name ends in its base unit (_seconds, _bytes)",
+        "meridian_no_help_total: no HELP",
+        "meridian_untyped: sample before (or without) its TYPE",
+        "meridian_wait_time: histogram without a {le=\"+Inf\"} bucket");
   }
 }

@@ -47,7 +47,7 @@ class TrueTimeClusterTest {
       // The sawtooth: epsilon grows between rounds and a round brings it down (the history's point
       // just after a round is below the one just before it).
       String metrics = cluster.call(1, "GET", "/metrics", new byte[0]).body();
-      assertTrue(metrics.contains("meridian_truetime_epsilon_micros "), metrics);
+      assertTrue(metrics.contains("meridian_truetime_epsilon_seconds "), metrics);
       assertTrue(metrics.contains("meridian_truetime_trusted 1"), metrics);
       long sawtoothDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
       List<long[]> points;

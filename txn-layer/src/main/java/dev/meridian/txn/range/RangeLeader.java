@@ -82,6 +82,12 @@ public final class RangeLeader {
     ACK_BEFORE_DURABLE;
   }
 
+  /** Told, on the loop, how long each commit waited for {@code TT.after(commitTs)}; must not block. */
+  @FunctionalInterface
+  public interface CommitWaitListener {
+    void waited(long nanos);
+  }
+
   /** A commit between timestamp choice and acknowledgement; see the class glossary. */
   private static final class InflightCommit {
     final TxnId txnId;
@@ -107,6 +113,7 @@ public final class RangeLeader {
   private long conflicts;
 
   private final Set<PlantedBug> plantedBugs;
+  private final CommitWaitListener commitWaitListener;
   private final boolean skipReadValidation;
   private final boolean skipCommitWait;
   private final boolean ackBeforeDurable;
@@ -117,6 +124,16 @@ public final class RangeLeader {
 
   /** A leader with {@code plantedBugs} (tests and {@code --plant-bug} only; see {@link PlantedBug}). */
   public RangeLeader(MvccEngine engine, TrueTime trueTime, Scheduler loop, Set<PlantedBug> plantedBugs) {
+    this(engine, trueTime, loop, plantedBugs, waitedNanos -> {});
+  }
+
+  /**
+   * As above, telling {@code commitWaitListener} each commit's wait: the scheduler's time from
+   * choosing its timestamp until {@code TT.after} of it held (the node's metrics and console show it).
+   */
+  public RangeLeader(MvccEngine engine, TrueTime trueTime, Scheduler loop, Set<PlantedBug> plantedBugs,
+      CommitWaitListener commitWaitListener) {
+    this.commitWaitListener = commitWaitListener;
     this.engine = engine;
     this.trueTime = trueTime;
     this.loop = loop;
@@ -239,6 +256,7 @@ public final class RangeLeader {
             .next();
     Invariants.require(commitTs.isAfter(lastAssignedTs), "commit timestamps strictly increase");
     lastAssignedTs = commitTs;
+    long chosenNanos = loop.nowNanos();
 
     InflightCommit inflight = new InflightCommit(request.txnId(), commitTs);
     for (Write write : request.writes()) {
@@ -255,7 +273,8 @@ public final class RangeLeader {
     }
     CompletableFuture<Void> waited = skipCommitWait
         ? CompletableFuture.completedFuture(null)
-        : CommitWait.untilAfter(trueTime, loop, commitTs.micros());
+        : CommitWait.untilAfter(trueTime, loop, commitTs.micros())
+            .thenRun(() -> commitWaitListener.waited(loop.nowNanos() - chosenNanos));
     CompletableFuture<Timestamp> acknowledged = new CompletableFuture<>();
     if (ackBeforeDurable) {
       // The planted bug: the client hears "committed" now; a later storage failure cannot take it back.
