@@ -258,7 +258,13 @@ public final class Gateway {
         result.completeExceptionally(failure);
         return;
       }
-      RangeChannel.Target target = route(range);
+      RangeChannel.Target target;
+      try {
+        target = route(range);
+      } catch (TxnUnavailableException e) {
+        result.completeExceptionally(e);
+        return;
+      }
       channel.get(target, key, readTs, limits.requestTimeoutNanos(), onLoop(answer -> {
         switch (answer) {
           case ChannelAnswer.Replied<Optional<Version>> replied -> {
@@ -318,8 +324,13 @@ public final class Gateway {
         result.complete(List.copyOf(rows));
         return;
       }
-      for (MultiRangeScan.PieceRequest piece : step.send()) {
-        send(piece);
+      try {
+        for (MultiRangeScan.PieceRequest piece : step.send()) {
+          send(piece);
+        }
+      } catch (TxnUnavailableException e) {
+        result.completeExceptionally(e);
+        return;
       }
       if (step.lookup() != null) {
         locate(step.lookup().key(), step.lookup().before(), 1).whenComplete((range, failure) -> {
@@ -403,7 +414,14 @@ public final class Gateway {
   public void call(RangeDescriptor target, CoordinatorRequest request, CallOutcome outcome) {
     onLoop();
     calls++;
-    RangeChannel.Target route = route(target);
+    RangeChannel.Target route;
+    try {
+      route = route(target);
+    } catch (TxnUnavailableException noVoter) {
+      // Nowhere to send it, so certainly not run: the coordinator refreshes the descriptor or gives up.
+      loop.execute(() -> outcome.replied(new ParticipantReply.Redirect(ParticipantReply.Redirect.Reason.RANGE_NOT_FOUND)));
+      return;
+    }
     channel.send(route, request, limits.requestTimeoutNanos(), onLoop(answer -> {
       switch (answer) {
         case ChannelAnswer.Replied<ParticipantReply> replied -> {
