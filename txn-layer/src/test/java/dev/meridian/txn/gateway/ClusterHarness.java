@@ -509,6 +509,12 @@ final class ClusterHarness {
     return new String(bytes, StandardCharsets.US_ASCII);
   }
 
+  /** A timestamp as {@code +ms} since the cluster's start, to the microsecond. */
+  static String show(Timestamp ts) {
+    long micros = ts.micros() - START_WALL_MICROS;
+    return String.format("+%d.%03dms", micros / 1000, micros % 1000);
+  }
+
   static String show(KeySpan span) {
     return "[" + text(span.start()) + "," + text(span.end()) + ")";
   }
@@ -533,6 +539,11 @@ final class ClusterHarness {
   private static String show(ChannelAnswer<?> answer) {
     return switch (answer) {
       case ChannelAnswer.Replied<?> replied -> switch (replied.value()) {
+        case ParticipantReply.Committed committed -> "Committed at " + show(committed.commitTs());
+        case ParticipantReply.Prepared prepared -> "Prepared at " + show(prepared.prepareTs());
+        case ParticipantReply.Recorded recorded -> "Recorded " + recorded.outcome()
+            + (recorded.commitTs() == null ? "" : " at " + show(recorded.commitTs()));
+        case ParticipantReply.Conflict conflict -> "Conflict on " + text(conflict.key());
         case ParticipantReply reply -> reply.getClass().getSimpleName();
         case Optional<?> version -> version.isPresent() ? "version" : "none";
         case List<?> rows -> rows.size() + " rows";
