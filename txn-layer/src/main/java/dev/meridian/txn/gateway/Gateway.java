@@ -439,7 +439,7 @@ public final class Gateway {
         }
         case ChannelAnswer.Refused<ParticipantReply> refused -> {
           routingError(answer, route).ifPresent(cache::apply);
-          outcome.replied(GatewayReplies.participantReply(refused.refusal()));
+          outcome.replied(GatewayReplies.participantReply(request, refused.refusal()));
         }
         case ChannelAnswer.Misrouted<ParticipantReply> misrouted -> {
           cache.apply(misrouted.error());

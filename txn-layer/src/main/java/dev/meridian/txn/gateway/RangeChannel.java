@@ -36,7 +36,8 @@ import java.util.function.Consumer;
  *       The range host must never answer it for a request it proposed.
  *   <li>{@link ChannelAnswer.Refused} carries the leaseholder core's own refusal ({@code
  *       leaseholder.Refusal}) when it is not a routing one; the host may instead map it to a {@link
- *       ParticipantReply} itself, as {@link GatewayReplies#participantReply} does.
+ *       ParticipantReply} itself, as {@link GatewayReplies#participantReply} does (the gateway does it
+ *       for refusals it receives).
  *   <li>{@link ChannelAnswer.Replied}: the leaseholder's answer, from node {@code from}.
  * </ol>
  */

@@ -30,6 +30,7 @@ import dev.meridian.txn.leaseholder.LeaseholderCore;
 import dev.meridian.txn.leaseholder.LeaseholderLimits;
 import dev.meridian.txn.leaseholder.LeaseholderReady;
 import dev.meridian.txn.leaseholder.LogSlot;
+import dev.meridian.txn.leaseholder.Refusal;
 import dev.meridian.txn.leaseholder.Reply;
 import dev.meridian.txn.leaseholder.RequestId;
 import dev.meridian.txn.leaseholder.StorageTask;
@@ -143,8 +144,11 @@ final class ClusterHarness {
     }
   }
 
+  /** What a fault does to the call it matches. */
+  private enum FaultKind { DROP_REQUEST, DROP_ANSWER, REFUSE }
+
   /** A fault the channel applies once, to the first call whose label it matches. */
-  private record Fault(Predicate<String> matches, boolean dropRequest) {}
+  private record Fault(Predicate<String> matches, FaultKind kind) {}
 
   ClusterHarness(NodeId leaseholder) {
     this(leaseholder, CoordinatorLimits.defaults());
@@ -187,12 +191,20 @@ final class ClusterHarness {
 
   /** The first request whose trace label contains {@code what} is lost on the way (never served). */
   void dropRequest(String what) {
-    faults.add(new Fault(label -> label.contains(what), true));
+    faults.add(new Fault(label -> label.contains(what), FaultKind.DROP_REQUEST));
+  }
+
+  /**
+   * The first request whose trace label contains {@code what} is refused by its leaseholder as
+   * overloaded ({@code RETRY_LATER}: certainly not served), as the core does past its bounds.
+   */
+  void refuse(String what) {
+    faults.add(new Fault(label -> label.contains(what), FaultKind.REFUSE));
   }
 
   /** The first request whose trace label contains {@code what} is served, but its answer is lost. */
   void dropAnswer(String what) {
-    faults.add(new Fault(label -> label.contains(what), false));
+    faults.add(new Fault(label -> label.contains(what), FaultKind.DROP_ANSWER));
   }
 
   /**
@@ -411,11 +423,18 @@ final class ClusterHarness {
       }
       if (fault != null) {
         faults.remove(fault);
-        if (fault.dropRequest()) {
-          trace.add("  " + label + " request lost");
-          return;
+        switch (fault.kind()) {
+          case DROP_REQUEST -> {
+            trace.add("  " + label + " request lost");
+            return;
+          }
+          case REFUSE -> {
+            Refusal overloaded = new Refusal(Refusal.Kind.RETRY_LATER, "the leaseholder is overloaded", null, null, null);
+            loop.schedule(LATENCY_NANOS, () -> call.answer(new ChannelAnswer.Refused<>(overloaded)));
+            return;
+          }
+          case DROP_ANSWER -> call.dropAnswer = true;
         }
-        call.dropAnswer = true;
       }
       loop.schedule(LATENCY_NANOS, () -> deliver(call, serve));
     }

@@ -177,6 +177,43 @@ class GatewayTest {
   }
 
   @Test
+  void anOverloadedFastPathRefusalIsACertainNotApplied40001() {
+    cluster.refuse("commit-one-phase");
+    ReadWriteTxn txn = cluster.client.beginReadWrite();
+    txn.put(key("a"), bytes("1"));
+
+    Throwable failure = cluster.awaitFailure(txn.commit());
+
+    assertThat(failure).isInstanceOf(TxnConflictException.class);
+    assertThat(((TxnException) failure).isRetryable()).isTrue();
+    assertThat(readLatest("a")).isEmpty();
+  }
+
+  @Test
+  void aRefusedDecisionIsAskedAgainAndTheTransactionCommits() {
+    cluster.refuse("record");
+
+    write("a", "1", "n", "1");
+
+    assertThat(count("record")).isEqualTo(2);
+    assertThat(readLatest("a")).contains("1");
+    assertThat(readLatest("n")).contains("1");
+  }
+
+  @Test
+  void aRefusedResolveIsSentAgainSoNoIntentOutlivesTheCommit() {
+    cluster.refuse("r3@n1 resolve");
+    write("a", "1", "n", "1");
+    cluster.runFor(10);
+
+    assertThat(count("r3@n1 resolve")).isEqualTo(2);
+    assertThat(cluster.hosted.get(new RangeId(3)).machine.prepared()).isEmpty();
+    assertThat(cluster.client.counters().resolvesAbandoned()).isZero();
+    write("n", "2");
+    assertThat(readLatest("n")).contains("2");
+  }
+
+  @Test
   void aSplitRedirectsTheCommitWhichRefreshesTheCacheAndCommits() {
     write("n", "1", "u", "1");
     cluster.split(new RangeId(3), "t", new RangeId(4));
