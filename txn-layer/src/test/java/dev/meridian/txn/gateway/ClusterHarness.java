@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.meridian.runtime.NodeId;
 import dev.meridian.runtime.manual.ManualClock;
+import dev.meridian.runtime.Scheduler;
 import dev.meridian.runtime.manual.ManualScheduler;
 import dev.meridian.storage.Key;
 import dev.meridian.storage.KeySpan;
@@ -17,6 +18,7 @@ import dev.meridian.storage.range.InMemoryRangeStore;
 import dev.meridian.truetime.CommitWait;
 import dev.meridian.truetime.LocalTrueTime;
 import dev.meridian.truetime.TTInterval;
+import dev.meridian.truetime.TrueTime;
 import dev.meridian.txn.TxnLimits;
 import dev.meridian.txn.coordinator.CoordinatorLimits;
 import dev.meridian.txn.coordinator.message.CoordinatorRequest;
@@ -54,6 +56,9 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 
@@ -67,9 +72,11 @@ import java.util.function.Predicate;
  * with a hint. {@link #trace} records the channel's traffic, one line per request and answer.
  *
  * <p>The bootstrap layout: r1 the meta range {@code ["", 0x01)}, r2 {@code [0x01, "m")}, r3 {@code
- * ["m", end)}; {@link #split} adds ranges, writing both meta entries in one meta-range commit.
+ * ["m", end)} (or the boundaries given to {@link #onLoop}); {@link #split} adds ranges, writing both
+ * meta entries in one meta-range commit. Tests of this package run on virtual time ({@code
+ * ManualScheduler}); {@link #onLoop} puts the same cluster on a real loop for other modules.
  */
-final class ClusterHarness {
+public final class ClusterHarness {
 
   static final long START_WALL_MICROS = 1_700_000_000_000_000L;
   static final long LATENCY_NANOS = 200_000;
@@ -82,9 +89,11 @@ final class ClusterHarness {
       new ReplicaDescriptor(N2, "us", ReplicaRole.VOTER),
       new ReplicaDescriptor(N3, "ap", ReplicaRole.VOTER));
 
-  final ManualClock clock = new ManualClock(START_WALL_MICROS);
-  final ManualScheduler loop = new ManualScheduler(clock);
-  final LocalTrueTime trueTime = new LocalTrueTime(clock, LocalTrueTime.Config.defaults());
+  /** The one loop of every range, the channel and the gateway. */
+  final Scheduler loop;
+  /** The same loop when it runs on virtual time (every test of this package), else null. */
+  private final ManualScheduler manual;
+  final TrueTime trueTime;
   final InMemoryRangeStore store = new InMemoryRangeStore();
   final Map<RangeId, Hosted> hosted = new TreeMap<>();
   final List<String> trace = new ArrayList<>();
@@ -155,28 +164,76 @@ final class ClusterHarness {
   }
 
   ClusterHarness(NodeId leaseholder, CoordinatorLimits coordinatorLimits) {
-    List<RangeDescriptor> bootstrap = List.of(
-        new RangeDescriptor(RangeId.META, new KeySpan(Key.EMPTY, Key.of(new byte[] {1})), REPLICAS, 0),
-        new RangeDescriptor(new RangeId(2), new KeySpan(Key.of(new byte[] {1}), Key.utf8("m")), REPLICAS, 0),
-        new RangeDescriptor(new RangeId(3), new KeySpan(Key.utf8("m"), null), REPLICAS, 0));
-    for (RangeDescriptor descriptor : bootstrap) {
-      host(RangeStateMachine.bootstrap(store, descriptor), leaseholder, Timestamp.ZERO);
-    }
-    List<Write> entries = new ArrayList<>();
-    for (RangeDescriptor descriptor : bootstrap.subList(1, bootstrap.size())) {
-      MetaLayout.MetaWrite entry = MetaLayout.entry(descriptor);
-      entries.add(Write.put(entry.key(), entry.value()));
-    }
-    metaCommit(entries);
-    cache = new RangeCache(bootstrap.getFirst(), DirectoryLimits.defaults());
-    gateway = new Gateway(cache, new MetaLookups(cache, DirectoryLimits.defaults()), new FakeChannel(), loop,
-        trueTime, GatewayLimits.defaults());
-    client = new GatewayTxnClient(1, gateway, TxnLimits.defaults(), coordinatorLimits);
-    trace.clear();
+    this(manualLoop(), null, leaseholder, coordinatorLimits, List.of(Key.of(new byte[] {1}), Key.utf8("m")));
   }
 
   ClusterHarness() {
     this(N1);
+  }
+
+  /**
+   * A cluster on a real loop and clock, for other modules' tests (sql-frontend runs SQL on its
+   * client): the meta range, then one range from each of {@code boundaries} (ascending, the first
+   * {@code 0x01}) to the next, all led on n1. {@link #split}, {@link #runFor} and faults work only on
+   * virtual time; {@link #await} waits on the real loop.
+   */
+  public static ClusterHarness onLoop(Scheduler loop, TrueTime trueTime, List<Key> boundaries) {
+    return new ClusterHarness(loop, trueTime, N1, CoordinatorLimits.defaults(), boundaries);
+  }
+
+  /** The transaction client of the gateway, on node 1. */
+  public GatewayTxnClient client() {
+    return client;
+  }
+
+  private static ManualScheduler manualLoop() {
+    return new ManualScheduler(new ManualClock(START_WALL_MICROS));
+  }
+
+  private ClusterHarness(Scheduler loop, TrueTime realTime, NodeId leaseholder, CoordinatorLimits coordinatorLimits,
+      List<Key> boundaries) {
+    this.loop = loop;
+    this.manual = loop instanceof ManualScheduler m ? m : null;
+    this.trueTime = manual != null ? new LocalTrueTime(manual.clock(), LocalTrueTime.Config.defaults()) : realTime;
+    List<RangeDescriptor> layout = new ArrayList<>();
+    layout.add(new RangeDescriptor(RangeId.META, new KeySpan(Key.EMPTY, boundaries.getFirst()), REPLICAS, 0));
+    for (int i = 0; i < boundaries.size(); i++) {
+      Key end = i + 1 < boundaries.size() ? boundaries.get(i + 1) : null;
+      layout.add(new RangeDescriptor(new RangeId(i + 2), new KeySpan(boundaries.get(i), end), REPLICAS, 0));
+    }
+    if (manual != null) {
+      bootstrap(layout, leaseholder);
+    } else {
+      // Every range, core and the channel belong to the loop's thread from the first moment.
+      CompletableFuture.runAsync(() -> bootstrap(layout, leaseholder), loop).join();
+    }
+    cache = new RangeCache(layout.getFirst(), DirectoryLimits.defaults());
+    gateway = new Gateway(cache, new MetaLookups(cache, DirectoryLimits.defaults()), new FakeChannel(), loop,
+        trueTime, GatewayLimits.defaults());
+    client = new GatewayTxnClient(1, gateway, TxnLimits.defaults(), coordinatorLimits);
+  }
+
+  /**
+   * Creates the ranges and files every range but the meta range in it: at slots 1 and 2 of the meta
+   * range, under a bootstrap lease before any leaseholder's, as a cluster's init does, so the
+   * directory is complete before any request (no wait on the loop).
+   */
+  private void bootstrap(List<RangeDescriptor> layout, NodeId leaseholder) {
+    RangeStateMachine meta = RangeStateMachine.bootstrap(store, layout.getFirst());
+    List<Write> entries = new ArrayList<>();
+    for (RangeDescriptor descriptor : layout.subList(1, layout.size())) {
+      MetaLayout.MetaWrite entry = MetaLayout.entry(descriptor);
+      entries.add(Write.put(entry.key(), entry.value()));
+    }
+    Timestamp filedAt = Timestamp.ofMicros(1);
+    assertThat(meta.apply(1, new RangeCommand.LeaseStart(RangeId.META, 1, leaseholder, Timestamp.ZERO)))
+        .isInstanceOf(ApplyOutcome.Applied.class);
+    assertThat(meta.apply(2, new RangeCommand.Commit(RangeId.META, 0, 1, new TxnId(99, 0), filedAt, entries)))
+        .isInstanceOf(ApplyOutcome.Applied.class);
+    host(meta, leaseholder, filedAt);
+    for (RangeDescriptor descriptor : layout.subList(1, layout.size())) {
+      host(RangeStateMachine.bootstrap(store, descriptor), leaseholder, Timestamp.ZERO);
+    }
   }
 
   private Hosted host(RangeStateMachine machine, NodeId leaseholder, Timestamp floor) {
@@ -213,6 +270,7 @@ final class ClusterHarness {
    * gateway's cache is not told.
    */
   void split(RangeId range, String at, RangeId newRange) {
+    requireManual();
     // Quiesce first: resolves still in flight would reach only the left half, and the right half's
     // intents would wait for participant recovery, which this harness does not run.
     runFor(100);
@@ -476,9 +534,18 @@ final class ClusterHarness {
 
   /** Runs the loop (moving virtual time as needed) until {@code future} is done; returns its value. */
   <T> T await(CompletableFuture<T> future) {
+    if (manual == null) {
+      try {
+        return future.get(30, TimeUnit.SECONDS);
+      } catch (ExecutionException e) {
+        throw e.getCause() instanceof RuntimeException runtime ? runtime : new CompletionException(e.getCause());
+      } catch (InterruptedException | TimeoutException e) {
+        throw new AssertionError("the future did not complete on the real loop", e);
+      }
+    }
     int steps = 0;
     while (!future.isDone()) {
-      assertThat(loop.runNext()).as("loop ran dry before the future completed").isTrue();
+      assertThat(manual.runNext()).as("loop ran dry before the future completed").isTrue();
       assertThat(++steps).as("future did not complete within 1e6 loop steps").isLessThan(1_000_000);
     }
     try {
@@ -500,7 +567,14 @@ final class ClusterHarness {
 
   /** Runs every task due in the next {@code millis} of virtual time (background resolves, timers). */
   void runFor(long millis) {
-    loop.advanceNanos(millis * 1_000_000);
+    requireManual();
+    manual.advanceNanos(millis * 1_000_000);
+  }
+
+  private void requireManual() {
+    if (manual == null) {
+      throw new UnsupportedOperationException("only on virtual time");
+    }
   }
 
   static Key key(String text) {
