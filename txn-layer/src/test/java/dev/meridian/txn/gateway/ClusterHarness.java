@@ -110,6 +110,9 @@ public final class ClusterHarness {
     final NodeId leaseholder;
     LeaseholderCore core;
     final Map<RequestId, Call> calls = new HashMap<>();
+    /** Proposals held back from the log (Paxos slow): they stay in flight until released. */
+    boolean holdProposals;
+    final List<RangeCommand> held = new ArrayList<>();
 
     Hosted(RangeStateMachine machine, NodeId leaseholder, Timestamp floor) {
       this.machine = machine;
@@ -294,6 +297,21 @@ public final class ClusterHarness {
     trace.add("split " + range + " at " + at + ": " + show(applied.left()) + " " + show(applied.right()));
   }
 
+  /** From now on {@code range}'s proposals stay in flight (its Paxos group is slow to choose). */
+  void holdProposals(RangeId range) {
+    hosted.get(range).holdProposals = true;
+  }
+
+  /**
+   * {@code range}'s leaseholder loses its lease (deposed) while its held proposals are in flight:
+   * the core answers their requests OUTCOME_UNKNOWN, since Paxos may still choose them.
+   */
+  void loseLease(RangeId range) {
+    Hosted lost = hosted.get(range);
+    lost.core.leaseLost("deposed");
+    pump(lost);
+  }
+
   /** Commits {@code writes} in the meta range through its leaseholder, outside any gateway. */
   private void metaCommit(List<Write> writes) {
     Hosted meta = hosted.get(RangeId.META);
@@ -326,7 +344,11 @@ public final class ClusterHarness {
     while (range.core.hasReady()) {
       LeaseholderReady ready = range.core.ready();
       for (RangeCommand command : ready.proposals()) {
-        apply(range, command);
+        if (range.holdProposals) {
+          range.held.add(command);
+        } else {
+          apply(range, command);
+        }
       }
       for (StorageTask task : ready.storageTasks()) {
         run(range, task);

@@ -22,6 +22,7 @@ import dev.meridian.txn.coordinator.CoordinatorLimits;
 import dev.meridian.txn.types.RangeId;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -56,6 +57,8 @@ class GatewayTest {
 
     assertThat(cluster.client.counters().fastPathCommits()).isEqualTo(1);
     assertThat(cluster.client.counters().twoPhaseCommits()).isZero();
+    // One meta read found r2 (and prefetched the rest); the commit needed no other lookup.
+    assertThat(cluster.gateway.stats().metaScans()).isEqualTo(1);
     assertThat(count("commit-one-phase")).isEqualTo(1);
     assertThat(count("prepare")).isZero();
     // Commit wait: the answer came only once true time had passed the commit timestamp.
@@ -165,6 +168,25 @@ class GatewayTest {
 
     assertThat(cluster.awaitFailure(txn.commit())).isInstanceOf(TxnOutcomeUnknownException.class);
     assertThat(readLatest("a")).isEmpty();
+  }
+
+  @Test
+  void aFastPathCommitInFlightWhenTheLeaseIsLostIs40003() {
+    ReadWriteTxn txn = cluster.client.beginReadWrite();
+    txn.put(key("a"), bytes("1"));
+    cluster.await(txn.get(key("b")));
+    cluster.holdProposals(new RangeId(2));
+    CompletableFuture<Timestamp> commit = txn.commit();
+    cluster.runFor(5);
+    assertThat(commit).isNotDone();
+
+    cluster.loseLease(new RangeId(2));
+
+    // The leaseholder said "proposed, fate unknown": Paxos may still choose the commit.
+    Throwable failure = cluster.awaitFailure(commit);
+    assertThat(failure).isInstanceOf(TxnOutcomeUnknownException.class);
+    assertThat(((TxnException) failure).isRetryable()).isFalse();
+    assertThat(cluster.trace).anyMatch(line -> line.contains("commit-one-phase") && line.contains("refused OUTCOME_UNKNOWN"));
   }
 
   @Test
