@@ -170,7 +170,7 @@ public final class Gateway {
                   + failed.reason() + "; retry later", null));
             }
             routingRetries++;
-            yield later(attempt + 1, () -> locate(key, before, attempt + 1));
+            yield later(attempt, () -> locate(key, before, attempt + 1));
           }
         });
       }
@@ -538,7 +538,7 @@ public final class Gateway {
       return;
     }
     routingRetries++;
-    long pause = limits.backoffNanos(attempt + 1);
+    long pause = limits.backoffNanos(attempt);
     if (pause == 0) {
       retry.run();
     } else {
@@ -546,8 +546,9 @@ public final class Gateway {
     }
   }
 
-  private <T> CompletableFuture<T> later(int attempt, java.util.function.Supplier<CompletableFuture<T>> work) {
-    long pause = limits.backoffNanos(attempt);
+  /** {@code work} after the pause before retry {@code retry}. */
+  private <T> CompletableFuture<T> later(int retry, java.util.function.Supplier<CompletableFuture<T>> work) {
+    long pause = limits.backoffNanos(retry);
     if (pause == 0) {
       return work.get();
     }

@@ -14,10 +14,11 @@ import dev.meridian.txn.directory.MultiRangeScan;
  * @param maxRouteAttempts tries of one read or meta lookup across redirects, unreachable replicas
  *     and failed lookups before it fails with {@code TxnUnavailableException} (retryable): each try
  *     follows a fresher cache, so a handful succeed unless the cluster is in trouble; 8.
- * @param retryBackoffNanos the pause before the second try of a read, a lookup or a coordinator's
- *     resend after a redirect (the first goes at once: after a split the fresh descriptor is one
- *     meta read away), doubling with each further try: a range that is electing a leaseholder
- *     answers "not leaseholder" without a hint, and resending at once would only spin; 1 ms.
+ * @param retryBackoffNanos the pause before the second retry of a read or a lookup, or the second
+ *     resend of a coordinator's requests after a redirect, doubling with each further one; the
+ *     first goes at once (after a split the fresh descriptor is one meta read away), but a range
+ *     that is electing a leaseholder answers "not leaseholder" without a hint, and resending at
+ *     once every time would only spin; 1 ms.
  * @param maxRetryBackoffNanos the cap of that doubling; 100 ms, about an election.
  * @param scan the bounds of one scan over several ranges (parallel pieces, rows held, batch rows,
  *     redirects)
@@ -41,12 +42,12 @@ public record GatewayLimits(
     return new GatewayLimits(5_000_000_000L, 8, 1_000_000L, 100_000_000L, MultiRangeScan.ScanLimits.defaults());
   }
 
-  /** The pause before try {@code attempt} (1-based): none before the first, then doubling from {@code retryBackoffNanos}. */
-  public long backoffNanos(int attempt) {
-    if (attempt <= 1) {
+  /** The pause before retry {@code retry} (1-based): none before the first, then doubling from {@code retryBackoffNanos}. */
+  public long backoffNanos(int retry) {
+    if (retry <= 1) {
       return 0;
     }
-    int doublings = Math.min(attempt - 2, 30);
+    int doublings = Math.min(retry - 2, 30);
     return Math.min(maxRetryBackoffNanos, retryBackoffNanos << doublings);
   }
 }
