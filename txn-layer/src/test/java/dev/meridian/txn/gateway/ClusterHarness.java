@@ -274,9 +274,14 @@ public final class ClusterHarness {
    */
   void split(RangeId range, String at, RangeId newRange) {
     requireManual();
-    // Quiesce first: resolves still in flight would reach only the left half, and the right half's
-    // intents would wait for participant recovery, which this harness does not run.
-    runFor(100);
+    // Quiesce first: resolves still in flight (or resent after a timeout) would reach only the left
+    // half, and the right half's intents would wait for participant recovery, which this harness
+    // does not run. The coordinators resend lost resolves after the request timeout.
+    for (int i = 0; i < 600 && hosted.values().stream().anyMatch(r -> !r.machine.prepared().isEmpty()); i++) {
+      runFor(100);
+    }
+    assertThat(hosted.values()).as("ranges with prepared transactions before a split")
+        .allMatch(r -> r.machine.prepared().isEmpty());
     Hosted left = hosted.get(range);
     RangeCommand.Split split = new RangeCommand.Split(range, left.descriptor().generation(), Key.utf8(at), newRange);
     ApplyOutcome outcome = apply(left, split);
