@@ -9,7 +9,6 @@ import dev.meridian.storage.Timestamp;
 import dev.meridian.storage.mvcc.Direction;
 import dev.meridian.storage.mvcc.Version;
 import dev.meridian.truetime.ClockUnavailableException;
-import dev.meridian.truetime.TTInterval;
 import dev.meridian.truetime.TrueTime;
 import dev.meridian.txn.KeyValue;
 import dev.meridian.txn.TxnException;
@@ -579,15 +578,6 @@ public final class Gateway {
       case ChannelAnswer.NotDelivered<?> notDelivered -> "not delivered: " + notDelivered.why();
       case ChannelAnswer.TimedOut<?> timedOut -> "no answer in time";
     };
-  }
-
-  /** The current TrueTime interval, as a retryable failure when the clock is not trustworthy. */
-  TTInterval now() {
-    try {
-      return trueTime.now();
-    } catch (ClockUnavailableException e) {
-      throw new TxnUnavailableException("the clock is not trustworthy: " + e.getMessage() + "; retry", e);
-    }
   }
 
   /** Hands channel answers (from any thread) to the loop. */
