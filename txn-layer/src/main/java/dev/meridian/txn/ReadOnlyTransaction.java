@@ -12,13 +12,13 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
 /**
- * A read-only transaction (DESIGN.md §6): every read is at one timestamp chosen at begin, with no
+ * A read-only transaction (DESIGN.md §6) on this node's one local range: every read is at one timestamp chosen at begin, with no
  * read set, no validation and no locks. It never aborts for a conflict and never delays a writer; a
  * strong read waits at most for commits already in flight at or below its timestamp.
  *
  * <p>Reads may run concurrently; the transaction holds no mutable state.
  */
-public final class ReadOnlyTransaction {
+public final class ReadOnlyTransaction implements ReadOnlyTxn {
 
   private final Timestamp readTs;
   private final RangeLeader range;
@@ -28,15 +28,17 @@ public final class ReadOnlyTransaction {
     this.range = range;
   }
 
-  /** The one timestamp every read of this transaction is served at. */
+  @Override
   public Timestamp readTs() {
     return readTs;
   }
 
+  @Override
   public CompletableFuture<Optional<byte[]>> get(Key key) {
     return onLoop(() -> range.read(key, readTs).thenApply(version -> version.map(Version::value)));
   }
 
+  @Override
   public CompletableFuture<List<KeyValue>> scan(KeySpan span, Direction direction, int limit) {
     if (limit <= 0) {
       throw new IllegalArgumentException("limit must be positive, got " + limit);
@@ -52,24 +54,7 @@ public final class ReadOnlyTransaction {
 
   private <T> CompletableFuture<T> onLoop(Supplier<CompletableFuture<T>> work) {
     CompletableFuture<T> result = new CompletableFuture<>();
-    range
-        .loop()
-        .execute(
-            () -> {
-              try {
-                work.get()
-                    .whenComplete(
-                        (value, failure) -> {
-                          if (failure != null) {
-                            result.completeExceptionally(ReadWriteTransaction.unwrap(failure));
-                          } else {
-                            result.complete(value);
-                          }
-                        });
-              } catch (RuntimeException e) {
-                result.completeExceptionally(e);
-              }
-            });
+    range.loop().execute(() -> TxnFutures.forward(work, result));
     return result;
   }
 }

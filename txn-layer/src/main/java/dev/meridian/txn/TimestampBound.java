@@ -1,6 +1,8 @@
 package dev.meridian.txn;
 
 import dev.meridian.storage.Timestamp;
+import dev.meridian.truetime.TTInterval;
+import java.util.function.Supplier;
 
 /**
  * How a read-only transaction picks its one read timestamp (Spanner's timestamp bounds).
@@ -34,5 +36,14 @@ public sealed interface TimestampBound {
 
   static TimestampBound at(Timestamp timestamp) {
     return new AtTimestamp(timestamp);
+  }
+
+  /** The read timestamp this bound picks; {@code now} is asked only when the bound needs the clock. */
+  default Timestamp readTs(Supplier<TTInterval> now) {
+    return switch (this) {
+      case Strong strong -> Timestamp.ofMicros(now.get().latestMicros());
+      case ExactStaleness stale -> Timestamp.ofMicros(now.get().latestMicros()).minusMicros(stale.stalenessMicros());
+      case AtTimestamp at -> at.timestamp();
+    };
   }
 }

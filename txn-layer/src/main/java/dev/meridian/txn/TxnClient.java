@@ -12,14 +12,15 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 /**
- * The transaction client API of a node: begins read-write and read-only transactions and runs
- * read-write transactions with retries on conflict. Thread-safe.
+ * The transaction client of a node with one local range ({@link TransactionClient} over {@link
+ * RangeLeader}): begins read-write and read-only transactions and runs read-write transactions with
+ * retries on conflict. Thread-safe.
  *
  * <p>This node coordinates the transactions it begins. With one range per node (M1), every
  * transaction talks to that range's leader; the range directory replaces the single leader when
  * ranges split and replicate.
  */
-public final class TxnClient {
+public final class TxnClient implements TransactionClient {
 
   /** How {@link #runReadWrite} retries: attempts, and the backoff between them. */
   public record RetryPolicy(int maxAttempts, long initialBackoffMicros, long maxBackoffMicros) {
@@ -57,11 +58,13 @@ public final class TxnClient {
   }
 
   /** The bounds every transaction of this client keeps. */
+  @Override
   public TxnLimits limits() {
     return limits;
   }
 
   /** The node this client runs on: the coordinator node of its transaction ids. */
+  @Override
   public int nodeId() {
     return nodeId;
   }
@@ -71,6 +74,7 @@ public final class TxnClient {
    *
    * @throws TxnUnavailableException if the clock is not trustworthy (retryable)
    */
+  @Override
   public ReadWriteTransaction beginReadWrite() {
     TTInterval now = now();
     return new ReadWriteTransaction(nextTxnId(now), Timestamp.ofMicros(now.latestMicros()), range, limits);
@@ -81,15 +85,9 @@ public final class TxnClient {
    *
    * @throws TxnUnavailableException if the clock is not trustworthy (retryable)
    */
+  @Override
   public ReadOnlyTransaction beginReadOnly(TimestampBound bound) {
-    Timestamp readTs =
-        switch (bound) {
-          case TimestampBound.Strong strong -> Timestamp.ofMicros(now().latestMicros());
-          case TimestampBound.ExactStaleness stale ->
-              Timestamp.ofMicros(now().latestMicros()).minusMicros(stale.stalenessMicros());
-          case TimestampBound.AtTimestamp at -> at.timestamp();
-        };
-    return new ReadOnlyTransaction(readTs, range);
+    return new ReadOnlyTransaction(bound.readTs(this::now), range);
   }
 
   /**
@@ -132,7 +130,7 @@ public final class TxnClient {
             result.complete(committed);
             return;
           }
-          Throwable cause = ReadWriteTransaction.unwrap(failure);
+          Throwable cause = TxnFutures.unwrap(failure);
           boolean retryable = cause instanceof TxnException txnFailure && txnFailure.isRetryable();
           if (!retryable || attempt >= policy.maxAttempts()) {
             result.completeExceptionally(cause);

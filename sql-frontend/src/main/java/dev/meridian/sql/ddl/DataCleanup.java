@@ -11,7 +11,7 @@ import dev.meridian.storage.Key;
 import dev.meridian.storage.mvcc.Direction;
 import dev.meridian.txn.KeyValue;
 import dev.meridian.txn.TimestampBound;
-import dev.meridian.txn.TxnClient;
+import dev.meridian.txn.TransactionClient;
 import dev.meridian.txn.TxnLimits;
 import java.util.List;
 import java.util.Optional;
@@ -49,14 +49,14 @@ public final class DataCleanup {
   /** A chunk's transaction is retried this often on a conflict before the pass gives up on it. */
   private static final int ATTEMPTS = 5;
 
-  private final TxnClient client;
+  private final TransactionClient client;
   private final long chunkBytes;
   private final AtomicLong pending = new AtomicLong();
   private final AtomicLong keysDeleted = new AtomicLong();
   private final AtomicLong bytesDeleted = new AtomicLong();
   private final AtomicLong chunks = new AtomicLong();
 
-  public DataCleanup(TxnClient client) {
+  public DataCleanup(TransactionClient client) {
     this.client = client;
     this.chunkBytes = Math.max(1, client.limits().maxWriteBufferBytes() / 4);
   }

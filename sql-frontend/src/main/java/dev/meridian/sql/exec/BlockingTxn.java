@@ -7,9 +7,9 @@ import dev.meridian.storage.mvcc.Direction;
 import dev.meridian.storage.mvcc.ReadBelowGcHorizonException;
 import dev.meridian.storage.mvcc.Write;
 import dev.meridian.txn.KeyValue;
-import dev.meridian.txn.ReadOnlyTransaction;
-import dev.meridian.txn.ReadWriteTransaction;
-import dev.meridian.txn.TxnClient;
+import dev.meridian.txn.ReadOnlyTxn;
+import dev.meridian.txn.ReadWriteTxn;
+import dev.meridian.txn.TransactionClient;
 import dev.meridian.txn.TxnConflictException;
 import dev.meridian.txn.TxnException;
 import dev.meridian.txn.TxnLimitException;
@@ -33,7 +33,7 @@ public final class BlockingTxn {
   private BlockingTxn() {}
 
   /** Reads and writes of a read-write transaction. */
-  public static KvWriter of(ReadWriteTransaction txn, StatementGuard guard) {
+  public static KvWriter of(ReadWriteTxn txn, StatementGuard guard) {
     KvReader reads = reader(txn::get, txn::scan, txn.readTs(), guard);
     return new KvWriter() {
       @Override
@@ -74,7 +74,7 @@ public final class BlockingTxn {
   }
 
   /** Reads of a read-only transaction. */
-  public static KvReader of(ReadOnlyTransaction txn, StatementGuard guard) {
+  public static KvReader of(ReadOnlyTxn txn, StatementGuard guard) {
     return reader(txn::get, txn::scan, txn.readTs(), guard);
   }
 
@@ -112,7 +112,7 @@ public final class BlockingTxn {
    * SQLSTATE 40003, never 57014 or 40001, after which a client might run the transaction again and
    * apply it twice (DESIGN.md §11).
    */
-  public static Timestamp commit(ReadWriteTransaction txn, StatementGuard guard) {
+  public static Timestamp commit(ReadWriteTxn txn, StatementGuard guard) {
     guard.check();
     CompletableFuture<Timestamp> outcome = txn.commit();
     try {
@@ -158,10 +158,10 @@ public final class BlockingTxn {
    * it on a conflict (40001) up to {@code attempts} times; any other failure, or the last conflict,
    * reaches the caller as its SQL error. {@code work} must be safe to repeat.
    */
-  public static <T> T retrying(TxnClient client, StatementGuard guard, int attempts,
+  public static <T> T retrying(TransactionClient client, StatementGuard guard, int attempts,
       java.util.function.Function<KvWriter, T> work) {
     for (int attempt = 1; ; attempt++) {
-      ReadWriteTransaction txn;
+      ReadWriteTxn txn;
       try {
         txn = client.beginReadWrite();
       } catch (TxnException e) {

@@ -4,7 +4,7 @@ import dev.meridian.sql.catalog.DescriptorCodec;
 import dev.meridian.sql.catalog.DescriptorCodec.SequenceValue;
 import dev.meridian.sql.catalog.KeySpace;
 import dev.meridian.sql.catalog.Sequence;
-import dev.meridian.txn.TxnClient;
+import dev.meridian.txn.TransactionClient;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -56,7 +56,7 @@ public final class SequenceCache {
   /** A reservation that keeps conflicting with other nodes' is retried this many times, then 40001. */
   static final int RESERVE_ATTEMPTS = 20;
 
-  private final TxnClient client;
+  private final TransactionClient client;
   private final Map<Long, Block> blocks = new LinkedHashMap<>(16, 0.75f, true) {
     @Override
     protected boolean removeEldestEntry(Map.Entry<Long, Block> eldest) {
@@ -65,7 +65,7 @@ public final class SequenceCache {
   };
   private long reservations;
 
-  public SequenceCache(TxnClient client) {
+  public SequenceCache(TransactionClient client) {
     this.client = client;
   }
 

@@ -8,8 +8,8 @@ import dev.meridian.sql.parser.ddl.SqlShow;
 import dev.meridian.sql.parser.ddl.SqlShowTables;
 import dev.meridian.sql.plan.QueryPlanner;
 import dev.meridian.sql.row.KeyDescriptions;
-import dev.meridian.txn.ReadOnlyTransaction;
-import dev.meridian.txn.ReadWriteTransaction;
+import dev.meridian.txn.ReadOnlyTxn;
+import dev.meridian.txn.ReadWriteTxn;
 import dev.meridian.txn.TimestampBound;
 import dev.meridian.txn.TxnConflictException;
 import dev.meridian.txn.TxnException;
@@ -50,8 +50,8 @@ public final class Session implements AutoCloseable {
   private boolean autoCommit = true;
   private boolean readOnly;
   private long stalenessMicros;
-  private ReadWriteTransaction readWrite;
-  private ReadOnlyTransaction readOnlyTxn;
+  private ReadWriteTxn readWrite;
+  private ReadOnlyTxn readOnlyTxn;
   /** The generated keys asked for with the statement running now, or null. */
   private GeneratedKeys.Request keysRequest;
   /** The open savepoints of the current transaction, oldest first (see {@link #savepointCommand}). */
@@ -213,7 +213,7 @@ public final class Session implements AutoCloseable {
   }
 
   public synchronized void commit(StatementGuard guard) {
-    ReadWriteTransaction txn = readWrite;
+    ReadWriteTxn txn = readWrite;
     readWrite = null;
     readOnlyTxn = null;
     savepoints.clear();
@@ -241,7 +241,7 @@ public final class Session implements AutoCloseable {
   }
 
   /** A savepoint of the session's transaction: its name, and its mark (null in a read-only one). */
-  private record OpenSavepoint(String name, ReadWriteTransaction.Savepoint mark) {}
+  private record OpenSavepoint(String name, ReadWriteTxn.Savepoint mark) {}
 
   /**
    * SAVEPOINT, ROLLBACK TO SAVEPOINT and RELEASE SAVEPOINT, as PostgreSQL has them: only inside a
@@ -249,7 +249,7 @@ public final class Session implements AutoCloseable {
    * has yet. Names may repeat; ROLLBACK TO and RELEASE find the newest savepoint of the name (none:
    * 3B001). ROLLBACK TO undoes the writes made since and closes the savepoints taken after it, but
    * keeps it; RELEASE closes it and those after it, keeping the writes. The read set is kept either
-   * way (see {@link ReadWriteTransaction}). In a read-only transaction there is nothing to undo, but
+   * way (see {@link ReadWriteTxn}). In a read-only transaction there is nothing to undo, but
    * names are still checked. COMMIT and ROLLBACK close every savepoint.
    */
   private StatementResult savepointCommand(SavepointCommand command, StatementGuard guard) {
@@ -258,7 +258,7 @@ public final class Session implements AutoCloseable {
           + " turn autocommit off (Connection.setAutoCommit(false)) first");
     }
     if (command.kind() == SavepointCommand.Kind.SAVEPOINT) {
-      ReadWriteTransaction.Savepoint mark = null;
+      ReadWriteTxn.Savepoint mark = null;
       if (readOnly) {
         currentReader(guard);
       } else {
@@ -276,7 +276,7 @@ public final class Session implements AutoCloseable {
           + (savepoints.isEmpty() ? " (this transaction has none)" : "; open savepoints: "
           + savepoints.stream().map(OpenSavepoint::name).toList()));
     }
-    ReadWriteTransaction.Savepoint mark = savepoints.get(index).mark();
+    ReadWriteTxn.Savepoint mark = savepoints.get(index).mark();
     if (command.kind() == SavepointCommand.Kind.ROLLBACK_TO) {
       if (mark != null) {
         BlockingTxn.await(readWrite.rollbackTo(mark), guard);
@@ -651,7 +651,7 @@ public final class Session implements AutoCloseable {
     return BlockingTxn.of(ensureReadWrite(), guard);
   }
 
-  private ReadWriteTransaction ensureReadWrite() {
+  private ReadWriteTxn ensureReadWrite() {
     if (readWrite == null) {
       try {
         readWrite = engine.client().beginReadWrite();

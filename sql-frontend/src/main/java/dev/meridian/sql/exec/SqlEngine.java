@@ -4,7 +4,7 @@ import dev.meridian.sql.catalog.Catalog;
 import dev.meridian.sql.catalog.CatalogStore;
 import dev.meridian.sql.ddl.DataCleanup;
 import dev.meridian.sql.plan.QueryPlanner;
-import dev.meridian.txn.TxnClient;
+import dev.meridian.txn.TransactionClient;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -31,7 +31,7 @@ public final class SqlEngine {
 
   private static final int PLANNERS_KEPT = 4;
 
-  private final TxnClient client;
+  private final TransactionClient client;
   private final CatalogStore catalogs = new CatalogStore();
   private final RowIdGenerator rowIds;
   private final SequenceCache sequences;
@@ -55,7 +55,7 @@ public final class SqlEngine {
   /** The plan cache's counters since start and its size now, for metrics. */
   public record PlanCacheStats(long hits, long misses, long evictions, long entries, long capacity) {}
 
-  public SqlEngine(TxnClient client) {
+  public SqlEngine(TransactionClient client) {
     this.client = client;
     this.rowIds = new RowIdGenerator(client.nodeId());
     this.sequences = new SequenceCache(client);
@@ -80,7 +80,7 @@ public final class SqlEngine {
     return new Session(this);
   }
 
-  TxnClient client() {
+  TransactionClient client() {
     return client;
   }
 

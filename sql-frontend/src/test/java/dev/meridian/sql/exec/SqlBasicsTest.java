@@ -13,7 +13,12 @@ import org.junit.jupiter.api.Test;
 
 class SqlBasicsTest {
 
-  private final SqlTestNode node = new SqlTestNode();
+  private final SqlTestNode node = newNode();
+
+  /** The node the tests run on: the local range here, the gateway's cluster in {@code GatewaySqlBasicsTest}. */
+  SqlTestNode newNode() {
+    return new SqlTestNode();
+  }
   private final Session session = node.engine.openSession();
 
   @AfterEach

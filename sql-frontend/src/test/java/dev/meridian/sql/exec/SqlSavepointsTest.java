@@ -15,7 +15,12 @@ import org.junit.jupiter.api.Test;
 /** SAVEPOINT, ROLLBACK TO SAVEPOINT and RELEASE SAVEPOINT in a session, with their SQLSTATEs. */
 class SqlSavepointsTest {
 
-  private final SqlTestNode node = new SqlTestNode();
+  private final SqlTestNode node = newNode();
+
+  /** The node the tests run on: the local range here, the gateway's cluster in {@code GatewaySqlSavepointsTest}. */
+  SqlTestNode newNode() {
+    return new SqlTestNode();
+  }
   private final Session alice = node.engine.openSession();
   private final Session bob = node.engine.openSession();
 

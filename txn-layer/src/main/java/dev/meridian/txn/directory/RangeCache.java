@@ -131,6 +131,17 @@ public final class RangeCache {
     return Optional.empty();
   }
 
+  /** The cached descriptor of range {@code id}, whatever span it holds (the meta range included). */
+  public synchronized Optional<CachedRange> lookup(RangeId id) {
+    Entry entry = entry(id);
+    if (entry == null) {
+      misses++;
+      return Optional.empty();
+    }
+    hits++;
+    return Optional.of(touch(entry).view());
+  }
+
   /**
    * The cached range holding the keys just below {@code end} (null: the end of the key space), as
    * a reverse scan ending at {@code end} needs; see {@link MetaLayout#answersLookupBefore}.

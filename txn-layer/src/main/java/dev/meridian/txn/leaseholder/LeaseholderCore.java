@@ -928,7 +928,11 @@ public final class LeaseholderCore {
       case RangeCommand.Prepare prepare -> dropProposedLock(prepare.txn(), prepare.prepareTs(), why);
       case RangeCommand.Resolve resolve -> {
         List<RequestId> waiters = resolvesInFlight.remove(resolve.txn());
-        if (waiters != null) {
+        if (waiters != null && atApply) {
+          // The state machine rejects a resolve only when it holds nothing of the transaction (a
+          // repeat, or a participant whose prepare was refused): that is done, as Reply.Resolved says.
+          waiters.forEach(id -> outReplies.add(new Reply.Resolved(id, resolve.txn())));
+        } else if (waiters != null) {
           waiters.forEach(id -> refuse(id, Refusal.of(Refusal.Kind.RETRY_LATER, "resolve " + why)));
         }
       }

@@ -1,0 +1,57 @@
+package dev.meridian.txn.gateway;
+
+import dev.meridian.storage.Key;
+import dev.meridian.storage.KeySpan;
+import dev.meridian.storage.Timestamp;
+import dev.meridian.storage.mvcc.Direction;
+import dev.meridian.storage.mvcc.Version;
+import dev.meridian.txn.KeyValue;
+import dev.meridian.txn.ReadOnlyTxn;
+import dev.meridian.txn.TxnFutures;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+
+/**
+ * A read-only transaction of the cluster (DESIGN §6): every read, on whichever range, at the one
+ * timestamp chosen at begin ({@code TT.now().latest} for a strong read), from the range's
+ * leaseholder. Each leaseholder first waits for prepared writers at or below that timestamp and
+ * then raises its read watermark to it, so every range shows the snapshot of the same instant, and
+ * it stays fixed: no intents, no validation, no aborts. (Follower reads at a closed timestamp are
+ * M7.) Holds no mutable state; reads may run concurrently.
+ */
+public final class GatewayReadOnlyTransaction implements ReadOnlyTxn {
+
+  private final Timestamp readTs;
+  private final Gateway gateway;
+
+  GatewayReadOnlyTransaction(Timestamp readTs, Gateway gateway) {
+    this.readTs = readTs;
+    this.gateway = gateway;
+  }
+
+  @Override
+  public Timestamp readTs() {
+    return readTs;
+  }
+
+  @Override
+  public CompletableFuture<Optional<byte[]>> get(Key key) {
+    return onLoop(() -> gateway.get(key, readTs).thenApply(version -> version.map(Version::value)));
+  }
+
+  @Override
+  public CompletableFuture<List<KeyValue>> scan(KeySpan span, Direction direction, int limit) {
+    if (limit <= 0) {
+      throw new IllegalArgumentException("limit must be positive, got " + limit);
+    }
+    return onLoop(() -> gateway.scan(span, direction, limit, readTs));
+  }
+
+  private <T> CompletableFuture<T> onLoop(Supplier<CompletableFuture<T>> work) {
+    CompletableFuture<T> result = new CompletableFuture<>();
+    gateway.loop().execute(() -> TxnFutures.forward(work, result));
+    return result;
+  }
+}

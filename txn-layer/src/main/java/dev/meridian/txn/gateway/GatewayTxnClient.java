@@ -1,0 +1,79 @@
+package dev.meridian.txn.gateway;
+
+import dev.meridian.storage.Timestamp;
+import dev.meridian.storage.TxnId;
+import dev.meridian.truetime.ClockUnavailableException;
+import dev.meridian.truetime.TTInterval;
+import dev.meridian.txn.ReadOnlyTxn;
+import dev.meridian.txn.ReadWriteTxn;
+import dev.meridian.txn.TimestampBound;
+import dev.meridian.txn.TransactionClient;
+import dev.meridian.txn.TxnLimits;
+import dev.meridian.txn.TxnUnavailableException;
+import dev.meridian.txn.coordinator.CoordinatorCounters;
+import dev.meridian.txn.coordinator.CoordinatorLimits;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The transaction client of a cluster node (the gateway): the {@link TransactionClient} that
+ * sql-frontend runs on, with every transaction routed across the cluster's ranges by a {@link
+ * Gateway} and committed by a coordinator on this node. Thread-safe: begins may come from any SQL
+ * thread; the transactions hand their work to the gateway's loop.
+ *
+ * <p>Transaction ids are {@code (nodeId, sequence)} with the sequence never below the clock's latest
+ * microsecond and always above the previous one, so they are unique across this node's restarts, and
+ * across nodes by the node id.
+ */
+public final class GatewayTxnClient implements TransactionClient {
+
+  private final int nodeId;
+  private final Gateway gateway;
+  private final TxnLimits txnLimits;
+  private final CoordinatorLimits coordinatorLimits;
+  private final CoordinatorCounters counters = new CoordinatorCounters();
+  private final AtomicLong lastTxnSequence = new AtomicLong();
+
+  public GatewayTxnClient(int nodeId, Gateway gateway, TxnLimits txnLimits, CoordinatorLimits coordinatorLimits) {
+    this.nodeId = nodeId;
+    this.gateway = gateway;
+    this.txnLimits = txnLimits;
+    this.coordinatorLimits = coordinatorLimits;
+  }
+
+  @Override
+  public int nodeId() {
+    return nodeId;
+  }
+
+  @Override
+  public TxnLimits limits() {
+    return txnLimits;
+  }
+
+  /** The commits' counters ({@code meridian_txn_coordinator_*}); written on the gateway's loop. */
+  public CoordinatorCounters counters() {
+    return counters;
+  }
+
+  @Override
+  public ReadWriteTxn beginReadWrite() {
+    TTInterval now = now();
+    long sequence = lastTxnSequence.updateAndGet(last -> Math.max(last + 1, now.latestMicros()));
+    return new GatewayReadWriteTransaction(new TxnId(nodeId, sequence), Timestamp.ofMicros(now.latestMicros()),
+        gateway, txnLimits, coordinatorLimits, counters);
+  }
+
+  /** A read-only transaction; a strong one reads every range at {@code TT.now().latest}. */
+  @Override
+  public ReadOnlyTxn beginReadOnly(TimestampBound bound) {
+    return new GatewayReadOnlyTransaction(bound.readTs(this::now), gateway);
+  }
+
+  private TTInterval now() {
+    try {
+      return gateway.trueTime().now();
+    } catch (ClockUnavailableException e) {
+      throw new TxnUnavailableException("cannot begin a transaction: " + e.getMessage(), e);
+    }
+  }
+}
