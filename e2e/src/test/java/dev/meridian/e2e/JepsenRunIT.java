@@ -64,6 +64,33 @@ class JepsenRunIT {
         .containsPattern(":process :nemesis, :f :clock, :value \"n1 (offset_ms|step_ms|drift_ppm)=-?\\d+\"")
         .contains(":process :nemesis, :f :clock-reset")
         .containsPattern(":type :ok, :process \\d+, :f :read");
+    reportRendersInABrowser(run);
+  }
+
+  /**
+   * The report as a tester opens it: offline, in Chromium. The verdict is shown, the latency plot
+   * has a point per completed operation, the throughput plot its ok/fail/info lines, and the faults
+   * are shaded on both plots.
+   */
+  private void reportRendersInABrowser(JepsenRunner.Run run) throws Exception {
+    String url = run.out().resolve("index.html").toUri().toString();
+    try (HeadlessChromium chromium = HeadlessChromium.open(url, work.resolve("report-profile"), 1280, 1600)) {
+      String[] seen = chromium.evaluateString("[document.getElementById('verdict').textContent,"
+          + " document.querySelectorAll('#latency-plot circle').length,"
+          + " document.querySelectorAll('#throughput-plot polyline').length,"
+          + " document.querySelectorAll('#latency-plot rect.fault').length,"
+          + " document.querySelectorAll('#throughput-plot rect.fault').length,"
+          + " Math.round(document.getElementById('latency-plot').getBoundingClientRect().width)].join('|')")
+          .split("\\|");
+      long completed = run.history().lines().filter(l -> l.contains(":type :ok") || l.contains(":type :fail")
+          || l.contains(":type :info, :process") && !l.contains(":process :nemesis")).count();
+      assertThat(seen[0]).as("verdict").isEqualTo("valid: true");
+      assertThat(Long.parseLong(seen[1])).as("latency points, one per completion").isEqualTo(completed);
+      assertThat(Integer.parseInt(seen[2])).as("throughput lines").isEqualTo(3);
+      assertThat(Integer.parseInt(seen[3])).as("fault bands on the latency plot").isPositive();
+      assertThat(seen[4]).as("the same bands on the throughput plot").isEqualTo(seen[3]);
+      assertThat(Integer.parseInt(seen[5])).as("rendered width of the latency plot, px").isPositive();
+    }
   }
 
   /** Runs {@code workload} under the kill nemesis and checks the run came out valid. */
