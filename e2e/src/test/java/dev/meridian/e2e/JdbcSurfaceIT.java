@@ -17,6 +17,7 @@ import java.sql.SQLIntegrityConstraintViolationException;
 import java.sql.SQLSyntaxErrorException;
 import java.sql.SQLTimeoutException;
 import java.sql.SQLTransactionRollbackException;
+import java.sql.SQLTransientException;
 import java.sql.Savepoint;
 import java.sql.Statement;
 import java.sql.Types;
@@ -385,6 +386,21 @@ class JdbcSurfaceIT extends OneNodeIT {
         assertThat(md.getColumnLabel(3)).isEqualTo("TWICE");
         assertThat(md.getTableName(3)).isEmpty();
       }
+    }
+  }
+
+  /** A connection the server refuses (here: 53300, too many) fails in the server's words, typed. */
+  @Test
+  void aRefusedConnectionSaysWhyWithoutAvaticasWrapping() throws Exception {
+    try (NodeProcess small = NodeProcess.start(work.resolve("one-connection"), "--max-connections", "1");
+        Connection only = Jdbc.connect(small)) {
+      assertThat(only.isValid(5)).isTrue();
+      assertThatThrownBy(() -> Jdbc.connect(small).close())
+          .isInstanceOf(SQLTransientException.class)
+          .satisfies(e -> {
+            assertThat(((SQLException) e).getSQLState()).isEqualTo("53300");
+            assertThat(e.getMessage()).startsWith("too many connections").doesNotContain("Remote driver error");
+          });
     }
   }
 }

@@ -96,8 +96,10 @@ public final class Driver implements java.sql.Driver {
       return SqlErrorProxy.wrap(AVATICA.connect(avaticaUrl, properties),
           () -> AVATICA.connect(avaticaUrl, properties));
     } catch (AvaticaClientRuntimeException e) {
-      // Either a transport failure (FailoverConnector looks at the cause) or the server's answer.
-      throw SqlStates.of(e.getMessage(), e.getSqlState(), e.getErrorCode(), e);
+      // Either the server's answer (a refusal such as 53300, said in the server's own words) or a
+      // transport failure, which carries no server message and whose cause FailoverConnector reads.
+      SQLException refused = ServerErrors.clean(e);
+      throw refused != null ? refused : SqlStates.of(e.getMessage(), e.getSqlState(), e.getErrorCode(), e);
     }
   }
 
