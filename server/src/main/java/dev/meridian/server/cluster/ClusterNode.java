@@ -321,12 +321,28 @@ public final class ClusterNode implements AutoCloseable {
   }
 
   private void tick() {
-    try {
+    guarded("a tick", () -> {
       if (!halted) {
         carryOut(core.tick(nowMicros()));
       }
+    });
+  }
+
+  /**
+   * Runs a task on the loop. An exception (a malformed answer from a peer) is logged and the loop
+   * goes on. An {@link Error} (a broken invariant of the core, or a failure the driver did not
+   * expect) halts the loop: the core may now be ahead of what is on disk, and a broken invariant is
+   * a bug, never something to log and continue past. Without this, an Error would end the periodic
+   * tick silently (a scheduled task that throws is never run again) or leave a request unanswered.
+   */
+  private void guarded(String what, Runnable task) {
+    try {
+      task.run();
     } catch (RuntimeException e) {
-      LOG.log(Level.SEVERE, "the cluster loop failed a tick", e);
+      LOG.log(Level.SEVERE, "the cluster loop failed " + what, e);
+    } catch (Error e) {
+      LOG.log(Level.SEVERE, "the cluster loop broke on " + what, e);
+      halt(what + " broke: " + e);
     }
   }
 
@@ -423,7 +439,8 @@ public final class ClusterNode implements AutoCloseable {
           LOG.fine(() -> "join target " + target + " did not answer: " + e.getMessage());
           return;
         }
-        carryOut(core.onJoinAnswer(FormationWire.fromProto(answer), nowMicros()));
+        guarded("a join answer from " + target,
+            () -> carryOut(core.onJoinAnswer(FormationWire.fromProto(answer), nowMicros())));
       }, loop);
     }
   }
@@ -441,7 +458,8 @@ public final class ClusterNode implements AutoCloseable {
         heartbeatFailures.increment();
         return;
       }
-      carryOut(core.onHeartbeatAnswer(to, FormationWire.fromProto(answer), nowMicros()));
+      guarded("a heartbeat answer from " + to,
+          () -> carryOut(core.onHeartbeatAnswer(to, FormationWire.fromProto(answer), nowMicros())));
     }, loop);
   }
 
@@ -458,13 +476,7 @@ public final class ClusterNode implements AutoCloseable {
 
   private void onLoop(Runnable task) {
     try {
-      loop.execute(() -> {
-        try {
-          task.run();
-        } catch (RuntimeException e) {
-          LOG.log(Level.SEVERE, "the cluster loop failed a task", e);
-        }
-      });
+      loop.execute(() -> guarded("a task", task));
     } catch (RejectedExecutionException closing) {
       // Stopping: nothing to do.
     }
@@ -533,6 +545,13 @@ public final class ClusterNode implements AutoCloseable {
           return;
         } catch (Exception e) {
           LOG.log(Level.WARNING, "a cluster request failed", e);
+          answer.onError(Status.INTERNAL.withDescription(e.toString()).asRuntimeException());
+          return;
+        } catch (Error e) {
+          // As guarded(): the request may have moved the core past the disk (an init whose cluster
+          // id could not be recorded), so the node stops answering rather than act on it.
+          LOG.log(Level.SEVERE, "the cluster loop broke on a request", e);
+          halt("a request broke: " + e);
           answer.onError(Status.INTERNAL.withDescription(e.toString()).asRuntimeException());
           return;
         }
