@@ -251,8 +251,13 @@ public final class ClusterNode implements AutoCloseable {
 
   /** The members and their liveness, as this node sees them now. */
   public List<MemberStatus> members() {
+    return ask(() -> core.members(nowMicros()));
+  }
+
+  /** Asks the loop (which owns the core) and waits at most 2 s for its answer. */
+  private <T> T ask(Supplier<T> question) {
     try {
-      return CompletableFuture.supplyAsync(() -> core.members(nowMicros()), loop).get(2, TimeUnit.SECONDS);
+      return CompletableFuture.supplyAsync(question, loop).get(2, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted", e);
@@ -312,6 +317,9 @@ public final class ClusterNode implements AutoCloseable {
     NodeMetrics.counter(out, "meridian_cluster_heartbeat_failures_total", "Heartbeats that got no answer (unreachable, timed out).",
         heartbeatFailures.sum());
     NodeMetrics.counter(out, "meridian_cluster_join_requests_total", "Join requests sent to join targets.", joinRequestsSent.sum());
+    NodeMetrics.counter(out, "meridian_cluster_registry_conflicts_total",
+        "Peer records that claimed a registered node id for another data directory (two members accepted one id"
+            + " from two directories; the first registration is kept).", ask(core::registryConflicts));
   }
 
   // ---- the loop ----
