@@ -31,10 +31,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -107,7 +109,7 @@ public final class ClusterNode implements AutoCloseable {
   private final Supplier<UUID> newClusterId;
   private final Server server;
   private final String clusterAddress;
-  /** Outgoing channels by {@code host:port}; loop only. */
+  /** Outgoing channels by {@code host:port}, one per address in use ({@link #staleChannels}); loop only. */
   private final Map<String, ManagedChannel> channels = new HashMap<>();
   private final CompletableFuture<String> clusterIdKnown = new CompletableFuture<>();
   /** Completes when a join target first answers Joined (or fails when one refuses). */
@@ -410,7 +412,23 @@ public final class ClusterNode implements AutoCloseable {
         warn("cannot keep the cluster registry in " + options.dataDir() + ": " + e.getMessage()
             + " (a restart will rejoin through --join)");
       }
+      for (String address : staleChannels(channels.keySet(), ready.persistMembers().get(), options.joinTargets())) {
+        channels.remove(address).shutdown();
+      }
     }
+  }
+
+  /**
+   * The open channels' addresses that neither a registered member nor a join target has any more
+   * (a peer restarted on another port and its record moved on): closed when the registry changes,
+   * so the channels stay as many as the addresses in use rather than every address ever seen.
+   */
+  static List<String> staleChannels(Set<String> open, List<Member> members, List<String> joinTargets) {
+    Set<String> inUse = new HashSet<>(joinTargets);
+    for (Member member : members) {
+      inUse.add(member.addresses().cluster());
+    }
+    return open.stream().filter(address -> !inUse.contains(address)).sorted().toList();
   }
 
   private void halt(String why) {

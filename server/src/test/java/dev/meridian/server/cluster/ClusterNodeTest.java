@@ -14,6 +14,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -30,6 +31,16 @@ class ClusterNodeTest {
 
   private static Member member(int id, String storeId) {
     return new Member(new NodeId(id), storeId, "r" + id, "", new Member.Addresses("127.0.0.1:1", "", ""), 1, 0);
+  }
+
+  @Test
+  void channelsToAddressesNoMemberOrJoinTargetHasAnyMoreAreClosed() {
+    Member moved = new Member(new NodeId(2), UUID.randomUUID().toString(), "r2", "",
+        new Member.Addresses("127.0.0.1:7202", "", ""), 2, 0);
+    assertThat(ClusterNode.staleChannels(Set.of("127.0.0.1:7201", "127.0.0.1:7202", "127.0.0.1:7301", "10.0.0.9:7171"),
+        List.of(moved), List.of("127.0.0.1:7301")))
+        .as("n2 moved from 7201 to 7202; 7301 is a join target; 10.0.0.9 is nobody's now")
+        .containsExactly("10.0.0.9:7171", "127.0.0.1:7201");
   }
 
   @Test
