@@ -244,7 +244,8 @@ public final class ClusterCore {
 
   /**
    * Another node asks to join (or, while this node waits, to be a founder: only a node that has no
-   * cluster yet is remembered for that).
+   * cluster yet is remembered for that). This node asking itself is answered {@link NotInitialized}
+   * and changes nothing.
    */
   public JoinAnswer onJoin(JoinRequest request, long nowMicros) {
     Member joiner = request.joiner();
@@ -273,6 +274,12 @@ public final class ClusterCore {
     Optional<String> taken = registry.refusal(joiner);
     if (taken.isPresent()) {
       return new JoinRefused(taken.get());
+    }
+    if (joiner.nodeId().equals(self.nodeId())) {
+      // This node asking itself (its own address in --join under another spelling, which the
+      // driver cannot tell apart): a registration through oneself checks nothing, so it must not
+      // end a rejoin. Answered as a waiting node answers itself; the asker keeps asking the others.
+      return new NotInitialized();
     }
     long minimumEpoch = joiner.epoch();
     Optional<Member> known = registry.get(joiner.nodeId());
