@@ -1,6 +1,7 @@
 package dev.meridian.server;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,7 +23,13 @@ public final class DurableFiles {
     Path temporary = dir.resolve(name + ".tmp");
     try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE,
         StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
-      channel.write(StandardCharsets.UTF_8.encode(text));
+      ByteBuffer bytes = StandardCharsets.UTF_8.encode(text);
+      // One write(2) may write less than asked (a disk that is nearly full) without failing; the
+      // next one then fails. Renaming a short file over the name would be the torn write this
+      // class exists to prevent.
+      while (bytes.hasRemaining()) {
+        channel.write(bytes);
+      }
       channel.force(true);
     }
     Files.move(temporary, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE);

@@ -176,6 +176,11 @@ public record NodeIdentity(UUID clusterId, int nodeId, String region, String zon
     }
   }
 
+  /** Whether {@code name} is a region or zone name as {@code --region} and {@code --zone} take them. */
+  public static boolean isLocationName(String name) {
+    return LOCATION.matcher(name).matches();
+  }
+
   private static void checkLocation(String flag, String value, boolean mayBeEmpty) {
     if (value == null || (mayBeEmpty && value.isEmpty())) {
       return;

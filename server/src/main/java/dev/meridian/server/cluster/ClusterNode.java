@@ -31,10 +31,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -107,7 +109,7 @@ public final class ClusterNode implements AutoCloseable {
   private final Supplier<UUID> newClusterId;
   private final Server server;
   private final String clusterAddress;
-  /** Outgoing channels by {@code host:port}; loop only. */
+  /** Outgoing channels by {@code host:port}, one per address in use ({@link #staleChannels}); loop only. */
   private final Map<String, ManagedChannel> channels = new HashMap<>();
   private final CompletableFuture<String> clusterIdKnown = new CompletableFuture<>();
   /** Completes when a join target first answers Joined (or fails when one refuses). */
@@ -251,8 +253,13 @@ public final class ClusterNode implements AutoCloseable {
 
   /** The members and their liveness, as this node sees them now. */
   public List<MemberStatus> members() {
+    return ask(() -> core.members(nowMicros()));
+  }
+
+  /** Asks the loop (which owns the core) and waits at most 2 s for its answer. */
+  private <T> T ask(Supplier<T> question) {
     try {
-      return CompletableFuture.supplyAsync(() -> core.members(nowMicros()), loop).get(2, TimeUnit.SECONDS);
+      return CompletableFuture.supplyAsync(question, loop).get(2, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted", e);
@@ -312,6 +319,9 @@ public final class ClusterNode implements AutoCloseable {
     NodeMetrics.counter(out, "meridian_cluster_heartbeat_failures_total", "Heartbeats that got no answer (unreachable, timed out).",
         heartbeatFailures.sum());
     NodeMetrics.counter(out, "meridian_cluster_join_requests_total", "Join requests sent to join targets.", joinRequestsSent.sum());
+    NodeMetrics.counter(out, "meridian_cluster_registry_conflicts_total",
+        "Peer records that claimed a registered node id for another data directory (two members accepted one id"
+            + " from two directories; the first registration is kept).", ask(core::registryConflicts));
   }
 
   // ---- the loop ----
@@ -321,12 +331,28 @@ public final class ClusterNode implements AutoCloseable {
   }
 
   private void tick() {
-    try {
+    guarded("a tick", () -> {
       if (!halted) {
         carryOut(core.tick(nowMicros()));
       }
+    });
+  }
+
+  /**
+   * Runs a task on the loop. An exception (a malformed answer from a peer) is logged and the loop
+   * goes on. An {@link Error} (a broken invariant of the core, or a failure the driver did not
+   * expect) halts the loop: the core may now be ahead of what is on disk, and a broken invariant is
+   * a bug, never something to log and continue past. Without this, an Error would end the periodic
+   * tick silently (a scheduled task that throws is never run again) or leave a request unanswered.
+   */
+  private void guarded(String what, Runnable task) {
+    try {
+      task.run();
     } catch (RuntimeException e) {
-      LOG.log(Level.SEVERE, "the cluster loop failed a tick", e);
+      LOG.log(Level.SEVERE, "the cluster loop failed " + what, e);
+    } catch (Error e) {
+      LOG.log(Level.SEVERE, "the cluster loop broke on " + what, e);
+      halt(what + " broke: " + e);
     }
   }
 
@@ -386,7 +412,23 @@ public final class ClusterNode implements AutoCloseable {
         warn("cannot keep the cluster registry in " + options.dataDir() + ": " + e.getMessage()
             + " (a restart will rejoin through --join)");
       }
+      for (String address : staleChannels(channels.keySet(), ready.persistMembers().get(), options.joinTargets())) {
+        channels.remove(address).shutdown();
+      }
     }
+  }
+
+  /**
+   * The open channels' addresses that neither a registered member nor a join target has any more
+   * (a peer restarted on another port and its record moved on): closed when the registry changes,
+   * so the channels stay as many as the addresses in use rather than every address ever seen.
+   */
+  static List<String> staleChannels(Set<String> open, List<Member> members, List<String> joinTargets) {
+    Set<String> inUse = new HashSet<>(joinTargets);
+    for (Member member : members) {
+      inUse.add(member.addresses().cluster());
+    }
+    return open.stream().filter(address -> !inUse.contains(address)).sorted().toList();
   }
 
   private void halt(String why) {
@@ -423,7 +465,8 @@ public final class ClusterNode implements AutoCloseable {
           LOG.fine(() -> "join target " + target + " did not answer: " + e.getMessage());
           return;
         }
-        carryOut(core.onJoinAnswer(FormationWire.fromProto(answer), nowMicros()));
+        guarded("a join answer from " + target,
+            () -> carryOut(core.onJoinAnswer(FormationWire.fromProto(answer), nowMicros())));
       }, loop);
     }
   }
@@ -441,7 +484,8 @@ public final class ClusterNode implements AutoCloseable {
         heartbeatFailures.increment();
         return;
       }
-      carryOut(core.onHeartbeatAnswer(to, FormationWire.fromProto(answer), nowMicros()));
+      guarded("a heartbeat answer from " + to,
+          () -> carryOut(core.onHeartbeatAnswer(to, FormationWire.fromProto(answer), nowMicros())));
     }, loop);
   }
 
@@ -458,13 +502,7 @@ public final class ClusterNode implements AutoCloseable {
 
   private void onLoop(Runnable task) {
     try {
-      loop.execute(() -> {
-        try {
-          task.run();
-        } catch (RuntimeException e) {
-          LOG.log(Level.SEVERE, "the cluster loop failed a task", e);
-        }
-      });
+      loop.execute(() -> guarded("a task", task));
     } catch (RejectedExecutionException closing) {
       // Stopping: nothing to do.
     }
@@ -533,6 +571,13 @@ public final class ClusterNode implements AutoCloseable {
           return;
         } catch (Exception e) {
           LOG.log(Level.WARNING, "a cluster request failed", e);
+          answer.onError(Status.INTERNAL.withDescription(e.toString()).asRuntimeException());
+          return;
+        } catch (Error e) {
+          // As guarded(): the request may have moved the core past the disk (an init whose cluster
+          // id could not be recorded), so the node stops answering rather than act on it.
+          LOG.log(Level.SEVERE, "the cluster loop broke on a request", e);
+          halt("a request broke: " + e);
           answer.onError(Status.INTERNAL.withDescription(e.toString()).asRuntimeException());
           return;
         }

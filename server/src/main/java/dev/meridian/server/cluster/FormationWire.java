@@ -1,6 +1,7 @@
 package dev.meridian.server.cluster;
 
 import dev.meridian.runtime.NodeId;
+import dev.meridian.server.NodeIdentity;
 import dev.meridian.server.cluster.proto.HeartbeatMsg;
 import dev.meridian.server.cluster.proto.HeartbeatReply;
 import dev.meridian.server.cluster.proto.InitReply;
@@ -10,14 +11,20 @@ import dev.meridian.server.cluster.proto.MemberMsg;
 import dev.meridian.txn.cluster.Member;
 import dev.meridian.txn.cluster.Messages;
 import java.util.List;
+import java.util.UUID;
+import java.util.regex.Pattern;
 
 /**
  * The formation core's messages ({@link Messages}) to and from their protobuf form in {@code
- * formation.proto}. A malformed message (a node id out of range, an epoch below 1) fails with an
+ * formation.proto}. A malformed message (a node id out of range, a region or address that is not
+ * one, an epoch below 1) fails with an
  * {@link IllegalArgumentException} from the core's record constructors, which the service answers
  * as {@code INVALID_ARGUMENT}.
  */
 final class FormationWire {
+
+  /** {@code host:port} (an IPv6 host in brackets), or empty for an endpoint not bound yet. */
+  private static final Pattern ADDRESS = Pattern.compile("|[^\\s:\\[\\]]+:\\d{1,5}|\\[[^\\s\\[\\]]+\\]:\\d{1,5}");
 
   private FormationWire() {}
 
@@ -35,7 +42,34 @@ final class FormationWire {
         .build();
   }
 
+  /**
+   * A peer's record of a member, checked as this node checks its own flags: it is kept in {@code
+   * CLUSTER_MEMBERS} (space-separated fields, so a space in one would make the file unreadable and
+   * the next start refuse it), shown in {@code /nodes}, and its node id must fit row ids; ids up to
+   * {@link NodeIdentity#MAX_NODE_ID} also bound the registry a peer can make this node keep.
+   */
   static Member fromProto(MemberMsg msg) {
+    if (msg.getNodeId() < 1 || msg.getNodeId() > NodeIdentity.MAX_NODE_ID) {
+      throw new IllegalArgumentException("member node id " + msg.getNodeId() + " is outside 1 to "
+          + NodeIdentity.MAX_NODE_ID);
+    }
+    if (!NodeIdentity.isLocationName(msg.getRegion())
+        || !(msg.getZone().isEmpty() || NodeIdentity.isLocationName(msg.getZone()))) {
+      throw new IllegalArgumentException("member n" + msg.getNodeId() + " has region '" + msg.getRegion()
+          + "' and zone '" + msg.getZone() + "': not names --region and --zone would take");
+    }
+    try {
+      UUID.fromString(msg.getStoreId());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("member n" + msg.getNodeId() + " has store id '" + msg.getStoreId()
+          + "', not a UUID as NodeIncarnation makes them", e);
+    }
+    for (String address : List.of(msg.getClusterAddress(), msg.getSqlAddress(), msg.getAdminAddress())) {
+      if (!ADDRESS.matcher(address).matches()) {
+        throw new IllegalArgumentException("member n" + msg.getNodeId() + " has address '" + address
+            + "', not host:port");
+      }
+    }
     return new Member(new NodeId(msg.getNodeId()), msg.getStoreId(), msg.getRegion(), msg.getZone(),
         new Member.Addresses(msg.getClusterAddress(), msg.getSqlAddress(), msg.getAdminAddress()), msg.getEpoch(),
         msg.getGeneration());

@@ -33,8 +33,8 @@ import java.util.OptionalLong;
  * <h2>Glossary</h2>
  * <dl>
  *   <dt>init</dt><dd>the operator's one-time bootstrap: the node asked creates the cluster id and
- *       records the founding members (itself and the nodes that asked it to join in the last
- *       {@link Config#pendingJoinerTtlMicros}).</dd>
+ *       records the founding members (itself and the nodes without a cluster that asked it to
+ *       join in the last {@link Config#pendingJoinerTtlMicros}).</dd>
  *   <dt>join</dt><dd>a node's request to be registered; a node waits for init by asking its join
  *       targets until one of them has a cluster.</dd>
  *   <dt>epoch</dt><dd>a node's incarnation number. It grows when the node restarts (the driver
@@ -242,11 +242,18 @@ public final class ClusterCore {
     return new Initialized(clusterId, registry.all());
   }
 
-  /** Another node asks to join (or, while this node waits, to be a founder). */
+  /**
+   * Another node asks to join (or, while this node waits, to be a founder: only a node that has no
+   * cluster yet is remembered for that). This node asking itself is answered {@link NotInitialized}
+   * and changes nothing.
+   */
   public JoinAnswer onJoin(JoinRequest request, long nowMicros) {
     Member joiner = request.joiner();
     if (clusterId == null) {
-      if (!joiner.nodeId().equals(self.nodeId())) {
+      // Only a node without a cluster can found this one: a node whose directory names a cluster
+      // (rejoining through this node) belongs to that cluster, and an init here would list it as a
+      // founder of a cluster it will refuse to join.
+      if (!joiner.nodeId().equals(self.nodeId()) && request.clusterId().isEmpty()) {
         expirePending(nowMicros);
         pending.remove(joiner.nodeId());
         if (pending.size() >= config.maxPendingJoiners()) {
@@ -267,6 +274,12 @@ public final class ClusterCore {
     Optional<String> taken = registry.refusal(joiner);
     if (taken.isPresent()) {
       return new JoinRefused(taken.get());
+    }
+    if (joiner.nodeId().equals(self.nodeId())) {
+      // This node asking itself (its own address in --join under another spelling, which the
+      // driver cannot tell apart): a registration through oneself checks nothing, so it must not
+      // end a rejoin. Answered as a waiting node answers itself; the asker keeps asking the others.
+      return new NotInitialized();
     }
     long minimumEpoch = joiner.epoch();
     Optional<Member> known = registry.get(joiner.nodeId());

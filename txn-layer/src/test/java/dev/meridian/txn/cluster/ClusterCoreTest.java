@@ -156,6 +156,18 @@ class ClusterCoreTest {
   }
 
   @Test
+  void aRejoiningNodeThatReachesItselfIsNotRegisteredByItself() {
+    // Its --join names its own endpoint as "localhost:7003" while it listens as 127.0.0.1:7003.
+    ClusterCore rejoining = ClusterCore.ofCluster(CLUSTER_A, ClusterHarness.member(3, "store-3", 2), true, CONFIG);
+    JoinRequest request = rejoining.tick(h.nowMicros).join().orElseThrow();
+    JoinAnswer answer = rejoining.onJoin(request, h.nowMicros);
+    assertThat(answer).isInstanceOf(NotInitialized.class);
+    rejoining.onJoinAnswer(answer, h.nowMicros);
+    assertThat(rejoining.phase()).as("still waiting for a join target that checks it").isEqualTo(
+        ClusterCore.Phase.REJOINING);
+  }
+
+  @Test
   void aWaitingNodeRemembersJoinersForABoundedTimeAndNumber() {
     ClusterCore waiting = ClusterCore.waitingForInit(ClusterHarness.member(1, "store-1", 1), new ClusterCore.Config(500_000,
         3_000_000, 500_000, 1_000_000, 2));

@@ -19,7 +19,8 @@ import java.util.stream.Collectors;
  * A few {@link ClusterCore}s wired together synchronously, as their drivers would be: each round
  * every running node ticks, and the join requests and heartbeats of its {@link Ready} are delivered
  * (and answered) at once where the link is up. Epochs a Ready asks to persist are checked to grow
- * and kept, as on disk. Time moves only when a test says so, in 100 ms rounds.
+ * and kept, as on disk, and every join request, heartbeat and heartbeat answer is checked to carry
+ * no epoch its sender has not persisted. Time moves only when a test says so, in 100 ms rounds.
  */
 final class ClusterHarness {
 
@@ -77,6 +78,10 @@ final class ClusterHarness {
     ready.changes().forEach(change -> log.add("n" + id + " sees " + change.node() + " " + change.to() + "@"
         + change.epoch()));
     ready.refusal().ifPresent(reason -> log.add("n" + id + " refused: " + reason));
+    // What the driver sends carries no epoch it has not persisted (ClusterCore's invariant, checked
+    // where the message leaves as well as where the Ready asks to persist).
+    ready.join().ifPresent(join -> assertSent(id, join.joiner()));
+    ready.heartbeats().forEach(out -> assertSent(id, out.heartbeat().from()));
     if (ready.join().isPresent() && linked(id, joinTarget) && id != joinTarget) {
       JoinAnswer answer = nodes.get(joinTarget).onJoin(ready.join().get(), nowMicros);
       carryOut(id, core, core.onJoinAnswer(answer, nowMicros), log);
@@ -85,9 +90,17 @@ final class ClusterHarness {
       int to = out.to().nodeId().value();
       if (linked(id, to) && nodes.containsKey(to)) {
         HeartbeatAnswer answer = nodes.get(to).onHeartbeat(out.heartbeat(), nowMicros);
+        if (answer instanceof Messages.HeartbeatAck ack) {
+          assertSent(to, ack.responder());
+        }
         carryOut(id, core, core.onHeartbeatAnswer(out.to().nodeId(), answer, nowMicros), log);
       }
     }
+  }
+
+  private void assertSent(int id, Member sender) {
+    assertThat(sender.epoch()).as("n%d sends epoch %d, persisted %d", id, sender.epoch(), persistedEpochs.get(id))
+        .isLessThanOrEqualTo(persistedEpochs.get(id));
   }
 
   /** Rounds every 100 ms until {@code micros} have passed; what happened, in order. */
