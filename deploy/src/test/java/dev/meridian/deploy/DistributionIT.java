@@ -165,13 +165,14 @@ class DistributionIT {
    * Starts a node from the tarball with conf/meridian.conf's every example line uncommented (each
    * must be a real flag, or the node refuses to start) plus {@code max-connections = 2}; the
    * command line's ports, address, data directory and heap win over the file's. All but {@code
-   * join}: its example names other machines, and a node joining them waits for their init.
+   * join} and {@code advertise-host}: their examples name other machines (a node joining them waits
+   * for their init; one advertising a made-up name prints a URL no client can reach).
    */
   @Test
   void startedFromTheTarballItServesSqlThroughTheBundledDriver() throws Exception {
     Path conf = home.resolve("conf/meridian.conf");
     String shipped = Files.readString(conf);
-    Files.writeString(conf, shipped.replaceAll("(?m)^# (?!join( |$))([a-z][a-z0-9-]*)( = |$)", "$2$3")
+    Files.writeString(conf, shipped.replaceAll("(?m)^# (?!(?:join|advertise-host)( |$))([a-z][a-z0-9-]*)( = |$)", "$2$3")
         + "max-connections = 2\n");
     Path dataDir = work.resolve("node");
     List<String> command = List.of(home.resolve("bin/meridian").toString(), "start", "--data-dir",

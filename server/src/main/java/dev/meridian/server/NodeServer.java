@@ -94,14 +94,14 @@ public final class NodeServer implements AutoCloseable {
   private static final Duration CLOCK_START_WAIT = Duration.ofSeconds(5);
 
   /** What {@code meridian start} takes. */
-  record Options(Path dataDir, NodeIdentity.Requested identity, String listen, Integer clusterPort,
-      List<String> join, int sqlPort, int adminPort,
+  record Options(Path dataDir, NodeIdentity.Requested identity, String listen, String advertiseHost,
+      Integer clusterPort, List<String> join, int sqlPort, int adminPort,
       int sqlWorkers, int maxConnections, long statementTimeoutMillis, long idleTimeoutMillis, ClockOptions clock,
       Set<RangeLeader.PlantedBug> plantedBugs) {
 
     static final String USAGE = "usage: meridian start --data-dir DIR [--node-id N] [--region R] [--zone Z] "
         + "[--port P --join HOST:PORT[,...]] [--sql-port 7070] [--admin-port 7072] "
-        + "[--listen 127.0.0.1] [--sql-workers 32] [--max-connections 256] "
+        + "[--listen 127.0.0.1] [--advertise-host H] [--sql-workers 32] [--max-connections 256] "
         + "[--statement-timeout-ms 300000] [--idle-timeout-ms 1800000] [--time-source fixed|chrony] "
         + "[--clock-uncertainty 1ms] [--time-poll 1s] [--max-epsilon 20ms] [--drift-ppm 200] [--allow-fault-injection] "
         + "[--plant-bug skip-read-validation|skip-commit-wait|ack-before-durable[,...]]";
@@ -112,6 +112,7 @@ public final class NodeServer implements AutoCloseable {
       String region = null;
       String zone = null;
       String listen = "127.0.0.1";
+      String advertiseHost = null;
       Integer clusterPort = null;
       List<String> join = List.of();
       int sqlPort = 7070;
@@ -138,6 +139,7 @@ public final class NodeServer implements AutoCloseable {
           case "--region" -> region = value;
           case "--zone" -> zone = value;
           case "--listen" -> listen = value;
+          case "--advertise-host" -> advertiseHost = advertiseHost(value);
           case "--port" -> clusterPort = CommandLine.port(flag, value);
           case "--join" -> join = joinTargets(value);
           case "--sql-port" -> sqlPort = CommandLine.port(flag, value);
@@ -157,13 +159,40 @@ public final class NodeServer implements AutoCloseable {
         throw new IllegalArgumentException("--join needs --port: the cluster endpoint other nodes and meridian init"
             + " reach this node at");
       }
+      if (advertiseHost == null && isWildcard(listen) && clusterPort != null) {
+        // Peers would be told to reach this node at 127.0.0.1, which is themselves.
+        throw new IllegalArgumentException("--listen " + listen + " with --port needs --advertise-host: the name or"
+            + " address other nodes and clients reach this node at");
+      }
+      if (advertiseHost == null) {
+        advertiseHost = isWildcard(listen) ? "127.0.0.1" : listen;
+      }
       ClockOptions clockOptions = clock.build();
       if (!plantedBugs.isEmpty() && !clockOptions.allowFaultInjection()) {
         throw new IllegalArgumentException("--plant-bug makes the node deliberately incorrect and is for testing the"
             + " Jepsen runner only: it is refused unless --allow-fault-injection is also given");
       }
-      return new Options(dataDir, new NodeIdentity.Requested(nodeId, region, zone), listen, clusterPort, join, sqlPort,
+      return new Options(dataDir, new NodeIdentity.Requested(nodeId, region, zone), listen, advertiseHost, clusterPort,
+          join, sqlPort,
           adminPort, workers, maxConnections, statementTimeout, idleTimeout, clockOptions, plantedBugs);
+    }
+
+    /** A host name or address without a port, and not a wildcard: what peers are told to dial. */
+    static String advertiseHost(String value) {
+      String host = value.strip();
+      long colons = host.chars().filter(c -> c == ':').count();
+      boolean withPort = colons == 1 || host.startsWith("[") && host.contains("]:");
+      if (host.isEmpty() || isWildcard(host) || withPort || host.contains("/")
+          || host.chars().anyMatch(Character::isWhitespace)) {
+        throw new IllegalArgumentException("--advertise-host takes the host name or address other nodes reach this"
+            + " node at (no port, not a wildcard), not '" + value + "'");
+      }
+      return host;
+    }
+
+    /** The addresses that bind every interface, which no peer can dial. */
+    static boolean isWildcard(String host) {
+      return host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]");
     }
 
     /** {@code host:port,host:port}, each checked for a port. */
@@ -265,13 +294,13 @@ public final class NodeServer implements AutoCloseable {
     String region = stored != null ? stored.region()
         : requested.region() == null ? NodeIdentity.DEFAULT_REGION : requested.region();
     String zone = stored != null ? stored.zone() : requested.zone() == null ? "" : requested.zone();
-    String host = hostForUrl(options.listen());
+    String host = hostForUrl(options.advertiseHost());
     NodeIncarnation incarnation = NodeIncarnation.startRun(dataDir, UUID::randomUUID);
     this.waitingAs = "\"nodeId\":" + nodeId + ",\"region\":\"" + region + "\",\"zone\":\"" + zone + "\"";
     this.cluster = ClusterNode.start(
         new ClusterNode.Options(
             options.clusterPort() == null ? null : new InetSocketAddress(options.listen(), options.clusterPort()),
-            options.listen().equals("0.0.0.0") ? "127.0.0.1" : options.listen(), options.join(),
+            options.advertiseHost(), options.join(),
             ClusterCore.Config.defaults(), dataDir),
         new NodeId(nodeId), region, zone, Optional.ofNullable(stored).map(i -> i.clusterId().toString()), incarnation,
         clusterId -> adoptedIdentity = NodeIdentity.establish(dataDir, requested, () -> UUID.fromString(clusterId)),
@@ -358,9 +387,9 @@ public final class NodeServer implements AutoCloseable {
     return server;
   }
 
-  private static String hostForUrl(String listen) {
-    String host = listen.equals("0.0.0.0") ? "127.0.0.1" : listen;
-    return host.contains(":") ? "[" + host + "]" : host;
+  /** {@code host} as a URL's host: an IPv6 address in brackets. */
+  private static String hostForUrl(String host) {
+    return host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
   }
 
   private void expireIdleSessions() {

@@ -37,7 +37,8 @@ class DeployManifestsTest {
   static final Set<String> LAUNCHER_FLAGS = Set.of("--max-heap");
 
   /** Samples for the shell variables the Kubernetes start script passes. */
-  static final Map<String, String> SHELL_SAMPLES = Map.of("$NODE_ID", "2", "$REGION", "eu-west", "$ZONE", "");
+  static final Map<String, String> SHELL_SAMPLES = Map.of("$NODE_ID", "2", "$REGION", "eu-west", "$ZONE", "",
+      "$HOSTNAME.meridian-peers", "meridian-1.meridian-peers");
 
   /** One {@code meridian start} (or {@code init}) invocation found in a file. */
   record Invocation(String where, List<String> args) {
