@@ -20,9 +20,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -42,14 +42,7 @@ class ClusterFormationIT {
   private static final Pattern CLUSTER_ID = Pattern.compile("\"clusterId\":\"([0-9a-f-]+)\"");
 
   @TempDir Path work;
-  private final List<NodeProcess> started = new ArrayList<>();
-
-  @AfterEach
-  void stopEverything() throws InterruptedException {
-    for (NodeProcess node : started) {
-      node.close();
-    }
-  }
+  @RegisterExtension final StartedNodes started = new StartedNodes();
 
   @Test
   void threeNodesWaitForInitFormAClusterAndTrackEachOthersLiveness() throws Exception {
@@ -152,8 +145,7 @@ class ClusterFormationIT {
   }
 
   private NodeProcess track(NodeProcess node) {
-    started.add(node);
-    return node;
+    return started.track(node);
   }
 
   private static String clusterId(NodeProcess node) throws IOException, InterruptedException {
@@ -187,10 +179,10 @@ class ClusterFormationIT {
     }
   }
 
-  private record Init(int exitCode, String output) {}
+  record Init(int exitCode, String output) {}
 
   /** {@code meridian init --host 127.0.0.1:PORT} as its own process. */
-  private Init init(int port) throws IOException, InterruptedException {
+  static Init init(int port) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(NodeProcess.javaCommand());
     command.addAll(List.of("init", "--host", "127.0.0.1:" + port));
     Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
@@ -199,7 +191,7 @@ class ClusterFormationIT {
     return new Init(process.exitValue(), output);
   }
 
-  private static int[] freePorts(int count) throws IOException {
+  static int[] freePorts(int count) throws IOException {
     int[] ports = new int[count];
     List<ServerSocket> sockets = new ArrayList<>();
     try {

@@ -10,7 +10,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.TreeMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -126,8 +126,8 @@ class ConsoleIT {
       String admin = node.adminUrl().replaceFirst("^http://", "").replaceFirst("/$", "");
       Result table = status("--host", admin);
       assertThat(table.exitCode()).as(table.output()).isZero();
-      assertThat(table.output()).containsPattern("(?m)^NODE +REGION +ZONE +LIVENESS +SERVING +CLOCK +EPSILON")
-          .containsPattern("(?m)^1 +us-east +- +live +yes +trusted +[0-9.]+(ms|us) ")
+      assertThat(table.output()).containsPattern("(?m)^NODE +REGION +ZONE +LIVENESS +EPOCH +SERVING +CLOCK +EPSILON")
+          .containsPattern("(?m)^1 +us-east +- +live +1 +yes +trusted +[0-9.]+(ms|us) ")
           .containsPattern("(?m)^1 +-inf +\\+inf +n1 \\(us-east\\) +n1\\(us-east\\)");
       Result json = status("--host", admin, "--json");
       assertThat(json.exitCode()).as(json.output()).isZero();
@@ -139,6 +139,11 @@ class ConsoleIT {
   record Result(int exitCode, String output) {}
 
   private Result status(String... args) throws Exception {
+    return status(work, args);
+  }
+
+  /** {@code meridian status ARGS} as a child process, its output kept in a file under {@code work}. */
+  static Result status(Path work, String... args) throws Exception {
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
     List<String> command = new ArrayList<>(List.of(java.toString(), "-Xmx128m", "-cp",
         NodeProcess.requiredProperty("meridian.e2e.serverClasspath"), "dev.meridian.server.Main", "status"));
@@ -153,7 +158,7 @@ class ConsoleIT {
   }
 
   /** Autocommit upserts until told to stop: commits (so commit wait) and statements for the charts. */
-  private static void write(Connection connection, AtomicBoolean writing, AtomicLong writes) {
+  static void write(Connection connection, AtomicBoolean writing, AtomicLong writes) {
     try (PreparedStatement upsert = connection.prepareStatement("UPSERT INTO hits VALUES (?, ?)")) {
       long i = 0;
       while (writing.get()) {
@@ -207,7 +212,7 @@ class ConsoleIT {
     }
   }
 
-  private static boolean allHaveData(Map<String, String> panels) {
+  static boolean allHaveData(Map<String, String> panels) {
     if (panels.size() < 7) {
       return false;
     }
@@ -223,7 +228,7 @@ class ConsoleIT {
     return true;
   }
 
-  private static int points(Map<String, String> panels, String panel) {
+  static int points(Map<String, String> panels, String panel) {
     String value = panels.get(panel);
     return value == null || value.endsWith(":-") ? 0 : Integer.parseInt(value.split(":")[1]);
   }
@@ -234,24 +239,34 @@ class ConsoleIT {
   }
 
   /** Polls the page's panels until {@code done} holds; fails naming the last state seen. */
-  private static Map<String, String> awaitPanels(HeadlessChromium chromium, Predicate<Map<String, String>> done)
+  static Map<String, String> awaitPanels(HeadlessChromium chromium, Predicate<Map<String, String>> done)
       throws Exception {
-    long deadline = System.nanoTime() + DEADLINE.toNanos();
-    Map<String, String> panels = Map.of();
-    while (System.nanoTime() < deadline) {
-      panels = new LinkedHashMap<>();
-      for (String entry : chromium.evaluateString(PANELS).split(" ")) {
+    return awaitPage(chromium, PANELS, DEADLINE, done, "panels (state:points)");
+  }
+
+  /**
+   * Evaluates {@code expression} (a string {@code key=value key=value ...}) in the page every 200
+   * ms until {@code done} holds of it as a map (keys sorted), for at most {@code deadline}; fails
+   * naming {@code what} and the last value.
+   */
+  static Map<String, String> awaitPage(HeadlessChromium chromium, String expression, Duration deadline,
+      Predicate<Map<String, String>> done, String what) throws Exception {
+    long until = System.nanoTime() + deadline.toNanos();
+    Map<String, String> values = Map.of();
+    while (System.nanoTime() < until) {
+      values = new TreeMap<>();
+      for (String entry : chromium.evaluateString(expression).split(" ")) {
         int equals = entry.indexOf('=');
         if (equals > 0) {
-          panels.put(entry.substring(0, equals), entry.substring(equals + 1));
+          values.put(entry.substring(0, equals), entry.substring(equals + 1));
         }
       }
-      if (done.test(panels)) {
-        return panels;
+      if (done.test(values)) {
+        return values;
       }
       Thread.sleep(200);
     }
-    throw new AssertionError("the console did not reach the expected state within " + DEADLINE
-        + "; panels (state:points) were " + panels);
+    throw new AssertionError("the console did not reach the expected state within " + deadline + "; " + what
+        + " were " + values);
   }
 }

@@ -8,6 +8,7 @@ import dev.meridian.server.admin.Json;
 import dev.meridian.server.admin.BuildInfo;
 import dev.meridian.server.admin.ClusterView;
 import dev.meridian.server.admin.NodeMetrics;
+import dev.meridian.server.admin.PeerClusterView;
 import dev.meridian.server.cluster.ClusterNode;
 import dev.meridian.server.cluster.NodeIncarnation;
 import dev.meridian.server.sql.ErrorBoundaryHandler;
@@ -69,8 +70,9 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  *       bounded queue, and the only place SQL runs. It blocks on storage futures; the range's event
  *       loop completes them and never runs SQL.
  *   <li>Admin: {@code /health} and {@code /metrics} ({@link AdminServer}), TrueTime's routes, and
- *       the console at {@code /} with its JSON at {@code /api/cluster} ({@link SingleNodeClusterView}:
- *       this node and its one range, until the cluster layer supplies its own view).
+ *       the console at {@code /} with its JSON at {@code /api/cluster}: with {@code --port}, every
+ *       member of the formation and each one's own local range ({@link MembershipView}); without,
+ *       this node and its one range ({@link SingleNodeClusterView}).
  *   <li>TrueTime: a {@link NodeClock} with the node as its own only time master (there is no node
  *       transport here to reach others): its clock within {@code --clock-uncertainty}, or chrony's
  *       measured bound with {@code --time-source chrony}, polled every second. That is the local-clock
@@ -249,6 +251,8 @@ public final class NodeServer implements AutoCloseable {
   private MeridianMeta meta;
   private Server jetty;
   private ScheduledExecutorService reaper;
+  /** Fetches peers' {@code /api/node} for the console; null for a node without a cluster endpoint. */
+  private java.net.http.HttpClient peerHttp;
   private String sqlUrl;
   /** The identity written when this node learned its cluster id from an init or a join. */
   private volatile NodeIdentity adoptedIdentity;
@@ -345,7 +349,7 @@ public final class NodeServer implements AutoCloseable {
     long sweepMillis = Math.max(1_000, Math.min(60_000, options.idleTimeoutMillis() / 4));
     reaper.scheduleWithFixedDelay(this::expireIdleSessions, sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
     this.sqlUrl = "jdbc:meridian://" + host + ":" + sqlPort;
-    admin.serveConsole(new SingleNodeClusterView(identity.clusterId().toString(), this::self), this::self);
+    admin.serveConsole(clusterView(identity), this::self);
     cluster.serving(host + ":" + sqlPort, host + ":" + admin.port());
     serving = true;
   }
@@ -455,6 +459,21 @@ public final class NodeServer implements AutoCloseable {
         node.range().plantedBugs().isEmpty() ? "" : "\"" + plantedBugsText(node.range().plantedBugs()).replace(",", "\",\"") + "\""));
   }
 
+  /**
+   * A node with a cluster endpoint shows the formation's members ({@link MembershipView}, each
+   * peer's facts from its {@code /api/node}); one without is a single-node cluster and shows itself.
+   */
+  private ClusterView clusterView(NodeIdentity identity) {
+    String clusterId = identity.clusterId().toString();
+    if (options.clusterPort() == null) {
+      return new SingleNodeClusterView(clusterId, this::self);
+    }
+    this.peerHttp = PeerClusterView.httpClient();
+    int selfId = identity.nodeId();
+    return new PeerClusterView(clusterId, selfId, this::self, () -> MembershipView.members(cluster.members(), selfId),
+        MembershipView::localRanges, peerHttp);
+  }
+
   /** This node's entry in the console's and {@code meridian status}'s list of nodes. */
   private ClusterView.Node self() {
     NodeIdentity identity = node.identity();
@@ -462,7 +481,7 @@ public final class NodeServer implements AutoCloseable {
     return new ClusterView.Node(identity.nodeId(), identity.region(), identity.zone(), ClusterView.Liveness.LIVE,
         state.trusted(), state.trusted() ? "trusted" : state.reason().name(), clock.epsilonMicros(), BuildInfo.VERSION,
         sqlUrl, adminUrl, (System.nanoTime() - startNanos) / 1_000_000, state.trusted() ? null : state.detail(),
-        metrics.stats());
+        metrics.stats(), cluster.epoch());
   }
 
   /** {@code skip-read-validation,ack-before-durable}, in declaration order. */
@@ -489,6 +508,9 @@ public final class NodeServer implements AutoCloseable {
     }
     if (admin != null) {
       admin.close();
+    }
+    if (peerHttp != null) {
+      peerHttp.close();
     }
     if (jetty != null) {
       try {

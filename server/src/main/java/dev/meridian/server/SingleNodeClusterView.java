@@ -6,14 +6,11 @@ import java.util.function.Supplier;
 
 /**
  * The cluster as a node without the cluster layer sees it: itself, live, and its one local range,
- * which spans the whole key space with this node as its only voter and leaseholder. The cluster
- * layer (M5) replaces this with a view over its membership (liveness from heartbeats, each peer's
- * {@code /api/node}) and its range directory; the JSON and everything that reads it stay.
+ * which spans the whole key space with this node as its only voter and leaseholder. It is what a
+ * node without a cluster endpoint ({@code --port}) serves; one with an endpoint serves {@link
+ * MembershipView}'s view over its members instead, in the same JSON.
  */
 final class SingleNodeClusterView implements ClusterView {
-
-  /** The one range of a single node: there is no directory to number it, so it is range 1. */
-  static final long LOCAL_RANGE_ID = 1;
 
   private final String clusterId;
   private final Supplier<Node> self;
@@ -27,7 +24,7 @@ final class SingleNodeClusterView implements ClusterView {
   public Snapshot snapshot() {
     Node node = self.get();
     Range range = new Range(LOCAL_RANGE_ID, "", "", List.of(new Replica(node.nodeId(), node.region(), "voter")),
-        node.nodeId(), null);
+        node.nodeId(), null, null);
     return new Snapshot(FORMAT_VERSION, clusterId, node.nodeId(), List.of(node), List.of(range));
   }
 }

@@ -22,8 +22,10 @@ import java.util.regex.Pattern;
  * <ul>
  *   <li>{@code --host HOST:ADMIN_PORT} (default {@value #DEFAULT_HOST}): fetches {@code /api/cluster}
  *       ({@link ClusterView.Snapshot}) from that node and prints every node (region, zone, liveness,
- *       whether it serves, clock, epsilon, version) and every range (span, replicas, leaseholder,
- *       closed-timestamp lag); {@code --json} prints the answer itself, for scripts.
+ *       epoch, whether it serves, clock, epsilon, version; under it the reason when it is not live)
+ *       and every range (span, leaseholder, replicas, closed-timestamp lag, and whether it is the
+ *       cluster's or one node's own unreplicated local range); {@code --json} prints the answer
+ *       itself, for scripts.
  *   <li>{@code --nodes HOST:ADMIN_PORT,...}: asks each node's {@code /health} in turn (for nodes that
  *       share no cluster view, e.g. {@code paxos-node} replicas), one line per node.
  * </ul>
@@ -37,7 +39,8 @@ public final class StatusCommand {
   static final String USAGE = "usage: meridian status [--host HOST:ADMIN_PORT] [--json]\n"
       + "       meridian status --nodes HOST:ADMIN_PORT[,HOST:ADMIN_PORT...]";
 
-  private static final Duration TIMEOUT = Duration.ofSeconds(3);
+  /** Longer than a cluster view's own bound on its slowest peer ({@code PeerClusterView.SNAPSHOT_BOUND}). */
+  private static final Duration TIMEOUT = Duration.ofSeconds(5);
   private static final Pattern FIELD = Pattern.compile("\"(\\w+)\":(\"((?:[^\"\\\\]|\\\\.)*)\"|-?\\d+)");
 
   private StatusCommand() {}
@@ -114,16 +117,16 @@ public final class StatusCommand {
     StringBuilder out = new StringBuilder();
     out.append("cluster ").append(snapshot.clusterId()).append(" (as node ").append(snapshot.servedBy())
         .append(" sees it)\n\n");
-    String nodeRow = "%-6s %-14s %-12s %-12s %-8s %-18s %10s  %-16s %s%n";
-    out.append(String.format(Locale.ROOT, nodeRow, "NODE", "REGION", "ZONE", "LIVENESS", "SERVING", "CLOCK", "EPSILON",
-        "VERSION", "SQL"));
+    String nodeRow = "%-6s %-14s %-12s %-12s %5s %-8s %-18s %10s  %-16s %s%n";
+    out.append(String.format(Locale.ROOT, nodeRow, "NODE", "REGION", "ZONE", "LIVENESS", "EPOCH", "SERVING", "CLOCK",
+        "EPSILON", "VERSION", "SQL"));
     Map<Integer, ClusterView.Node> byId = new java.util.HashMap<>();
     snapshot.nodes().forEach(n -> byId.put(n.nodeId(), n));
     for (ClusterView.Region region : snapshot.regions()) {
       for (int id : region.nodeIds()) {
         ClusterView.Node n = byId.get(id);
         out.append(String.format(Locale.ROOT, nodeRow, n.nodeId(), n.region(), orDash(n.zone()), n.liveness().json(),
-            n.serving() == null ? "-" : n.serving() ? "yes" : "no", orDash(n.clock()),
+            n.epoch() == null ? "-" : n.epoch(), n.serving() == null ? "-" : n.serving() ? "yes" : "no", orDash(n.clock()),
             n.epsilonMicros() == null ? "-" : micros(n.epsilonMicros()), orDash(n.version()), orDash(n.sqlUrl())));
         if (n.reason() != null) {
           out.append("       ").append(n.reason()).append('\n');
@@ -131,8 +134,9 @@ public final class StatusCommand {
       }
     }
     out.append('\n');
-    String rangeRow = "%-6s %-18s %-18s %-12s %-30s %s%n";
-    out.append(String.format(Locale.ROOT, rangeRow, "RANGE", "START", "END", "LEASEHOLDER", "REPLICAS", "CLOSED_TS_LAG"));
+    String rangeRow = "%-6s %-18s %-18s %-16s %-30s %-13s %s";
+    out.append(String.format(Locale.ROOT, rangeRow, "RANGE", "START", "END", "LEASEHOLDER", "REPLICAS", "CLOSED_TS_LAG",
+        "HELD")).append('\n');
     for (ClusterView.Range r : snapshot.ranges()) {
       String replicas = String.join(",", r.replicas().stream()
           .map(p -> "n" + p.nodeId() + "(" + p.region() + (p.role().equals("voter") ? "" : "," + p.role()) + ")")
@@ -141,7 +145,8 @@ public final class StatusCommand {
           : "n" + r.leaseholder() + " (" + byId.get(r.leaseholder()).region() + ")";
       out.append(String.format(Locale.ROOT, rangeRow, r.rangeId(), r.startKey().isEmpty() ? "-inf" : r.startKey(),
           r.endKey().isEmpty() ? "+inf" : r.endKey(), leaseholder, replicas,
-          r.closedTimestampLagMicros() == null ? "-" : micros(r.closedTimestampLagMicros())));
+          r.closedTimestampLagMicros() == null ? "-" : micros(r.closedTimestampLagMicros()),
+          r.localTo() == null ? "cluster" : "n" + r.localTo() + "'s own (not replicated)").stripTrailing()).append('\n');
     }
     return out.toString();
   }

@@ -10,12 +10,14 @@ import java.util.TreeMap;
  * node's, so that a multi-node cluster fills the same fields: a list of nodes (each with its
  * liveness as the answering node sees it) and a list of ranges (each with its replicas and
  * leaseholder). A single-node cluster answers with itself and its one range ({@code
- * SingleNodeClusterView}); the cluster layer (M5) supplies a view over its membership and range
- * directory.
+ * SingleNodeClusterView}); a node of a formed cluster with its membership's members and each one's
+ * local range ({@link PeerClusterView} through {@code MembershipView}), until a range directory
+ * supplies replicated ranges.
  *
- * <p>Invariants: every {@link Node#nodeId} appears once; every replica and leaseholder names a node
- * of the list; a node whose facts could not be fetched is listed with liveness {@link
- * Liveness#UNREACHABLE} and no stats (never left out, so an operator sees what is missing).
+ * <p>Invariants: every {@link Node#nodeId} appears once; every replica, leaseholder and {@link
+ * Range#localTo} names a node of the list; a node whose facts could not be fetched is listed with
+ * liveness {@link Liveness#UNREACHABLE} (or {@link Liveness#DEAD} where the cluster declared it so),
+ * no stats and the reason (never left out, so an operator sees what is missing).
  */
 public interface ClusterView {
 
@@ -39,6 +41,9 @@ public interface ClusterView {
       return name().toLowerCase(java.util.Locale.ROOT);
     }
   }
+
+  /** A node's one local range over the whole key space: there is no directory to number it, so it is range 1. */
+  long LOCAL_RANGE_ID = 1;
 
   /** Format version of the JSON; bump it when a field changes meaning (adding one does not). */
   int FORMAT_VERSION = 1;
@@ -69,6 +74,10 @@ public interface ClusterView {
           throw new IllegalArgumentException("range " + range.rangeId() + " has unlisted leaseholder "
               + range.leaseholder());
         }
+        if (range.localTo() != null && !ids.contains(range.localTo())) {
+          throw new IllegalArgumentException("range " + range.rangeId() + " is local to unlisted node "
+              + range.localTo());
+        }
       }
     }
 
@@ -89,16 +98,25 @@ public interface ClusterView {
 
   /**
    * One node. {@code clock} is {@code trusted} or the reason it is fenced; {@code serving} is what
-   * its {@code /health} says. Fields other than id and region are null when it is unreachable.
+   * its {@code /health} says; {@code epoch} is the node's epoch as the cluster's membership records
+   * it (one more on every restart and every return from dead; null where there is no membership).
+   * Fields other than id, region, liveness, epoch and reason are null when its facts could not be
+   * fetched.
    */
   record Node(int nodeId, String region, String zone, Liveness liveness, Boolean serving, String clock,
       Long epsilonMicros, String version, String sqlUrl, String adminUrl, Long uptimeMillis, String reason,
-      NodeStats stats) {
+      NodeStats stats, Long epoch) {
 
     /** A node listed by the cluster whose own facts could not be fetched: why, in {@code reason}. */
     public static Node unreachable(int nodeId, String region, String zone, String adminUrl, String reason) {
       return new Node(nodeId, region, zone, Liveness.UNREACHABLE, null, null, null, null, null, adminUrl, null,
-          reason, null);
+          reason, null, null);
+    }
+
+    /** This node as the cluster's membership sees it: its liveness verdict, epoch and the reason for it. */
+    public Node asSeen(Liveness verdict, Long clusterEpoch, String verdictReason) {
+      return new Node(nodeId, region, zone, verdict, serving, clock, epsilonMicros, version, sqlUrl, adminUrl,
+          uptimeMillis, verdictReason, stats, clusterEpoch);
     }
   }
 
@@ -112,13 +130,26 @@ public interface ClusterView {
   /**
    * One range: {@code [startKey, endKey)} in hex ({@code ""} for the ends of the key space), its
    * replicas, the node holding its lease (null while none does), and its closed timestamp's lag
-   * behind now (null until closed timestamps exist, M7).
+   * behind now (null until closed timestamps exist, M7). {@code localTo} names the node whose own,
+   * unreplicated range this is: until ranges are replicated every node of a cluster keeps its data
+   * in one local range over the whole key space, numbered 1 on that node, so a cluster lists one
+   * such range per node and the same range id more than once (null for a range of a range
+   * directory, whose id is the cluster's).
    */
   record Range(long rangeId, String startKey, String endKey, List<Replica> replicas, Integer leaseholder,
-      Long closedTimestampLagMicros) {
+      Long closedTimestampLagMicros, Integer localTo) {
 
     public Range {
       replicas = List.copyOf(replicas);
+    }
+
+    /**
+     * {@code node}'s own local range: the whole key space, {@code node} its only voter, and its
+     * leaseholder while {@code node} is live and answered (null otherwise: no node serves that data).
+     */
+    public static Range localTo(Node node) {
+      return new Range(LOCAL_RANGE_ID, "", "", List.of(new Replica(node.nodeId(), node.region(), "voter")),
+          node.liveness() == Liveness.LIVE && node.stats() != null ? node.nodeId() : null, null, node.nodeId());
     }
   }
 

@@ -21,7 +21,7 @@ class ClusterViewTest {
     return new Node(id, region, region + "-a", Liveness.LIVE, true, "trusted", 1_000L + id, "1.2.3",
         "jdbc:meridian://h" + id + ":7070", "http://h" + id + ":7072/", 60_000L, null,
         new ClusterView.NodeStats(10, 7, 1, 2, 3, statements.snapshot(),
-            new LatencyHistogram(LatencyHistogram.COMMIT_WAIT_BOUNDS_SECONDS).snapshot()));
+            new LatencyHistogram(LatencyHistogram.COMMIT_WAIT_BOUNDS_SECONDS).snapshot()), 1L);
   }
 
   /** Three regions, one node unreachable, one range with a leaseholder and one without. */
@@ -30,14 +30,15 @@ class ClusterViewTest {
         List.of(live(1, "us-east"), live(2, "eu-west"),
             Node.unreachable(3, "ap-south", "ap-south-b", "http://h3:7072/", "connect timed out")),
         List.of(new Range(1, "", "8f", List.of(new Replica(1, "us-east", "voter"), new Replica(2, "eu-west", "voter"),
-                new Replica(3, "ap-south", "learner")), 1, null),
-            new Range(2, "8f", "", List.of(new Replica(2, "eu-west", "voter")), null, 1500L)));
+                new Replica(3, "ap-south", "learner")), 1, null, null),
+            new Range(2, "8f", "", List.of(new Replica(2, "eu-west", "voter")), null, 1500L, null),
+            Range.localTo(Node.unreachable(3, "ap-south", "ap-south-b", "http://h3:7072/", "connect timed out"))));
   }
 
   @Test
   void jsonRoundTripsAndNamesRegionsAndLiveness() throws Exception {
     String json = ClusterJson.write(threeRegions());
-    assertThat(json).contains("\"liveness\":\"unreachable\"", "\"liveness\":\"live\"", "\"leaseholder\":null",
+    assertThat(json).contains("\"liveness\":\"unreachable\"", "\"liveness\":\"live\"", "\"leaseholder\":null", "\"localTo\":3", "\"epoch\":1",
         "\"regions\":[{\"name\":\"ap-south\",\"nodeIds\":[3]},{\"name\":\"eu-west\",\"nodeIds\":[2]},"
             + "{\"name\":\"us-east\",\"nodeIds\":[1]}]");
     Snapshot back = ClusterJson.readSnapshot(json);
@@ -54,11 +55,14 @@ class ClusterViewTest {
   @Test
   void aReplicaOrLeaseholderOnAnUnlistedNodeIsRefused() {
     assertThatThrownBy(() -> new Snapshot(1, "c", 1, List.of(live(1, "r")),
-        List.of(new Range(1, "", "", List.of(new Replica(2, "r", "voter")), 1, null))))
+        List.of(new Range(1, "", "", List.of(new Replica(2, "r", "voter")), 1, null, null))))
         .hasMessageContaining("unlisted node 2");
     assertThatThrownBy(() -> new Snapshot(1, "c", 1, List.of(live(1, "r")),
-        List.of(new Range(1, "", "", List.of(new Replica(1, "r", "voter")), 4, null))))
+        List.of(new Range(1, "", "", List.of(new Replica(1, "r", "voter")), 4, null, null))))
         .hasMessageContaining("unlisted leaseholder 4");
+    assertThatThrownBy(() -> new Snapshot(1, "c", 1, List.of(live(1, "r")),
+        List.of(new Range(1, "", "", List.of(new Replica(1, "r", "voter")), 1, null, 5))))
+        .hasMessageContaining("local to unlisted node 5");
     assertThatThrownBy(() -> new Snapshot(1, "c", 1, List.of(live(1, "r"), live(1, "s")), List.of()))
         .hasMessageContaining("listed twice");
   }
