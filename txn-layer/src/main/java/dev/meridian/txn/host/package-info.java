@@ -1,0 +1,16 @@
+/**
+ * Ranges hosted on the Paxos driver (DESIGN §11): {@link dev.meridian.txn.host.HostedRangeMachine}
+ * is the driver's durable state machine over a range's {@code RangeStateMachine}; {@link
+ * dev.meridian.txn.host.LeaseholderHost} runs the range's {@code LeaseholderCore} while the replica
+ * leads with a lease; {@link dev.meridian.txn.host.RangeServer} hosts a node's replicas, one Paxos
+ * group per range, and serves the {@code dev.meridian.txn.wire} request types on the node's {@code
+ * Rpc} endpoint.
+ *
+ * <p>Not hosted yet: splits (a {@code Split} command fails the replica loudly), lease transfers (the
+ * host starts none and carries no {@code Handover}; a transfer's target does not wait out the old
+ * lease, so a driver transfer of a hosted range would need one — do not call {@code
+ * PaxosDriver#transferLeadership} on range groups until it does), closed timestamps, and stuck
+ * prepare recovery on the participant side. {@code leaseholder.LogSlot} stays: the adapter maps the
+ * driver's {@code Slot} onto it at the seam.
+ */
+package dev.meridian.txn.host;
