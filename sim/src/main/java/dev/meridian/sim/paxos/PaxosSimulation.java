@@ -831,52 +831,14 @@ public final class PaxosSimulation {
       return;
     }
     partitions++;
-    Swarm.PartitionKind kind =
-        swarm.partitionKinds.get(nemesisRandom.nextInt(swarm.partitionKinds.size()));
-    int[] side = new int[size + 1];
-    switch (kind) {
-      case MINORITY -> {
-        int cut = 1 + nemesisRandom.nextInt(size / 2);
-        PaxosNode leader = leader(anyGroup(nemesisRandom));
-        if (leader != null && nemesisRandom.chance(swarm.targetLeader)) {
-          side[leader.index] = 1;
-          cut--;
-        }
-        for (int attempt = 0; cut > 0 && attempt < 100; attempt++) {
-          int i = 1 + nemesisRandom.nextInt(size);
-          if (side[i] == 0) {
-            side[i] = 1;
-            cut--;
-          }
-        }
-      }
-      case RANDOM_SPLIT -> {
-        for (int i = 1; i <= size; i++) {
-          side[i] = nemesisRandom.nextInt(2);
-        }
-      }
-      case BRIDGE -> {
-        // Side 0 and side 1 are cut off from each other; the bridge (side 2) talks to both.
-        int bridge = 1 + nemesisRandom.nextInt(size);
-        for (int i = 1; i <= size; i++) {
-          side[i] = i == bridge ? 2 : nemesisRandom.nextInt(2);
-        }
-      }
-      case ONE_WAY -> {
-        int links = 1 + nemesisRandom.nextInt(size);
-        for (int k = 0; k < links; k++) {
-          int from = 1 + nemesisRandom.nextInt(size);
-          int to = 1 + nemesisRandom.nextInt(size);
-          network.setBlocked(from, to, true);
-        }
-      }
-    }
-    if (kind != Swarm.PartitionKind.ONE_WAY) {
-      for (int a = 1; a <= size; a++) {
-        for (int b = 1; b <= size; b++) {
-          boolean cut = side[a] != side[b] && side[a] != 2 && side[b] != 2;
-          network.setBlocked(a, b, cut);
-        }
+    PartitionPlan plan = PartitionPlan.draw(swarm, nemesisRandom, size, () -> {
+      PaxosNode leader = leader(anyGroup(nemesisRandom));
+      return leader == null ? 0 : leader.index;
+    });
+    Swarm.PartitionKind kind = plan.kind();
+    for (int a = 1; a <= size; a++) {
+      for (int b = 1; b <= size; b++) {
+        network.setBlocked(a, b, plan.blocked()[a][b]);
       }
     }
     long blockedMask = 0;

@@ -362,7 +362,8 @@ public final class LeaseholderHost implements HostedRangeMachine.Listener {
       }
       Invariants.require(ready.handover() == null, "range %s: the host starts no lease transfer", range());
       for (Timestamp deadline : ready.commitWaitDeadlines()) {
-        CommitWait.untilAfter(trueTime, loop, deadline.micros()).whenComplete((v, error) -> tick(core));
+        // Ticked in a task of its own: a failure inside the core must not vanish into the future.
+        CommitWait.untilAfter(trueTime, loop, deadline.micros()).whenComplete((v, error) -> loop.execute(() -> tick(core)));
       }
       for (Timestamp deadline : ready.futureReadDeadlines()) {
         whenLatestReaches(core, deadline.micros());

@@ -196,6 +196,8 @@ public final class LeaseholderCore {
   private long leaseEndMicros;
   private long leaseSequence;
   private Timestamp floor;
+  /** The floor of the LeaseStart this core proposed last. */
+  private Timestamp proposedFloor;
   private Timestamp lastAssigned = Timestamp.ZERO;
   private Timestamp watermark = Timestamp.ZERO;
   private Timestamp maxApplied;
@@ -863,7 +865,7 @@ public final class LeaseholderCore {
   }
 
   private void onLeaseStartApplied(RangeCommand.LeaseStart lease) {
-    boolean ours = lease.holder().equals(self) && lease.leaseSequence() == leaseSequence;
+    boolean ours = isOurs(lease);
     if (ours && phase == Phase.STARTING) {
       activate(lease);
     } else if (active && !ours) {
@@ -888,6 +890,17 @@ public final class LeaseholderCore {
     }
   }
 
+  /**
+   * Whether {@code lease} is the LeaseStart this core proposed. Holder and sequence alone do not say:
+   * an earlier core of this same replica (an earlier leadership, or one given up) may have proposed
+   * the same sequence with a lower floor, and Paxos may still choose it, even after this core began.
+   * Its floor tells them apart (this core's is at least its own succession floor).
+   */
+  private boolean isOurs(RangeCommand.LeaseStart lease) {
+    return lease.holder().equals(self) && lease.leaseSequence() == leaseSequence
+        && lease.floorTs().equals(proposedFloor);
+  }
+
   private void proposeLeaseStart() {
     long sequence = view.lease().map(RangeCommand.LeaseStart::leaseSequence).orElse(0L) + 1;
     Timestamp previousFloor = view.lease().map(RangeCommand.LeaseStart::floorTs).orElse(Timestamp.ZERO);
@@ -895,6 +908,7 @@ public final class LeaseholderCore {
     Invariants.require(!floor.isBefore(successionFloor), "a lease floor is at least the succession floor");
     Invariants.require(!floor.isBefore(maxApplied), "a lease floor is at least every applied commit");
     leaseSequence = sequence;
+    proposedFloor = floor;
     outProposals.add(new RangeCommand.LeaseStart(range, sequence, self, floor));
   }
 
@@ -939,7 +953,7 @@ public final class LeaseholderCore {
         }
       }
       case RangeCommand.LeaseStart lease -> {
-        boolean ours = lease.holder().equals(self) && lease.leaseSequence() == leaseSequence;
+        boolean ours = isOurs(lease);
         if (ours && phase == Phase.STARTING) {
           if (atApply) {
             // An earlier holder's LeaseStart got in first (recovered from the log): go again above it.
