@@ -2,6 +2,10 @@ package dev.meridian.sim.paxos;
 
 import dev.meridian.paxos.replica.Options;
 import dev.meridian.runtime.RandomSource;
+import dev.meridian.runtime.manual.ManualClock;
+import dev.meridian.sim.clock.SimClock;
+import dev.meridian.sim.clock.SimTimeMasters;
+import dev.meridian.sim.clock.SimTimeSync;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -188,6 +192,31 @@ public final class Swarm {
     snapshotChunkBytes = pick(r, 64, 256, 4096, 64 << 10);
     snapshotWindow = pick(r, 2, 4, 16);
     snapshotResendTicks = pick(r, 2, 5, 20);
+  }
+
+  /** The time masters every node polls, drawn from {@code random}; null when nodes use local clocks. */
+  public SimTimeSync timeSync(ManualClock truth, RandomSource random) {
+    return timeMasters == 0 ? null : new SimTimeSync(
+        new SimTimeMasters(truth, timeMasters, liars, masterDeclaredMicros, random.fork()),
+        pollMicros, masterMinLatencyMicros, masterMaxLatencyMicros, masterLoss);
+  }
+
+  /** One node's clocks: an offset and a drift within the bound, drawn from {@code nodeRandom}. */
+  public SimClock clock(ManualClock truth, RandomSource nodeRandom, SimTimeSync sync, PlantedBug bug) {
+    long base = baseUncertaintyMicros;
+    long offset =
+        edgeOffsets
+            ? (nodeRandom.chance(0.5) ? base / 2 : -(base / 2))
+            : nodeRandom.nextLong(2 * (base / 2) + 1) - base / 2;
+    long drift = maxDriftPpm == 0 ? 0 : nodeRandom.nextLong(2 * maxDriftPpm + 1) - maxDriftPpm;
+    return new SimClock(truth, base, offset, drift, nodeRandom.fork(),
+        bug == PlantedBug.LEASE_WAIT_IGNORES_UNCERTAINTY, sync, bug == PlantedBug.WALL_CLOCK_UNWATCHED);
+  }
+
+  /** A step of {@code clock}'s wall clock out of its bound (at least twice its widest epsilon). */
+  public static long outOfBoundStepMicros(SimClock clock, RandomSource random) {
+    long magnitude = 2 * clock.maxEpsilonMicros() + random.nextLong(2_000_000);
+    return random.chance(0.5) ? magnitude : -magnitude;
   }
 
   private static int pick(RandomSource r, int... choices) {

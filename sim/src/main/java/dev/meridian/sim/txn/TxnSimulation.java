@@ -22,7 +22,6 @@ import dev.meridian.sim.SimViolation.Kind;
 import dev.meridian.sim.Trace;
 import dev.meridian.sim.clock.SimClock;
 import dev.meridian.sim.clock.SimNodeScheduler;
-import dev.meridian.sim.clock.SimTimeMasters;
 import dev.meridian.sim.clock.SimTimeSync;
 import dev.meridian.sim.net.SimEnvelopeNetwork;
 import dev.meridian.sim.net.SimNetwork;
@@ -247,19 +246,11 @@ public final class TxnSimulation {
     this.leaseholderGuess = new int[RANGES];
     SimPaxosStorage.Model disk =
         new SimPaxosStorage.Model(swarm.diskMinMicros, swarm.diskJitterMicros, swarm.diskSlow, swarm.diskQueueBound);
-    SimTimeSync sync = swarm.timeMasters == 0 ? null : new SimTimeSync(
-        new SimTimeMasters(truth, swarm.timeMasters, swarm.liars, swarm.masterDeclaredMicros, clockRandom.fork()),
-        swarm.pollMicros, swarm.masterMinLatencyMicros, swarm.masterMaxLatencyMicros, swarm.masterLoss);
+    SimTimeSync sync = swarm.timeSync(truth, clockRandom);
     this.nodes = new Node[size + 1];
     for (int i = 1; i <= size; i++) {
       RandomSource nodeRandom = clockRandom.fork();
-      long base = swarm.baseUncertaintyMicros;
-      long offset = swarm.edgeOffsets
-          ? (nodeRandom.chance(0.5) ? base / 2 : -(base / 2))
-          : nodeRandom.nextLong(2 * (base / 2) + 1) - base / 2;
-      long drift = swarm.maxDriftPpm == 0 ? 0 : nodeRandom.nextLong(2 * swarm.maxDriftPpm + 1) - swarm.maxDriftPpm;
-      SimClock clock = new SimClock(truth, base, offset, drift, nodeRandom.fork(),
-          bug == PlantedBug.LEASE_WAIT_IGNORES_UNCERTAINTY, sync, bug == PlantedBug.WALL_CLOCK_UNWATCHED);
+      SimClock clock = swarm.clock(truth, nodeRandom, sync, bug);
       SimPaxosStorage storage = new SimPaxosStorage(scheduler, nodeRandom.fork(), disk, bug,
           options.leaseDurationMicros(), (group, ready) -> {});
       RangeStore store = new InMemoryRangeStore();
@@ -426,6 +417,12 @@ public final class TxnSimulation {
     n.server = null;
     int lost = n.disk.crash();
     trace.record(now(), CRASH, n.index, lost, () -> "crash " + n.id + " (" + lost + " writes lost)");
+    // Its clients' transactions die with it: a commit already sent may still happen.
+    for (Txn txn : List.copyOf(running)) {
+      if (txn.gateway == n) {
+        finish(txn, txn.commitSent ? OpType.INFO : OpType.FAIL, "the gateway " + n.id + " crashed");
+      }
+    }
   }
 
   private void receivePaxos(int from, int to, SimPaxosNetwork.Packet packet) {
@@ -526,8 +523,7 @@ public final class TxnSimulation {
     }
     Node n = victim();
     if (!n.clock.outOfBound()) {
-      long magnitude = 2 * n.clock.maxEpsilonMicros() + nemesisRandom.nextLong(2_000_000);
-      long step = nemesisRandom.chance(0.5) ? magnitude : -magnitude;
+      long step = Swarm.outOfBoundStepMicros(n.clock, nemesisRandom);
       n.clock.stepOutOfBound(step);
       clockFaults++;
       trace.record(now(), CLOCK_FAULT, n.index, step, () -> "wall clock of " + n.id + " stepped " + step + " us");
@@ -584,6 +580,8 @@ public final class TxnSimulation {
 
   private boolean clientsOn = true;
   private int clientsRunning;
+  /** Transactions invoked and not yet ended, in invocation order. */
+  private final java.util.Set<Txn> running = new java.util.LinkedHashSet<>();
 
   private void client(long process) {
     if (!clientsOn) {
@@ -617,6 +615,7 @@ public final class TxnSimulation {
     txn.afterHeal = !faultsOn;
     invoked++;
     clientsRunning++;
+    running.add(txn);
     history.add(new Op(history.size(), OpType.INVOKE, process, Keyword.of("txn"), mops, now()));
     trace.record(now(), INVOKE, gateway.index, Trace.fold(process, txn.id.sequence()),
         () -> "invoke p" + process + " " + txn.id + " on " + gateway.id + " " + mops);
@@ -780,6 +779,7 @@ public final class TxnSimulation {
     }
     txn.done = true;
     clientsRunning--;
+    running.remove(txn);
     List<Mop> completed = txn.mops;
     if (type == OpType.OK) {
       completed = new ArrayList<>();
