@@ -61,8 +61,10 @@ public final class SimCommand {
       if (seeds < 1 || (nodes != 3 && nodes != 5) || traceLines < 0) {
         throw new IllegalArgumentException("need --seeds >= 1, --nodes 3 or 5, --trace >= 0");
       }
-      if (bug == PlantedBug.SKIP_READ_VALIDATION && !args[0].equals("txn")) {
-        throw new IllegalArgumentException("--bug skip-read-validation plants a bug in range storage: sim txn only");
+      if ((bug == PlantedBug.SKIP_READ_VALIDATION || bug == PlantedBug.NEW_LEASEHOLDER_BELOW_OLD_LEASE)
+          && !args[0].equals("txn")) {
+        throw new IllegalArgumentException("--bug " + args[java.util.Arrays.asList(args).indexOf("--bug") + 1]
+            + " plants a bug in the range hosts: sim txn only");
       }
     } catch (RuntimeException e) {
       err.println("sim: " + e.getMessage() + "\n" + usage());

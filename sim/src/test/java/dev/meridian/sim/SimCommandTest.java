@@ -57,6 +57,7 @@ class SimCommandTest {
   @Test
   void badArgumentsExitTwo() {
     assertThat(run("paxos", "--bug", "skip-read-validation").exit()).isEqualTo(2);
+    assertThat(run("paxos", "--bug", "new-leaseholder-below-old-lease").exit()).isEqualTo(2);
     assertThat(run("paxos", "--nodes", "4").exit()).isEqualTo(2);
     assertThat(run("raft").exit()).isEqualTo(2);
     assertThat(run("paxos", "--bogus").exit()).isEqualTo(2);

@@ -51,5 +51,13 @@ public enum PlantedBug {
    * sim.txn.BlindValidationStore}). Two transactions that read the same list and append to it both
    * commit: a lost update, which strict serializability forbids.
    */
-  SKIP_READ_VALIDATION
+  SKIP_READ_VALIDATION,
+
+  /**
+   * {@code sim txn} only: a new leaseholder may start below the old lease end. The hosts are told the
+   * cluster's clock bound is zero, so the target of a leadership transfer — which Paxos lets skip
+   * the old lease — starts its timestamps at its own {@code now.latest}, below reads the old holder
+   * may have served from a clock ahead: a commit can land at or below a read already served.
+   */
+  NEW_LEASEHOLDER_BELOW_OLD_LEASE
 }

@@ -68,7 +68,8 @@ import java.util.function.BooleanSupplier;
  * clock; {@link #RANGES} ranges over a small key space with a replica on every node; and clients
  * running a list-append workload through the wire request types. Every random choice comes from the
  * seed; faults are drawn per seed by {@link Swarm} (M4's: message loss, duplication, delay and
- * reordering, partitions, crashes and restarts, clock faults within the TrueTime bound).
+ * reordering, partitions, crashes and restarts, leadership transfers, clock faults within the
+ * TrueTime bound).
  *
  * <h2>Glossary</h2>
  *
@@ -102,8 +103,9 @@ import java.util.function.BooleanSupplier;
  *
  * A crash loses no range store write: the store syncs its own applies (the "machine that does not
  * share the Paxos storage's ordered log" of {@code PaxosDriver.StateMachine}), where a node's one
- * RocksDB would lose unsynced applies with the log's unsynced tail. No lease transfers (the host
- * does not carry hand-overs yet), no splits, no 2PC, no directory: ranges and replicas are fixed.
+ * RocksDB would lose unsynced applies with the log's unsynced tail. Lease transfers carry no
+ * hand-over (a transfer's target starts above the clock bound instead). No splits, no 2PC, no
+ * directory: ranges and replicas are fixed.
  */
 public final class TxnSimulation {
 
@@ -120,6 +122,7 @@ public final class TxnSimulation {
   static final int INVOKE = 30;
   static final int COMPLETE = 31;
   static final int CLOCK_FAULT = 21;
+  static final int TRANSFER = 17;
 
   /** The outcome of one run. */
   public record Result(long seed, int nodes, PlantedBug bug, SimViolation violation, long traceHash, String swarm,
@@ -131,7 +134,7 @@ public final class TxnSimulation {
 
   /** What a run did, so that a batch that exercised nothing cannot pass unnoticed. */
   public record Counts(long transactions, long ok, long fail, long info, long crashes, long partitions,
-      long clockFaults, long leasesStarted, long snapshotsInstalled) {}
+      long clockFaults, long transfers, long leasesStarted, long snapshotsInstalled) {}
 
   private final long seed;
   private final int size;
@@ -177,6 +180,7 @@ public final class TxnSimulation {
   private long crashes;
   private long partitions;
   private long clockFaults;
+  private long transfers;
 
   /** One simulated machine: its disk and store (what survives a crash) and, while up, its process. */
   private static final class Node {
@@ -247,8 +251,6 @@ public final class TxnSimulation {
     Options options = new Options(drawn.electionTicks(), drawn.heartbeatTicks(), leaseMicros, drawn.maxBatchEntries(),
         drawn.maxInflightEntries(), drawn.maxApplyBatch());
     // A quarter of the lease: a commit assigned later than that would likely outlive the lease.
-    this.serverConfig = new RangeServer.Config(options,
-        new LeaseholderLimits(10_000, options.leaseDurationMicros() / 4), chunkBytes);
     List<ReplicaDescriptor> replicas = new ArrayList<>();
     for (int i = 1; i <= size; i++) {
       replicas.add(new ReplicaDescriptor(new NodeId(i), "region-" + i, ReplicaRole.VOTER));
@@ -273,13 +275,16 @@ public final class TxnSimulation {
       }
       nodes[i] = new Node(i, clock, nodeRandom.fork(), storage, store);
     }
-    // A local-clock TrueTime's epsilon is the base uncertainty (plus drift, well below it here).
-    long widestEpsilonMicros = 2 * swarm.baseUncertaintyMicros;
+    long widestEpsilonMicros = 0;
     for (int i = 1; i <= size; i++) {
-      if (nodes[i].clock.synced()) {
-        widestEpsilonMicros = Math.max(widestEpsilonMicros, nodes[i].clock.maxEpsilonMicros());
-      }
+      widestEpsilonMicros = Math.max(widestEpsilonMicros, nodes[i].clock.maxEpsilonMicros());
     }
+    // The cluster's clock bound as the hosts are told it: the widest interval any node hands out. The
+    // planted bug tells them there is none, so a transfer's target starts at its own now.latest.
+    long maxWidthMicros = bug == PlantedBug.NEW_LEASEHOLDER_BELOW_OLD_LEASE ? 0 : 2 * widestEpsilonMicros;
+    // A quarter of the lease: a commit assigned later than that would likely outlive the lease.
+    this.serverConfig = new RangeServer.Config(options,
+        new LeaseholderLimits(10_000, options.leaseDurationMicros() / 4), chunkBytes, maxWidthMicros);
     this.commitTimeoutMicros = swarm.clientTimeoutMicros + 6 * widestEpsilonMicros + 200_000;
   }
 
@@ -290,7 +295,7 @@ public final class TxnSimulation {
       simulation = new TxnSimulation(seed, size, bug, keepTraceLines);
     } catch (RuntimeException e) {
       return new Result(seed, size, bug, new SimViolation(Kind.SIMULATOR, "could not set the run up: " + e, e), 0, "",
-          "", List.of(), new Counts(0, 0, 0, 0, 0, 0, 0, 0, 0));
+          "", List.of(), new Counts(0, 0, 0, 0, 0, 0, 0, 0, 0, 0));
     }
     return simulation.run();
   }
@@ -326,12 +331,12 @@ public final class TxnSimulation {
       }
     }
     String summary = String.format(
-        "simulated=%dms events=%d txns=%d ok=%d fail=%d info=%d crashes=%d partitions=%d clock-faults=%d"
+        "simulated=%dms events=%d txns=%d ok=%d fail=%d info=%d crashes=%d partitions=%d clock-faults=%d transfers=%d"
             + " leases(up nodes)=%d given-up=%d snapshots-installed(up nodes)=%d | paxos %s | rpc %s",
         (now() - START_MICROS) / 1000, trace.events(), invoked, oks, fails, infos, crashes, partitions, clockFaults,
-        cores, givenUp, snapshots, paxosNet.stats(), rpcNet.network().stats());
+        transfers, cores, givenUp, snapshots, paxosNet.stats(), rpcNet.network().stats());
     return new Result(seed, size, bug, violation, trace.hash(), swarm.toString(), summary, trace.tail(),
-        new Counts(invoked, oks, fails, infos, crashes, partitions, clockFaults, cores, snapshots));
+        new Counts(invoked, oks, fails, infos, crashes, partitions, clockFaults, transfers, cores, snapshots));
   }
 
   private long now() {
@@ -359,6 +364,61 @@ public final class TxnSimulation {
       scheduler.runNext();
       if (failure != null) {
         throw failure;
+      }
+      checkLeaseFloors();
+    }
+  }
+
+  /** Per range: lease sequence -> {floor (-1 until seen serving), highest read watermark seen}. */
+  private final Map<RangeId, java.util.TreeMap<Long, long[]>> leases = new LinkedHashMap<>();
+
+  /**
+   * DESIGN §11, "Timestamps live inside leases", checked as it happens: every read a leaseholder
+   * served lies at or below the floor of every later lease of its range, so no later lease can
+   * assign a timestamp at or below it. (A commit landing below a served read is checked again at the
+   * end, {@link #checkReads}; this catches the floor that would allow one, whether or not a commit
+   * then lands there.)
+   */
+  private void checkLeaseFloors() {
+    for (int i = 1; i <= size; i++) {
+      Node n = nodes[i];
+      if (!n.up()) {
+        continue;
+      }
+      for (LeaseholderHost host : n.server.replicas().values()) {
+        var stats = host.stats().orElse(null);
+        if (stats == null || stats.leaseSequence() == 0) {
+          continue;
+        }
+        var byLease = leases.computeIfAbsent(host.range(), r -> new java.util.TreeMap<>());
+        long[] lease = byLease.computeIfAbsent(stats.leaseSequence(), q -> new long[] {-1, 0});
+        boolean changed = false;
+        if (stats.phase() == dev.meridian.txn.leaseholder.LeaseholderCore.Phase.SERVING && lease[0] < 0) {
+          lease[0] = stats.floor().micros();
+          changed = true;
+        }
+        if (stats.readWatermark().micros() > lease[1]) {
+          lease[1] = stats.readWatermark().micros();
+          changed = true;
+        }
+        if (changed) {
+          checkFloors(host.range(), byLease, n);
+        }
+      }
+    }
+  }
+
+  private void checkFloors(RangeId range, java.util.TreeMap<Long, long[]> byLease, Node seenOn) {
+    long highestRead = 0;
+    long readBy = 0;
+    for (Map.Entry<Long, long[]> lease : byLease.entrySet()) {
+      long floor = lease.getValue()[0];
+      SimViolation.check(floor < 0 || floor >= highestRead, Kind.LEASE,
+          "%s: lease %d starts at floor %d, below a read at %d that lease %d served (seen on %s)", range,
+          lease.getKey(), floor, highestRead, readBy, seenOn.id);
+      if (lease.getValue()[1] > highestRead) {
+        highestRead = lease.getValue()[1];
+        readBy = lease.getKey();
       }
     }
   }
@@ -388,6 +448,9 @@ public final class TxnSimulation {
     }
     if (swarm.wallFaultMeanMicros > 0) {
       after(around(nemesisRandom, swarm.wallFaultMeanMicros), this::wallFault);
+    }
+    if (swarm.transferMeanMicros > 0) {
+      after(around(nemesisRandom, swarm.transferMeanMicros), this::transfer);
     }
     for (int c = 0; c < swarm.clientConcurrency; c++) {
       long process = nextProcess++;
@@ -516,6 +579,31 @@ public final class TxnSimulation {
       trace.record(now(), HEAL, 0, 0, () -> "partition healed");
       after(around(nemesisRandom, swarm.partitionMeanMicros), this::partition);
     });
+  }
+
+  /**
+   * Asks the Paxos leader of a range to hand leadership to a node drawn at random: its target does
+   * not wait out the old lease, so its leaseholder starts above the clock bound ({@code
+   * LeaseholderHost}).
+   */
+  private void transfer() {
+    if (!faultsOn) {
+      return;
+    }
+    RangeId range = ranges.get(nemesisRandom.nextInt(RANGES)).id();
+    NodeId target = new NodeId(1 + nemesisRandom.nextInt(size));
+    for (int i = 1; i <= size; i++) {
+      Node n = nodes[i];
+      var status = n.up() ? n.driver.statusOnLoop(RangeServer.groupOf(range)) : null;
+      if (status != null && status.active()) {
+        transfers++;
+        int from = i;
+        trace.record(now(), TRANSFER, from, target.value(), () -> "transfer " + range + " n" + from + " -> " + target);
+        n.driver.transferLeadership(RangeServer.groupOf(range), target);
+        break;
+      }
+    }
+    after(around(nemesisRandom, swarm.transferMeanMicros), this::transfer);
   }
 
   private void block(int from, int to, boolean blocked) {

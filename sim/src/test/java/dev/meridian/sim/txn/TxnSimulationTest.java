@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Ranges on Paxos in the simulator as CI runs it: a handful of seeds on 3 nodes pass and exercise
  * what they claim to (commits, unknown outcomes, crashes, partitions); one seed twice gives one trace;
- * and the planted bug {@link PlantedBug#SKIP_READ_VALIDATION} is caught by the strict
- * serializability check. Explore other seeds with {@code bin/meridian sim txn}.
+ * the planted bug {@link PlantedBug#SKIP_READ_VALIDATION} is caught by the strict serializability
+ * check, and {@link PlantedBug#NEW_LEASEHOLDER_BELOW_OLD_LEASE} by the lease floor check. Explore other seeds with {@code bin/meridian sim txn}.
  */
 class TxnSimulationTest {
 
@@ -62,5 +62,16 @@ class TxnSimulationTest {
     assertThat(planted.ok()).isFalse();
     assertThat(planted.violation().kind()).isEqualTo(SimViolation.Kind.APPLY);
     assertThat(planted.violation().getMessage()).contains("not strictly serializable").contains("G-single-item");
+  }
+
+  @Test
+  void aNewLeaseholderBelowTheOldLeaseEndIsCaught() {
+    // Seed 2362 on 3 nodes: a transfer's target starts at its own now.latest, below a read the old
+    // leaseholder served from a clock ahead; later a commit lands below that read.
+    assertThat(TxnSimulation.run(2362, 3, PlantedBug.NONE, 0).ok()).as("seed 2362 without the bug").isTrue();
+    TxnSimulation.Result planted = TxnSimulation.run(2362, 3, PlantedBug.NEW_LEASEHOLDER_BELOW_OLD_LEASE, 0);
+    assertThat(planted.ok()).isFalse();
+    assertThat(planted.violation().kind()).isEqualTo(SimViolation.Kind.LEASE);
+    assertThat(planted.violation().getMessage()).contains("starts at floor").contains("below a read");
   }
 }

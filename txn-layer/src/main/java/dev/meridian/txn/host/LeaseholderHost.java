@@ -71,13 +71,16 @@ import java.util.function.Consumer;
  *   <li><b>One active core, only while leading with a lease.</b> Built on {@link
  *       RoleChange.BecameLeader}, lost on {@link RoleChange.LostLeadership} of its ballot, on a
  *       snapshot install, or on a proposal whose fate the driver cannot tell.
- *   <li><b>Its floor covers every earlier holder.</b> {@code BecameLeader} comes only once every
- *       earlier lease has passed ({@code TT.after(prior end)}), so {@code now.earliest} at that
- *       moment is above every earlier holder's lease end, hence above all it read or assigned:
- *       {@link Succession.Elected} with it. (Transfers, whose target does not wait out the old
- *       lease, need the old holder's {@code Handover}; the host starts none, and a driver transfer
- *       of a hosted range is not supported yet — see the package comment.) A core rebuilt under the
- *       same ballot also covers what the previous core read and assigned.
+ *   <li><b>Its floor covers every earlier holder.</b> An elected {@code BecameLeader} comes only
+ *       once every earlier lease has passed ({@code TT.after(prior end)}), so {@code now.earliest}
+ *       at that moment is above every earlier holder's lease end, hence above all it read or
+ *       assigned: {@link Succession.Elected} with it. After a transfer ({@link
+ *       RoleChange.BecameLeader#afterTransfer}) the old leader's lease was not waited out, but it
+ *       gave the lease up before it handed over, so all it read lies at most at its own {@code
+ *       now.latest} then, below true time plus the widest TrueTime interval: the floor is {@code
+ *       now.latest + maxTrueTimeWidthMicros}. (A {@code Handover} from the old holder would let the
+ *       target start lower; the host does not carry one yet.) A core rebuilt under the same ballot
+ *       also covers what the previous core read and assigned.
  *   <li><b>Unknown is never retryable.</b> A proposal the driver refuses as {@linkplain
  *       ProposalException#retryable retryable} certainly is not in the log ({@link
  *       LeaseholderCore#proposalRefused}); any other failure may still be chosen, so the core's
@@ -100,8 +103,11 @@ public final class LeaseholderHost implements HostedRangeMachine.Listener {
   private final TrueTime trueTime;
   private final Executor storageExecutor;
   private final LeaseholderLimits limits;
+  private final long maxTrueTimeWidthMicros;
 
   private LeaseholderCore active;
+  /** Whether {@link #leadingBallot} came by transfer (its floor is above the clock bound). */
+  private boolean leadingAfterTransfer;
   private Ballot leadingBallot;
   private long leaseEndMicros;
   private final List<LeaseholderCore> draining = new ArrayList<>();
@@ -115,7 +121,8 @@ public final class LeaseholderHost implements HostedRangeMachine.Listener {
    *     the simulator, where that is deterministic)
    */
   public LeaseholderHost(NodeId self, HostedRangeMachine machine, PaxosDriver driver, GroupId group,
-      Scheduler loop, TrueTime trueTime, Executor storageExecutor, LeaseholderLimits limits) {
+      Scheduler loop, TrueTime trueTime, Executor storageExecutor, LeaseholderLimits limits,
+      long maxTrueTimeWidthMicros) {
     this.self = self;
     this.machine = machine;
     this.driver = driver;
@@ -124,6 +131,7 @@ public final class LeaseholderHost implements HostedRangeMachine.Listener {
     this.trueTime = trueTime;
     this.storageExecutor = storageExecutor;
     this.limits = limits;
+    this.maxTrueTimeWidthMicros = maxTrueTimeWidthMicros;
     machine.setListener(this);
   }
 
@@ -263,6 +271,7 @@ public final class LeaseholderHost implements HostedRangeMachine.Listener {
           loseActive("a new leadership under " + became.ballot() + " began");
         }
         leadingBallot = became.ballot();
+        leadingAfterTransfer = became.afterTransfer();
         leaseEndMicros = became.leaseEndMicros();
         startCore(Timestamp.ZERO);
       }
@@ -306,7 +315,8 @@ public final class LeaseholderHost implements HostedRangeMachine.Listener {
       });
       return;
     }
-    long floorMicros = Math.max(now.earliestMicros(), coveredByThisNode.micros());
+    long earlierHolders = leadingAfterTransfer ? now.latestMicros() + maxTrueTimeWidthMicros : now.earliestMicros();
+    long floorMicros = Math.max(earlierHolders, coveredByThisNode.micros());
     LeaseholderCore core = new LeaseholderCore(self, machine.view(), limits, leaseEndMicros,
         new Succession.Elected(Math.max(0, floorMicros)), now);
     coresBuilt++;

@@ -54,8 +54,14 @@ public final class RangeServer {
   /**
    * @param snapshotChunkBytes most bytes of one range snapshot chunk (at most the driver's {@code
    *     SnapshotLimits.chunkBytes})
+   * @param maxTrueTimeWidthMicros the widest TrueTime interval ({@code latest - earliest}) any node
+   *     of the cluster hands out (twice the cluster's max epsilon: a node fences itself beyond it).
+   *     A leader that got its leadership by transfer starts its timestamps this far above its own
+   *     {@code now.latest}, which is above everything the previous holder can have read ({@link
+   *     LeaseholderHost}'s invariant 2).
    */
-  public record Config(Options paxos, LeaseholderLimits leaseholder, int snapshotChunkBytes) {
+  public record Config(Options paxos, LeaseholderLimits leaseholder, int snapshotChunkBytes,
+      long maxTrueTimeWidthMicros) {
     public Config {
       if (leaseholder.leaseEndMarginMicros() >= paxos.leaseDurationMicros()) {
         // Every commit would fall inside the margin: the leaseholder could never assign a timestamp.
@@ -145,7 +151,7 @@ public final class RangeServer {
     HostedRangeMachine machine = new HostedRangeMachine(store, id, config.snapshotChunkBytes());
     GroupId group = groupOf(id);
     LeaseholderHost host = new LeaseholderHost(self, machine, driver, group, loop, trueTime, storageExecutor,
-        config.leaseholder());
+        config.leaseholder(), config.maxTrueTimeWidthMicros());
     replicas.put(id, host);
     List<NodeId> voters = new ArrayList<>();
     for (ReplicaDescriptor replica : descriptor.replicas()) {

@@ -6,10 +6,9 @@
  * group per range, and serves the {@code dev.meridian.txn.wire} request types on the node's {@code
  * Rpc} endpoint.
  *
- * <p>Not hosted yet: splits (a {@code Split} command fails the replica loudly), lease transfers (the
- * host starts none and carries no {@code Handover}; a transfer's target does not wait out the old
- * lease, so a driver transfer of a hosted range would need one — do not call {@code
- * PaxosDriver#transferLeadership} on range groups until it does), closed timestamps, and stuck
+ * <p>Not hosted yet: splits (a {@code Split} command fails the replica loudly), hand-overs on lease
+ * transfers (a driver transfer of a range's group works: its target starts above the cluster's clock
+ * bound instead, which costs it a commit wait of about that bound), closed timestamps, and stuck
  * prepare recovery on the participant side. {@code leaseholder.LogSlot} stays: the adapter maps the
  * driver's {@code Slot} onto it at the seam.
  */

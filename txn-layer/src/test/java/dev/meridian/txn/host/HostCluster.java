@@ -37,6 +37,8 @@ final class HostCluster {
   static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
   static final Options OPTIONS = new Options(10, 2, 80_000, 16, 64, 16);
   static final NodeId CLIENT = new NodeId(9);
+  /** The widest interval {@link #trueTime} hands out. */
+  static final long MAX_WIDTH_MICROS = 1_000;
 
   final ManualClock clock = new ManualClock(1_700_000_000_000_000L);
   final ManualScheduler loop = new ManualScheduler(clock);
@@ -80,7 +82,8 @@ final class HostCluster {
         TimeUnit.MILLISECONDS.toNanos(1)), fatal::add);
     endpoints[i] = new Rpc(id, this::sendRpc, loop, RandomSource.seeded(i * 31L + restarts), RpcLimits.defaults());
     servers[i] = new RangeServer(id, endpoints[i], drivers[i], stores[i], loop, trueTime, loop,
-        new RangeServer.Config(OPTIONS, new LeaseholderLimits(10_000, 20_000), RangeSnapshots.MIN_CHUNK_BYTES));
+        new RangeServer.Config(OPTIONS, new LeaseholderLimits(10_000, 20_000), RangeSnapshots.MIN_CHUNK_BYTES,
+        MAX_WIDTH_MICROS));
     RangeServer server = servers[i];
     loop.execute(() -> ranges.forEach(server::host));
     runFor(1);

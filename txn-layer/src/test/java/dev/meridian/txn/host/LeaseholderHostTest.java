@@ -213,4 +213,26 @@ class LeaseholderHostTest {
     assertNotEquals(0, cluster.leaseholder(RANGE));
     assertTrue(cluster.fatal.isEmpty(), cluster.fatal.toString());
   }
+
+  @Test
+  void aTransferTargetStartsAboveTheClockBoundAndCommits() {
+    int holder = awaitLeaseholder();
+    Timestamp read = now();
+    assertInstanceOf(SnapshotReads.Versions.class, get(holder, "k", read));
+    int target = holder == 1 ? 2 : 1;
+    long[] latestAtTransfer = new long[1];
+    cluster.loop.execute(() -> {
+      latestAtTransfer[0] = cluster.trueTime.now().latestMicros();
+      cluster.drivers[holder].transferLeadership(RangeServer.groupOf(RANGE), new NodeId(target));
+    });
+    assertTrue(cluster.runUntil(() -> cluster.leaseholder(RANGE) == target, 10_000), "the lease moved to n" + target);
+    LeaseholderHost moved = cluster.servers[target].replica(RANGE);
+    // The old holder's reads may lie up to its now.latest: the target's floor is past it by the bound.
+    assertTrue(moved.stats().orElseThrow().floor().micros() >= latestAtTransfer[0] + HostCluster.MAX_WIDTH_MICROS,
+        "floor " + moved.stats().orElseThrow().floor() + " vs latest " + latestAtTransfer[0]);
+    ParticipantAnswer answer = commit(target, commitOf(30, read, List.of("k"), "k", "moved"));
+    ParticipantReply.Committed committed = assertInstanceOf(ParticipantReply.Committed.class, answer.reply(),
+        "answered " + answer.reply());
+    assertTrue(committed.commitTs().isAfter(moved.stats().orElseThrow().floor()));
+  }
 }
