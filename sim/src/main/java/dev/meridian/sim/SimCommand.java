@@ -2,6 +2,7 @@ package dev.meridian.sim;
 
 import dev.meridian.sim.paxos.PaxosSimulation;
 import dev.meridian.sim.paxos.PlantedBug;
+import dev.meridian.sim.txn.TxnSimulation;
 import java.io.PrintStream;
 import java.util.Locale;
 
@@ -11,7 +12,11 @@ import java.util.Locale;
  *
  * <pre>
  * sim paxos --seeds N [--first-seed S] [--nodes 3|5] [--bug NAME] [--trace K] [--verbose]
+ * sim txn   --seeds N [--first-seed S] [--nodes 3|5] [--bug NAME] [--trace K] [--verbose]
  * </pre>
+ *
+ * {@code paxos} runs Paxos groups alone ({@link PaxosSimulation}); {@code txn} runs ranges hosted
+ * on Paxos with a list-append workload checked for strict serializability ({@link TxnSimulation}).
  *
  * Seeds {@code S, S+1, ..., S+N-1} are run in order (default {@code S = 1}: the simulator reads no
  * clock, so a fresh random seed is the caller's to pick, e.g. {@code --first-seed $RANDOM$RANDOM}).
@@ -31,7 +36,7 @@ public final class SimCommand {
 
   /** Runs the command; returns the exit code. */
   public static int run(String[] args, PrintStream out, PrintStream err) {
-    if (args.length == 0 || !args[0].equals("paxos")) {
+    if (args.length == 0 || !(args[0].equals("paxos") || args[0].equals("txn"))) {
       err.println(usage());
       return 2;
     }
@@ -56,37 +61,57 @@ public final class SimCommand {
       if (seeds < 1 || (nodes != 3 && nodes != 5) || traceLines < 0) {
         throw new IllegalArgumentException("need --seeds >= 1, --nodes 3 or 5, --trace >= 0");
       }
+      if ((bug == PlantedBug.SKIP_READ_VALIDATION || bug == PlantedBug.NEW_LEASEHOLDER_BELOW_OLD_LEASE)
+          && !args[0].equals("txn")) {
+        throw new IllegalArgumentException("--bug " + args[java.util.Arrays.asList(args).indexOf("--bug") + 1]
+            + " plants a bug in the range hosts: sim txn only");
+      }
     } catch (RuntimeException e) {
       err.println("sim: " + e.getMessage() + "\n" + usage());
       return 2;
     }
 
+    String mode = args[0];
     long failures = 0;
     for (long k = 0; k < seeds; k++) {
       long seed = firstSeed + k;
-      PaxosSimulation.Result result = PaxosSimulation.run(seed, nodes, bug, traceLines);
+      Outcome result = mode.equals("txn")
+          ? Outcome.of(TxnSimulation.run(seed, nodes, bug, traceLines))
+          : Outcome.of(PaxosSimulation.run(seed, nodes, bug, traceLines));
       if (verbose) {
         out.printf("seed %d: %s hash=%016x%n  faults: %s%n  run: %s%n", seed, result.ok() ? "ok" : "FAIL",
             result.traceHash(), result.swarm(), result.summary());
       }
       if (!result.ok()) {
         failures++;
-        out.printf("FAIL seed=%d nodes=%d %s%n  replay: bin/meridian sim paxos --seeds 1 --first-seed %d --nodes %d%s --trace 200%n",
-            seed, nodes, result.violation().getMessage(), seed, nodes,
+        out.printf("FAIL seed=%d nodes=%d %s%n  replay: bin/meridian sim %s --seeds 1 --first-seed %d --nodes %d%s --trace 200%n",
+            seed, nodes, result.violation().getMessage(), mode, seed, nodes,
             bug == PlantedBug.NONE ? "" : " --bug " + bug.name().toLowerCase(Locale.ROOT).replace('_', '-'));
         for (String line : result.traceTail()) {
           out.println("    " + line);
         }
       }
       if ((k + 1) % 100 == 0) {
-        err.printf("sim paxos: %d/%d seeds, %d failures%n", k + 1, seeds, failures);
+        err.printf("sim %s: %d/%d seeds, %d failures%n", mode, k + 1, seeds, failures);
       }
     }
     out.printf("seeds=%d failures=%d%n", seeds, failures);
     return failures == 0 ? 0 : 1;
   }
 
+  /** What the command prints of one run, whichever simulation it was. */
+  private record Outcome(boolean ok, long traceHash, String swarm, String summary, SimViolation violation,
+      java.util.List<String> traceTail) {
+    static Outcome of(PaxosSimulation.Result r) {
+      return new Outcome(r.ok(), r.traceHash(), r.swarm(), r.summary(), r.violation(), r.traceTail());
+    }
+
+    static Outcome of(TxnSimulation.Result r) {
+      return new Outcome(r.ok(), r.traceHash(), r.swarm(), r.summary(), r.violation(), r.traceTail());
+    }
+  }
+
   private static String usage() {
-    return "usage: sim paxos --seeds N [--first-seed S] [--nodes 3|5] [--bug NAME] [--trace K] [--verbose]";
+    return "usage: sim paxos|txn --seeds N [--first-seed S] [--nodes 3|5] [--bug NAME] [--trace K] [--verbose]";
   }
 }

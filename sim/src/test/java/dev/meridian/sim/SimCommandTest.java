@@ -45,7 +45,19 @@ class SimCommandTest {
   }
 
   @Test
+  void txnRunsRangesOnPaxosAndNamesItInTheReplayCommand() {
+    assertThat(run("txn", "--seeds", "2", "--first-seed", "1").out()).isEqualTo("seeds=2 failures=0\n");
+    Run planted = run("txn", "--seeds", "1", "--first-seed", "2", "--bug", "skip-read-validation");
+    assertThat(planted.exit()).isEqualTo(1);
+    assertThat(planted.out())
+        .contains("FAIL seed=2 nodes=3 APPLY")
+        .contains("replay: bin/meridian sim txn --seeds 1 --first-seed 2 --nodes 3 --bug skip-read-validation");
+  }
+
+  @Test
   void badArgumentsExitTwo() {
+    assertThat(run("paxos", "--bug", "skip-read-validation").exit()).isEqualTo(2);
+    assertThat(run("paxos", "--bug", "new-leaseholder-below-old-lease").exit()).isEqualTo(2);
     assertThat(run("paxos", "--nodes", "4").exit()).isEqualTo(2);
     assertThat(run("raft").exit()).isEqualTo(2);
     assertThat(run("paxos", "--bogus").exit()).isEqualTo(2);

@@ -673,7 +673,7 @@ public final class PaxosDriver implements AutoCloseable {
       hosted.reportedBallot = ballot;
       hosted.reportedLeaseEndMicros = leaseEnd;
       counters.roleChanges++;
-      hosted.stateMachine.onRoleChange(new RoleChange.BecameLeader(ballot, leaseEnd));
+      hosted.stateMachine.onRoleChange(new RoleChange.BecameLeader(ballot, leaseEnd, replica.transferredFrom()));
     } else if (leaseEnd > hosted.reportedLeaseEndMicros) {
       hosted.reportedLeaseEndMicros = leaseEnd;
       hosted.stateMachine.onRoleChange(new RoleChange.LeaseExtended(ballot, leaseEnd));

@@ -18,10 +18,27 @@ public sealed interface RoleChange {
   Ballot ballot();
 
   /**
-   * This replica leads under {@code ballot}: phase 1 is done, every earlier leader's lease has passed
-   * and it holds a lease of its own until {@code leaseEndMicros} (always above 0).
+   * This replica leads under {@code ballot}: phase 1 is done and it holds a lease of its own until
+   * {@code leaseEndMicros} (always above 0). Every earlier leader's lease has passed, except, when
+   * {@code transferredFrom} is not {@link Ballot#ZERO}, the lease of that ballot, which handed
+   * leadership over ({@code TimeoutNow}) and gave its lease up before, but whose reads and
+   * timestamps this leader did not wait out: a listener that assigns timestamps must learn them
+   * from it (a hand-over) or stay above them by the clock bound.
    */
-  record BecameLeader(Ballot ballot, long leaseEndMicros) implements RoleChange {}
+  record BecameLeader(Ballot ballot, long leaseEndMicros, Ballot transferredFrom) implements RoleChange {
+    public BecameLeader {
+      java.util.Objects.requireNonNull(transferredFrom, "transferredFrom");
+    }
+
+    /** Elected: every earlier lease has passed. */
+    public BecameLeader(Ballot ballot, long leaseEndMicros) {
+      this(ballot, leaseEndMicros, Ballot.ZERO);
+    }
+
+    public boolean afterTransfer() {
+      return !transferredFrom.isZero();
+    }
+  }
 
   /** The lease of the leader of {@code ballot} (this replica) now ends at {@code leaseEndMicros}. */
   record LeaseExtended(Ballot ballot, long leaseEndMicros) implements RoleChange {}

@@ -524,6 +524,15 @@ public final class PaxosReplica {
     return myBallot;
   }
 
+  /**
+   * The ballot that handed leadership to this one with {@code TimeoutNow}, whose lease this leader did
+   * not wait out; {@link Ballot#ZERO} when it was elected (and waited out every earlier lease).
+   * Meaningful for LEADER and CANDIDATE.
+   */
+  public Ballot transferredFrom() {
+    return transferFrom;
+  }
+
   public NodeId self() {
     return self;
   }

@@ -345,6 +345,8 @@ class DurableStateMachineDriverTest {
         assertInstanceOf(RoleChange.BecameLeader.class, machines[target].roleChanges.getFirst());
     assertTrue(next.ballot().isAbove(became.ballot()));
     assertTrue(next.leaseEndMicros() > 0);
+    assertFalse(became.afterTransfer(), "the first leader was elected");
+    assertEquals(became.ballot(), next.transferredFrom(), "the target did not wait out the lease it was handed");
   }
 
   @Test

@@ -123,9 +123,9 @@ public final class SimClock {
     return sync != null;
   }
 
-  /** The largest epsilon a synced node hands out (its {@code --max-epsilon}). */
+  /** The largest epsilon this node hands out (a synced node's {@code --max-epsilon}). */
   public long maxEpsilonMicros() {
-    return syncConfig.maxEpsilonMicros();
+    return sync == null ? config.maxEpsilonMicros() : syncConfig.maxEpsilonMicros();
   }
 
   /**

@@ -23,7 +23,6 @@ import dev.meridian.sim.SimViolation.Kind;
 import dev.meridian.sim.Trace;
 import dev.meridian.sim.clock.SimClock;
 import dev.meridian.sim.clock.SimNodeScheduler;
-import dev.meridian.sim.clock.SimTimeMasters;
 import dev.meridian.sim.clock.SimTimeSync;
 import dev.meridian.sim.net.SimNetwork;
 import dev.meridian.storage.mvcc.StorageBusyException;
@@ -219,20 +218,10 @@ public final class PaxosSimulation {
     SimPaxosStorage.Model disk =
         new SimPaxosStorage.Model(swarm.diskMinMicros, swarm.diskJitterMicros, swarm.diskSlow, swarm.diskQueueBound);
     this.nodes = new PaxosNode[size + 1];
-    SimTimeSync sync = swarm.timeMasters == 0 ? null : new SimTimeSync(
-        new SimTimeMasters(truth, swarm.timeMasters, swarm.liars, swarm.masterDeclaredMicros, clockRandom.fork()),
-        swarm.pollMicros, swarm.masterMinLatencyMicros, swarm.masterMaxLatencyMicros, swarm.masterLoss);
+    SimTimeSync sync = swarm.timeSync(truth, clockRandom);
     for (int i = 1; i <= size; i++) {
       RandomSource nodeRandom = clockRandom.fork();
-      long base = swarm.baseUncertaintyMicros;
-      long offset =
-          swarm.edgeOffsets
-              ? (nodeRandom.chance(0.5) ? base / 2 : -(base / 2))
-              : nodeRandom.nextLong(2 * (base / 2) + 1) - base / 2;
-      long drift = swarm.maxDriftPpm == 0 ? 0 : nodeRandom.nextLong(2 * swarm.maxDriftPpm + 1) - swarm.maxDriftPpm;
-      SimClock clock =
-          new SimClock(truth, base, offset, drift, nodeRandom.fork(),
-              bug == PlantedBug.LEASE_WAIT_IGNORES_UNCERTAINTY, sync, bug == PlantedBug.WALL_CLOCK_UNWATCHED);
+      SimClock clock = swarm.clock(truth, nodeRandom, sync, bug);
       int index = i;
       SimPaxosStorage storage =
           new SimPaxosStorage(scheduler, nodeRandom.fork(), disk, bug, swarm.options.leaseDurationMicros(),
@@ -401,8 +390,7 @@ public final class PaxosSimulation {
     }
     PaxosNode n = victim();
     if (!n.clock.outOfBound()) {
-      long magnitude = 2 * n.clock.maxEpsilonMicros() + nemesisRandom.nextLong(2_000_000);
-      long step = nemesisRandom.chance(0.5) ? magnitude : -magnitude;
+      long step = Swarm.outOfBoundStepMicros(n.clock, nemesisRandom);
       n.clock.stepOutOfBound(step);
       trace.record(now(), CLOCK_FAULT, n.index, step, () -> "wall clock of " + n.id + " stepped " + step + " us");
       after(1 + nemesisRandom.nextLong(3_000_000), () -> restoreWallClock(n));
@@ -831,52 +819,14 @@ public final class PaxosSimulation {
       return;
     }
     partitions++;
-    Swarm.PartitionKind kind =
-        swarm.partitionKinds.get(nemesisRandom.nextInt(swarm.partitionKinds.size()));
-    int[] side = new int[size + 1];
-    switch (kind) {
-      case MINORITY -> {
-        int cut = 1 + nemesisRandom.nextInt(size / 2);
-        PaxosNode leader = leader(anyGroup(nemesisRandom));
-        if (leader != null && nemesisRandom.chance(swarm.targetLeader)) {
-          side[leader.index] = 1;
-          cut--;
-        }
-        for (int attempt = 0; cut > 0 && attempt < 100; attempt++) {
-          int i = 1 + nemesisRandom.nextInt(size);
-          if (side[i] == 0) {
-            side[i] = 1;
-            cut--;
-          }
-        }
-      }
-      case RANDOM_SPLIT -> {
-        for (int i = 1; i <= size; i++) {
-          side[i] = nemesisRandom.nextInt(2);
-        }
-      }
-      case BRIDGE -> {
-        // Side 0 and side 1 are cut off from each other; the bridge (side 2) talks to both.
-        int bridge = 1 + nemesisRandom.nextInt(size);
-        for (int i = 1; i <= size; i++) {
-          side[i] = i == bridge ? 2 : nemesisRandom.nextInt(2);
-        }
-      }
-      case ONE_WAY -> {
-        int links = 1 + nemesisRandom.nextInt(size);
-        for (int k = 0; k < links; k++) {
-          int from = 1 + nemesisRandom.nextInt(size);
-          int to = 1 + nemesisRandom.nextInt(size);
-          network.setBlocked(from, to, true);
-        }
-      }
-    }
-    if (kind != Swarm.PartitionKind.ONE_WAY) {
-      for (int a = 1; a <= size; a++) {
-        for (int b = 1; b <= size; b++) {
-          boolean cut = side[a] != side[b] && side[a] != 2 && side[b] != 2;
-          network.setBlocked(a, b, cut);
-        }
+    PartitionPlan plan = PartitionPlan.draw(swarm, nemesisRandom, size, () -> {
+      PaxosNode leader = leader(anyGroup(nemesisRandom));
+      return leader == null ? 0 : leader.index;
+    });
+    Swarm.PartitionKind kind = plan.kind();
+    for (int a = 1; a <= size; a++) {
+      for (int b = 1; b <= size; b++) {
+        network.setBlocked(a, b, plan.blocked()[a][b]);
       }
     }
     long blockedMask = 0;

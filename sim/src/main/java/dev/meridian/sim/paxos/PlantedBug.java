@@ -43,5 +43,21 @@ public enum PlantedBug {
    * with each other would see it. Its intervals stay right (they never use the wall clock), but a
    * node whose clock left the bound goes on serving instead of fencing itself.
    */
-  WALL_CLOCK_UNWATCHED
+  WALL_CLOCK_UNWATCHED,
+
+  /**
+   * {@code sim txn} only: the leaseholder's optimistic validation never sees a newer version — the
+   * range store's snapshots answer "nothing newer than the read timestamp" ({@code
+   * sim.txn.BlindValidationStore}). Two transactions that read the same list and append to it both
+   * commit: a lost update, which strict serializability forbids.
+   */
+  SKIP_READ_VALIDATION,
+
+  /**
+   * {@code sim txn} only: a new leaseholder may start below the old lease end. The hosts are told the
+   * cluster's clock bound is zero, so the target of a leadership transfer — which Paxos lets skip
+   * the old lease — starts its timestamps at its own {@code now.latest}, below reads the old holder
+   * may have served from a clock ahead: a commit can land at or below a read already served.
+   */
+  NEW_LEASEHOLDER_BELOW_OLD_LEASE
 }

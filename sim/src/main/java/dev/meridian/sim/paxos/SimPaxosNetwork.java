@@ -15,14 +15,14 @@ import java.util.function.BiConsumer;
  * duplication, reordering, partitions). One instance serves every node; the sender is named in
  * what is sent.
  */
-final class SimPaxosNetwork implements PaxosDriver.Network {
+public final class SimPaxosNetwork implements PaxosDriver.Network {
 
   /** What crosses the simulated wire: one envelope, or one batch of heartbeats. */
-  sealed interface Packet permits Single, Batch {}
+  public sealed interface Packet permits Single, Batch {}
 
-  record Single(Envelope envelope) implements Packet {}
+  public record Single(Envelope envelope) implements Packet {}
 
-  record Batch(HeartbeatBatch batch) implements Packet {}
+  public record Batch(HeartbeatBatch batch) implements Packet {}
 
   private final SimNetwork<Packet> network;
   private final BiConsumer<NodeId, Message> onSend;
@@ -32,7 +32,7 @@ final class SimPaxosNetwork implements PaxosDriver.Network {
    * {@code onSend} sees every message, batched or not, as it leaves its node (the checker's view of
    * hand-overs and of what a node reveals).
    */
-  SimPaxosNetwork(SimNetwork<Packet> network, BiConsumer<NodeId, Message> onSend) {
+  public SimPaxosNetwork(SimNetwork<Packet> network, BiConsumer<NodeId, Message> onSend) {
     this.network = network;
     this.onSend = onSend;
   }
@@ -60,7 +60,7 @@ final class SimPaxosNetwork implements PaxosDriver.Network {
   }
 
   /** Hands an arrived packet to the destination's driver. */
-  static void deliver(PaxosDriver driver, Packet packet) {
+  public static void deliver(PaxosDriver driver, Packet packet) {
     switch (packet) {
       case Single single -> driver.receive(single.envelope());
       case Batch batch -> driver.receive(batch.batch());
@@ -68,7 +68,7 @@ final class SimPaxosNetwork implements PaxosDriver.Network {
   }
 
   /** The packet's fingerprint for the trace hash. */
-  static long fingerprint(Packet packet) {
+  public static long fingerprint(Packet packet) {
     return switch (packet) {
       case Single single -> Fingerprints.of(single.envelope().message());
       case Batch batch -> {

@@ -58,10 +58,10 @@ import java.util.function.Consumer;
  * PlantedBug#LEASE_VOTE_CUT_SHORT_ON_RESTART} live in {@link #load}: the promised ballot and the
  * lease vote are not read back, or the vote is read back a lease duration short.
  */
-final class SimPaxosStorage implements PaxosStorage {
+public final class SimPaxosStorage implements PaxosStorage {
 
   /** Latency and queue parameters of a disk; times in microseconds of true time. */
-  record Model(long minMicros, long jitterMicros, double slow, int queueBound) {}
+  public record Model(long minMicros, long jitterMicros, double slow, int queueBound) {}
 
   /** What a durable simulated state machine keeps of one group: commands by slot, applied slot, staging. */
   static final class MachineImage {
@@ -129,7 +129,7 @@ final class SimPaxosStorage implements PaxosStorage {
   private long crossGroupOverlaps;
   private long busyRefusals;
 
-  SimPaxosStorage(
+  public SimPaxosStorage(
       ManualScheduler queue,
       RandomSource random,
       Model model,
@@ -254,7 +254,7 @@ final class SimPaxosStorage implements PaxosStorage {
    * The machine lost power: every synced write in flight is lost, and of the uncovered unsynced
    * writes a drawn prefix survives. Returns how many synced writes were lost.
    */
-  int crash() {
+  public int crash() {
     int keep = random.nextInt(unsynced.size() + 1);
     for (int i = 0; i < keep; i++) {
       applyUnsynced(unsynced.pollFirst());

@@ -2,6 +2,10 @@ package dev.meridian.sim.paxos;
 
 import dev.meridian.paxos.replica.Options;
 import dev.meridian.runtime.RandomSource;
+import dev.meridian.runtime.manual.ManualClock;
+import dev.meridian.sim.clock.SimClock;
+import dev.meridian.sim.clock.SimTimeMasters;
+import dev.meridian.sim.clock.SimTimeSync;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -13,10 +17,10 @@ import java.util.List;
  *
  * <p>Times are microseconds of true time.
  */
-final class Swarm {
+public final class Swarm {
 
   /** Shapes of partition the nemesis may cut. */
-  enum PartitionKind {
+  public enum PartitionKind {
     /** A random minority (often the leader) cut off from the majority, both ways. */
     MINORITY,
     /** Every node on a random side of two. */
@@ -27,78 +31,78 @@ final class Swarm {
     BRIDGE
   }
 
-  final long tickMicros;
-  final Options options;
-  final long faultPhaseMicros;
-  final long livenessBoundMicros;
+  public final long tickMicros;
+  public final Options options;
+  public final long faultPhaseMicros;
+  public final long livenessBoundMicros;
   /** A generous round trip: longest link latency both ways plus twenty disk writes at each end. */
-  final long roundTripMicros;
+  public final long roundTripMicros;
 
-  final long minLatencyMicros;
-  final long maxLatencyMicros;
-  final long jitterMicros;
-  final double loss;
-  final double duplicate;
-  final double reorder;
-  final long reorderDelayMicros;
-  final double tail;
+  public final long minLatencyMicros;
+  public final long maxLatencyMicros;
+  public final long jitterMicros;
+  public final double loss;
+  public final double duplicate;
+  public final double reorder;
+  public final long reorderDelayMicros;
+  public final double tail;
 
   /** Mean time between crashes, 0 if none. */
-  final long crashMeanMicros;
-  final long downMaxMicros;
+  public final long crashMeanMicros;
+  public final long downMaxMicros;
   /** Mean time between partitions, 0 if none. */
-  final long partitionMeanMicros;
-  final long partitionMaxMicros;
-  final List<PartitionKind> partitionKinds;
-  final double targetLeader;
+  public final long partitionMeanMicros;
+  public final long partitionMaxMicros;
+  public final List<PartitionKind> partitionKinds;
+  public final double targetLeader;
   /** Mean time between leadership transfers, 0 if none. */
-  final long transferMeanMicros;
+  public final long transferMeanMicros;
 
-  final long diskMinMicros;
-  final long diskJitterMicros;
-  final double diskSlow;
+  public final long diskMinMicros;
+  public final long diskJitterMicros;
+  public final double diskSlow;
   /** Most writes a disk queues before refusing one as busy, 0 if unbounded. */
-  final int diskQueueBound;
+  public final int diskQueueBound;
   /** How long the driver waits before retrying a write the disk refused. */
-  final long busyRetryMicros;
+  public final long busyRetryMicros;
 
-  final long baseUncertaintyMicros;
-  final long maxDriftPpm;
+  public final long baseUncertaintyMicros;
+  public final long maxDriftPpm;
   /** Clock offsets at the edges of the bound (±base/2) rather than anywhere inside it. */
-  final boolean edgeOffsets;
+  public final boolean edgeOffsets;
 
-  final long proposeMeanMicros;
+  public final long proposeMeanMicros;
   /** Most requests the client has outstanding at once. */
-  final int clientConcurrency;
-  final long clientTimeoutMicros;
+  public final int clientConcurrency;
+  public final long clientTimeoutMicros;
   /** Compact the log every this many applied slots, 0 if never. */
-  final int compactEvery;
+  public final int compactEvery;
   /** Snapshot streaming: chunk size (small, so an image takes many chunks), window, resend ticks. */
-  final int snapshotChunkBytes;
-  final int snapshotWindow;
-  final int snapshotResendTicks;
+  public final int snapshotChunkBytes;
+  public final int snapshotWindow;
+  public final int snapshotResendTicks;
   /**
    * Admission control in the driver: a node takes no proposal while this many of the proposals made
    * there are not yet applied ({@code PaxosDriver.Config.maxPendingProposals}).
    */
-  final int proposalQuota;
+  public final int proposalQuota;
   /** How many Paxos groups every node hosts (through one driver, on one disk). */
-  final int groups;
+  public final int groups;
 
   /** Time masters the nodes poll; 0: every node's TrueTime is its local clock. */
-  final int timeMasters;
+  public final int timeMasters;
   /** How many of the masters lie (always a minority). */
-  final int liars;
-  final long masterDeclaredMicros;
-  final long masterMinLatencyMicros;
-  final long masterMaxLatencyMicros;
+  public final int liars;
+  public final long masterDeclaredMicros;
+  public final long masterMinLatencyMicros;
+  public final long masterMaxLatencyMicros;
   /** Probability that a time request or its answer is lost, during the fault phase. */
-  final double masterLoss;
-  final long pollMicros;
+  public final double masterLoss;
+  public final long pollMicros;
   /** Mean time between steps of some node's wall clock out of the bound, 0 if never. */
-  final long wallFaultMeanMicros;
+  public final long wallFaultMeanMicros;
 
-  Swarm(RandomSource r, int nodes) {
+  public Swarm(RandomSource r, int nodes) {
     tickMicros = pick(r, 10_000, 20_000, 50_000);
     int electionTicks = 10;
     int heartbeatTicks = 1 + r.nextInt(3);
@@ -188,6 +192,31 @@ final class Swarm {
     snapshotChunkBytes = pick(r, 64, 256, 4096, 64 << 10);
     snapshotWindow = pick(r, 2, 4, 16);
     snapshotResendTicks = pick(r, 2, 5, 20);
+  }
+
+  /** The time masters every node polls, drawn from {@code random}; null when nodes use local clocks. */
+  public SimTimeSync timeSync(ManualClock truth, RandomSource random) {
+    return timeMasters == 0 ? null : new SimTimeSync(
+        new SimTimeMasters(truth, timeMasters, liars, masterDeclaredMicros, random.fork()),
+        pollMicros, masterMinLatencyMicros, masterMaxLatencyMicros, masterLoss);
+  }
+
+  /** One node's clocks: an offset and a drift within the bound, drawn from {@code nodeRandom}. */
+  public SimClock clock(ManualClock truth, RandomSource nodeRandom, SimTimeSync sync, PlantedBug bug) {
+    long base = baseUncertaintyMicros;
+    long offset =
+        edgeOffsets
+            ? (nodeRandom.chance(0.5) ? base / 2 : -(base / 2))
+            : nodeRandom.nextLong(2 * (base / 2) + 1) - base / 2;
+    long drift = maxDriftPpm == 0 ? 0 : nodeRandom.nextLong(2 * maxDriftPpm + 1) - maxDriftPpm;
+    return new SimClock(truth, base, offset, drift, nodeRandom.fork(),
+        bug == PlantedBug.LEASE_WAIT_IGNORES_UNCERTAINTY, sync, bug == PlantedBug.WALL_CLOCK_UNWATCHED);
+  }
+
+  /** A step of {@code clock}'s wall clock out of its bound (at least twice its widest epsilon). */
+  public static long outOfBoundStepMicros(SimClock clock, RandomSource random) {
+    long magnitude = 2 * clock.maxEpsilonMicros() + random.nextLong(2_000_000);
+    return random.chance(0.5) ? magnitude : -magnitude;
   }
 
   private static int pick(RandomSource r, int... choices) {

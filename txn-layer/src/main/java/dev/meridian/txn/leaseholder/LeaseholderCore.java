@@ -196,6 +196,8 @@ public final class LeaseholderCore {
   private long leaseEndMicros;
   private long leaseSequence;
   private Timestamp floor;
+  /** The floor of the LeaseStart this core proposed last. */
+  private Timestamp proposedFloor;
   private Timestamp lastAssigned = Timestamp.ZERO;
   private Timestamp watermark = Timestamp.ZERO;
   private Timestamp maxApplied;
@@ -215,6 +217,17 @@ public final class LeaseholderCore {
   private final Map<TxnId, List<RequestId>> resolvesInFlight = new LinkedHashMap<>();
   private final Map<TxnId, List<RequestId>> decisionWaiters = new LinkedHashMap<>();
   private final List<CommitWaitEntry> commitWaits = new ArrayList<>();
+  /**
+   * Applied writes whose commit wait has not passed here: key -> the highest such commit
+   * timestamp. Reads at or above it wait (see the glossary, "unsettled").
+   */
+  private final TreeMap<Key, Timestamp> unsettled = new TreeMap<>();
+  /**
+   * Writes applied before this core began whose keys it does not know, unsettled as a whole: the
+   * highest applied commit timestamp while its commit wait has not passed (only after a core of
+   * this replica was given up and rebuilt at once), else null.
+   */
+  private Timestamp unsettledBeforeStart;
 
   private final List<RangeCommand> outProposals = new ArrayList<>();
   private final List<StorageTask> outTasks = new ArrayList<>();
@@ -512,7 +525,7 @@ public final class LeaseholderCore {
           "the read at " + read.ts() + " is not below the lease end ts" + leaseEndMicros + "; retry shortly"));
       return true;
     }
-    if (blockingLock(read.span(), read.ts()) != null) {
+    if (blockingLock(read.span(), read.ts()) != null || unsettledBelow(read.span(), read.ts())) {
       return false;
     }
     Invariants.require(read.ts().micros() < leaseEndMicros, "reads are served only below the lease end");
@@ -525,6 +538,39 @@ public final class LeaseholderCore {
         : new StorageTask.ScanRead(task, read.span(), read.ts(), read.direction(), read.limit()));
     readsServed++;
     return true;
+  }
+
+  /** Whether a write at or below {@code ts} on a key of {@code span} is applied but not settled. */
+  private boolean unsettledBelow(KeySpan span, Timestamp ts) {
+    if (unsettledBeforeStart != null && !unsettledBeforeStart.isAfter(ts)) {
+      return true;
+    }
+    SortedMap<Key, Timestamp> within = span.end() == null ? unsettled.tailMap(span.start())
+        : unsettled.subMap(span.start(), span.end());
+    for (Timestamp commitTs : within.values()) {
+      if (!commitTs.isAfter(ts)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Drops the unsettled writes whose commit wait has passed; true if any went. */
+  private boolean settle() {
+    if (unsettledBeforeStart != null && now.earliestMicros() > unsettledBeforeStart.micros()) {
+      unsettledBeforeStart = null;
+    }
+    return unsettled.values().removeIf(commitTs -> now.earliestMicros() > commitTs.micros());
+  }
+
+  /** {@code key} was written at {@code commitTs} by an applied command: unsettled until TT.after(commitTs). */
+  private void unsettledWrite(Key key, Timestamp commitTs) {
+    if (phase != Phase.LOST && now.earliestMicros() <= commitTs.micros()) {
+      unsettled.merge(key, commitTs, Timestamp::max);
+      if (!outCommitWaits.contains(commitTs)) {
+        outCommitWaits.add(commitTs);
+      }
+    }
   }
 
   /** A lock at or below {@code ts} holding a key of {@code span}, or null. */
@@ -800,6 +846,7 @@ public final class LeaseholderCore {
     maxApplied = Timestamp.max(maxApplied, commit.commitTs());
     for (Write write : commit.writes()) {
       recordRecentWrite(write.key(), commit.commitTs(), commit.txn());
+      unsettledWrite(write.key(), commit.commitTs());
     }
     if (!active || commit.leaseSequence() != leaseSequence || phase == Phase.LOST) {
       // Another lease's commit, or ours after the loss (its client heard "unknown"; locks are gone).
@@ -813,7 +860,7 @@ public final class LeaseholderCore {
     removeLock(lock);
     if (lock.requester != null) {
       commitWaits.add(new CommitWaitEntry(lock.requester, commit.txn(), commit.commitTs()));
-      if (now.earliestMicros() <= commit.commitTs().micros()) {
+      if (now.earliestMicros() <= commit.commitTs().micros() && !outCommitWaits.contains(commit.commitTs())) {
         outCommitWaits.add(commit.commitTs());
       }
     }
@@ -848,6 +895,7 @@ public final class LeaseholderCore {
       if (resolve.outcome() == TxnOutcome.COMMITTED) {
         for (Key key : lock.writeKeys) {
           recordRecentWrite(key, resolve.commitTs(), resolve.txn());
+          unsettledWrite(key, resolve.commitTs());
         }
       }
     }
@@ -863,7 +911,7 @@ public final class LeaseholderCore {
   }
 
   private void onLeaseStartApplied(RangeCommand.LeaseStart lease) {
-    boolean ours = lease.holder().equals(self) && lease.leaseSequence() == leaseSequence;
+    boolean ours = isOurs(lease);
     if (ours && phase == Phase.STARTING) {
       activate(lease);
     } else if (active && !ours) {
@@ -880,12 +928,29 @@ public final class LeaseholderCore {
     phase = Phase.SERVING;
     floor = lease.floorTs();
     maxApplied = Timestamp.max(maxApplied, view.maxAppliedCommitTs());
+    if (now.earliestMicros() <= maxApplied.micros()) {
+      unsettledBeforeStart = maxApplied;
+      if (!outCommitWaits.contains(maxApplied)) {
+        outCommitWaits.add(maxApplied);
+      }
+    }
     syncPreparedFromView();
     List<Deferred> replay = new ArrayList<>(waitingForLease);
     waitingForLease.clear();
     for (Deferred deferred : replay) {
       deferred.replay().run();
     }
+  }
+
+  /**
+   * Whether {@code lease} is the LeaseStart this core proposed. Holder and sequence alone do not say:
+   * an earlier core of this same replica (an earlier leadership, or one given up) may have proposed
+   * the same sequence with a lower floor, and Paxos may still choose it, even after this core began.
+   * Its floor tells them apart (this core's is at least its own succession floor).
+   */
+  private boolean isOurs(RangeCommand.LeaseStart lease) {
+    return lease.holder().equals(self) && lease.leaseSequence() == leaseSequence
+        && lease.floorTs().equals(proposedFloor);
   }
 
   private void proposeLeaseStart() {
@@ -895,6 +960,7 @@ public final class LeaseholderCore {
     Invariants.require(!floor.isBefore(successionFloor), "a lease floor is at least the succession floor");
     Invariants.require(!floor.isBefore(maxApplied), "a lease floor is at least every applied commit");
     leaseSequence = sequence;
+    proposedFloor = floor;
     outProposals.add(new RangeCommand.LeaseStart(range, sequence, self, floor));
   }
 
@@ -943,7 +1009,7 @@ public final class LeaseholderCore {
         }
       }
       case RangeCommand.LeaseStart lease -> {
-        boolean ours = lease.holder().equals(self) && lease.leaseSequence() == leaseSequence;
+        boolean ours = isOurs(lease);
         if (ours && phase == Phase.STARTING) {
           if (atApply) {
             // An earlier holder's LeaseStart got in first (recovered from the log): go again above it.
@@ -1105,6 +1171,7 @@ public final class LeaseholderCore {
     Invariants.require(next.earliestMicros() >= now.earliestMicros(), "TrueTime's earliest never goes backwards");
     now = next;
     releaseCommitWaits();
+    settle();
   }
 
   private TaskId nextTask() {

@@ -6,8 +6,11 @@ import dev.meridian.storage.Timestamp;
 import dev.meridian.storage.TxnId;
 import dev.meridian.storage.codec.BinaryReader;
 import dev.meridian.storage.codec.BinaryWriter;
+import dev.meridian.storage.mvcc.Write;
 import dev.meridian.txn.types.RangeId;
 import dev.meridian.txn.types.TxnOutcome;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The field encodings shared by the range command codec and the range state machine's stored
@@ -19,6 +22,8 @@ import dev.meridian.txn.types.TxnOutcome;
  * key     := be32 len | bytes
  * span    := key(start) | hasEnd(1) [ key(end) ]
  * outcome := 0x00 committed | ts(commitTs)   |   0x01 aborted
+ * writes  := be32 count | (key | tag(1) [ be32 len | value ])*      tag 0x00 delete, 0x01 put
+ * spans   := be32 count | span*
  * </pre>
  */
 public final class FieldCodec {
@@ -28,6 +33,8 @@ public final class FieldCodec {
   /** Fewest bytes an encoded span takes, for count checks. */
   public static final int MIN_SPAN_BYTES = 4 + 1;
 
+  private static final int TAG_DELETE = 0x00;
+  private static final int TAG_PUT = 0x01;
   private static final int OUTCOME_COMMITTED = 0x00;
   private static final int OUTCOME_ABORTED = 0x01;
 
@@ -107,5 +114,63 @@ public final class FieldCodec {
       case OUTCOME_ABORTED -> new Decision(TxnOutcome.ABORTED, null);
       default -> throw in.malformed("unknown outcome " + tag);
     };
+  }
+
+  public static BinaryWriter writes(BinaryWriter out, List<Write> writes) {
+    out.i32(writes.size());
+    for (Write write : writes) {
+      key(out, write.key());
+      if (write.isDelete()) {
+        out.u8(TAG_DELETE);
+      } else {
+        out.u8(TAG_PUT).bytes(write.value());
+      }
+    }
+    return out;
+  }
+
+  public static List<Write> writes(BinaryReader in) {
+    int count = in.count("writes", 4 + 1, Integer.MAX_VALUE);
+    List<Write> writes = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      Key key = key(in, "write key");
+      int tag = in.u8("write tag");
+      writes.add(switch (tag) {
+        case TAG_DELETE -> Write.delete(key);
+        case TAG_PUT -> Write.put(key, in.bytes("write value", RangeCommandCodec.MAX_COMMAND_BYTES));
+        default -> throw in.malformed("unknown write tag " + tag);
+      });
+    }
+    return writes;
+  }
+
+  public static BinaryWriter spans(BinaryWriter out, List<KeySpan> spans) {
+    out.i32(spans.size());
+    spans.forEach(span -> span(out, span));
+    return out;
+  }
+
+  public static List<KeySpan> spans(BinaryReader in, String what) {
+    int count = in.count(what + "s", MIN_SPAN_BYTES, Integer.MAX_VALUE);
+    List<KeySpan> spans = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      spans.add(span(in, what));
+    }
+    return spans;
+  }
+
+  public static BinaryWriter ranges(BinaryWriter out, List<RangeId> ranges) {
+    out.i32(ranges.size());
+    ranges.forEach(r -> range(out, r));
+    return out;
+  }
+
+  public static List<RangeId> ranges(BinaryReader in, String what) {
+    int count = in.count(what + "s", 8, Integer.MAX_VALUE);
+    List<RangeId> ranges = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      ranges.add(range(in, what));
+    }
+    return ranges;
   }
 }

@@ -13,11 +13,11 @@ import dev.meridian.txn.types.TxnOutcome;
 import static dev.meridian.txn.range.command.FieldCodec.key;
 import static dev.meridian.txn.range.command.FieldCodec.outcome;
 import static dev.meridian.txn.range.command.FieldCodec.range;
-import static dev.meridian.txn.range.command.FieldCodec.span;
+import static dev.meridian.txn.range.command.FieldCodec.spans;
 import static dev.meridian.txn.range.command.FieldCodec.ts;
 import static dev.meridian.txn.range.command.FieldCodec.txn;
+import static dev.meridian.txn.range.command.FieldCodec.writes;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -64,9 +64,6 @@ public final class RangeCommandCodec {
   static final int KIND_CLOSE_TIMESTAMP = 0x07;
   static final int VERSION_1 = 1;
 
-  private static final int TAG_DELETE = 0x00;
-  private static final int TAG_PUT = 0x01;
-
   private RangeCommandCodec() {}
 
   /** The kind byte of a command: which sealed subtype it is. */
@@ -95,8 +92,7 @@ public final class RangeCommandCodec {
         range(out, p.range()).i64(p.generation()).i64(p.leaseSequence());
         ts(txn(out, p.txn()), p.prepareTs());
         writes(out, p.writes());
-        out.i32(p.readSpans().size());
-        p.readSpans().forEach(span -> span(out, span));
+        spans(out, p.readSpans());
         range(out, p.coordinatorRange());
       }
       case RangeCommand.Resolve r -> {
@@ -108,8 +104,7 @@ public final class RangeCommandCodec {
         range(out, d.range());
         txn(out, d.txn());
         outcome(out, d.outcome(), d.commitTs());
-        out.i32(d.participants().size());
-        d.participants().forEach(p -> range(out, p));
+        FieldCodec.ranges(out, d.participants());
       }
       case RangeCommand.Split s -> {
         key(range(out, s.range()).i64(s.generation()), s.splitKey());
@@ -123,18 +118,6 @@ public final class RangeCommandCodec {
       }
     }
     return out.toByteArray();
-  }
-
-  private static void writes(BinaryWriter out, List<Write> writes) {
-    out.i32(writes.size());
-    for (Write write : writes) {
-      key(out, write.key());
-      if (write.isDelete()) {
-        out.u8(TAG_DELETE);
-      } else {
-        out.u8(TAG_PUT).bytes(write.value());
-      }
-    }
   }
 
   // ---------------------------------------------------------------------------------- decode
@@ -163,11 +146,7 @@ public final class RangeCommandCodec {
           TxnId txn = txn(in);
           Timestamp prepareTs = ts(in, "prepare timestamp");
           List<Write> writes = writes(in);
-          int spanCount = in.count("read spans", FieldCodec.MIN_SPAN_BYTES, Integer.MAX_VALUE);
-          List<KeySpan> spans = new ArrayList<>(spanCount);
-          for (int i = 0; i < spanCount; i++) {
-            spans.add(span(in, "read span"));
-          }
+          List<KeySpan> spans = spans(in, "read span");
           yield new RangeCommand.Prepare(range, generation, leaseSequence, txn, prepareTs, writes, spans,
               range(in, "coordinator range"));
         }
@@ -183,12 +162,8 @@ public final class RangeCommandCodec {
           RangeId range = range(in, "range");
           TxnId txn = txn(in);
           FieldCodec.Decision decision = outcome(in);
-          int count = in.count("participants", 8, Integer.MAX_VALUE);
-          List<RangeId> participants = new ArrayList<>(count);
-          for (int i = 0; i < count; i++) {
-            participants.add(range(in, "participant"));
-          }
-          yield new RangeCommand.RecordDecision(range, txn, decision.outcome(), decision.commitTs(), participants);
+          yield new RangeCommand.RecordDecision(range, txn, decision.outcome(), decision.commitTs(),
+              FieldCodec.ranges(in, "participant"));
         }
         case KIND_SPLIT -> {
           expectVersion(in, kind, version);
@@ -222,21 +197,6 @@ public final class RangeCommandCodec {
       throw in.malformed("range command kind " + kind + " has unknown version " + version
           + " (this node reads version " + VERSION_1 + "; upgrade it)");
     }
-  }
-
-  private static List<Write> writes(BinaryReader in) {
-    int count = in.count("writes", 4 + 1, Integer.MAX_VALUE);
-    List<Write> writes = new ArrayList<>(count);
-    for (int i = 0; i < count; i++) {
-      Key key = key(in, "write key");
-      int tag = in.u8("write tag");
-      writes.add(switch (tag) {
-        case TAG_DELETE -> Write.delete(key);
-        case TAG_PUT -> Write.put(key, in.bytes("write value", MAX_COMMAND_BYTES));
-        default -> throw in.malformed("unknown write tag " + tag);
-      });
-    }
-    return writes;
   }
 
 }

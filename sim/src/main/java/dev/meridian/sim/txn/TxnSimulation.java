@@ -1,0 +1,1081 @@
+package dev.meridian.sim.txn;
+
+import dev.meridian.jepsen.checker.CheckOptions;
+import dev.meridian.jepsen.checker.CheckResult;
+import dev.meridian.jepsen.checker.Checker;
+import dev.meridian.jepsen.checker.Keyword;
+import dev.meridian.jepsen.checker.Mop;
+import dev.meridian.jepsen.checker.Op;
+import dev.meridian.jepsen.checker.OpType;
+import dev.meridian.paxos.driver.PaxosDriver;
+import dev.meridian.paxos.replica.Options;
+import dev.meridian.runtime.Invariants;
+import dev.meridian.runtime.NodeId;
+import dev.meridian.runtime.RandomSource;
+import dev.meridian.runtime.manual.ManualClock;
+import dev.meridian.runtime.manual.ManualScheduler;
+import dev.meridian.runtime.rpc.Reply;
+import dev.meridian.runtime.rpc.Rpc;
+import dev.meridian.runtime.rpc.RpcLimits;
+import dev.meridian.sim.SimViolation;
+import dev.meridian.sim.SimViolation.Kind;
+import dev.meridian.sim.Trace;
+import dev.meridian.sim.clock.SimClock;
+import dev.meridian.sim.clock.SimNodeScheduler;
+import dev.meridian.sim.clock.SimTimeSync;
+import dev.meridian.sim.net.SimEnvelopeNetwork;
+import dev.meridian.sim.net.SimNetwork;
+import dev.meridian.sim.paxos.PartitionPlan;
+import dev.meridian.sim.paxos.PlantedBug;
+import dev.meridian.sim.paxos.SimPaxosNetwork;
+import dev.meridian.sim.paxos.SimPaxosStorage;
+import dev.meridian.sim.paxos.Swarm;
+import dev.meridian.storage.Key;
+import dev.meridian.storage.KeySpan;
+import dev.meridian.storage.Timestamp;
+import dev.meridian.storage.TxnId;
+import dev.meridian.storage.mvcc.Version;
+import dev.meridian.storage.mvcc.Write;
+import dev.meridian.storage.range.InMemoryRangeStore;
+import dev.meridian.storage.range.RangeStore;
+import dev.meridian.truetime.ClockUnavailableException;
+import dev.meridian.truetime.TrueTime;
+import dev.meridian.txn.coordinator.message.CoordinatorRequest;
+import dev.meridian.txn.coordinator.message.ParticipantReply;
+import dev.meridian.txn.host.LeaseholderHost;
+import dev.meridian.txn.host.RangeServer;
+import dev.meridian.txn.leaseholder.LeaseholderLimits;
+import dev.meridian.txn.range.state.RangeSnapshots;
+import dev.meridian.txn.types.RangeDescriptor;
+import dev.meridian.txn.types.RangeId;
+import dev.meridian.txn.types.ReplicaDescriptor;
+import dev.meridian.txn.types.ReplicaRole;
+import dev.meridian.txn.wire.ParticipantAnswer;
+import dev.meridian.txn.wire.RangeRequests;
+import dev.meridian.txn.wire.SnapshotReads;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
+import java.util.function.BooleanSupplier;
+
+/**
+ * One seeded run of ranges hosted on Paxos ({@code sim txn}): 3 or 5 simulated machines, each
+ * running the real {@link PaxosDriver}, {@link RangeServer} (one Paxos group per range, the range
+ * state machine, the leaseholder core) and {@link Rpc} endpoint on its own event loop, disk and
+ * clock; {@link #RANGES} ranges over a small key space with a replica on every node; and clients
+ * running a list-append workload through the wire request types. Every random choice comes from the
+ * seed; faults are drawn per seed by {@link Swarm} (M4's: message loss, duplication, delay and
+ * reordering, partitions, crashes and restarts, leadership transfers, clock faults within the
+ * TrueTime bound).
+ *
+ * <h2>Glossary</h2>
+ *
+ * <dl>
+ *   <dt>client
+ *   <dd>One logical process of the workload: it runs one transaction at a time through a gateway
+ *       node (a node's RPC endpoint and TrueTime), as {@code TxnCoordinator}'s fast path would.
+ *   <dt>transaction
+ *   <dd>1–4 micro-ops on keys of one range: reads {@code [:r k]} and appends {@code [:append k v]}.
+ *       It takes {@code readTs = TT.now().latest} at its gateway, reads every key it touches at the
+ *       leaseholder at {@code readTs} (an append is a read-modify-write of the key's list), then, if
+ *       it appends, sends one {@code CommitOnePhase}.
+ *   <dt>outcome
+ *   <dd>{@code :ok} on {@code Committed} (or a read-only transaction's reads); {@code :fail} when
+ *       the answer says nothing was applied (conflict, redirect after the attempts, an RPC error
+ *       that certainly did not run); {@code :info} when it may have been (outcome unknown, a timeout
+ *       or an RPC failure after the commit left, a gateway crash). A process whose operation ended
+ *       {@code :info} is retired and the client continues as a new process, as in Jepsen.
+ * </dl>
+ *
+ * <h2>Checks</h2>
+ *
+ * Throughout: every invariant of the protocol code ({@code Invariants}, which the node's loop would
+ * turn into a crash) and no RPC handler failure. After the fault phase, the heal: every node up,
+ * network whole; within {@link Swarm#livenessBoundMicros} every range must commit a fresh
+ * transaction, and then every replica of every range must hold the same state (fingerprint) at
+ * the same applied slot. Finally the whole history is checked for strict serializability by the
+ * {@code jepsen} module's Elle-style checker.
+ *
+ * <h2>Not modelled yet</h2>
+ *
+ * A crash loses no range store write: the store syncs its own applies (the "machine that does not
+ * share the Paxos storage's ordered log" of {@code PaxosDriver.StateMachine}), where a node's one
+ * RocksDB would lose unsynced applies with the log's unsynced tail. Lease transfers carry no
+ * hand-over (a transfer's target starts above the clock bound instead). No splits, no 2PC, no
+ * directory: ranges and replicas are fixed.
+ */
+public final class TxnSimulation {
+
+  static final long START_MICROS = 1_700_000_000_000_000L;
+  /** Ranges of the run (ids 2, 3, ...; id 1 is the meta range's, not hosted yet). */
+  static final int RANGES = 3;
+  static final int KEYS_PER_RANGE = 4;
+
+  static final int BOOT = 10;
+  static final int CRASH = 12;
+  static final int RESTART = 13;
+  static final int PARTITION = 15;
+  static final int HEAL = 16;
+  static final int INVOKE = 30;
+  static final int COMPLETE = 31;
+  static final int CLOCK_FAULT = 21;
+  static final int TRANSFER = 17;
+
+  /** The outcome of one run. */
+  public record Result(long seed, int nodes, PlantedBug bug, SimViolation violation, long traceHash, String swarm,
+      String summary, List<String> traceTail, Counts counts) {
+    public boolean ok() {
+      return violation == null;
+    }
+  }
+
+  /** What a run did, so that a batch that exercised nothing cannot pass unnoticed. */
+  public record Counts(long transactions, long ok, long fail, long info, long crashes, long partitions,
+      long clockFaults, long transfers, long leasesStarted, long snapshotsInstalled) {}
+
+  private final long seed;
+  private final int size;
+  private final PlantedBug bug;
+  private final Swarm swarm;
+  private final ManualClock truth = new ManualClock(START_MICROS);
+  private final ManualScheduler scheduler = new ManualScheduler(truth);
+  private final Trace trace;
+  private final SimNetwork<SimPaxosNetwork.Packet> paxosNet;
+  private final SimPaxosNetwork paxosWire;
+  private final SimEnvelopeNetwork rpcNet;
+  private final PaxosDriver.Config driverConfig;
+  private final RangeServer.Config serverConfig;
+  private final List<RangeDescriptor> ranges = new ArrayList<>();
+  private final Node[] nodes;
+  private final RandomSource nemesisRandom;
+  private final RandomSource workloadRandom;
+  private RuntimeException failure;
+  private boolean faultsOn = true;
+  /**
+   * How long a client waits for a commit: its RPC timeout plus the commit wait, which lasts up to
+   * the width of TrueTime's interval at the leaseholder (twice the widest epsilon) after a commit
+   * timestamp taken at its latest, and a read that waits for a timestamp from a gateway ahead of it.
+   */
+  private final long commitTimeoutMicros;
+
+  // Workload and history.
+  private final List<Op> history = new ArrayList<>();
+  private final int[] leaseholderGuess;
+  private final long[] nextValue = new long[RANGES * KEYS_PER_RANGE];
+  private long nextProcess;
+  private long nextTxn;
+  private long invoked;
+  private long oks;
+  private long fails;
+  private long infos;
+  private final long[] okWritesAfterHeal = new long[RANGES];
+  /** Every snapshot read a leaseholder answered: checked against the final state ({@link #checkReads}). */
+  private final List<ServedRead> servedReads = new ArrayList<>();
+
+  /** A read of {@code key} at {@code readTs} that was answered with the version at {@code versionTs} (null: none). */
+  private record ServedRead(long key, Timestamp readTs, Timestamp versionTs, int servedBy) {}
+  private long crashes;
+  private long partitions;
+  private long clockFaults;
+  private long transfers;
+
+  /** One simulated machine: its disk and store (what survives a crash) and, while up, its process. */
+  private static final class Node {
+    final int index;
+    final NodeId id;
+    final SimClock clock;
+    final RandomSource random;
+    final SimPaxosStorage disk;
+    final RangeStore store;
+    SimNodeScheduler loop;
+    PaxosDriver driver;
+    TrueTime trueTime;
+    Rpc rpc;
+    RangeServer server;
+
+    Node(int index, SimClock clock, RandomSource random, SimPaxosStorage disk, RangeStore store) {
+      this.index = index;
+      this.id = new NodeId(index);
+      this.clock = clock;
+      this.random = random;
+      this.disk = disk;
+      this.store = store;
+    }
+
+    boolean up() {
+      return driver != null;
+    }
+  }
+
+  private TxnSimulation(long seed, int size, PlantedBug bug, int keepTraceLines) {
+    if (size != 3 && size != 5) {
+      throw new IllegalArgumentException("nodes must be 3 or 5, not " + size);
+    }
+    this.seed = seed;
+    this.size = size;
+    this.bug = bug;
+    RandomSource root = RandomSource.seeded(seed);
+    this.swarm = new Swarm(root.fork(), size);
+    this.trace = new Trace(keepTraceLines);
+    RandomSource networkRandom = root.fork();
+    this.nemesisRandom = root.fork();
+    this.workloadRandom = root.fork();
+    RandomSource clockRandom = root.fork();
+    this.paxosNet = new SimNetwork<>(size, scheduler, networkRandom.fork(), trace, this::receivePaxos,
+        SimPaxosNetwork::fingerprint);
+    this.paxosWire = new SimPaxosNetwork(paxosNet, (from, message) -> {});
+    this.rpcNet = new SimEnvelopeNetwork(size, scheduler, networkRandom.fork(), trace);
+    for (int from = 1; from <= size; from++) {
+      for (int to = 1; to <= size; to++) {
+        long base = swarm.minLatencyMicros + networkRandom.nextLong(swarm.maxLatencyMicros - swarm.minLatencyMicros + 1);
+        paxosNet.setLink(from, to, new SimNetwork.LinkProfile(base, swarm.jitterMicros));
+        rpcNet.network().setLink(from, to, new SimNetwork.LinkProfile(base, swarm.jitterMicros));
+      }
+    }
+    setLinkFaults();
+    int chunkBytes = Math.max(RangeSnapshots.MIN_CHUNK_BYTES, swarm.snapshotChunkBytes);
+    this.driverConfig = new PaxosDriver.Config(swarm.tickMicros * 1_000, swarm.proposalQuota, swarm.compactEvery,
+        swarm.busyRetryMicros * 1_000,
+        new PaxosDriver.SnapshotLimits(chunkBytes, swarm.snapshotWindow, swarm.snapshotResendTicks, 20, 16));
+    // Lease ends are in the acceptors' TrueTime; a leaseholder assigns timestamps above its own
+    // now.latest. Clock offsets within the bound differ by up to the base uncertainty, so a lease
+    // shorter than that (plus the margin and a heartbeat's age) leaves a leaseholder whose clock runs
+    // ahead no timestamp to assign, ever: a liveness trap the swarm's short leases fall into with wide
+    // uncertainty (seed 2909453880, 5 nodes). Real leases (seconds) are far above the bound.
+    Options drawn = swarm.options;
+    long leaseMicros = Math.max(drawn.leaseDurationMicros(), 3 * swarm.baseUncertaintyMicros
+        + 2L * drawn.heartbeatTicks() * swarm.tickMicros);
+    Options options = new Options(drawn.electionTicks(), drawn.heartbeatTicks(), leaseMicros, drawn.maxBatchEntries(),
+        drawn.maxInflightEntries(), drawn.maxApplyBatch());
+    // A quarter of the lease: a commit assigned later than that would likely outlive the lease.
+    List<ReplicaDescriptor> replicas = new ArrayList<>();
+    for (int i = 1; i <= size; i++) {
+      replicas.add(new ReplicaDescriptor(new NodeId(i), "region-" + i, ReplicaRole.VOTER));
+    }
+    for (int r = 0; r < RANGES; r++) {
+      ranges.add(new RangeDescriptor(new RangeId(r + 2), new KeySpan(Key.utf8("r" + r + "/"), Key.utf8("r" + r + "0")),
+          replicas, 1));
+    }
+    this.leaseholderGuess = new int[RANGES];
+    SimPaxosStorage.Model disk =
+        new SimPaxosStorage.Model(swarm.diskMinMicros, swarm.diskJitterMicros, swarm.diskSlow, swarm.diskQueueBound);
+    SimTimeSync sync = swarm.timeSync(truth, clockRandom);
+    this.nodes = new Node[size + 1];
+    for (int i = 1; i <= size; i++) {
+      RandomSource nodeRandom = clockRandom.fork();
+      SimClock clock = swarm.clock(truth, nodeRandom, sync, bug);
+      SimPaxosStorage storage = new SimPaxosStorage(scheduler, nodeRandom.fork(), disk, bug,
+          options.leaseDurationMicros(), (group, ready) -> {});
+      RangeStore store = new InMemoryRangeStore();
+      if (bug == PlantedBug.SKIP_READ_VALIDATION) {
+        store = new BlindValidationStore(store);
+      }
+      nodes[i] = new Node(i, clock, nodeRandom.fork(), storage, store);
+    }
+    long widestEpsilonMicros = 0;
+    for (int i = 1; i <= size; i++) {
+      widestEpsilonMicros = Math.max(widestEpsilonMicros, nodes[i].clock.maxEpsilonMicros());
+    }
+    // The cluster's clock bound as the hosts are told it: the widest interval any node hands out. The
+    // planted bug tells them there is none, so a transfer's target starts at its own now.latest.
+    long maxWidthMicros = bug == PlantedBug.NEW_LEASEHOLDER_BELOW_OLD_LEASE ? 0 : 2 * widestEpsilonMicros;
+    // A quarter of the lease: a commit assigned later than that would likely outlive the lease.
+    this.serverConfig = new RangeServer.Config(options,
+        new LeaseholderLimits(10_000, options.leaseDurationMicros() / 4), chunkBytes, maxWidthMicros);
+    this.commitTimeoutMicros = swarm.clientTimeoutMicros + 6 * widestEpsilonMicros + 200_000;
+  }
+
+  /** Runs seed {@code seed} on {@code size} nodes; keeps the last {@code keepTraceLines} events as text. */
+  public static Result run(long seed, int size, PlantedBug bug, int keepTraceLines) {
+    TxnSimulation simulation;
+    try {
+      simulation = new TxnSimulation(seed, size, bug, keepTraceLines);
+    } catch (RuntimeException e) {
+      return new Result(seed, size, bug, new SimViolation(Kind.SIMULATOR, "could not set the run up: " + e, e), 0, "",
+          "", List.of(), new Counts(0, 0, 0, 0, 0, 0, 0, 0, 0, 0));
+    }
+    return simulation.run();
+  }
+
+  private Result run() {
+    SimViolation violation = null;
+    try {
+      start();
+      runUntil(START_MICROS + swarm.faultPhaseMicros, () -> false);
+      heal();
+      liveness();
+      drainClients();
+      convergence();
+      checkReads();
+      checkHistory();
+    } catch (SimViolation v) {
+      violation = v;
+    } catch (Invariants.InvariantViolation e) {
+      violation = new SimViolation(Kind.PROTOCOL_INVARIANT, e.getMessage(), e);
+    } catch (RuntimeException e) {
+      violation = new SimViolation(Kind.PROTOCOL_INVARIANT, "unexpected " + e, e);
+    }
+    long cores = 0;
+    long givenUp = 0;
+    long snapshots = 0;
+    for (int i = 1; i <= size; i++) {
+      if (nodes[i].up()) {
+        for (LeaseholderHost host : nodes[i].server.replicas().values()) {
+          cores += host.coresBuilt();
+          givenUp += host.leasesGivenUp();
+          snapshots += host.machine().snapshotsInstalled();
+        }
+      }
+    }
+    String summary = String.format(
+        "simulated=%dms events=%d txns=%d ok=%d fail=%d info=%d crashes=%d partitions=%d clock-faults=%d transfers=%d"
+            + " leases(up nodes)=%d given-up=%d snapshots-installed(up nodes)=%d | paxos %s | rpc %s",
+        (now() - START_MICROS) / 1000, trace.events(), invoked, oks, fails, infos, crashes, partitions, clockFaults,
+        transfers, cores, givenUp, snapshots, paxosNet.stats(), rpcNet.network().stats());
+    return new Result(seed, size, bug, violation, trace.hash(), swarm.toString(), summary, trace.tail(),
+        new Counts(invoked, oks, fails, infos, crashes, partitions, clockFaults, transfers, cores, snapshots));
+  }
+
+  private long now() {
+    return truth.wallClockMicros();
+  }
+
+  private void after(long micros, Runnable task) {
+    scheduler.schedule(Math.max(0, micros) * 1_000, task);
+  }
+
+  private static long around(RandomSource r, long meanMicros) {
+    return 1 + r.nextLong(2 * meanMicros);
+  }
+
+  private void fail(Throwable error) {
+    Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    if (failure == null) {
+      failure = cause instanceof RuntimeException r ? r : new IllegalStateException(cause);
+    }
+  }
+
+  private void runUntil(long untilMicros, BooleanSupplier done) {
+    long untilNanos = truth.monotonicNanos() + (untilMicros - now()) * 1_000;
+    while (!done.getAsBoolean() && scheduler.nextDeadlineNanos() <= untilNanos) {
+      scheduler.runNext();
+      if (failure != null) {
+        throw failure;
+      }
+      checkLeaseFloors();
+    }
+  }
+
+  /** Per range: lease sequence -> {floor (-1 until seen serving), highest read watermark seen}. */
+  private final Map<RangeId, java.util.TreeMap<Long, long[]>> leases = new LinkedHashMap<>();
+
+  /**
+   * DESIGN §11, "Timestamps live inside leases", checked as it happens: every read a leaseholder
+   * served lies at or below the floor of every later lease of its range, so no later lease can
+   * assign a timestamp at or below it. (A commit landing below a served read is checked again at the
+   * end, {@link #checkReads}; this catches the floor that would allow one, whether or not a commit
+   * then lands there.)
+   */
+  private void checkLeaseFloors() {
+    for (int i = 1; i <= size; i++) {
+      Node n = nodes[i];
+      if (!n.up()) {
+        continue;
+      }
+      for (LeaseholderHost host : n.server.replicas().values()) {
+        var stats = host.stats().orElse(null);
+        if (stats == null || stats.leaseSequence() == 0) {
+          continue;
+        }
+        var byLease = leases.computeIfAbsent(host.range(), r -> new java.util.TreeMap<>());
+        long[] lease = byLease.computeIfAbsent(stats.leaseSequence(), q -> new long[] {-1, 0});
+        boolean changed = false;
+        if (stats.phase() == dev.meridian.txn.leaseholder.LeaseholderCore.Phase.SERVING && lease[0] < 0) {
+          lease[0] = stats.floor().micros();
+          changed = true;
+        }
+        if (stats.readWatermark().micros() > lease[1]) {
+          lease[1] = stats.readWatermark().micros();
+          changed = true;
+        }
+        if (changed) {
+          checkFloors(host.range(), byLease, n);
+        }
+      }
+    }
+  }
+
+  private void checkFloors(RangeId range, java.util.TreeMap<Long, long[]> byLease, Node seenOn) {
+    long highestRead = 0;
+    long readBy = 0;
+    for (Map.Entry<Long, long[]> lease : byLease.entrySet()) {
+      long floor = lease.getValue()[0];
+      SimViolation.check(floor < 0 || floor >= highestRead, Kind.LEASE,
+          "%s: lease %d starts at floor %d, below a read at %d that lease %d served (seen on %s)", range,
+          lease.getKey(), floor, highestRead, readBy, seenOn.id);
+      if (lease.getValue()[1] > highestRead) {
+        highestRead = lease.getValue()[1];
+        readBy = lease.getKey();
+      }
+    }
+  }
+
+  private void setLinkFaults() {
+    paxosNet.setFaults(swarm.loss, swarm.duplicate, swarm.reorder, swarm.reorderDelayMicros, swarm.tail);
+    rpcNet.network().setFaults(swarm.loss, swarm.duplicate, swarm.reorder, swarm.reorderDelayMicros, swarm.tail);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Processes
+
+  private void start() {
+    for (int i = 1; i <= size; i++) {
+      Node n = nodes[i];
+      after(n.random.nextLong(swarm.tickMicros), () -> {
+        trace.record(now(), BOOT, n.index, 0, () -> "boot " + n.id);
+        startProcess(n);
+      });
+      after(1 + n.random.nextLong(SimClock.DISCIPLINE_PERIOD_MICROS), () -> discipline(n));
+    }
+    if (swarm.crashMeanMicros > 0) {
+      after(around(nemesisRandom, swarm.crashMeanMicros), this::crashSomeone);
+    }
+    if (swarm.partitionMeanMicros > 0) {
+      after(around(nemesisRandom, swarm.partitionMeanMicros), this::partition);
+    }
+    if (swarm.wallFaultMeanMicros > 0) {
+      after(around(nemesisRandom, swarm.wallFaultMeanMicros), this::wallFault);
+    }
+    if (swarm.transferMeanMicros > 0) {
+      after(around(nemesisRandom, swarm.transferMeanMicros), this::transfer);
+    }
+    for (int c = 0; c < swarm.clientConcurrency; c++) {
+      long process = nextProcess++;
+      after(1 + workloadRandom.nextLong(swarm.tickMicros * 20), () -> client(process));
+    }
+  }
+
+  private void discipline(Node n) {
+    n.clock.discipline();
+    after(SimClock.DISCIPLINE_PERIOD_MICROS, () -> discipline(n));
+  }
+
+  private void startProcess(Node n) {
+    n.loop = new SimNodeScheduler(scheduler, n.clock);
+    n.trueTime = n.clock.newTrueTime(n.loop, () -> faultsOn);
+    n.driver = new PaxosDriver(n.id, n.loop, n.trueTime, n.disk, paxosWire, n.random.fork(), driverConfig,
+        error -> fail(new SimViolation(Kind.SIMULATOR, n.id + "'s simulated disk failed: " + error, error)));
+    n.rpc = new Rpc(n.id, rpcNet.sink(n.id), n.loop, n.random.fork(), RpcLimits.defaults());
+    rpcNet.attach(n.rpc);
+    n.server = new RangeServer(n.id, n.rpc, n.driver, n.store, n.loop, n.trueTime, n.loop, serverConfig);
+    RangeServer server = n.server;
+    n.loop.execute(() -> {
+      for (RangeDescriptor range : ranges) {
+        server.host(range).whenComplete((v, error) -> {
+          if (error != null) {
+            fail(error);
+          }
+        });
+      }
+    });
+  }
+
+  private void crash(Node n) {
+    crashes++;
+    checkHandlers(n);
+    n.loop.kill();
+    rpcNet.detach(n.id);
+    n.loop = null;
+    n.driver = null;
+    n.trueTime = null;
+    n.rpc = null;
+    n.server = null;
+    int lost = n.disk.crash();
+    trace.record(now(), CRASH, n.index, lost, () -> "crash " + n.id + " (" + lost + " writes lost)");
+    // Its clients' transactions die with it: a commit already sent may still happen.
+    for (Txn txn : List.copyOf(running)) {
+      if (txn.gateway == n) {
+        finish(txn, txn.commitSent ? OpType.INFO : OpType.FAIL, "the gateway " + n.id + " crashed");
+      }
+    }
+  }
+
+  private void receivePaxos(int from, int to, SimPaxosNetwork.Packet packet) {
+    Node n = nodes[to];
+    if (n.up()) {
+      SimPaxosNetwork.deliver(n.driver, packet);
+    }
+  }
+
+  /** A request handler that threw is a protocol bug the endpoint turned into a FAILED answer. */
+  private void checkHandlers(Node n) {
+    if (n.rpc != null) {
+      long failed = n.rpc.stats().handlerFailures();
+      SimViolation.check(failed == 0, Kind.PROTOCOL_INVARIANT, "%d range request handlers on %s threw", failed, n.id);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Nemesis (M4's faults, without lease transfers)
+
+  /** The leaseholder of a range drawn at random, 0 if none is up (the nemesis's favourite target). */
+  private int someLeaseholder() {
+    RangeId range = ranges.get(nemesisRandom.nextInt(RANGES)).id();
+    int found = 0;
+    for (int i = 1; i <= size; i++) {
+      if (nodes[i].up() && nodes[i].server.replica(range) != null && nodes[i].server.replica(range).serving()) {
+        found = i;
+      }
+    }
+    return found;
+  }
+
+  private Node victim() {
+    int leader = someLeaseholder();
+    if (leader != 0 && nemesisRandom.chance(swarm.targetLeader)) {
+      return nodes[leader];
+    }
+    return nodes[1 + nemesisRandom.nextInt(size)];
+  }
+
+  private void crashSomeone() {
+    if (!faultsOn) {
+      return;
+    }
+    Node n = victim();
+    if (n.up()) {
+      crash(n);
+      after(1 + nemesisRandom.nextLong(swarm.downMaxMicros), () -> {
+        if (faultsOn && !n.up()) {
+          trace.record(now(), RESTART, n.index, 0, () -> "restart " + n.id);
+          startProcess(n);
+        }
+      });
+    }
+    after(around(nemesisRandom, swarm.crashMeanMicros), this::crashSomeone);
+  }
+
+  private void partition() {
+    if (!faultsOn) {
+      return;
+    }
+    partitions++;
+    PartitionPlan plan = PartitionPlan.draw(swarm, nemesisRandom, size, this::someLeaseholder);
+    Swarm.PartitionKind kind = plan.kind();
+    for (int a = 1; a <= size; a++) {
+      for (int b = 1; b <= size; b++) {
+        block(a, b, plan.blocked()[a][b]);
+      }
+    }
+    trace.record(now(), PARTITION, kind.ordinal(), 0, () -> "partition " + kind);
+    after(1 + nemesisRandom.nextLong(swarm.partitionMaxMicros), () -> {
+      if (!faultsOn) {
+        return;
+      }
+      healNetwork();
+      trace.record(now(), HEAL, 0, 0, () -> "partition healed");
+      after(around(nemesisRandom, swarm.partitionMeanMicros), this::partition);
+    });
+  }
+
+  /**
+   * Asks the Paxos leader of a range to hand leadership to a node drawn at random: its target does
+   * not wait out the old lease, so its leaseholder starts above the clock bound ({@code
+   * LeaseholderHost}).
+   */
+  private void transfer() {
+    if (!faultsOn) {
+      return;
+    }
+    RangeId range = ranges.get(nemesisRandom.nextInt(RANGES)).id();
+    NodeId target = new NodeId(1 + nemesisRandom.nextInt(size));
+    for (int i = 1; i <= size; i++) {
+      Node n = nodes[i];
+      var status = n.up() ? n.driver.statusOnLoop(RangeServer.groupOf(range)) : null;
+      if (status != null && status.active()) {
+        transfers++;
+        int from = i;
+        trace.record(now(), TRANSFER, from, target.value(), () -> "transfer " + range + " n" + from + " -> " + target);
+        n.driver.transferLeadership(RangeServer.groupOf(range), target);
+        break;
+      }
+    }
+    after(around(nemesisRandom, swarm.transferMeanMicros), this::transfer);
+  }
+
+  private void block(int from, int to, boolean blocked) {
+    paxosNet.setBlocked(from, to, blocked);
+    rpcNet.network().setBlocked(from, to, blocked);
+  }
+
+  /** Ends the partitions; during the fault phase the link faults go on, after it they stop too. */
+  private void healNetwork() {
+    paxosNet.heal();
+    rpcNet.network().heal();
+    if (faultsOn) {
+      setLinkFaults();
+    }
+  }
+
+  private void wallFault() {
+    if (!faultsOn) {
+      return;
+    }
+    Node n = victim();
+    if (!n.clock.outOfBound()) {
+      long step = Swarm.outOfBoundStepMicros(n.clock, nemesisRandom);
+      n.clock.stepOutOfBound(step);
+      clockFaults++;
+      trace.record(now(), CLOCK_FAULT, n.index, step, () -> "wall clock of " + n.id + " stepped " + step + " us");
+      after(1 + nemesisRandom.nextLong(3_000_000), () -> restoreWallClock(n));
+    }
+    after(around(nemesisRandom, swarm.wallFaultMeanMicros), this::wallFault);
+  }
+
+  private void restoreWallClock(Node n) {
+    if (n.clock.outOfBound()) {
+      n.clock.restoreWallClock();
+      trace.record(now(), CLOCK_FAULT, n.index, 0, () -> "wall clock of " + n.id + " restored");
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Workload: list-append, one range per transaction, through the wire request types
+
+  /** One transaction of one client process, from invocation to completion. */
+  private final class Txn {
+    final long process;
+    final int range;
+    final Node gateway;
+    final TxnId id;
+    final List<Mop> mops;
+    /** Keys touched, in first-touch order, with the list read at readTs. */
+    final Map<Long, List<Long>> reads = new LinkedHashMap<>();
+    final List<Long> keys = new ArrayList<>();
+    Timestamp readTs;
+    int readIndex;
+    int attempts;
+    boolean commitSent;
+    boolean done;
+    boolean afterHeal;
+
+    Txn(long process, int range, Node gateway, TxnId id, List<Mop> mops) {
+      this.process = process;
+      this.range = range;
+      this.gateway = gateway;
+      this.id = id;
+      this.mops = mops;
+      for (Mop mop : mops) {
+        long key = (Long) mop.key();
+        if (!keys.contains(key)) {
+          keys.add(key);
+        }
+      }
+    }
+
+    boolean writes() {
+      return mops.stream().anyMatch(m -> m.kind() == Mop.Kind.APPEND);
+    }
+  }
+
+  private boolean clientsOn = true;
+  private int clientsRunning;
+  /** Transactions invoked and not yet ended, in invocation order. */
+  private final java.util.Set<Txn> running = new java.util.LinkedHashSet<>();
+
+  private void client(long process) {
+    if (!clientsOn) {
+      return;
+    }
+    Node gateway = nodes[1 + workloadRandom.nextInt(size)];
+    if (!gateway.up()) {
+      after(around(workloadRandom, swarm.proposeMeanMicros), () -> client(process));
+      return;
+    }
+    long readTsMicros;
+    try {
+      readTsMicros = gateway.trueTime.now().latestMicros();
+    } catch (ClockUnavailableException e) {
+      after(around(workloadRandom, swarm.proposeMeanMicros), () -> client(process));
+      return;
+    }
+    int range = workloadRandom.nextInt(RANGES);
+    int count = 1 + workloadRandom.nextInt(4);
+    List<Mop> mops = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      long key = (long) range * KEYS_PER_RANGE + workloadRandom.nextInt(KEYS_PER_RANGE);
+      if (workloadRandom.chance(0.5)) {
+        mops.add(new Mop(Mop.Kind.READ, key, null));
+      } else {
+        mops.add(new Mop(Mop.Kind.APPEND, key, ++nextValue[(int) key]));
+      }
+    }
+    Txn txn = new Txn(process, range, gateway, new TxnId(gateway.index, ++nextTxn), mops);
+    txn.readTs = Timestamp.ofMicros(readTsMicros);
+    txn.afterHeal = !faultsOn;
+    invoked++;
+    clientsRunning++;
+    running.add(txn);
+    history.add(new Op(history.size(), OpType.INVOKE, process, Keyword.of("txn"), mops, now()));
+    trace.record(now(), INVOKE, gateway.index, Trace.fold(process, txn.id.sequence()),
+        () -> "invoke p" + process + " " + txn.id + " on " + gateway.id + " " + mops);
+    // A client gives up on a transaction it has not heard of for a long while (its gateway died).
+    after(4 * commitTimeoutMicros + 1_000_000, () -> {
+      if (!txn.done) {
+        finish(txn, txn.commitSent ? OpType.INFO : OpType.FAIL, "the gateway went silent");
+      }
+    });
+    readNext(txn);
+  }
+
+  private NodeId target(Txn txn) {
+    int guess = leaseholderGuess[txn.range];
+    if (guess == 0 || txn.attempts > 2 && workloadRandom.chance(0.5)) {
+      guess = 1 + workloadRandom.nextInt(size);
+    }
+    return new NodeId(guess);
+  }
+
+  /** Runs {@code task} on the gateway's loop, if its process still runs. */
+  private void onGateway(Txn txn, long delayMicros, Runnable task) {
+    if (txn.gateway.up() && !txn.done) {
+      SimNodeScheduler loop = txn.gateway.loop;
+      loop.schedule(delayMicros * 1_000, () -> {
+        if (!txn.done && txn.gateway.loop == loop) {
+          task.run();
+        }
+      });
+    }
+  }
+
+  private static Key keyOf(long key) {
+    return Key.utf8("r" + key / KEYS_PER_RANGE + "/" + key % KEYS_PER_RANGE);
+  }
+
+  private RangeDescriptor rangeOf(Txn txn) {
+    return ranges.get(txn.range);
+  }
+
+  private void readNext(Txn txn) {
+    if (txn.readIndex == txn.keys.size()) {
+      if (txn.writes()) {
+        txn.attempts = 0;
+        sendCommit(txn);
+      } else {
+        finish(txn, OpType.OK, "read only");
+      }
+      return;
+    }
+    onGateway(txn, 0, () -> {
+      long key = txn.keys.get(txn.readIndex);
+      NodeId to = target(txn);
+      RangeDescriptor range = rangeOf(txn);
+      txn.gateway.rpc.call(to, RangeRequests.GET, new SnapshotReads.Get(range.id(), range.generation(), keyOf(key),
+          txn.readTs), commitTimeoutMicros * 1_000, reply -> onRead(txn, key, to, reply));
+    });
+  }
+
+  private void onRead(Txn txn, long key, NodeId to, Reply<SnapshotReads.Answer> reply) {
+    if (txn.done) {
+      return;
+    }
+    if (reply instanceof Reply.Ok<SnapshotReads.Answer> ok && ok.value() instanceof SnapshotReads.Versions versions) {
+      leaseholderGuess[txn.range] = to.value();
+      servedReads.add(new ServedRead(key, txn.readTs,
+          versions.versions().isEmpty() ? null : versions.versions().getFirst().commitTs(), to.value()));
+      txn.reads.put(key, decode(versions.versions()));
+      txn.readIndex++;
+      txn.attempts = 0;
+      readNext(txn);
+      return;
+    }
+    if (reply instanceof Reply.Ok<SnapshotReads.Answer> ok && ok.value() instanceof SnapshotReads.Refused refused) {
+      switch (refused.redirect()) {
+        case NOT_LEASEHOLDER, RETRY_LATER -> {
+          leaseholderGuess[txn.range] = refused.leaseholderHint() == null ? 0 : refused.leaseholderHint().value();
+        }
+        case TOO_OLD, RANGE_NOT_FOUND, STALE_DESCRIPTOR -> {
+          finish(txn, OpType.FAIL, "read refused: " + refused.why());
+          return;
+        }
+      }
+    } else {
+      leaseholderGuess[txn.range] = 0;
+    }
+    retry(txn, () -> readNext(txn), "reads");
+  }
+
+  private void retry(Txn txn, Runnable again, String what) {
+    if (++txn.attempts > 10) {
+      finish(txn, txn.commitSent ? OpType.INFO : OpType.FAIL, what + ": no leaseholder answered in 10 attempts");
+      return;
+    }
+    onGateway(txn, 1 + workloadRandom.nextLong(swarm.tickMicros * 2), again);
+  }
+
+  private void sendCommit(Txn txn) {
+    onGateway(txn, 0, () -> {
+      List<Key> readKeys = new ArrayList<>();
+      Map<Long, List<Long>> after = new LinkedHashMap<>();
+      txn.reads.forEach((k, list) -> {
+        readKeys.add(keyOf(k));
+        after.put(k, new ArrayList<>(list));
+      });
+      for (Mop mop : txn.mops) {
+        if (mop.kind() == Mop.Kind.APPEND) {
+          after.get((Long) mop.key()).add((Long) mop.value());
+        }
+      }
+      List<Write> writes = new ArrayList<>();
+      for (Mop mop : txn.mops) {
+        long key = (Long) mop.key();
+        if (mop.kind() == Mop.Kind.APPEND && writes.stream().noneMatch(w -> w.key().equals(keyOf(key)))) {
+          writes.add(Write.put(keyOf(key), encode(after.get(key))));
+        }
+      }
+      RangeDescriptor range = rangeOf(txn);
+      NodeId to = target(txn);
+      txn.commitSent = true;
+      RangeRequests.call(txn.gateway.rpc, to, new CoordinatorRequest.CommitOnePhase(range.id(), range.generation(),
+          txn.id, txn.readTs, readKeys, List.of(), writes), commitTimeoutMicros * 1_000,
+          reply -> onCommit(txn, to, reply));
+    });
+  }
+
+  private void onCommit(Txn txn, NodeId to, Reply<ParticipantAnswer> reply) {
+    if (txn.done) {
+      return;
+    }
+    switch (reply) {
+      case Reply.Ok<ParticipantAnswer> ok -> {
+        switch (ok.value().reply()) {
+          case ParticipantReply.Committed committed -> {
+            leaseholderGuess[txn.range] = to.value();
+            finish(txn, OpType.OK, "committed at " + committed.commitTs());
+          }
+          case ParticipantReply.Conflict conflict -> finish(txn, OpType.FAIL, "conflict: " + conflict.reason());
+          case ParticipantReply.OutcomeUnknown unknown -> finish(txn, OpType.INFO, "unknown: " + unknown.why());
+          case ParticipantReply.Redirect redirect -> {
+            // Nothing was proposed: the same commit may go to the leaseholder.
+            NodeId hint = ok.value().leaseholderHint();
+            leaseholderGuess[txn.range] = hint == null ? 0 : hint.value();
+            if (redirect.reason() != ParticipantReply.Redirect.Reason.NOT_LEASEHOLDER) {
+              finish(txn, OpType.FAIL, "redirected: " + redirect.reason());
+              return;
+            }
+            // Every earlier attempt certainly did not run: the transaction stays certainly-not-applied.
+            txn.commitSent = false;
+            retry(txn, () -> sendCommit(txn), "commit");
+          }
+          default -> throw new SimViolation(Kind.PROTOCOL_INVARIANT, "a one-phase commit answered " + ok.value());
+        }
+      }
+      case Reply.Failed<ParticipantAnswer> failed -> finish(txn,
+          failed.error().certainlyNotRun() ? OpType.FAIL : OpType.INFO, "commit RPC: " + failed.error());
+    }
+  }
+
+  private void finish(Txn txn, OpType type, String why) {
+    if (txn.done) {
+      return;
+    }
+    txn.done = true;
+    clientsRunning--;
+    running.remove(txn);
+    List<Mop> completed = txn.mops;
+    if (type == OpType.OK) {
+      completed = new ArrayList<>();
+      Map<Long, List<Long>> seen = new LinkedHashMap<>();
+      txn.reads.forEach((k, list) -> seen.put(k, new ArrayList<>(list)));
+      for (Mop mop : txn.mops) {
+        long key = (Long) mop.key();
+        if (mop.kind() == Mop.Kind.READ) {
+          completed.add(new Mop(Mop.Kind.READ, key, List.copyOf(seen.get(key))));
+        } else {
+          seen.get(key).add((Long) mop.value());
+          completed.add(mop);
+        }
+      }
+      oks++;
+      if (txn.afterHeal && txn.writes()) {
+        okWritesAfterHeal[txn.range]++;
+      }
+    } else if (type == OpType.FAIL) {
+      fails++;
+    } else {
+      infos++;
+    }
+    history.add(new Op(history.size(), type, txn.process, Keyword.of("txn"), completed, now()));
+    List<Mop> shown = completed;
+    trace.record(now(), COMPLETE, txn.gateway.index, Trace.fold(txn.process, type.ordinal()),
+        () -> type.edn() + " p" + txn.process + " " + txn.id + " " + shown + " (" + why + ")");
+    long next = type == OpType.INFO ? nextProcess++ : txn.process;
+    after(around(workloadRandom, swarm.proposeMeanMicros), () -> client(next));
+  }
+
+  private static byte[] encode(List<Long> list) {
+    StringBuilder out = new StringBuilder();
+    for (long v : list) {
+      if (!out.isEmpty()) {
+        out.append(',');
+      }
+      out.append(v);
+    }
+    return out.toString().getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static List<Long> decode(List<Version> versions) {
+    List<Long> list = new ArrayList<>();
+    if (versions.isEmpty() || versions.getFirst().value() == null) {
+      return list;
+    }
+    String text = new String(versions.getFirst().value(), StandardCharsets.UTF_8);
+    if (!text.isEmpty()) {
+      for (String v : text.split(",")) {
+        list.add(Long.parseLong(v));
+      }
+    }
+    return list;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Heal, liveness, history
+
+  private void heal() {
+    faultsOn = false;
+    healNetwork();
+    for (int i = 1; i <= size; i++) {
+      restoreWallClock(nodes[i]);
+    }
+    trace.record(now(), HEAL, 0, 1, () -> "fault phase over: network healed, everyone restarts");
+    for (int i = 1; i <= size; i++) {
+      if (!nodes[i].up()) {
+        Node n = nodes[i];
+        trace.record(now(), RESTART, n.index, 0, () -> "restart " + n.id);
+        startProcess(n);
+      }
+    }
+  }
+
+  private void liveness() {
+    long deadline = now() + swarm.livenessBoundMicros;
+    runUntil(deadline, this::everyRangeCommittedAfterHeal);
+    if (!everyRangeCommittedAfterHeal()) {
+      throw new SimViolation(Kind.LIVENESS, "after the heal, ranges committed "
+          + java.util.Arrays.toString(okWritesAfterHeal) + " transactions within " + swarm.livenessBoundMicros / 1000
+          + " ms (each must commit one)" + describe());
+    }
+  }
+
+  /** With the clients stopped, every replica of every range must reach the same state. */
+  private void convergence() {
+    long deadline = now() + swarm.livenessBoundMicros;
+    runUntil(deadline, this::converged);
+    if (!converged()) {
+      throw new SimViolation(Kind.LIVENESS, "replicas did not converge within " + swarm.livenessBoundMicros / 1000
+          + " ms of the last transaction" + describe());
+    }
+    for (int i = 1; i <= size; i++) {
+      checkHandlers(nodes[i]);
+    }
+  }
+
+  private boolean everyRangeCommittedAfterHeal() {
+    for (long committed : okWritesAfterHeal) {
+      if (committed == 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Every replica of every range at the same applied slot, which no replica's commit point is past,
+   * and then with the same state (fingerprints, compared only once the slots agree: they read the
+   * whole range).
+   */
+  private boolean converged() {
+    for (RangeDescriptor range : ranges) {
+      long slot = -1;
+      for (int i = 1; i <= size; i++) {
+        Node n = nodes[i];
+        LeaseholderHost host = n.up() ? n.server.replica(range.id()) : null;
+        var status = host == null ? null : n.driver.statusOnLoop(RangeServer.groupOf(range.id()));
+        if (status == null) {
+          return false;
+        }
+        long applied = host.machine().machine().appliedSlot();
+        if (status.commit().value() > applied || (slot >= 0 && applied != slot)) {
+          return false;
+        }
+        slot = applied;
+      }
+    }
+    for (RangeDescriptor range : ranges) {
+      String fingerprint = RangeSnapshots.fingerprint(nodes[1].server.replica(range.id()).machine().machine());
+      for (int i = 2; i <= size; i++) {
+        if (!fingerprint.equals(RangeSnapshots.fingerprint(nodes[i].server.replica(range.id()).machine().machine()))) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  /** Stops new transactions and lets the running ones end (each ends by its own timeout at worst). */
+  private void drainClients() {
+    clientsOn = false;
+    runUntil(now() + 4 * commitTimeoutMicros + 2_000_000, () -> clientsRunning == 0);
+    SimViolation.check(clientsRunning == 0, Kind.LIVENESS, "%d transactions never ended", clientsRunning);
+  }
+
+  /**
+   * Snapshot reads are repeatable (DESIGN §11: no commit ever lands at or below a read a leaseholder
+   * already served): every read answered during the run saw the version the converged state holds
+   * at its read timestamp. A commit that landed at or below a served read, after it, shows here
+   * directly, whether or not the history makes it an anomaly.
+   */
+  private void checkReads() {
+    RangeStore store = nodes[1].store;
+    for (ServedRead read : servedReads) {
+      Timestamp now = store.reads().get(keyOf(read.key()), read.readTs()).map(Version::commitTs).orElse(null);
+      SimViolation.check(java.util.Objects.equals(now, read.versionTs()), Kind.APPLY,
+          "n%d served a read of key %d at %s that saw the version at %s, but the state holds %s there:"
+              + " a commit landed at or below a read already served", read.servedBy(), read.key(), read.readTs(),
+          read.versionTs(), now);
+    }
+  }
+
+  private void checkHistory() {
+    CheckResult result = Checker.check(history, CheckOptions.strictSerializable(CheckOptions.Workload.LIST_APPEND));
+    if ("false".equals(result.valid())) {
+      throw new SimViolation(Kind.APPLY, "the history of " + history.size() / 2 + " transactions is not strictly"
+          + " serializable: " + result.anomalyTypes() + " " + abbreviate(result.anomalies().toString()));
+    }
+  }
+
+  private static String abbreviate(String text) {
+    return text.length() <= 1_500 ? text : text.substring(0, 1_500) + "...";
+  }
+
+  private String describe() {
+    StringBuilder out = new StringBuilder();
+    for (int i = 1; i <= size; i++) {
+      Node n = nodes[i];
+      out.append("\n    ").append(n.id).append(n.up() ? "" : " down");
+      if (n.up()) {
+        for (RangeDescriptor range : ranges) {
+          LeaseholderHost host = n.server.replica(range.id());
+          out.append(" ").append(range.id()).append(host == null ? " not hosted"
+              : " applied=" + host.machine().machine().appliedSlot() + (host.serving() ? " LEASEHOLDER" : "")
+                  + host.stats().map(st -> " core=" + st).orElse("")
+                  + " status=" + n.driver.statusOnLoop(RangeServer.groupOf(range.id())));
+        }
+      }
+    }
+    return out.toString();
+  }
+}

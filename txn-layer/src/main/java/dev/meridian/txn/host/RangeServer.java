@@ -1,0 +1,265 @@
+package dev.meridian.txn.host;
+
+import dev.meridian.paxos.driver.PaxosDriver;
+import dev.meridian.paxos.replica.Options;
+import dev.meridian.paxos.types.GroupId;
+import dev.meridian.paxos.types.Membership;
+import dev.meridian.runtime.Invariants;
+import dev.meridian.runtime.NodeId;
+import dev.meridian.runtime.Scheduler;
+import dev.meridian.runtime.rpc.Responder;
+import dev.meridian.runtime.rpc.Rpc;
+import dev.meridian.storage.Timestamp;
+import dev.meridian.storage.range.RangeStore;
+import dev.meridian.truetime.ClockUnavailableException;
+import dev.meridian.truetime.TrueTime;
+import dev.meridian.txn.coordinator.message.CoordinatorRequest;
+import dev.meridian.txn.coordinator.message.ParticipantReply;
+import dev.meridian.txn.leaseholder.LeaseholderLimits;
+import dev.meridian.txn.leaseholder.Refusal;
+import dev.meridian.txn.leaseholder.Reply;
+import dev.meridian.txn.range.CommitRequest;
+import dev.meridian.txn.range.state.RangeStateMachine;
+import dev.meridian.txn.types.RangeDescriptor;
+import dev.meridian.txn.types.RangeId;
+import dev.meridian.txn.types.ReplicaDescriptor;
+import dev.meridian.txn.types.ReplicaRole;
+import dev.meridian.txn.wire.ParticipantAnswer;
+import dev.meridian.txn.wire.RangeRequests;
+import dev.meridian.txn.wire.SnapshotReads;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
+
+/**
+ * The ranges one node hosts: one replica per range, each a Paxos group of the node's one {@link
+ * PaxosDriver} ({@link GroupId} = range id) with a {@link HostedRangeMachine} over the node's one
+ * {@link RangeStore} and a {@link LeaseholderHost}; and the serving side of every {@link
+ * RangeRequests} type on the node's {@link Rpc} endpoint, dispatching by {@link RangeId}.
+ *
+ * <p>Everything runs on the node's loop (the driver's and the endpoint's scheduler must be the same
+ * loop): handlers, replicas, answers. Answers to requests are application answers, sent with {@code
+ * Responder.ok}, including refusals: a {@link ParticipantReply.Redirect} or {@link
+ * SnapshotReads.Refused} says nothing was done, {@link ParticipantReply.OutcomeUnknown} that a
+ * proposal may still be chosen. A request whose caller stopped waiting before it reached a replica is
+ * rejected unrun.
+ */
+public final class RangeServer {
+
+  /**
+   * @param snapshotChunkBytes most bytes of one range snapshot chunk (at most the driver's {@code
+   *     SnapshotLimits.chunkBytes})
+   * @param maxTrueTimeWidthMicros the widest TrueTime interval ({@code latest - earliest}) any node
+   *     of the cluster hands out (twice the cluster's max epsilon: a node fences itself beyond it).
+   *     A leader that got its leadership by transfer starts its timestamps this far above its own
+   *     {@code now.latest}, which is above everything the previous holder can have read ({@link
+   *     LeaseholderHost}'s invariant 2).
+   */
+  public record Config(Options paxos, LeaseholderLimits leaseholder, int snapshotChunkBytes,
+      long maxTrueTimeWidthMicros) {
+    public Config {
+      if (leaseholder.leaseEndMarginMicros() >= paxos.leaseDurationMicros()) {
+        // Every commit would fall inside the margin: the leaseholder could never assign a timestamp.
+        throw new IllegalArgumentException("the leaseholder's lease-end margin of " + leaseholder.leaseEndMarginMicros()
+            + " us is not below the lease of " + paxos.leaseDurationMicros() + " us");
+      }
+    }
+  }
+
+  private final NodeId self;
+  private final PaxosDriver driver;
+  private final RangeStore store;
+  private final Scheduler loop;
+  private final TrueTime trueTime;
+  private final Executor storageExecutor;
+  private final Config config;
+  private final Map<RangeId, LeaseholderHost> replicas = new LinkedHashMap<>();
+
+  public RangeServer(NodeId self, Rpc rpc, PaxosDriver driver, RangeStore store, Scheduler loop, TrueTime trueTime,
+      Executor storageExecutor, Config config) {
+    this.self = self;
+    this.driver = driver;
+    this.store = store;
+    this.loop = loop;
+    this.trueTime = trueTime;
+    this.storageExecutor = storageExecutor;
+    this.config = config;
+    rpc.register(RangeRequests.GET, (get, r) -> withReplica(get.range(), r, readRefusal(r), replica -> {
+      if (stale(replica, get.generation())) {
+        r.ok(new SnapshotReads.Refused(SnapshotReads.Redirect.STALE_DESCRIPTOR, null, "generation " + get.generation()
+            + " is older than range " + get.range() + "'s " + generation(replica)));
+        return;
+      }
+      replica.get(get.key(), get.readTs(), reply -> r.ok(readAnswer(reply)));
+    }));
+    rpc.register(RangeRequests.SCAN, (scan, r) -> withReplica(scan.range(), r, readRefusal(r), replica -> {
+      if (stale(replica, scan.generation())) {
+        r.ok(new SnapshotReads.Refused(SnapshotReads.Redirect.STALE_DESCRIPTOR, null, "generation " + scan.generation()
+            + " is older than range " + scan.range() + "'s " + generation(replica)));
+        return;
+      }
+      replica.scan(scan.span(), scan.readTs(), scan.direction(), scan.limit(), reply -> r.ok(readAnswer(reply)));
+    }));
+    rpc.register(RangeRequests.COMMIT_ONE_PHASE, (c, r) -> withReplica(c.range(), r, answerRefusal(r), replica -> {
+      if (stale(replica, c.generation())) {
+        r.ok(ParticipantAnswer.of(new ParticipantReply.Redirect(ParticipantReply.Redirect.Reason.STALE_GENERATION)));
+        return;
+      }
+      replica.commit(new CommitRequest(c.txn(), c.readTs(), c.readKeys(), c.readSpans(), c.writes()),
+          reply -> r.ok(participantAnswer(c, reply)));
+    }));
+    rpc.register(RangeRequests.PREPARE, (p, r) -> withReplica(p.range(), r, answerRefusal(r), replica -> {
+      if (stale(replica, p.generation())) {
+        r.ok(ParticipantAnswer.of(new ParticipantReply.Redirect(ParticipantReply.Redirect.Reason.STALE_GENERATION)));
+        return;
+      }
+      replica.prepare(new CommitRequest(p.txn(), p.readTs(), p.readKeys(), p.readSpans(), p.writes()),
+          p.coordinatorRange(), reply -> r.ok(participantAnswer(p, reply)));
+    }));
+    rpc.register(RangeRequests.RECORD_DECISION, (d, r) -> withReplica(d.range(), r, answerRefusal(r), replica ->
+        replica.recordDecision(d.txn(), d.outcome(), d.commitTs(), d.participants(),
+            reply -> r.ok(participantAnswer(d, reply)))));
+    rpc.register(RangeRequests.RESOLVE, (res, r) -> withReplica(res.range(), r, answerRefusal(r), replica ->
+        replica.resolve(res.txn(), res.outcome(), res.commitTs(), reply -> r.ok(participantAnswer(res, reply)))));
+    rpc.register(RangeRequests.QUERY_DECISION, (q, r) -> withReplica(q.range(), r, answerRefusal(r), replica ->
+        replica.txnStatus(q.txn(), expired(q.expiresAt()), reply -> r.ok(participantAnswer(q, reply)))));
+  }
+
+  public NodeId self() {
+    return self;
+  }
+
+  /**
+   * Hosts this node's replica of {@code descriptor}'s range: from what the store holds, or, for a
+   * range the store does not hold yet, a new one at slot 0 (its group's first voters are the
+   * descriptor's voters). Completes once the replica runs. Call on the loop.
+   */
+  public CompletableFuture<Void> host(RangeDescriptor descriptor) {
+    Invariants.require(loop.inLoop(), "ranges are hosted on the node's loop");
+    RangeId id = descriptor.id();
+    if (replicas.containsKey(id)) {
+      throw new IllegalStateException("range " + id + " is already hosted on " + self);
+    }
+    if (store.reads().appliedSlot(id.value()).isEmpty()) {
+      RangeStateMachine.bootstrap(store, descriptor);
+    }
+    HostedRangeMachine machine = new HostedRangeMachine(store, id, config.snapshotChunkBytes());
+    GroupId group = groupOf(id);
+    LeaseholderHost host = new LeaseholderHost(self, machine, driver, group, loop, trueTime, storageExecutor,
+        config.leaseholder(), config.maxTrueTimeWidthMicros());
+    replicas.put(id, host);
+    List<NodeId> voters = new ArrayList<>();
+    for (ReplicaDescriptor replica : descriptor.replicas()) {
+      if (replica.role() == ReplicaRole.VOTER) {
+        voters.add(replica.node());
+      }
+    }
+    return driver.host(group, config.paxos(), new Membership(voters, List.of()), machine);
+  }
+
+  public static GroupId groupOf(RangeId range) {
+    return new GroupId(range.value());
+  }
+
+  /** The replica of {@code range} here, or null. */
+  public LeaseholderHost replica(RangeId range) {
+    return replicas.get(range);
+  }
+
+  public Map<RangeId, LeaseholderHost> replicas() {
+    return Collections.unmodifiableMap(replicas);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  private <R> void withReplica(RangeId range, Responder<R> responder, Consumer<String> notFound,
+      Consumer<LeaseholderHost> serve) {
+    if (responder.isExpired()) {
+      responder.reject("the caller stopped waiting before " + self + " began");
+      return;
+    }
+    LeaseholderHost replica = replicas.get(range);
+    if (replica == null) {
+      notFound.accept("range " + range + " is not hosted on " + self);
+      return;
+    }
+    serve.accept(replica);
+  }
+
+  private static Consumer<String> readRefusal(Responder<SnapshotReads.Answer> responder) {
+    return why -> responder.ok(new SnapshotReads.Refused(SnapshotReads.Redirect.RANGE_NOT_FOUND, null, why));
+  }
+
+  private static Consumer<String> answerRefusal(Responder<ParticipantAnswer> responder) {
+    return why -> responder.ok(ParticipantAnswer.of(
+        new ParticipantReply.Redirect(ParticipantReply.Redirect.Reason.RANGE_NOT_FOUND)));
+  }
+
+  private static long generation(LeaseholderHost replica) {
+    return replica.machine().machine().descriptor().generation();
+  }
+
+  private static boolean stale(LeaseholderHost replica, long requestGeneration) {
+    return requestGeneration < generation(replica);
+  }
+
+  /** Whether the asker's deadline for deciding has definitely passed (abort the undecided). */
+  private boolean expired(Timestamp expiresAt) {
+    try {
+      return trueTime.after(expiresAt.micros());
+    } catch (ClockUnavailableException e) {
+      return false; // Without a clock, never abort: the asker asks again.
+    }
+  }
+
+  static SnapshotReads.Answer readAnswer(Reply reply) {
+    return switch (reply) {
+      case Reply.ReadResult result -> new SnapshotReads.Versions(result.versions());
+      case Reply.Refused refused -> {
+        Refusal refusal = refused.refusal();
+        SnapshotReads.Redirect redirect = switch (refusal.kind()) {
+          case NOT_LEASEHOLDER -> SnapshotReads.Redirect.NOT_LEASEHOLDER;
+          case WRONG_RANGE -> SnapshotReads.Redirect.STALE_DESCRIPTOR;
+          case TOO_OLD -> SnapshotReads.Redirect.TOO_OLD;
+          case RETRY_LATER, CONFLICT, INVALID, OUTCOME_UNKNOWN -> SnapshotReads.Redirect.RETRY_LATER;
+        };
+        yield new SnapshotReads.Refused(redirect, refusal.leaseholderHint(), refusal.message());
+      }
+      default -> throw new IllegalStateException("a read answered " + reply);
+    };
+  }
+
+  /** The wire answer to {@code request} for the core's {@code reply}; see {@link ParticipantAnswer}. */
+  static ParticipantAnswer participantAnswer(CoordinatorRequest request, Reply reply) {
+    return switch (reply) {
+      case Reply.Committed committed -> ParticipantAnswer.of(new ParticipantReply.Committed(committed.commitTs()));
+      case Reply.Prepared prepared -> ParticipantAnswer.of(new ParticipantReply.Prepared(prepared.prepareTs()));
+      case Reply.Resolved resolved -> ParticipantAnswer.of(new ParticipantReply.Resolved());
+      case Reply.TxnStatus status -> ParticipantAnswer.of(status.decision()
+          .<ParticipantReply>map(d -> new ParticipantReply.Recorded(d.outcome(), d.commitTs()))
+          .orElseGet(() -> request instanceof CoordinatorRequest.QueryDecision query
+              ? new ParticipantReply.Undecided(query.expiresAt())
+              : new ParticipantReply.OutcomeUnknown("no decision of " + request.txn() + " is recorded")));
+      case Reply.Refused refused -> refusalAnswer(refused.refusal());
+      case Reply.ReadResult read -> throw new IllegalStateException(request + " answered with a read result");
+    };
+  }
+
+  private static ParticipantAnswer refusalAnswer(Refusal refusal) {
+    return switch (refusal.kind()) {
+      case CONFLICT -> ParticipantAnswer.of(new ParticipantReply.Conflict(refusal.key(),
+          refusal.reason() != null ? refusal.reason() : refusal.message()));
+      case NOT_LEASEHOLDER, RETRY_LATER -> new ParticipantAnswer(
+          new ParticipantReply.Redirect(ParticipantReply.Redirect.Reason.NOT_LEASEHOLDER), refusal.leaseholderHint());
+      case WRONG_RANGE -> ParticipantAnswer.of(
+          new ParticipantReply.Redirect(ParticipantReply.Redirect.Reason.STALE_GENERATION));
+      case TOO_OLD, INVALID -> ParticipantAnswer.of(new ParticipantReply.Conflict(null, refusal.message()));
+      case OUTCOME_UNKNOWN -> ParticipantAnswer.of(new ParticipantReply.OutcomeUnknown(refusal.message()));
+    };
+  }
+}
