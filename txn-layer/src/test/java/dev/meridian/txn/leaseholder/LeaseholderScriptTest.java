@@ -49,6 +49,10 @@ import org.junit.jupiter.api.TestFactory;
  * stats n1                     the core's counters
  * limits pending=2 margin=10ms  the limits of cores built from now on
  * gc 10s                       raise the engine's GC horizon
+ * close n1                     the driver's close cadence: n1 may propose a CloseTimestamp
+ * close-update n1              the heartbeat form of the same promise (ClosedTimestampUpdate)
+ * closed n1                    n1's closed timestamp, and the log's
+ * limits ... lag=1s            the closed-timestamp target lag (default 1s)
  * </pre>
  */
 class LeaseholderScriptTest {
@@ -137,7 +141,15 @@ class LeaseholderScriptTest {
           }
         }
         case "limits" -> h.limits = new LeaseholderLimits(Integer.parseInt(args.get("pending")),
-            LeaseholderHarness.parseMicros(args.get("margin")));
+            LeaseholderHarness.parseMicros(args.get("margin")),
+            LeaseholderHarness.parseMicros(args.getOrDefault("lag", "1s")));
+        case "close" -> h.core(node(words[1])).closeTimestamp(h.now());
+        case "close-update" -> out.add(words[1] + ": " + h.core(node(words[1])).closedTimestampUpdate(h.now())
+            .map(u -> "closed " + LeaseholderHarness.ts(u.closedTs()) + " lease=" + u.leaseSequence()
+                + " after " + u.requiredSlot())
+            .orElse("nothing to close"));
+        case "closed" -> out.add(words[1] + ": closed=" + LeaseholderHarness.ts(h.core(node(words[1])).stats().closedTs())
+            + " log-closed=" + LeaseholderHarness.ts(h.state.closedTs()));
         case "gc" -> h.state.engine.collectGarbage(ts(words[1]));
         case "stats" -> {
           LeaseholderCore.Stats s = h.core(node(words[1])).stats();
