@@ -163,7 +163,7 @@ public final class LeaseholderCore {
 
   /** A snapshot read; {@code key} for a point read, else {@code span} with direction and limit. */
   private record ReadRequest(
-      RequestId id, Key key, KeySpan span, Timestamp ts, Direction direction, int limit) {}
+      RequestId id, Key key, KeySpan span, Timestamp ts, Direction direction, int limit, boolean indexOnly) {}
 
   /** A read waiting for its timestamp to arrive or for a lock to go. */
   private static final class WaitingRead {
@@ -294,7 +294,7 @@ public final class LeaseholderCore {
   /** A snapshot read of {@code key} at {@code readTs}: the newest version at or below it, tombstones included. */
   public void get(RequestId id, Key key, Timestamp readTs, TTInterval now) {
     observe(now);
-    ReadRequest read = new ReadRequest(id, key, KeySpan.point(key), readTs, Direction.FORWARD, 1);
+    ReadRequest read = new ReadRequest(id, key, KeySpan.point(key), readTs, Direction.FORWARD, 1, false);
     submit(id, () -> admitRead(new WaitingRead(read)));
   }
 
@@ -302,7 +302,21 @@ public final class LeaseholderCore {
   public void scan(
       RequestId id, KeySpan span, Timestamp readTs, Direction direction, int limit, TTInterval now) {
     observe(now);
-    ReadRequest read = new ReadRequest(id, null, span, readTs, direction, limit);
+    ReadRequest read = new ReadRequest(id, null, span, readTs, direction, limit, false);
+    submit(id, () -> admitRead(new WaitingRead(read)));
+  }
+
+  /**
+   * A follower's strong read of {@code span} at {@code readTs} (raft's ReadIndex; Spanner's read at
+   * now on a replica): admitted exactly as a read here (it waits for locks at or below {@code
+   * readTs} on the span and raises the read watermark), but instead of reading, the core answers
+   * {@link Reply.ReadIndex} with its applied slot. Every write at or below {@code readTs} to the span
+   * is at or below that slot, and none can come later, so the follower serves the read itself once
+   * it has applied that slot. The data never crosses the WAN; only this small answer does.
+   */
+  public void readIndex(RequestId id, KeySpan span, Timestamp readTs, TTInterval now) {
+    observe(now);
+    ReadRequest read = new ReadRequest(id, null, span, readTs, Direction.FORWARD, 0, true);
     submit(id, () -> admitRead(new WaitingRead(read)));
   }
 
@@ -601,6 +615,11 @@ public final class LeaseholderCore {
     Invariants.require(read.ts().micros() < leaseEndMicros, "reads are served only below the lease end");
     Invariants.require(phase == Phase.SERVING, "reads are served only while the lease is ours");
     watermark = Timestamp.max(watermark, read.ts());
+    if (read.indexOnly()) {
+      outReplies.add(new Reply.ReadIndex(read.id(), read.ts(), lastApplied));
+      readsServed++;
+      return true;
+    }
     TaskId task = nextTask();
     readsOut.put(task, read);
     outTasks.add(read.key() != null

@@ -416,6 +416,8 @@ public final class ClusterHarness {
       case Reply.Committed committed -> new ChannelAnswer.Replied<>(from, new ParticipantReply.Committed(committed.commitTs()));
       case Reply.Prepared prepared -> new ChannelAnswer.Replied<>(from, new ParticipantReply.Prepared(prepared.prepareTs()));
       case Reply.Resolved resolved -> new ChannelAnswer.Replied<>(from, new ParticipantReply.Resolved());
+      // A follower's strong read (M7): the host hands the slot to the follower replica that asked.
+      case Reply.ReadIndex index -> new ChannelAnswer.Replied<>(from, index.appliedSlot());
       case Reply.TxnStatus status -> new ChannelAnswer.Replied<>(from, status.decision()
           .<ParticipantReply>map(d -> new ParticipantReply.Recorded(d.outcome(), d.commitTs()))
           .orElseGet(() -> new ParticipantReply.Undecided(((CoordinatorRequest.QueryDecision) call.request).expiresAt())));

@@ -36,6 +36,7 @@ import org.junit.jupiter.api.TestFactory;
  * advance-time 5ms             move true time and tick every core
  * lease n1 end=20s [prior-end=10s | handover]   n1 becomes Paxos leader: its core is rebuilt from the state
  * extend n1 end=25s | lease-lost n1 | transfer n1 n2
+ * read-index n1 r1 a-c ts=10.5s   a follower's strong read: answered with the applied slot
  * get n1 r1 k1 ts=10.5s        scan n1 r1 a-c ts=10.5s [limit=10] [reverse]
  * commit n1 r1 t1 readTs=10.5s [reads=k1,k2] [spans=a-c] [writes=k2=v,k3=-]
  * prepare n1 r1 t1 readTs=... [reads=..] [spans=..] [writes=..] coord=r2
@@ -104,6 +105,7 @@ class LeaseholderScriptTest {
         case "scan" -> h.core(node(words[1])).scan(h.request(words[2]), span(words[3]), ts(args.get("ts")),
             flags.contains("reverse") ? Direction.REVERSE : Direction.FORWARD,
             Integer.parseInt(args.getOrDefault("limit", "100")), h.now());
+        case "read-index" -> h.core(node(words[1])).readIndex(h.request(words[2]), span(words[3]), ts(args.get("ts")), h.now());
         case "commit" -> h.core(node(words[1])).commit(h.request(words[2]), request(words[3], args), h.now());
         case "prepare" -> h.core(node(words[1])).prepare(h.request(words[2]), request(words[3], args),
             range(args.get("coord")), h.now());
