@@ -12,6 +12,7 @@ import dev.meridian.truetime.ClockUnavailableException;
 import dev.meridian.truetime.TrueTime;
 import dev.meridian.txn.KeyValue;
 import dev.meridian.txn.TxnException;
+import dev.meridian.txn.TxnTooOldException;
 import dev.meridian.txn.TxnUnavailableException;
 import dev.meridian.txn.coordinator.RangeLookup;
 import dev.meridian.txn.coordinator.message.CoordinatorRequest;
@@ -55,6 +56,16 @@ import java.util.function.Consumer;
  * a coordinator request is sent exactly once per call: only the coordinator resends, because only it
  * knows which requests may be repeated (a one-range commit never).
  *
+ * <p>Follower reads (M7, when built with a {@link FollowerReadChannel}): a stale read goes to one
+ * replica of the range chosen by {@link #followerRoute} (a voter or non-voter in this node's region
+ * first, rotating among them; a learner never), which serves it iff its safe time covers the read
+ * timestamp. Any other answer ("not yet", no answer, a routing answer) sends the read to the
+ * leaseholder as a strong-path read at the same timestamp, which is always correct: the leaseholder
+ * serves any timestamp up to {@code now.latest}. A read below the GC horizon fails with {@link
+ * TxnTooOldException}. Strong reads keep going to the leaseholder here: a follower's strong read
+ * needs the range host's ReadIndex hop ({@code LeaseholderCore#readIndex}), which the channel does
+ * not carry yet.
+ *
  * <p>Roads not taken: following a not-leaseholder hint inside the channel (one hop less) would let
  * the channel resend a one-range commit it cannot know was refused; a gateway-wide cache of
  * leaseholders separate from the descriptors would disagree with the cache after a split.
@@ -70,7 +81,8 @@ public final class Gateway {
   }
 
   /** Counters since start, for metrics ({@code meridian_gateway_*}). */
-  public record Stats(long reads, long scans, long calls, long routingRetries, long timeouts, long metaScans) {}
+  public record Stats(long reads, long scans, long calls, long routingRetries, long timeouts, long metaScans,
+      long followerReads, long followerFallbacks) {}
 
   private final RangeCache cache;
   private final MetaLookups lookups;
@@ -79,6 +91,14 @@ public final class Gateway {
   private final TrueTime trueTime;
   private final GatewayLimits limits;
   private final RangeLookup rangeLookup;
+  /** Null: no follower reads (every read at the leaseholder). */
+  private final FollowerReadChannel followers;
+  /** This node's region, whose replicas follower reads try first; null when unknown. */
+  private final String localRegion;
+  /** Which replica a follower read tries next among equally near ones. */
+  private long followerRotation;
+  private long followerReads;
+  private long followerFallbacks;
   /** Waiters of meta scans in flight, by MetaLookups request id. */
   private final Map<Long, CompletableFuture<MetaLookups.Answer>> metaWaiters = new HashMap<>();
   /** Which voter a route without a leaseholder hint tries next (each such try moves it on). */
@@ -92,6 +112,17 @@ public final class Gateway {
 
   public Gateway(RangeCache cache, MetaLookups lookups, RangeChannel channel, Scheduler loop,
       TrueTime trueTime, GatewayLimits limits) {
+    this(cache, lookups, channel, null, null, loop, trueTime, limits);
+  }
+
+  /**
+   * A gateway that sends stale reads to the nearest replica through {@code followers}; {@code
+   * localRegion} is this node's region (null: no preference).
+   */
+  public Gateway(RangeCache cache, MetaLookups lookups, RangeChannel channel, FollowerReadChannel followers,
+      String localRegion, Scheduler loop, TrueTime trueTime, GatewayLimits limits) {
+    this.followers = followers;
+    this.localRegion = localRegion;
     this.cache = cache;
     this.lookups = lookups;
     this.channel = channel;
@@ -133,7 +164,7 @@ public final class Gateway {
   }
 
   public Stats stats() {
-    return new Stats(reads, scans, calls, routingRetries, timeouts, metaScans);
+    return new Stats(reads, scans, calls, routingRetries, timeouts, metaScans, followerReads, followerFallbacks);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -284,27 +315,184 @@ public final class Gateway {
   }
 
   /**
+   * A stale read of {@code key} at {@code readTs}: at the nearest replica if its safe time covers
+   * {@code readTs}, else at the leaseholder (see the class comment).
+   */
+  public CompletableFuture<Optional<Version>> followerGet(Key key, Timestamp readTs) {
+    onLoop();
+    if (followers == null) {
+      return get(key, readTs);
+    }
+    reads++;
+    CompletableFuture<Optional<Version>> result = new CompletableFuture<>();
+    locate(key).whenComplete((range, failure) -> {
+      if (failure != null) {
+        result.completeExceptionally(failure);
+        return;
+      }
+      RangeChannel.Target target = followerRoute(range.descriptor());
+      followers.followerGet(target, key, readTs, limits.requestTimeoutNanos(), onLoop(answer -> {
+        Optional<Version> served;
+        try {
+          served = servedOrNull(answer, target, readTs);
+        } catch (TxnTooOldException e) {
+          result.completeExceptionally(e);
+          return;
+        }
+        if (served != null) {
+          result.complete(served);
+        } else {
+          get(key, readTs, 1, result);
+        }
+      }));
+    });
+    return result;
+  }
+
+  /**
    * Up to {@code limit} live rows of {@code span} at {@code readTs}, over as many ranges as it
    * crosses, in {@code direction} order ({@link MultiRangeScan} cuts, reads ahead and merges).
    */
   public CompletableFuture<List<KeyValue>> scan(KeySpan span, Direction direction, int limit, Timestamp readTs) {
+    return scan(span, direction, limit, readTs, false);
+  }
+
+  /** As {@link #scan(KeySpan, Direction, int, Timestamp)}, each piece first at the nearest replica if {@code stale}. */
+  public CompletableFuture<List<KeyValue>> scan(KeySpan span, Direction direction, int limit, Timestamp readTs,
+      boolean stale) {
     onLoop();
     scans++;
-    ScanRun run = new ScanRun(new MultiRangeScan(span, direction, limit, limits.scan()), readTs);
+    ScanRun run = new ScanRun(new MultiRangeScan(span, direction, limit, limits.scan()), readTs,
+        stale && followers != null);
     run.pump();
     return run.result;
+  }
+
+  /**
+   * The read timestamp of a bounded-staleness read of {@code scope} (M7): the freshest timestamp
+   * every replica that would serve it can serve locally (the least of their safe times), but not
+   * older than {@code oldest} ({@code now.latest - maxStaleness}); ranges whose replica cannot serve
+   * it then are read at the leaseholder. A replica that does not answer counts as {@code oldest}.
+   * Without follower reads, the leaseholders serve everything up to {@code now.latest}, so that is
+   * the answer.
+   */
+  public CompletableFuture<Timestamp> boundedStalenessReadTs(List<KeySpan> scope, Timestamp oldest, Timestamp latest) {
+    onLoop();
+    if (followers == null) {
+      return CompletableFuture.completedFuture(latest);
+    }
+    CompletableFuture<List<RangeDescriptor>> ranges = CompletableFuture.completedFuture(new ArrayList<>());
+    for (KeySpan span : scope) {
+      ranges = ranges.thenCompose(found -> rangesOf(span, span.start(), found));
+    }
+    return ranges.thenCompose(found -> {
+      CompletableFuture<Timestamp> freshest = CompletableFuture.completedFuture(latest);
+      for (RangeDescriptor range : found) {
+        freshest = freshest.thenCompose(soFar -> safeTimeOf(range, oldest).thenApply(safe -> Timestamp.min(soFar, safe)));
+      }
+      return freshest.thenApply(ts -> Timestamp.max(oldest, ts));
+    });
+  }
+
+  /** The ranges {@code span} crosses from {@code from} on, added to {@code found} (each once). */
+  private CompletableFuture<List<RangeDescriptor>> rangesOf(KeySpan span, Key from, List<RangeDescriptor> found) {
+    return locate(from).thenCompose(range -> {
+      RangeDescriptor descriptor = range.descriptor();
+      if (found.stream().noneMatch(r -> r.id().equals(descriptor.id()))) {
+        found.add(descriptor);
+      }
+      Key end = descriptor.span().end();
+      if (end == null || (span.end() != null && end.compareTo(span.end()) >= 0)) {
+        return CompletableFuture.completedFuture(found);
+      }
+      return rangesOf(span, end, found);
+    });
+  }
+
+  private CompletableFuture<Timestamp> safeTimeOf(RangeDescriptor range, Timestamp fallback) {
+    CompletableFuture<Timestamp> result = new CompletableFuture<>();
+    RangeChannel.Target target = followerRoute(range);
+    followers.safeTime(target, limits.requestTimeoutNanos(), onLoop(answer -> {
+      if (answer instanceof ChannelAnswer.Replied<Timestamp> replied) {
+        result.complete(replied.value());
+      } else {
+        noteFollowerFailure(answer, target);
+        result.complete(fallback);
+      }
+    }));
+    return result;
+  }
+
+  /**
+   * The replica a follower read of {@code range} goes to: a voter or non-voter in this node's region
+   * if there is one, else any of them, rotating among equally near ones (the gateway knows no load).
+   */
+  RangeChannel.Target followerRoute(RangeDescriptor range) {
+    List<NodeId> near = new ArrayList<>();
+    List<NodeId> all = new ArrayList<>();
+    for (ReplicaDescriptor replica : range.replicas()) {
+      if (replica.role() == ReplicaRole.LEARNER) {
+        continue;
+      }
+      all.add(replica.node());
+      if (replica.region().equals(localRegion)) {
+        near.add(replica.node());
+      }
+    }
+    List<NodeId> candidates = near.isEmpty() ? all : near;
+    if (candidates.isEmpty()) {
+      throw new TxnUnavailableException("range " + range.id() + " lists no voter or read replica in " + range
+          + "; the directory is damaged", null);
+    }
+    return new RangeChannel.Target(range, candidates.get((int) Math.floorMod(followerRotation++, (long) candidates.size())));
+  }
+
+  /**
+   * What a follower read's {@code answer} served, counted; or null, counted as a fallback, when the
+   * read must go to the leaseholder instead ("not yet", no answer, a routing answer).
+   *
+   * @throws TxnTooOldException if the read timestamp is below the replica's GC horizon
+   */
+  private <T> T servedOrNull(ChannelAnswer<FollowerRead<T>> answer, RangeChannel.Target target, Timestamp readTs) {
+    if (answer instanceof ChannelAnswer.Replied<FollowerRead<T>> replied) {
+      switch (replied.value()) {
+        case FollowerRead.Served<T> served -> {
+          followerReads++;
+          return served.value();
+        }
+        case FollowerRead.TooOld<T> old -> throw new TxnTooOldException(readTs, old.gcHorizon());
+        case FollowerRead.NotYet<T> notYet -> { }
+      }
+    } else {
+      noteFollowerFailure(answer, target);
+    }
+    followerFallbacks++;
+    return null;
+  }
+
+  /** A follower answer that is not a read: a routing answer updates the cache; a silent replica is noted. */
+  private void noteFollowerFailure(ChannelAnswer<?> answer, RangeChannel.Target target) {
+    if (answer instanceof ChannelAnswer.Misrouted<?> misrouted
+        && !(misrouted.error() instanceof RoutingError.NotLeaseholder)) {
+      cache.apply(misrouted.error());
+    } else if (answer instanceof ChannelAnswer.TimedOut<?>) {
+      timeouts++;
+    }
   }
 
   /** One scan in progress: the I/O of one {@link MultiRangeScan}. */
   private final class ScanRun {
     final MultiRangeScan scan;
     final Timestamp readTs;
+    /** Whether pieces go to the nearest replica first. */
+    final boolean stale;
     final List<KeyValue> rows = new ArrayList<>();
     final CompletableFuture<List<KeyValue>> result = new CompletableFuture<>();
 
-    ScanRun(MultiRangeScan scan, Timestamp readTs) {
+    ScanRun(MultiRangeScan scan, Timestamp readTs, boolean stale) {
       this.scan = scan;
       this.readTs = readTs;
+      this.stale = stale;
     }
 
     void pump() {
@@ -344,6 +532,44 @@ public final class Gateway {
     }
 
     void send(MultiRangeScan.PieceRequest piece) {
+      if (stale) {
+        sendToFollower(piece);
+      } else {
+        sendToLeaseholder(piece);
+      }
+    }
+
+    /** The piece at the nearest replica; at the leaseholder if that replica cannot serve it. */
+    void sendToFollower(MultiRangeScan.PieceRequest piece) {
+      RangeChannel.Target target = followerRoute(piece.range());
+      followers.followerScan(target, piece.span(), readTs, piece.direction(), piece.maxRows(),
+          limits.requestTimeoutNanos(), onLoop(answer -> {
+            if (result.isDone()) {
+              return;
+            }
+            List<Version> served;
+            try {
+              served = servedOrNull(answer, target, readTs);
+              if (served != null) {
+                onRows(piece, served);
+              }
+            } catch (TxnTooOldException | IllegalStateException e) {
+              result.completeExceptionally(e);
+              return;
+            }
+            if (served != null) {
+              pump();
+              return;
+            }
+            try {
+              sendToLeaseholder(piece);
+            } catch (TxnUnavailableException e) {
+              result.completeExceptionally(e);
+            }
+          }));
+    }
+
+    void sendToLeaseholder(MultiRangeScan.PieceRequest piece) {
       RangeChannel.Target target = piece.leaseholder() != null && isReplica(piece.range(), piece.leaseholder())
           ? new RangeChannel.Target(piece.range(), piece.leaseholder())
           : route(piece.range());
@@ -368,18 +594,7 @@ public final class Gateway {
       switch (answer) {
         case ChannelAnswer.Replied<List<Version>> replied -> {
           cache.recordLeaseholder(target.range().id(), target.range().generation(), replied.from());
-          List<Version> versions = replied.value();
-          List<KeyValue> batch = new ArrayList<>(versions.size());
-          for (Version version : versions) {
-            batch.add(new KeyValue(version.key(), version.value()));
-          }
-          Key resume = null;
-          if (versions.size() >= piece.maxRows() && !versions.isEmpty()) {
-            Key last = versions.getLast().key();
-            // Forward, the rest is [resume, end); reverse, [start, resume): the last key is done either way.
-            resume = piece.direction() == Direction.FORWARD ? last.successor() : last;
-          }
-          scan.onRows(piece.pieceId(), batch, resume);
+          onRows(piece, replied.value());
         }
         case ChannelAnswer.TimedOut<List<Version>> timedOut -> {
           timeouts++;
@@ -397,6 +612,20 @@ public final class Gateway {
           scan.onRedirect(piece.pieceId());
         }
       }
+    }
+
+    private void onRows(MultiRangeScan.PieceRequest piece, List<Version> versions) {
+      List<KeyValue> batch = new ArrayList<>(versions.size());
+      for (Version version : versions) {
+        batch.add(new KeyValue(version.key(), version.value()));
+      }
+      Key resume = null;
+      if (versions.size() >= piece.maxRows() && !versions.isEmpty()) {
+        Key last = versions.getLast().key();
+        // Forward, the rest is [resume, end); reverse, [start, resume): the last key is done either way.
+        resume = piece.direction() == Direction.FORWARD ? last.successor() : last;
+      }
+      scan.onRows(piece.pieceId(), batch, resume);
     }
   }
 
