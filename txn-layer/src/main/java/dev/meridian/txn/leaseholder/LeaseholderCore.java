@@ -218,8 +218,8 @@ public final class LeaseholderCore {
   private Timestamp watermark = Timestamp.ZERO;
   /** See the glossary; never below the log's closed timestamp. */
   private Timestamp closed;
-  /** Whether a CloseTimestamp of ours is proposed and not yet applied, rejected or refused. */
-  private boolean closeInFlight;
+  /** The CloseTimestamp of ours proposed and not yet applied, rejected or refused; null if none. */
+  private Timestamp closeInFlight;
   private Timestamp maxApplied;
   private TTInterval now;
   private LogSlot lastApplied;
@@ -388,20 +388,23 @@ public final class LeaseholderCore {
   /**
    * The driver's close cadence (every close interval for a range with proposals): proposes a {@link
    * RangeCommand.CloseTimestamp} at {@code now.latest - closedTsTargetLag}, held below the lease end
-   * and below every lock's timestamp (invariant 5), if that is above the closed timestamp so far and
-   * no close of ours is in flight. From the moment it is proposed, nothing is assigned at or below
-   * it. Does nothing unless serving.
+   * and below every lock's timestamp (invariant 5), if that is above the closed timestamp so far.
+   * While one of ours is in flight, the next waits until the target has moved a whole lag past it:
+   * the log carries at most one close per lag while Paxos is slow, and one that Paxos lost without
+   * a word (proposals are not always reported back) does not stop closing. From the moment a close
+   * is proposed, nothing is assigned at or below it. Does nothing unless serving.
    */
   public void closeTimestamp(TTInterval now) {
     observe(now);
-    if (closeInFlight) {
+    if (closeInFlight != null
+        && now.latestMicros() - limits.closedTsTargetLagMicros() < closeInFlight.micros() + limits.closedTsTargetLagMicros()) {
       return;
     }
     Timestamp ts = closable();
     if (ts == null) {
       return;
     }
-    closeInFlight = true;
+    closeInFlight = ts;
     outProposals.add(new RangeCommand.CloseTimestamp(range, leaseSequence, ts));
   }
 
@@ -968,7 +971,9 @@ public final class LeaseholderCore {
   private void onCloseApplied(RangeCommand.CloseTimestamp close) {
     if (close.leaseSequence() == leaseSequence && active) {
       Invariants.require(!close.closedTs().isAfter(closed), "an applied close of this lease is one this core promised");
-      closeInFlight = false;
+      if (close.closedTs().equals(closeInFlight)) {
+        closeInFlight = null;
+      }
     }
   }
 
@@ -1069,9 +1074,9 @@ public final class LeaseholderCore {
       }
       case RangeCommand.Split split -> { }
       case RangeCommand.CloseTimestamp close -> {
-        if (close.leaseSequence() == leaseSequence) {
+        if (close.leaseSequence() == leaseSequence && close.closedTs().equals(closeInFlight)) {
           // The promise stays: the core may have told a heartbeat, and keeping it costs nothing.
-          closeInFlight = false;
+          closeInFlight = null;
         }
       }
     }
