@@ -20,13 +20,20 @@ import java.util.function.Consumer;
  */
 public interface FollowerReadChannel {
 
-  /** A stale read of {@code key} at {@code readTs} at replica {@code target}: the newest version at or below it. */
-  void followerGet(RangeChannel.Target target, Key key, Timestamp readTs, long timeoutNanos,
+  /**
+   * A read of {@code key} at {@code readTs} at replica {@code target}: the newest version at or
+   * below it. Stale ({@code strong} false): served iff the replica's safe time covers {@code readTs}
+   * ({@code FollowerReads.admitStale}). Strong: the host first asks the range's leaseholder for its
+   * applied point over the key ({@code LeaseholderCore.readIndex}, one small round trip), then
+   * serves the read at {@code target} once its replica has applied that slot ({@code admitStrong});
+   * {@link FollowerRead.NotYet} if it cannot (leaseholder unreachable, too many waiting).
+   */
+  void followerGet(RangeChannel.Target target, Key key, Timestamp readTs, boolean strong, long timeoutNanos,
       Consumer<ChannelAnswer<FollowerRead<Optional<Version>>>> done);
 
-  /** A stale scan of {@code span} at {@code readTs} at replica {@code target}, as {@link RangeChannel#scan}. */
-  void followerScan(RangeChannel.Target target, KeySpan span, Timestamp readTs, Direction direction, int maxRows,
-      long timeoutNanos, Consumer<ChannelAnswer<FollowerRead<List<Version>>>> done);
+  /** A scan of {@code span} at {@code readTs} at replica {@code target}, as {@link RangeChannel#scan}; {@code strong} as above. */
+  void followerScan(RangeChannel.Target target, KeySpan span, Timestamp readTs, boolean strong, Direction direction,
+      int maxRows, long timeoutNanos, Consumer<ChannelAnswer<FollowerRead<List<Version>>>> done);
 
   /** Replica {@code target}'s safe time now ({@code FollowerReads.safeTime}), for bounded staleness. */
   void safeTime(RangeChannel.Target target, long timeoutNanos, Consumer<ChannelAnswer<Timestamp>> done);

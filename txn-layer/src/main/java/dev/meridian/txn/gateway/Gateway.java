@@ -62,15 +62,28 @@ import java.util.function.Consumer;
  * timestamp. Any other answer ("not yet", no answer, a routing answer) sends the read to the
  * leaseholder as a strong-path read at the same timestamp, which is always correct: the leaseholder
  * serves any timestamp up to {@code now.latest}. A read below the GC horizon fails with {@link
- * TxnTooOldException}. Strong reads keep going to the leaseholder here: a follower's strong read
- * needs the range host's ReadIndex hop ({@code LeaseholderCore#readIndex}), which the channel does
- * not carry yet.
+ * TxnTooOldException}. A strong read goes to a replica in this node's region when the range's
+ * cached leaseholder is elsewhere (the replica asks the leaseholder only for its applied point, so
+ * the rows cross no WAN), else to the leaseholder ({@link ReadRoute}).
  *
  * <p>Roads not taken: following a not-leaseholder hint inside the channel (one hop less) would let
  * the channel resend a one-range commit it cannot know was refused; a gateway-wide cache of
  * leaseholders separate from the descriptors would disagree with the cache after a split.
  */
 public final class Gateway {
+
+  /** Where a read-only transaction's reads go. */
+  public enum ReadRoute {
+    /** Every read at the leaseholder. */
+    LEASEHOLDER,
+    /** A stale read: at the nearest replica, at the leaseholder if that replica's safe time is below it. */
+    NEAREST_STALE,
+    /**
+     * A strong read: at a replica in this node's region through the leaseholder's ReadIndex when the
+     * leaseholder is in another region; else, or if that replica cannot serve it, at the leaseholder.
+     */
+    NEAREST_STRONG
+  }
 
   /** How a coordinator request ended, as the coordinator reads it. */
   public interface CallOutcome {
@@ -319,8 +332,13 @@ public final class Gateway {
    * {@code readTs}, else at the leaseholder (see the class comment).
    */
   public CompletableFuture<Optional<Version>> followerGet(Key key, Timestamp readTs) {
+    return get(key, readTs, ReadRoute.NEAREST_STALE);
+  }
+
+  /** A read of {@code key} at {@code readTs} where {@code route} says. */
+  public CompletableFuture<Optional<Version>> get(Key key, Timestamp readTs, ReadRoute route) {
     onLoop();
-    if (followers == null) {
+    if (followers == null || route == ReadRoute.LEASEHOLDER) {
       return get(key, readTs);
     }
     reads++;
@@ -330,8 +348,13 @@ public final class Gateway {
         result.completeExceptionally(failure);
         return;
       }
+      boolean strong = route == ReadRoute.NEAREST_STRONG;
+      if (strong && !strongAtReplica(range)) {
+        get(key, readTs, 1, result);
+        return;
+      }
       RangeChannel.Target target = followerRoute(range.descriptor());
-      followers.followerGet(target, key, readTs, limits.requestTimeoutNanos(), onLoop(answer -> {
+      followers.followerGet(target, key, readTs, strong, limits.requestTimeoutNanos(), onLoop(answer -> {
         Optional<Version> served;
         try {
           served = servedOrNull(answer, target, readTs);
@@ -354,16 +377,16 @@ public final class Gateway {
    * crosses, in {@code direction} order ({@link MultiRangeScan} cuts, reads ahead and merges).
    */
   public CompletableFuture<List<KeyValue>> scan(KeySpan span, Direction direction, int limit, Timestamp readTs) {
-    return scan(span, direction, limit, readTs, false);
+    return scan(span, direction, limit, readTs, ReadRoute.LEASEHOLDER);
   }
 
-  /** As {@link #scan(KeySpan, Direction, int, Timestamp)}, each piece first at the nearest replica if {@code stale}. */
+  /** As {@link #scan(KeySpan, Direction, int, Timestamp)}, each piece where {@code route} says. */
   public CompletableFuture<List<KeyValue>> scan(KeySpan span, Direction direction, int limit, Timestamp readTs,
-      boolean stale) {
+      ReadRoute route) {
     onLoop();
     scans++;
     ScanRun run = new ScanRun(new MultiRangeScan(span, direction, limit, limits.scan()), readTs,
-        stale && followers != null);
+        followers == null ? ReadRoute.LEASEHOLDER : route);
     run.pump();
     return run.result;
   }
@@ -421,6 +444,27 @@ public final class Gateway {
       }
     }));
     return result;
+  }
+
+  /**
+   * Whether a strong read of {@code range} is better served by a replica here than by the
+   * leaseholder: the cached leaseholder (or, without a hint, every voter) is outside this node's
+   * region and some replica is in it. A strong read at a replica still costs a round trip to the
+   * leaseholder (for its applied point), so it wins only when the rows would otherwise cross regions.
+   */
+  private boolean strongAtReplica(CachedRange range) {
+    if (localRegion == null) {
+      return false;
+    }
+    boolean nearReplica = false;
+    boolean nearLeaseholder = false;
+    for (ReplicaDescriptor replica : range.descriptor().replicas()) {
+      boolean near = replica.region().equals(localRegion);
+      nearReplica |= near && replica.role() != ReplicaRole.LEARNER;
+      nearLeaseholder |= near && (range.leaseholder() == null
+          ? replica.role() == ReplicaRole.VOTER : replica.node().equals(range.leaseholder()));
+    }
+    return nearReplica && !nearLeaseholder;
   }
 
   /**
@@ -484,15 +528,14 @@ public final class Gateway {
   private final class ScanRun {
     final MultiRangeScan scan;
     final Timestamp readTs;
-    /** Whether pieces go to the nearest replica first. */
-    final boolean stale;
+    final ReadRoute route;
     final List<KeyValue> rows = new ArrayList<>();
     final CompletableFuture<List<KeyValue>> result = new CompletableFuture<>();
 
-    ScanRun(MultiRangeScan scan, Timestamp readTs, boolean stale) {
+    ScanRun(MultiRangeScan scan, Timestamp readTs, ReadRoute route) {
       this.scan = scan;
       this.readTs = readTs;
-      this.stale = stale;
+      this.route = route;
     }
 
     void pump() {
@@ -532,17 +575,23 @@ public final class Gateway {
     }
 
     void send(MultiRangeScan.PieceRequest piece) {
-      if (stale) {
-        sendToFollower(piece);
-      } else {
-        sendToLeaseholder(piece);
+      switch (route) {
+        case LEASEHOLDER -> sendToLeaseholder(piece);
+        case NEAREST_STALE -> sendToFollower(piece, false);
+        case NEAREST_STRONG -> {
+          if (strongAtReplica(new CachedRange(piece.range(), piece.leaseholder()))) {
+            sendToFollower(piece, true);
+          } else {
+            sendToLeaseholder(piece);
+          }
+        }
       }
     }
 
     /** The piece at the nearest replica; at the leaseholder if that replica cannot serve it. */
-    void sendToFollower(MultiRangeScan.PieceRequest piece) {
+    void sendToFollower(MultiRangeScan.PieceRequest piece, boolean strong) {
       RangeChannel.Target target = followerRoute(piece.range());
-      followers.followerScan(target, piece.span(), readTs, piece.direction(), piece.maxRows(),
+      followers.followerScan(target, piece.span(), readTs, strong, piece.direction(), piece.maxRows(),
           limits.requestTimeoutNanos(), onLoop(answer -> {
             if (result.isDone()) {
               return;

@@ -17,7 +17,8 @@ import java.util.function.Supplier;
  * A read-only transaction of the cluster (DESIGN §6): every read, on whichever range, at the one
  * timestamp chosen at begin ({@code TT.now().latest} for a strong read). A strong read goes to the
  * range's leaseholder, which first waits for prepared writers at or below that timestamp and then
- * raises its read watermark to it. A stale one ({@code stale}: exact or bounded staleness, or a
+ * raises its read watermark to it (or, with the leaseholder in another region, to a replica here
+ * that asks it only for that point: {@link Gateway.ReadRoute#NEAREST_STRONG}). A stale one ({@code stale}: exact or bounded staleness, or a
  * given timestamp) goes to the nearest replica, which serves it only when its safe time covers the
  * timestamp, and to the leaseholder otherwise ({@link Gateway#followerGet}). Either way every range
  * shows the snapshot of the same instant, and it stays fixed: no intents, no validation, no aborts.
@@ -27,12 +28,12 @@ public final class GatewayReadOnlyTransaction implements ReadOnlyTxn {
 
   private final Timestamp readTs;
   private final Gateway gateway;
-  private final boolean stale;
+  private final Gateway.ReadRoute route;
 
-  GatewayReadOnlyTransaction(Timestamp readTs, Gateway gateway, boolean stale) {
+  GatewayReadOnlyTransaction(Timestamp readTs, Gateway gateway, Gateway.ReadRoute route) {
     this.readTs = readTs;
     this.gateway = gateway;
-    this.stale = stale;
+    this.route = route;
   }
 
   @Override
@@ -42,8 +43,7 @@ public final class GatewayReadOnlyTransaction implements ReadOnlyTxn {
 
   @Override
   public CompletableFuture<Optional<byte[]>> get(Key key) {
-    return onLoop(() -> (stale ? gateway.followerGet(key, readTs) : gateway.get(key, readTs))
-        .thenApply(version -> version.map(Version::value)));
+    return onLoop(() -> gateway.get(key, readTs, route).thenApply(version -> version.map(Version::value)));
   }
 
   @Override
@@ -51,7 +51,7 @@ public final class GatewayReadOnlyTransaction implements ReadOnlyTxn {
     if (limit <= 0) {
       throw new IllegalArgumentException("limit must be positive, got " + limit);
     }
-    return onLoop(() -> gateway.scan(span, direction, limit, readTs, stale));
+    return onLoop(() -> gateway.scan(span, direction, limit, readTs, route));
   }
 
   private <T> CompletableFuture<T> onLoop(Supplier<CompletableFuture<T>> work) {

@@ -69,12 +69,13 @@ public final class GatewayTxnClient implements TransactionClient {
 
   /**
    * A read-only transaction; a strong one reads every range at {@code TT.now().latest} at its
-   * leaseholder, a stale one (exact staleness, or a given timestamp) at the nearest replica whose
+   * leaseholder (or a replica in this region through the leaseholder's applied point), a stale one (exact staleness, or a given timestamp) at the nearest replica whose
    * safe time covers it.
    */
   @Override
   public ReadOnlyTxn beginReadOnly(TimestampBound bound) {
-    return new GatewayReadOnlyTransaction(bound.readTs(this::now), gateway, !(bound instanceof TimestampBound.Strong));
+    return new GatewayReadOnlyTransaction(bound.readTs(this::now), gateway,
+        bound instanceof TimestampBound.Strong ? Gateway.ReadRoute.NEAREST_STRONG : Gateway.ReadRoute.NEAREST_STALE);
   }
 
   /**
@@ -93,7 +94,8 @@ public final class GatewayTxnClient implements TransactionClient {
     CompletableFuture<ReadOnlyTxn> result = new CompletableFuture<>();
     gateway.loop().execute(() -> TxnFutures.forward(
         () -> gateway.boundedStalenessReadTs(List.copyOf(scope), oldest, latest)
-            .thenApply(readTs -> (ReadOnlyTxn) new GatewayReadOnlyTransaction(readTs, gateway, true)),
+            .thenApply(readTs -> (ReadOnlyTxn) new GatewayReadOnlyTransaction(readTs, gateway,
+                Gateway.ReadRoute.NEAREST_STALE)),
         result));
     return result;
   }

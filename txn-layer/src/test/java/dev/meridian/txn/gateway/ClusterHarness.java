@@ -130,8 +130,11 @@ public final class ClusterHarness {
    */
   record Followers(String localRegion, long closedTsLagMicros, Set<FollowerReads.PlantedBug> plantedBugs) {}
 
-  /** One replica of a range (M7): its state machine and its follower-read admission. */
-  record Replica(NodeId node, RangeStateMachine machine, FollowerReads reads) {}
+  /**
+   * One replica of a range (M7): its state machine, its follower-read admission, and the strong
+   * reads waiting for it to apply a slot (what to do when {@link FollowerReads#applied} releases them).
+   */
+  record Replica(NodeId node, RangeStateMachine machine, FollowerReads reads, Map<RequestId, Runnable> waiting) {}
 
   /** One hosted range: its state machine and its leaseholder's core. */
   final class Hosted {
@@ -305,7 +308,8 @@ public final class ClusterHarness {
           copy = own.reads().appliedSlot(machine.id().value()).isPresent()
               ? RangeStateMachine.open(own, machine.id()) : RangeStateMachine.bootstrap(own, initial);
         }
-        range.replicas.put(node, new Replica(node, copy, new FollowerReads(copy, 1_000, followers.plantedBugs())));
+        range.replicas.put(node, new Replica(node, copy, new FollowerReads(copy, 1_000, followers.plantedBugs()),
+            new HashMap<>()));
       }
       catchUp(range);
     }
@@ -338,7 +342,9 @@ public final class ClusterHarness {
     while (machine.appliedSlot() < range.log.size()) {
       long slot = machine.appliedSlot() + 1;
       machine.apply(slot, range.log.get((int) slot - 1));
-      replica.reads().applied();
+      for (RequestId released : replica.reads().applied()) {
+        replica.waiting().remove(released).run();
+      }
     }
   }
 
@@ -596,25 +602,70 @@ public final class ClusterHarness {
   private final class FakeChannel implements RangeChannel, FollowerReadChannel {
 
     @Override
-    public void followerGet(Target target, Key key, Timestamp readTs, long timeoutNanos,
+    public void followerGet(Target target, Key key, Timestamp readTs, boolean strong, long timeoutNanos,
         Consumer<ChannelAnswer<FollowerRead<Optional<Version>>>> done) {
-      startAtReplica(target, target.range().id() + "@" + target.node() + " follower-get " + text(key) + " at "
-          + show(readTs), KeySpan.point(key), cast(done), replica -> read(replica, readTs,
-              view -> view.get(key, readTs)));
+      String label = target.range().id() + "@" + target.node() + (strong ? " strong" : " follower") + "-get "
+          + text(key) + " at " + show(readTs);
+      Function<RangeReadView, Object> read = view -> view.get(key, readTs);
+      if (strong) {
+        startStrong(target, label, KeySpan.point(key), readTs, timeoutNanos, cast(done), read);
+      } else {
+        startAtReplica(target, label, KeySpan.point(key), timeoutNanos, cast(done), (replica, answer) ->
+            answer.accept(read(replica, readTs, read)));
+      }
     }
 
     @Override
-    public void followerScan(Target target, KeySpan span, Timestamp readTs, Direction direction, int maxRows,
-        long timeoutNanos, Consumer<ChannelAnswer<FollowerRead<List<Version>>>> done) {
-      startAtReplica(target, target.range().id() + "@" + target.node() + " follower-scan " + show(span) + " at "
-          + show(readTs), span, cast(done), replica -> read(replica, readTs,
-              view -> view.scan(span, readTs, direction, maxRows)));
+    public void followerScan(Target target, KeySpan span, Timestamp readTs, boolean strong, Direction direction,
+        int maxRows, long timeoutNanos, Consumer<ChannelAnswer<FollowerRead<List<Version>>>> done) {
+      String label = target.range().id() + "@" + target.node() + (strong ? " strong" : " follower") + "-scan "
+          + show(span) + " at " + show(readTs);
+      Function<RangeReadView, Object> read = view -> view.scan(span, readTs, direction, maxRows);
+      if (strong) {
+        startStrong(target, label, span, readTs, timeoutNanos, cast(done), read);
+      } else {
+        startAtReplica(target, label, span, timeoutNanos, cast(done),
+            (replica, answer) -> answer.accept(read(replica, readTs, read)));
+      }
     }
 
     @Override
     public void safeTime(Target target, long timeoutNanos, Consumer<ChannelAnswer<Timestamp>> done) {
-      startAtReplica(target, target.range().id() + "@" + target.node() + " safe-time", null, cast(done),
-          replica -> replica.reads().safeTime());
+      startAtReplica(target, target.range().id() + "@" + target.node() + " safe-time", null, timeoutNanos, cast(done),
+          (replica, answer) -> answer.accept(replica.reads().safeTime()));
+    }
+
+    /**
+     * What the range host does with a follower's strong read: the replica asks the leaseholder for
+     * its applied point over {@code span} (through the same channel, so faults and latency apply),
+     * then serves the read once it has applied that slot; "not yet" if the leaseholder could not say.
+     */
+    private void startStrong(Target target, String label, KeySpan span, Timestamp readTs, long timeoutNanos,
+        Consumer<ChannelAnswer<Object>> done, Function<RangeReadView, Object> read) {
+      startAtReplica(target, label, span, timeoutNanos, done, (replica, answer) -> {
+        Hosted range = hosted.get(target.range().id());
+        Target leaseholder = new Target(range.descriptor(), range.leaseholder);
+        start(leaseholder, target.range().id() + "@" + range.leaseholder + " read-index for " + target.node(), null,
+            false, timeoutNanos, indexed -> {
+              if (!(indexed instanceof ChannelAnswer.Replied<Object> replied)
+                  || !(replied.value() instanceof LogSlot slot)) {
+                answer.accept(new FollowerRead.NotYet<>(replica.reads().safeTime()));
+                return;
+              }
+              RequestId id = new RequestId(nextRequest++);
+              Runnable serve = () -> {
+                try (RangeReadView view = replica.machine().openReadView()) {
+                  answer.accept(new FollowerRead.Served<>(read.apply(view)));
+                }
+              };
+              switch (replica.reads().admitStrong(id, readTs, slot)) {
+                case FollowerReads.Admission.Serve now -> serve.run();
+                case FollowerReads.Admission.Waiting waiting -> replica.waiting().put(id, serve);
+                case FollowerReads.Admission.NotYet notYet -> answer.accept(new FollowerRead.NotYet<>(notYet.safeTime()));
+                case FollowerReads.Admission.TooOld old -> answer.accept(new FollowerRead.TooOld<>(old.gcHorizon()));
+              }
+            }, r -> r.core.readIndex(register(r, leaseholder), span, readTs, trueTime.now()));
+      });
     }
 
     /** What the range host does with a follower read: the replica's admission, then its snapshot. */
@@ -636,23 +687,28 @@ public final class ClusterHarness {
      * the latency, and answers what {@code serve} returns, or the routing answer if the node holds
      * no replica of the range, or {@code span} is outside the replica's span now.
      */
-    private void startAtReplica(Target target, String label, KeySpan span, Consumer<ChannelAnswer<Object>> done,
-        Function<Replica, Object> serve) {
+    private void startAtReplica(Target target, String label, KeySpan span, long timeoutNanos,
+        Consumer<ChannelAnswer<Object>> done, java.util.function.BiConsumer<Replica, Consumer<Object>> serve) {
       Call call = new Call(label, target, null, false, done);
       trace.add(label);
+      loop.schedule(timeoutNanos, () -> call.answer(new ChannelAnswer.TimedOut<>()));
       loop.schedule(LATENCY_NANOS, () -> {
         Hosted range = hosted.get(target.range().id());
         Replica replica = range == null ? null : range.replicas.get(target.node());
-        ChannelAnswer<Object> answer;
+        ChannelAnswer<Object> refusal = null;
         if (replica == null) {
-          answer = new ChannelAnswer.Misrouted<>(new RoutingError.RangeNotFound(target.range().id(),
+          refusal = new ChannelAnswer.Misrouted<>(new RoutingError.RangeNotFound(target.range().id(),
               target.range().generation()));
         } else if (span != null && !within(span, replica.machine().descriptor().span())) {
-          answer = stale(target);
-        } else {
-          answer = new ChannelAnswer.Replied<>(target.node(), serve.apply(replica));
+          refusal = stale(target);
         }
-        loop.schedule(LATENCY_NANOS, () -> call.answer(answer));
+        if (refusal != null) {
+          ChannelAnswer<Object> answer = refusal;
+          loop.schedule(LATENCY_NANOS, () -> call.answer(answer));
+          return;
+        }
+        serve.accept(replica, value -> loop.schedule(LATENCY_NANOS,
+            () -> call.answer(new ChannelAnswer.Replied<>(target.node(), value))));
       });
     }
 
@@ -894,6 +950,7 @@ public final class ClusterHarness {
         case FollowerRead.NotYet<?> notYet -> "not yet, safe time " + show(notYet.safeTime());
         case FollowerRead.TooOld<?> tooOld -> "too old, GC horizon " + show(tooOld.gcHorizon());
         case Timestamp safe -> "safe time " + show(safe);
+        case LogSlot slot -> "applied " + slot;
         case List<?> rows -> rows.size() + " rows";
         default -> replied.value().toString();
       };

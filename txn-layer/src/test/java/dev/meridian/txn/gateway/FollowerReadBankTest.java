@@ -31,8 +31,10 @@ import org.junit.jupiter.params.provider.ValueSource;
  * r3 (r3 split midway), transfers race in pairs (one range: the fast path; both: 2PC), every
  * leaseholder closes 2 ms behind now every millisecond, and each follower replica catches up with
  * its log only now and then (a seeded chance per close), so replicas lag by varying amounts. After
- * each round, stale snapshots at random exact staleness (0–6 ms) and one bounded-staleness snapshot
- * are read through the gateway, from whichever replica it picks. Two checks:
+ * each round, stale snapshots at random exact staleness (0–6 ms), one bounded-staleness snapshot and
+ * one strong snapshot are read through the gateway, which is in region us while every leaseholder
+ * is in eu: stale reads go to n2 first, strong ones to n2 through the leaseholder's ReadIndex (and
+ * wait there until n2 applies the slot it names). Two checks:
  *
  * <ol>
  *   <li>every snapshot sums to the total (a replica that had applied one half of a 2PC transfer and
@@ -79,7 +81,7 @@ class FollowerReadBankTest {
 
   private static Run run(long seed, Set<FollowerReads.PlantedBug> bugs) {
     RandomSource random = RandomSource.seeded(seed);
-    ClusterHarness cluster = new ClusterHarness(ClusterHarness.N1, new ClusterHarness.Followers(null, 2_000, bugs));
+    ClusterHarness cluster = new ClusterHarness(ClusterHarness.N1, new ClusterHarness.Followers("us", 2_000, bugs));
     ReadWriteTxn setup = cluster.client.beginReadWrite();
     ACCOUNTS.forEach(account -> setup.put(key(account), bytes(Long.toString(START_BALANCE))));
     cluster.await(setup.commit());
@@ -109,7 +111,8 @@ class FollowerReadBankTest {
         snapshots.add(read(cluster, cluster.client.beginReadOnly(TimestampBound.exactStaleness(random.nextInt(6_000)))));
       }
       snapshots.add(read(cluster, cluster.await(cluster.client.beginBoundedStaleness(10_000, List.of(ALL)))));
-      for (Snapshot snapshot : snapshots.subList(snapshots.size() - 4, snapshots.size())) {
+      snapshots.add(read(cluster, cluster.client.beginReadOnly(TimestampBound.strong())));
+      for (Snapshot snapshot : snapshots.subList(snapshots.size() - 5, snapshots.size())) {
         if (snapshot.sum() != total) {
           violations.add("seed " + seed + " round " + round + ": the snapshot at " + snapshot.readTs() + " sums to "
               + snapshot.sum() + ", not " + total + ": " + snapshot.rows());
