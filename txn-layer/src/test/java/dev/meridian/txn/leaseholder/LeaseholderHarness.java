@@ -64,6 +64,11 @@ final class LeaseholderHarness {
   Observer observer = new Observer() {};
   private long events;
 
+  /** A new point in the order of events (reads admitted, commands applied), for observers. */
+  long nextEvent() {
+    return ++events;
+  }
+
   LeaseholderHarness(LeaseholderLimits limits, long trueMicros) {
     this.limits = limits;
     this.trueMicros = trueMicros;
