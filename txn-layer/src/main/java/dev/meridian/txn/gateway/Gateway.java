@@ -12,6 +12,7 @@ import dev.meridian.truetime.ClockUnavailableException;
 import dev.meridian.truetime.TrueTime;
 import dev.meridian.txn.KeyValue;
 import dev.meridian.txn.TxnException;
+import dev.meridian.txn.TxnTooOldException;
 import dev.meridian.txn.TxnUnavailableException;
 import dev.meridian.txn.coordinator.RangeLookup;
 import dev.meridian.txn.coordinator.message.CoordinatorRequest;
@@ -55,11 +56,34 @@ import java.util.function.Consumer;
  * a coordinator request is sent exactly once per call: only the coordinator resends, because only it
  * knows which requests may be repeated (a one-range commit never).
  *
+ * <p>Follower reads (M7, when built with a {@link FollowerReadChannel}): a stale read goes to one
+ * replica of the range chosen by {@link #followerRoute} (a voter or non-voter in this node's region
+ * first, rotating among them; a learner never), which serves it iff its safe time covers the read
+ * timestamp. Any other answer ("not yet", no answer, a routing answer) sends the read to the
+ * leaseholder as a strong-path read at the same timestamp, which is always correct: the leaseholder
+ * serves any timestamp up to {@code now.latest}. A read below the GC horizon fails with {@link
+ * TxnTooOldException}. A strong read goes to a replica in this node's region when the range's
+ * cached leaseholder is elsewhere (the replica asks the leaseholder only for its applied point, so
+ * the rows cross no WAN), else to the leaseholder ({@link ReadRoute}).
+ *
  * <p>Roads not taken: following a not-leaseholder hint inside the channel (one hop less) would let
  * the channel resend a one-range commit it cannot know was refused; a gateway-wide cache of
  * leaseholders separate from the descriptors would disagree with the cache after a split.
  */
 public final class Gateway {
+
+  /** Where a read-only transaction's reads go. */
+  public enum ReadRoute {
+    /** Every read at the leaseholder. */
+    LEASEHOLDER,
+    /** A stale read: at the nearest replica, at the leaseholder if that replica's safe time is below it. */
+    NEAREST_STALE,
+    /**
+     * A strong read: at a replica in this node's region through the leaseholder's ReadIndex when the
+     * leaseholder is in another region; else, or if that replica cannot serve it, at the leaseholder.
+     */
+    NEAREST_STRONG
+  }
 
   /** How a coordinator request ended, as the coordinator reads it. */
   public interface CallOutcome {
@@ -70,7 +94,8 @@ public final class Gateway {
   }
 
   /** Counters since start, for metrics ({@code meridian_gateway_*}). */
-  public record Stats(long reads, long scans, long calls, long routingRetries, long timeouts, long metaScans) {}
+  public record Stats(long reads, long scans, long calls, long routingRetries, long timeouts, long metaScans,
+      long followerReads, long followerFallbacks) {}
 
   private final RangeCache cache;
   private final MetaLookups lookups;
@@ -79,6 +104,14 @@ public final class Gateway {
   private final TrueTime trueTime;
   private final GatewayLimits limits;
   private final RangeLookup rangeLookup;
+  /** Null: no follower reads (every read at the leaseholder). */
+  private final FollowerReadChannel followers;
+  /** This node's region, whose replicas follower reads try first; null when unknown. */
+  private final String localRegion;
+  /** Which replica a follower read tries next among equally near ones. */
+  private long followerRotation;
+  private long followerReads;
+  private long followerFallbacks;
   /** Waiters of meta scans in flight, by MetaLookups request id. */
   private final Map<Long, CompletableFuture<MetaLookups.Answer>> metaWaiters = new HashMap<>();
   /** Which voter a route without a leaseholder hint tries next (each such try moves it on). */
@@ -92,6 +125,17 @@ public final class Gateway {
 
   public Gateway(RangeCache cache, MetaLookups lookups, RangeChannel channel, Scheduler loop,
       TrueTime trueTime, GatewayLimits limits) {
+    this(cache, lookups, channel, null, null, loop, trueTime, limits);
+  }
+
+  /**
+   * A gateway that sends stale reads to the nearest replica through {@code followers}; {@code
+   * localRegion} is this node's region (null: no preference).
+   */
+  public Gateway(RangeCache cache, MetaLookups lookups, RangeChannel channel, FollowerReadChannel followers,
+      String localRegion, Scheduler loop, TrueTime trueTime, GatewayLimits limits) {
+    this.followers = followers;
+    this.localRegion = localRegion;
     this.cache = cache;
     this.lookups = lookups;
     this.channel = channel;
@@ -133,7 +177,7 @@ public final class Gateway {
   }
 
   public Stats stats() {
-    return new Stats(reads, scans, calls, routingRetries, timeouts, metaScans);
+    return new Stats(reads, scans, calls, routingRetries, timeouts, metaScans, followerReads, followerFallbacks);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -284,27 +328,214 @@ public final class Gateway {
   }
 
   /**
+   * A stale read of {@code key} at {@code readTs}: at the nearest replica if its safe time covers
+   * {@code readTs}, else at the leaseholder (see the class comment).
+   */
+  public CompletableFuture<Optional<Version>> followerGet(Key key, Timestamp readTs) {
+    return get(key, readTs, ReadRoute.NEAREST_STALE);
+  }
+
+  /** A read of {@code key} at {@code readTs} where {@code route} says. */
+  public CompletableFuture<Optional<Version>> get(Key key, Timestamp readTs, ReadRoute route) {
+    onLoop();
+    if (followers == null || route == ReadRoute.LEASEHOLDER) {
+      return get(key, readTs);
+    }
+    reads++;
+    CompletableFuture<Optional<Version>> result = new CompletableFuture<>();
+    locate(key).whenComplete((range, failure) -> {
+      if (failure != null) {
+        result.completeExceptionally(failure);
+        return;
+      }
+      boolean strong = route == ReadRoute.NEAREST_STRONG;
+      if (strong && !strongAtReplica(range)) {
+        get(key, readTs, 1, result);
+        return;
+      }
+      RangeChannel.Target target = followerRoute(range.descriptor());
+      followers.followerGet(target, key, readTs, strong, limits.requestTimeoutNanos(), onLoop(answer -> {
+        Optional<Version> served;
+        try {
+          served = servedOrNull(answer, target, readTs);
+        } catch (TxnTooOldException e) {
+          result.completeExceptionally(e);
+          return;
+        }
+        if (served != null) {
+          result.complete(served);
+        } else {
+          get(key, readTs, 1, result);
+        }
+      }));
+    });
+    return result;
+  }
+
+  /**
    * Up to {@code limit} live rows of {@code span} at {@code readTs}, over as many ranges as it
    * crosses, in {@code direction} order ({@link MultiRangeScan} cuts, reads ahead and merges).
    */
   public CompletableFuture<List<KeyValue>> scan(KeySpan span, Direction direction, int limit, Timestamp readTs) {
+    return scan(span, direction, limit, readTs, ReadRoute.LEASEHOLDER);
+  }
+
+  /** As {@link #scan(KeySpan, Direction, int, Timestamp)}, each piece where {@code route} says. */
+  public CompletableFuture<List<KeyValue>> scan(KeySpan span, Direction direction, int limit, Timestamp readTs,
+      ReadRoute route) {
     onLoop();
     scans++;
-    ScanRun run = new ScanRun(new MultiRangeScan(span, direction, limit, limits.scan()), readTs);
+    ScanRun run = new ScanRun(new MultiRangeScan(span, direction, limit, limits.scan()), readTs,
+        followers == null ? ReadRoute.LEASEHOLDER : route);
     run.pump();
     return run.result;
+  }
+
+  /**
+   * The read timestamp of a bounded-staleness read of {@code scope} (M7): the freshest timestamp
+   * every replica that would serve it can serve locally (the least of their safe times), but not
+   * older than {@code oldest} ({@code now.latest - maxStaleness}); ranges whose replica cannot serve
+   * it then are read at the leaseholder. A replica that does not answer counts as {@code oldest}.
+   * Without follower reads, the leaseholders serve everything up to {@code now.latest}, so that is
+   * the answer.
+   */
+  public CompletableFuture<Timestamp> boundedStalenessReadTs(List<KeySpan> scope, Timestamp oldest, Timestamp latest) {
+    onLoop();
+    if (followers == null) {
+      return CompletableFuture.completedFuture(latest);
+    }
+    CompletableFuture<List<RangeDescriptor>> ranges = CompletableFuture.completedFuture(new ArrayList<>());
+    for (KeySpan span : scope) {
+      ranges = ranges.thenCompose(found -> rangesOf(span, span.start(), found));
+    }
+    return ranges.thenCompose(found -> {
+      CompletableFuture<Timestamp> freshest = CompletableFuture.completedFuture(latest);
+      for (RangeDescriptor range : found) {
+        freshest = freshest.thenCompose(soFar -> safeTimeOf(range, oldest).thenApply(safe -> Timestamp.min(soFar, safe)));
+      }
+      return freshest.thenApply(ts -> Timestamp.max(oldest, ts));
+    });
+  }
+
+  /** The ranges {@code span} crosses from {@code from} on, added to {@code found} (each once). */
+  private CompletableFuture<List<RangeDescriptor>> rangesOf(KeySpan span, Key from, List<RangeDescriptor> found) {
+    return locate(from).thenCompose(range -> {
+      RangeDescriptor descriptor = range.descriptor();
+      if (found.stream().noneMatch(r -> r.id().equals(descriptor.id()))) {
+        found.add(descriptor);
+      }
+      Key end = descriptor.span().end();
+      if (end == null || (span.end() != null && end.compareTo(span.end()) >= 0)) {
+        return CompletableFuture.completedFuture(found);
+      }
+      return rangesOf(span, end, found);
+    });
+  }
+
+  private CompletableFuture<Timestamp> safeTimeOf(RangeDescriptor range, Timestamp fallback) {
+    CompletableFuture<Timestamp> result = new CompletableFuture<>();
+    RangeChannel.Target target = followerRoute(range);
+    followers.safeTime(target, limits.requestTimeoutNanos(), onLoop(answer -> {
+      if (answer instanceof ChannelAnswer.Replied<Timestamp> replied) {
+        result.complete(replied.value());
+      } else {
+        noteFollowerFailure(answer, target);
+        result.complete(fallback);
+      }
+    }));
+    return result;
+  }
+
+  /**
+   * Whether a strong read of {@code range} is better served by a replica here than by the
+   * leaseholder: the cached leaseholder (or, without a hint, every voter) is outside this node's
+   * region and some replica is in it. A strong read at a replica still costs a round trip to the
+   * leaseholder (for its applied point), so it wins only when the rows would otherwise cross regions.
+   */
+  private boolean strongAtReplica(CachedRange range) {
+    if (localRegion == null) {
+      return false;
+    }
+    boolean nearReplica = false;
+    boolean nearLeaseholder = false;
+    for (ReplicaDescriptor replica : range.descriptor().replicas()) {
+      boolean near = replica.region().equals(localRegion);
+      nearReplica |= near && replica.role() != ReplicaRole.LEARNER;
+      nearLeaseholder |= near && (range.leaseholder() == null
+          ? replica.role() == ReplicaRole.VOTER : replica.node().equals(range.leaseholder()));
+    }
+    return nearReplica && !nearLeaseholder;
+  }
+
+  /**
+   * The replica a follower read of {@code range} goes to: a voter or non-voter in this node's region
+   * if there is one, else any of them, rotating among equally near ones (the gateway knows no load).
+   */
+  RangeChannel.Target followerRoute(RangeDescriptor range) {
+    List<NodeId> near = new ArrayList<>();
+    List<NodeId> all = new ArrayList<>();
+    for (ReplicaDescriptor replica : range.replicas()) {
+      if (replica.role() == ReplicaRole.LEARNER) {
+        continue;
+      }
+      all.add(replica.node());
+      if (replica.region().equals(localRegion)) {
+        near.add(replica.node());
+      }
+    }
+    List<NodeId> candidates = near.isEmpty() ? all : near;
+    if (candidates.isEmpty()) {
+      throw new TxnUnavailableException("range " + range.id() + " lists no voter or read replica in " + range
+          + "; the directory is damaged", null);
+    }
+    return new RangeChannel.Target(range, candidates.get((int) Math.floorMod(followerRotation++, (long) candidates.size())));
+  }
+
+  /**
+   * What a follower read's {@code answer} served, counted; or null, counted as a fallback, when the
+   * read must go to the leaseholder instead ("not yet", no answer, a routing answer).
+   *
+   * @throws TxnTooOldException if the read timestamp is below the replica's GC horizon
+   */
+  private <T> T servedOrNull(ChannelAnswer<FollowerRead<T>> answer, RangeChannel.Target target, Timestamp readTs) {
+    if (answer instanceof ChannelAnswer.Replied<FollowerRead<T>> replied) {
+      switch (replied.value()) {
+        case FollowerRead.Served<T> served -> {
+          followerReads++;
+          return served.value();
+        }
+        case FollowerRead.TooOld<T> old -> throw new TxnTooOldException(readTs, old.gcHorizon());
+        case FollowerRead.NotYet<T> notYet -> { }
+      }
+    } else {
+      noteFollowerFailure(answer, target);
+    }
+    followerFallbacks++;
+    return null;
+  }
+
+  /** A follower answer that is not a read: a routing answer updates the cache; a silent replica is noted. */
+  private void noteFollowerFailure(ChannelAnswer<?> answer, RangeChannel.Target target) {
+    if (answer instanceof ChannelAnswer.Misrouted<?> misrouted
+        && !(misrouted.error() instanceof RoutingError.NotLeaseholder)) {
+      cache.apply(misrouted.error());
+    } else if (answer instanceof ChannelAnswer.TimedOut<?>) {
+      timeouts++;
+    }
   }
 
   /** One scan in progress: the I/O of one {@link MultiRangeScan}. */
   private final class ScanRun {
     final MultiRangeScan scan;
     final Timestamp readTs;
+    final ReadRoute route;
     final List<KeyValue> rows = new ArrayList<>();
     final CompletableFuture<List<KeyValue>> result = new CompletableFuture<>();
 
-    ScanRun(MultiRangeScan scan, Timestamp readTs) {
+    ScanRun(MultiRangeScan scan, Timestamp readTs, ReadRoute route) {
       this.scan = scan;
       this.readTs = readTs;
+      this.route = route;
     }
 
     void pump() {
@@ -344,6 +575,50 @@ public final class Gateway {
     }
 
     void send(MultiRangeScan.PieceRequest piece) {
+      switch (route) {
+        case LEASEHOLDER -> sendToLeaseholder(piece);
+        case NEAREST_STALE -> sendToFollower(piece, false);
+        case NEAREST_STRONG -> {
+          if (strongAtReplica(new CachedRange(piece.range(), piece.leaseholder()))) {
+            sendToFollower(piece, true);
+          } else {
+            sendToLeaseholder(piece);
+          }
+        }
+      }
+    }
+
+    /** The piece at the nearest replica; at the leaseholder if that replica cannot serve it. */
+    void sendToFollower(MultiRangeScan.PieceRequest piece, boolean strong) {
+      RangeChannel.Target target = followerRoute(piece.range());
+      followers.followerScan(target, piece.span(), readTs, strong, piece.direction(), piece.maxRows(),
+          limits.requestTimeoutNanos(), onLoop(answer -> {
+            if (result.isDone()) {
+              return;
+            }
+            List<Version> served;
+            try {
+              served = servedOrNull(answer, target, readTs);
+              if (served != null) {
+                onRows(piece, served);
+              }
+            } catch (TxnTooOldException | IllegalStateException e) {
+              result.completeExceptionally(e);
+              return;
+            }
+            if (served != null) {
+              pump();
+              return;
+            }
+            try {
+              sendToLeaseholder(piece);
+            } catch (TxnUnavailableException e) {
+              result.completeExceptionally(e);
+            }
+          }));
+    }
+
+    void sendToLeaseholder(MultiRangeScan.PieceRequest piece) {
       RangeChannel.Target target = piece.leaseholder() != null && isReplica(piece.range(), piece.leaseholder())
           ? new RangeChannel.Target(piece.range(), piece.leaseholder())
           : route(piece.range());
@@ -368,18 +643,7 @@ public final class Gateway {
       switch (answer) {
         case ChannelAnswer.Replied<List<Version>> replied -> {
           cache.recordLeaseholder(target.range().id(), target.range().generation(), replied.from());
-          List<Version> versions = replied.value();
-          List<KeyValue> batch = new ArrayList<>(versions.size());
-          for (Version version : versions) {
-            batch.add(new KeyValue(version.key(), version.value()));
-          }
-          Key resume = null;
-          if (versions.size() >= piece.maxRows() && !versions.isEmpty()) {
-            Key last = versions.getLast().key();
-            // Forward, the rest is [resume, end); reverse, [start, resume): the last key is done either way.
-            resume = piece.direction() == Direction.FORWARD ? last.successor() : last;
-          }
-          scan.onRows(piece.pieceId(), batch, resume);
+          onRows(piece, replied.value());
         }
         case ChannelAnswer.TimedOut<List<Version>> timedOut -> {
           timeouts++;
@@ -397,6 +661,20 @@ public final class Gateway {
           scan.onRedirect(piece.pieceId());
         }
       }
+    }
+
+    private void onRows(MultiRangeScan.PieceRequest piece, List<Version> versions) {
+      List<KeyValue> batch = new ArrayList<>(versions.size());
+      for (Version version : versions) {
+        batch.add(new KeyValue(version.key(), version.value()));
+      }
+      Key resume = null;
+      if (versions.size() >= piece.maxRows() && !versions.isEmpty()) {
+        Key last = versions.getLast().key();
+        // Forward, the rest is [resume, end); reverse, [start, resume): the last key is done either way.
+        resume = piece.direction() == Direction.FORWARD ? last.successor() : last;
+      }
+      scan.onRows(piece.pieceId(), batch, resume);
     }
   }
 

@@ -15,20 +15,25 @@ import java.util.function.Supplier;
 
 /**
  * A read-only transaction of the cluster (DESIGN §6): every read, on whichever range, at the one
- * timestamp chosen at begin ({@code TT.now().latest} for a strong read), from the range's
- * leaseholder. Each leaseholder first waits for prepared writers at or below that timestamp and
- * then raises its read watermark to it, so every range shows the snapshot of the same instant, and
- * it stays fixed: no intents, no validation, no aborts. (Follower reads at a closed timestamp are
- * M7.) Holds no mutable state; reads may run concurrently.
+ * timestamp chosen at begin ({@code TT.now().latest} for a strong read). A strong read goes to the
+ * range's leaseholder, which first waits for prepared writers at or below that timestamp and then
+ * raises its read watermark to it (or, with the leaseholder in another region, to a replica here
+ * that asks it only for that point: {@link Gateway.ReadRoute#NEAREST_STRONG}). A stale one ({@code stale}: exact or bounded staleness, or a
+ * given timestamp) goes to the nearest replica, which serves it only when its safe time covers the
+ * timestamp, and to the leaseholder otherwise ({@link Gateway#followerGet}). Either way every range
+ * shows the snapshot of the same instant, and it stays fixed: no intents, no validation, no aborts.
+ * Holds no mutable state; reads may run concurrently.
  */
 public final class GatewayReadOnlyTransaction implements ReadOnlyTxn {
 
   private final Timestamp readTs;
   private final Gateway gateway;
+  private final Gateway.ReadRoute route;
 
-  GatewayReadOnlyTransaction(Timestamp readTs, Gateway gateway) {
+  GatewayReadOnlyTransaction(Timestamp readTs, Gateway gateway, Gateway.ReadRoute route) {
     this.readTs = readTs;
     this.gateway = gateway;
+    this.route = route;
   }
 
   @Override
@@ -38,7 +43,7 @@ public final class GatewayReadOnlyTransaction implements ReadOnlyTxn {
 
   @Override
   public CompletableFuture<Optional<byte[]>> get(Key key) {
-    return onLoop(() -> gateway.get(key, readTs).thenApply(version -> version.map(Version::value)));
+    return onLoop(() -> gateway.get(key, readTs, route).thenApply(version -> version.map(Version::value)));
   }
 
   @Override
@@ -46,7 +51,7 @@ public final class GatewayReadOnlyTransaction implements ReadOnlyTxn {
     if (limit <= 0) {
       throw new IllegalArgumentException("limit must be positive, got " + limit);
     }
-    return onLoop(() -> gateway.scan(span, direction, limit, readTs));
+    return onLoop(() -> gateway.scan(span, direction, limit, readTs, route));
   }
 
   private <T> CompletableFuture<T> onLoop(Supplier<CompletableFuture<T>> work) {

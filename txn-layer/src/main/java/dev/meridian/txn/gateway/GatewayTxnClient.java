@@ -12,6 +12,10 @@ import dev.meridian.txn.TxnLimits;
 import dev.meridian.txn.TxnUnavailableException;
 import dev.meridian.txn.coordinator.CoordinatorCounters;
 import dev.meridian.txn.coordinator.CoordinatorLimits;
+import dev.meridian.storage.KeySpan;
+import dev.meridian.txn.TxnFutures;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -63,10 +67,37 @@ public final class GatewayTxnClient implements TransactionClient {
         gateway, txnLimits, coordinatorLimits, counters);
   }
 
-  /** A read-only transaction; a strong one reads every range at {@code TT.now().latest}. */
+  /**
+   * A read-only transaction; a strong one reads every range at {@code TT.now().latest} at its
+   * leaseholder (or a replica in this region through the leaseholder's applied point), a stale one (exact staleness, or a given timestamp) at the nearest replica whose
+   * safe time covers it.
+   */
   @Override
   public ReadOnlyTxn beginReadOnly(TimestampBound bound) {
-    return new GatewayReadOnlyTransaction(bound.readTs(this::now), gateway);
+    return new GatewayReadOnlyTransaction(bound.readTs(this::now), gateway,
+        bound instanceof TimestampBound.Strong ? Gateway.ReadRoute.NEAREST_STRONG : Gateway.ReadRoute.NEAREST_STALE);
+  }
+
+  /**
+   * A bounded-staleness read-only transaction over {@code scope} (Spanner's {@code max_staleness}):
+   * it reads at the freshest timestamp no older than {@code maxStalenessMicros} that every replica
+   * serving {@code scope} can serve locally ({@link Gateway#boundedStalenessReadTs}). The scope is
+   * needed up front because the timestamp is chosen before the first read; a read outside it is
+   * still correct, only perhaps served by a leaseholder. Completes on the gateway's loop.
+   */
+  public CompletableFuture<ReadOnlyTxn> beginBoundedStaleness(long maxStalenessMicros, List<KeySpan> scope) {
+    if (maxStalenessMicros < 0) {
+      throw new IllegalArgumentException("staleness must not be negative: " + maxStalenessMicros);
+    }
+    Timestamp latest = Timestamp.ofMicros(now().latestMicros());
+    Timestamp oldest = latest.minusMicros(maxStalenessMicros);
+    CompletableFuture<ReadOnlyTxn> result = new CompletableFuture<>();
+    gateway.loop().execute(() -> TxnFutures.forward(
+        () -> gateway.boundedStalenessReadTs(List.copyOf(scope), oldest, latest)
+            .thenApply(readTs -> (ReadOnlyTxn) new GatewayReadOnlyTransaction(readTs, gateway,
+                Gateway.ReadRoute.NEAREST_STALE)),
+        result));
+    return result;
   }
 
   private TTInterval now() {

@@ -55,6 +55,10 @@ import java.util.TreeMap;
  *       (until applied), or a prepare in flight or applied (until resolved). Its write keys may not be
  *       written or validated over by anyone else, and a read at or above its timestamp that touches
  *       them waits. A prepare also holds its read spans against writers (read intents).
+ *   <dt>closed timestamp
+ *   <dd>The highest timestamp this core has promised to commit nothing new at or below ({@link
+ *       #closeTimestamp} through the log, {@link #closedTimestampUpdate} on heartbeats). Followers
+ *       serve snapshot reads at or below it without asking (their safe time, M7).
  *   <dt>recent writes
  *   <dd>Writes applied after a validation scan was handed out; the scan's snapshot may have missed
  *       them, so the validation's result is checked against them too.
@@ -65,7 +69,7 @@ import java.util.TreeMap;
  * <ol>
  *   <li>Every assigned timestamp (commit or prepare) is strictly above the last one assigned, the read
  *       watermark, the floor, every applied commit timestamp, {@code now.latest} and the
- *       transaction's read timestamp, and strictly
+ *       transaction's read timestamp, the closed timestamp, and strictly
  *       below the lease end; within {@link LeaseholderLimits#leaseEndMarginMicros()} of the end the
  *       core refuses (retryably) instead of assigning.
  *   <li>A read at {@code t} is admitted only when {@code t} is below the lease end, not above {@code
@@ -73,7 +77,13 @@ import java.util.TreeMap;
  *       raises the read watermark to {@code t}.
  *   <li>Nothing is served or assigned before this core's own LeaseStart is applied, and its floor is
  *       at least the succession floor; after a transfer starts nothing is served or assigned, and the
- *       {@link Handover} is at least the watermark and the last assigned timestamp.
+ *       {@link Handover} is at least the watermark, the last assigned timestamp and the closed
+ *       timestamp.
+ *   <li>A closed timestamp is promised only while serving, only above the previous one (and the
+ *       log's), strictly below the lease end, and strictly below the timestamp of every lock (a
+ *       commit or prepare in flight, a prepare not yet resolved): a commit applied later, or a
+ *       prepared transaction that commits at its prepare timestamp or above, never lands at or
+ *       below it. A new core starts at or above the log's closed timestamp (its floor is).
  *   <li>Applied slots strictly increase; every Commit or Prepare applied under this core's lease
  *       sequence is one it proposed, at the timestamp it assigned.
  * </ol>
@@ -94,6 +104,14 @@ import java.util.TreeMap;
  *       and saves a structure that grows with the keys read and must be handed over on transfer.
  *   <li><b>OCC, not locks</b>: a conflict aborts at once (40001), so there is no waiting graph and no
  *       deadlock; only reads wait, and only for transactions whose timestamp is already chosen.
+ *   <li><b>Closing as an input, not on every tick</b>: the driver decides the cadence (one log
+ *       close per interval for a busy range, a heartbeat entry for an idle one), so an idle range
+ *       costs no Paxos write per interval; the core only says what it may promise now.
+ *   <li><b>A closed timestamp that lags {@code now.latest} by a fixed target</b> (CockroachDB's
+ *       design), not one that chases the lowest in-flight timestamp: a close at {@code now.latest}
+ *       would hold back every commit's timestamp assignment behind it, while a fixed lag lets new
+ *       commits (assigned above {@code now.latest}) proceed untouched and still gives followers a
+ *       snapshot at most the lag (plus the close cadence) old.
  *   <li><b>Refusing, not queueing, near the lease end</b>: a commit proposed in the last moments of a
  *       lease risks the unknown outcome of lease loss, which costs the client far more than a retry.
  * </ul>
@@ -145,7 +163,7 @@ public final class LeaseholderCore {
 
   /** A snapshot read; {@code key} for a point read, else {@code span} with direction and limit. */
   private record ReadRequest(
-      RequestId id, Key key, KeySpan span, Timestamp ts, Direction direction, int limit) {}
+      RequestId id, Key key, KeySpan span, Timestamp ts, Direction direction, int limit, boolean indexOnly) {}
 
   /** A read waiting for its timestamp to arrive or for a lock to go. */
   private static final class WaitingRead {
@@ -200,6 +218,10 @@ public final class LeaseholderCore {
   private Timestamp proposedFloor;
   private Timestamp lastAssigned = Timestamp.ZERO;
   private Timestamp watermark = Timestamp.ZERO;
+  /** See the glossary; never below the log's closed timestamp. */
+  private Timestamp closed;
+  /** The CloseTimestamp of ours proposed and not yet applied, rejected or refused; null if none. */
+  private Timestamp closeInFlight;
   private Timestamp maxApplied;
   private TTInterval now;
   private LogSlot lastApplied;
@@ -269,6 +291,7 @@ public final class LeaseholderCore {
     this.lastApplied = view.appliedSlot();
     this.maxApplied = view.maxAppliedCommitTs();
     this.floor = successionFloor;
+    this.closed = view.closedTs();
     if (succession instanceof Succession.Transferred transferred) {
       // The hand-over's other end (produced by transferLeadership): it must be meant for us.
       Invariants.require(transferred.handover().range().equals(range), "a hand-over is for this range");
@@ -284,7 +307,7 @@ public final class LeaseholderCore {
   /** A snapshot read of {@code key} at {@code readTs}: the newest version at or below it, tombstones included. */
   public void get(RequestId id, Key key, Timestamp readTs, TTInterval now) {
     observe(now);
-    ReadRequest read = new ReadRequest(id, key, KeySpan.point(key), readTs, Direction.FORWARD, 1);
+    ReadRequest read = new ReadRequest(id, key, KeySpan.point(key), readTs, Direction.FORWARD, 1, false);
     submit(id, () -> admitRead(new WaitingRead(read)));
   }
 
@@ -292,7 +315,21 @@ public final class LeaseholderCore {
   public void scan(
       RequestId id, KeySpan span, Timestamp readTs, Direction direction, int limit, TTInterval now) {
     observe(now);
-    ReadRequest read = new ReadRequest(id, null, span, readTs, direction, limit);
+    ReadRequest read = new ReadRequest(id, null, span, readTs, direction, limit, false);
+    submit(id, () -> admitRead(new WaitingRead(read)));
+  }
+
+  /**
+   * A follower's strong read of {@code span} at {@code readTs} (raft's ReadIndex; Spanner's read at
+   * now on a replica): admitted exactly as a read here (it waits for locks at or below {@code
+   * readTs} on the span and raises the read watermark), but instead of reading, the core answers
+   * {@link Reply.ReadIndex} with its applied slot. Every write at or below {@code readTs} to the span
+   * is at or below that slot, and none can come later, so the follower serves the read itself once
+   * it has applied that slot. The data never crosses the WAN; only this small answer does.
+   */
+  public void readIndex(RequestId id, KeySpan span, Timestamp readTs, TTInterval now) {
+    observe(now);
+    ReadRequest read = new ReadRequest(id, null, span, readTs, Direction.FORWARD, 0, true);
     submit(id, () -> admitRead(new WaitingRead(read)));
   }
 
@@ -362,6 +399,66 @@ public final class LeaseholderCore {
   }
 
   /**
+   * The driver's close cadence (every close interval for a range with proposals): proposes a {@link
+   * RangeCommand.CloseTimestamp} at {@code now.latest - closedTsTargetLag}, held below the lease end
+   * and below every lock's timestamp (invariant 5), if that is above the closed timestamp so far.
+   * While one of ours is in flight, the next waits until the target has moved a whole lag past it:
+   * the log carries at most one close per lag while Paxos is slow, and one that Paxos lost without
+   * a word (proposals are not always reported back) does not stop closing. From the moment a close
+   * is proposed, nothing is assigned at or below it. Does nothing unless serving.
+   */
+  public void closeTimestamp(TTInterval now) {
+    observe(now);
+    if (closeInFlight != null
+        && now.latestMicros() - limits.closedTsTargetLagMicros() < closeInFlight.micros() + limits.closedTsTargetLagMicros()) {
+      return;
+    }
+    Timestamp ts = closable();
+    if (ts == null) {
+      return;
+    }
+    closeInFlight = ts;
+    outProposals.add(new RangeCommand.CloseTimestamp(range, leaseSequence, ts));
+  }
+
+  /**
+   * The same promise for the coalesced heartbeat of an idle range (see {@link
+   * ClosedTimestampUpdate}): what the core may close now, with the slot a replica must have applied
+   * to use it; empty when it can close nothing higher than before. The promise binds the core from
+   * now on, exactly as a proposed close does.
+   */
+  public Optional<ClosedTimestampUpdate> closedTimestampUpdate(TTInterval now) {
+    observe(now);
+    Timestamp ts = closable();
+    return ts == null ? Optional.empty() : Optional.of(new ClosedTimestampUpdate(range, leaseSequence, ts, lastApplied));
+  }
+
+  /** Raises the closed timestamp as far as invariant 5 allows now and returns it, or null if it cannot rise. */
+  private Timestamp closable() {
+    if (phase != Phase.SERVING) {
+      return null;
+    }
+    long target = now.latestMicros() - limits.closedTsTargetLagMicros();
+    long bound = leaseEndMicros - 1;
+    for (Lock lock : locks.values()) {
+      bound = Math.min(bound, lock.ts.micros() - 1);
+    }
+    long micros = Math.min(target, bound);
+    if (micros <= closed.micros()) {
+      return null;
+    }
+    Timestamp ts = Timestamp.ofMicros(micros);
+    Invariants.require(ts.micros() < leaseEndMicros, "a closed timestamp is below the lease end");
+    for (Lock lock : locks.values()) {
+      Invariants.require(ts.isBefore(lock.ts), "a closed timestamp is below the lock of %s", lock.txn);
+    }
+    Invariants.require(ts.isAfter(closed), "closed timestamps rise");
+    Invariants.require(!ts.isBefore(view.closedTs()), "a closed timestamp is at least the log's");
+    closed = ts;
+    return ts;
+  }
+
+  /**
    * This replica no longer holds the Paxos lease (deposed, stepped down, clock fenced, transfer done).
    * Proposals in flight may still be chosen: their requests are answered {@link
    * Refusal.Kind#OUTCOME_UNKNOWN}. Everything not yet proposed is refused as certainly not applied.
@@ -382,7 +479,10 @@ public final class LeaseholderCore {
     }
     phase = Phase.TRANSFERRING;
     transferTarget = target;
-    Timestamp handed = Timestamp.max(watermark, lastAssigned);
+    // The closed timestamp too: followers may have served reads at it, from a heartbeat promise
+    // the successor would otherwise not know of.
+    Timestamp handed = Timestamp.max(Timestamp.max(watermark, lastAssigned), closed);
+    Invariants.require(!handed.isBefore(closed), "a handover covers the closed timestamp");
     Invariants.require(!handed.isBefore(watermark), "a handover covers the read watermark");
     Invariants.require(!handed.isBefore(lastAssigned), "a handover covers the last assigned timestamp");
     outHandover = new Handover(range, self, target, handed);
@@ -406,7 +506,7 @@ public final class LeaseholderCore {
       case RangeCommand.RecordDecision decision -> answerDecisionWaiters(decision.txn());
       case RangeCommand.LeaseStart lease -> onLeaseStartApplied(lease);
       case RangeCommand.Split split -> { }
-      case RangeCommand.CloseTimestamp closed -> { }
+      case RangeCommand.CloseTimestamp close -> onCloseApplied(close);
     }
     releaseCommitWaits();
     retryWaitingReads();
@@ -531,6 +631,11 @@ public final class LeaseholderCore {
     Invariants.require(read.ts().micros() < leaseEndMicros, "reads are served only below the lease end");
     Invariants.require(phase == Phase.SERVING, "reads are served only while the lease is ours");
     watermark = Timestamp.max(watermark, read.ts());
+    if (read.indexOnly()) {
+      outReplies.add(new Reply.ReadIndex(read.id(), read.ts(), lastApplied));
+      readsServed++;
+      return true;
+    }
     TaskId task = nextTask();
     readsOut.put(task, read);
     outTasks.add(read.key() != null
@@ -707,7 +812,7 @@ public final class LeaseholderCore {
    */
   private Timestamp assignTimestamp(Timestamp readTs) {
     Timestamp base = Timestamp.max(Timestamp.max(Timestamp.ofMicros(now.latestMicros()), readTs),
-        Timestamp.max(Timestamp.max(lastAssigned, watermark), Timestamp.max(floor, maxApplied)));
+        Timestamp.max(Timestamp.max(lastAssigned, watermark), Timestamp.max(Timestamp.max(floor, maxApplied), closed)));
     Timestamp ts = base.next();
     if (ts.micros() >= leaseEndMicros - limits.leaseEndMarginMicros()) {
       refusedNearLeaseEnd++;
@@ -717,6 +822,7 @@ public final class LeaseholderCore {
     Invariants.require(ts.isAfter(watermark), "an assigned timestamp is above the read watermark");
     Invariants.require(ts.isAfter(floor), "an assigned timestamp is above the lease floor");
     Invariants.require(ts.isAfter(maxApplied), "an assigned timestamp is above every applied commit");
+    Invariants.require(ts.isAfter(closed), "an assigned timestamp is above the closed timestamp");
     Invariants.require(ts.micros() > now.latestMicros(), "an assigned timestamp is above now.latest");
     Invariants.require(ts.isAfter(readTs), "an assigned timestamp is above the transaction's read timestamp");
     Invariants.require(ts.micros() < leaseEndMicros, "an assigned timestamp is below the lease end");
@@ -910,6 +1016,15 @@ public final class LeaseholderCore {
     }
   }
 
+  private void onCloseApplied(RangeCommand.CloseTimestamp close) {
+    if (close.leaseSequence() == leaseSequence && active) {
+      Invariants.require(!close.closedTs().isAfter(closed), "an applied close of this lease is one this core promised");
+      if (close.closedTs().equals(closeInFlight)) {
+        closeInFlight = null;
+      }
+    }
+  }
+
   private void onLeaseStartApplied(RangeCommand.LeaseStart lease) {
     boolean ours = isOurs(lease);
     if (ours && phase == Phase.STARTING) {
@@ -927,6 +1042,7 @@ public final class LeaseholderCore {
     active = true;
     phase = Phase.SERVING;
     floor = lease.floorTs();
+    closed = Timestamp.max(closed, view.closedTs());
     maxApplied = Timestamp.max(maxApplied, view.maxAppliedCommitTs());
     if (now.earliestMicros() <= maxApplied.micros()) {
       unsettledBeforeStart = maxApplied;
@@ -956,7 +1072,10 @@ public final class LeaseholderCore {
   private void proposeLeaseStart() {
     long sequence = view.lease().map(RangeCommand.LeaseStart::leaseSequence).orElse(0L) + 1;
     Timestamp previousFloor = view.lease().map(RangeCommand.LeaseStart::floorTs).orElse(Timestamp.ZERO);
-    floor = Timestamp.max(Timestamp.max(floor, successionFloor), Timestamp.max(maxApplied, previousFloor));
+    floor = Timestamp.max(Timestamp.max(Timestamp.max(floor, successionFloor), Timestamp.max(maxApplied, previousFloor)),
+        view.closedTs());
+    closed = Timestamp.max(closed, view.closedTs());
+    Invariants.require(!floor.isBefore(view.closedTs()), "a lease floor is at least the log's closed timestamp");
     Invariants.require(!floor.isBefore(successionFloor), "a lease floor is at least the succession floor");
     Invariants.require(!floor.isBefore(maxApplied), "a lease floor is at least every applied commit");
     leaseSequence = sequence;
@@ -1020,7 +1139,12 @@ public final class LeaseholderCore {
         }
       }
       case RangeCommand.Split split -> { }
-      case RangeCommand.CloseTimestamp closed -> { }
+      case RangeCommand.CloseTimestamp close -> {
+        if (close.leaseSequence() == leaseSequence && close.closedTs().equals(closeInFlight)) {
+          // The promise stays: the core may have told a heartbeat, and keeping it costs nothing.
+          closeInFlight = null;
+        }
+      }
     }
   }
 
@@ -1232,7 +1356,7 @@ public final class LeaseholderCore {
 
   /** Diagnostics and the metrics of {@link LeaseholderLimits}. */
   public Stats stats() {
-    return new Stats(phase, leaseSequence, floor, watermark, lastAssigned, maxApplied, leaseEndMicros,
+    return new Stats(phase, leaseSequence, floor, watermark, lastAssigned, maxApplied, closed, leaseEndMicros,
         locks.size(), pending(), readsServed, commitsAcknowledged, preparesApplied, conflicts,
         refusedNearLeaseEnd, refusedOverloaded, outcomeUnknown);
   }
@@ -1244,6 +1368,7 @@ public final class LeaseholderCore {
       Timestamp readWatermark,
       Timestamp lastAssigned,
       Timestamp maxAppliedCommitTs,
+      Timestamp closedTs,
       long leaseEndMicros,
       int locks,
       int pending,

@@ -37,6 +37,12 @@ public interface RangeStateView {
    */
   Timestamp maxAppliedCommitTs();
 
+  /**
+   * The closed timestamp of the applied log (the last applied {@link RangeCommand.CloseTimestamp}),
+   * {@link Timestamp#ZERO} if none: a new leaseholder's floor and closes start at or above it.
+   */
+  Timestamp closedTs();
+
   /** The prepared, unresolved transactions: their applied {@link RangeCommand.Prepare} commands. */
   Collection<RangeCommand.Prepare> preparedTxns();
 

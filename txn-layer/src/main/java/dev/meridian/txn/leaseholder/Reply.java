@@ -44,6 +44,13 @@ public sealed interface Reply {
     }
   }
 
+  /**
+   * The answer to a follower's strong read ({@link LeaseholderCore#readIndex}): the watermark covers
+   * {@code readTs}, and every write at or below it to the span read is applied at or below {@code
+   * appliedSlot}. The follower serves the read at {@code readTs} once it has applied that slot.
+   */
+  record ReadIndex(RequestId request, Timestamp readTs, LogSlot appliedSlot) implements Reply {}
+
   /** The request was refused; see {@link Refusal} for whether it may have taken effect. */
   record Refused(RequestId request, Refusal refusal) implements Reply {}
 }

@@ -28,6 +28,8 @@ import dev.meridian.txn.directory.MetaLayout;
 import dev.meridian.txn.directory.MetaLookups;
 import dev.meridian.txn.directory.RangeCache;
 import dev.meridian.txn.directory.RoutingError;
+import dev.meridian.txn.follower.FollowerReads;
+import dev.meridian.txn.leaseholder.ClosedTimestampUpdate;
 import dev.meridian.txn.leaseholder.LeaseholderCore;
 import dev.meridian.txn.leaseholder.LeaseholderLimits;
 import dev.meridian.txn.leaseholder.LeaseholderReady;
@@ -50,6 +52,10 @@ import dev.meridian.txn.types.ReplicaRole;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Set;
+import java.util.function.Function;
+import dev.meridian.runtime.RandomSource;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -75,6 +81,14 @@ import java.util.function.Predicate;
  * ["m", end)} (or the boundaries given to {@link #onLoop}); {@link #split} adds ranges, writing both
  * meta entries in one meta-range commit. Tests of this package run on virtual time ({@code
  * ManualScheduler}); {@link #onLoop} puts the same cluster on a real loop for other modules.
+ *
+ * <p>With follower reads on ({@link Followers}), every range also has a replica on each of its other
+ * nodes: its own state machine over that node's own store, fed the leaseholder replica's log (at
+ * once, or only when told: {@link #holdFollowers}, {@link #catchUp}), with a {@link FollowerReads}
+ * over it (and over the leaseholder's own replica). The channel then carries follower reads too
+ * (not subject to the injected faults), served exactly as the range host must: by the replica's
+ * admission, from its state machine's snapshot. Closes happen when the test asks ({@link
+ * #closeAll}, {@link #heartbeat}, {@link #closeEvery}).
  */
 public final class ClusterHarness {
 
@@ -101,14 +115,36 @@ public final class ClusterHarness {
   final Gateway gateway;
   final GatewayTxnClient client;
   private final List<Fault> faults = new ArrayList<>();
+  /** Null: no follower replicas, no follower reads. */
+  private final Followers followers;
+  /** Each follower node's own store. */
+  private final Map<NodeId, InMemoryRangeStore> followerStores = new HashMap<>();
+  /** Whether follower replicas apply the log only when {@link #catchUp} says so. */
+  private boolean holdFollowers;
   private long nextRequest = 1;
   private long internalTxns = 1;
+
+  /**
+   * Follower reads in the cluster: the gateway's region, the leaseholders' closed-timestamp lag, and
+   * the replicas' planted bugs.
+   */
+  record Followers(String localRegion, long closedTsLagMicros, Set<FollowerReads.PlantedBug> plantedBugs) {}
+
+  /**
+   * One replica of a range (M7): its state machine, its follower-read admission, and the strong
+   * reads waiting for it to apply a slot (what to do when {@link FollowerReads#applied} releases them).
+   */
+  record Replica(NodeId node, RangeStateMachine machine, FollowerReads reads, Map<RequestId, Runnable> waiting) {}
 
   /** One hosted range: its state machine and its leaseholder's core. */
   final class Hosted {
     final RangeStateMachine machine;
     final NodeId leaseholder;
     LeaseholderCore core;
+    /** Every command the leaseholder's replica applied (slot i + 1 at index i), for the followers. */
+    final List<RangeCommand> log = new ArrayList<>();
+    /** The range's replicas by node, the leaseholder's over {@link #machine}; empty without followers. */
+    final Map<NodeId, Replica> replicas = new LinkedHashMap<>();
     final Map<RequestId, Call> calls = new HashMap<>();
     /** Proposals held back from the log (Paxos slow): they stay in flight until released. */
     boolean holdProposals;
@@ -118,7 +154,9 @@ public final class ClusterHarness {
       this.machine = machine;
       this.leaseholder = leaseholder;
       TTInterval now = trueTime.now();
-      this.core = new LeaseholderCore(leaseholder, new LeaseholderStateView(machine), LeaseholderLimits.defaults(),
+      LeaseholderLimits limits = followers == null ? LeaseholderLimits.defaults()
+          : new LeaseholderLimits(10_000, 100_000, followers.closedTsLagMicros());
+      this.core = new LeaseholderCore(leaseholder, new LeaseholderStateView(machine), limits,
           now.latestMicros() + LEASE_MICROS, new Succession.Elected(floor.micros()), now);
     }
 
@@ -167,7 +205,13 @@ public final class ClusterHarness {
   }
 
   ClusterHarness(NodeId leaseholder, CoordinatorLimits coordinatorLimits) {
-    this(manualLoop(), null, leaseholder, coordinatorLimits, List.of(Key.of(new byte[] {1}), Key.utf8("m")));
+    this(manualLoop(), null, leaseholder, coordinatorLimits, List.of(Key.of(new byte[] {1}), Key.utf8("m")), null);
+  }
+
+  /** A cluster on virtual time with follower replicas and follower reads (M7). */
+  ClusterHarness(NodeId leaseholder, Followers followers) {
+    this(manualLoop(), null, leaseholder, CoordinatorLimits.defaults(), List.of(Key.of(new byte[] {1}), Key.utf8("m")),
+        followers);
   }
 
   ClusterHarness() {
@@ -181,7 +225,7 @@ public final class ClusterHarness {
    * virtual time; {@link #await} waits on the real loop.
    */
   public static ClusterHarness onLoop(Scheduler loop, TrueTime trueTime, List<Key> boundaries) {
-    return new ClusterHarness(loop, trueTime, N1, CoordinatorLimits.defaults(), boundaries);
+    return new ClusterHarness(loop, trueTime, N1, CoordinatorLimits.defaults(), boundaries, null);
   }
 
   /** The transaction client of the gateway, on node 1. */
@@ -194,7 +238,8 @@ public final class ClusterHarness {
   }
 
   private ClusterHarness(Scheduler loop, TrueTime realTime, NodeId leaseholder, CoordinatorLimits coordinatorLimits,
-      List<Key> boundaries) {
+      List<Key> boundaries, Followers followers) {
+    this.followers = followers;
     this.loop = loop;
     this.manual = loop instanceof ManualScheduler m ? m : null;
     this.trueTime = manual != null ? new LocalTrueTime(manual.clock(), LocalTrueTime.Config.defaults()) : realTime;
@@ -211,8 +256,12 @@ public final class ClusterHarness {
       CompletableFuture.runAsync(() -> bootstrap(layout, leaseholder), loop).join();
     }
     cache = new RangeCache(layout.getFirst(), DirectoryLimits.defaults());
-    gateway = new Gateway(cache, new MetaLookups(cache, DirectoryLimits.defaults()), new FakeChannel(), loop,
-        trueTime, GatewayLimits.defaults());
+    FakeChannel channel = new FakeChannel();
+    gateway = followers == null
+        ? new Gateway(cache, new MetaLookups(cache, DirectoryLimits.defaults()), channel, loop, trueTime,
+            GatewayLimits.defaults())
+        : new Gateway(cache, new MetaLookups(cache, DirectoryLimits.defaults()), channel, channel,
+            followers.localRegion(), loop, trueTime, GatewayLimits.defaults());
     client = new GatewayTxnClient(1, gateway, TxnLimits.defaults(), coordinatorLimits);
   }
 
@@ -229,21 +278,118 @@ public final class ClusterHarness {
       entries.add(Write.put(entry.key(), entry.value()));
     }
     Timestamp filedAt = Timestamp.ofMicros(1);
-    assertThat(meta.apply(1, new RangeCommand.LeaseStart(RangeId.META, 1, leaseholder, Timestamp.ZERO)))
-        .isInstanceOf(ApplyOutcome.Applied.class);
-    assertThat(meta.apply(2, new RangeCommand.Commit(RangeId.META, 0, 1, new TxnId(99, 0), filedAt, entries)))
-        .isInstanceOf(ApplyOutcome.Applied.class);
-    host(meta, leaseholder, filedAt);
+    List<RangeCommand> filing = List.of(new RangeCommand.LeaseStart(RangeId.META, 1, leaseholder, Timestamp.ZERO),
+        new RangeCommand.Commit(RangeId.META, 0, 1, new TxnId(99, 0), filedAt, entries));
+    for (int i = 0; i < filing.size(); i++) {
+      assertThat(meta.apply(i + 1, filing.get(i))).isInstanceOf(ApplyOutcome.Applied.class);
+    }
+    host(meta, leaseholder, filedAt, layout.getFirst(), filing);
     for (RangeDescriptor descriptor : layout.subList(1, layout.size())) {
-      host(RangeStateMachine.bootstrap(store, descriptor), leaseholder, Timestamp.ZERO);
+      host(RangeStateMachine.bootstrap(store, descriptor), leaseholder, Timestamp.ZERO, descriptor, List.of());
     }
   }
 
-  private Hosted host(RangeStateMachine machine, NodeId leaseholder, Timestamp floor) {
+  /**
+   * Hosts {@code machine}'s range, led by {@code leaseholder}; with followers, also its replicas on
+   * the other nodes: created at {@code initial} (or found in the node's store, after a split) and
+   * fed {@code applied}, the commands the leaseholder's replica already applied.
+   */
+  private Hosted host(RangeStateMachine machine, NodeId leaseholder, Timestamp floor, RangeDescriptor initial,
+      List<RangeCommand> applied) {
     Hosted range = new Hosted(machine, leaseholder, floor);
     hosted.put(machine.id(), range);
+    if (followers != null) {
+      range.log.addAll(applied);
+      for (ReplicaDescriptor replica : machine.descriptor().replicas()) {
+        NodeId node = replica.node();
+        RangeStateMachine copy = machine;
+        if (!node.equals(leaseholder)) {
+          InMemoryRangeStore own = followerStores.computeIfAbsent(node, n -> new InMemoryRangeStore());
+          copy = own.reads().appliedSlot(machine.id().value()).isPresent()
+              ? RangeStateMachine.open(own, machine.id()) : RangeStateMachine.bootstrap(own, initial);
+        }
+        range.replicas.put(node, new Replica(node, copy, new FollowerReads(copy, 1_000, followers.plantedBugs()),
+            new HashMap<>()));
+      }
+      catchUp(range);
+    }
     pump(range);
     return range;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Follower replicas and closed timestamps (M7).
+
+  /** From now on follower replicas apply the log only when {@link #catchUp} is called. */
+  void holdFollowers(boolean hold) {
+    holdFollowers = hold;
+  }
+
+  /** Every follower replica of every range applies the whole log. */
+  void catchUpAll() {
+    hosted.values().forEach(this::catchUp);
+  }
+
+  private void catchUp(Hosted range) {
+    for (Replica replica : range.replicas.values()) {
+      catchUp(range, replica);
+    }
+  }
+
+  /** {@code replica} applies the rest of {@code range}'s log, as its Paxos learner would. */
+  private void catchUp(Hosted range, Replica replica) {
+    RangeStateMachine machine = replica.machine();
+    while (machine.appliedSlot() < range.log.size()) {
+      long slot = machine.appliedSlot() + 1;
+      machine.apply(slot, range.log.get((int) slot - 1));
+      for (RequestId released : replica.reads().applied()) {
+        replica.waiting().remove(released).run();
+      }
+    }
+  }
+
+  /** Every leaseholder's close cadence: each may propose a CloseTimestamp (applied at once). */
+  void closeAll() {
+    for (Hosted range : List.copyOf(hosted.values())) {
+      range.core.closeTimestamp(trueTime.now());
+      pump(range);
+    }
+  }
+
+  /**
+   * A coalesced heartbeat: each leaseholder's {@link ClosedTimestampUpdate}, offered to every replica
+   * of its range (taken by those that applied far enough).
+   */
+  void heartbeat() {
+    for (Hosted range : hosted.values()) {
+      Optional<ClosedTimestampUpdate> update = range.core.closedTimestampUpdate(trueTime.now());
+      update.ifPresent(u -> range.replicas.values().forEach(r -> r.machine().observeClosed(u)));
+    }
+  }
+
+  /**
+   * Every {@code millis} of virtual time from now on: every range closes, and each follower replica
+   * catches up with probability {@code catchUpChance} drawn from {@code random} (so replicas lag
+   * behind their log by a seeded, varying amount).
+   */
+  void closeEvery(long millis, RandomSource random, double catchUpChance) {
+    requireManual();
+    loop.schedule(millis * 1_000_000, () -> {
+      closeAll();
+      for (Hosted range : List.copyOf(hosted.values())) {
+        for (Replica replica : range.replicas.values()) {
+          if (random.chance(catchUpChance)) {
+            catchUp(range, replica);
+          }
+        }
+      }
+      closeEvery(millis, random, catchUpChance);
+    });
+  }
+
+  /** The node's GC horizon rose to {@code horizon} on every replica (what the GC daemon would report). */
+  void raiseGcHorizon(Timestamp horizon) {
+    hosted.values().forEach(range -> range.replicas.values().forEach(r -> r.reads().gcHorizonRaised(horizon)));
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -285,6 +431,8 @@ public final class ClusterHarness {
     Hosted left = hosted.get(range);
     RangeCommand.Split split = new RangeCommand.Split(range, left.descriptor().generation(), Key.utf8(at), newRange);
     ApplyOutcome outcome = apply(left, split);
+    // Followers apply the split before the right half is hosted: their stores then hold it.
+    catchUp(left);
     assertThat(outcome).isInstanceOf(ApplyOutcome.SplitApplied.class);
     ApplyOutcome.SplitApplied applied = (ApplyOutcome.SplitApplied) outcome;
     // Everything the left leaseholder served or assigned lies at or below this floor (the harness
@@ -292,7 +440,7 @@ public final class ClusterHarness {
     LeaseholderCore.Stats stats = left.core.stats();
     Timestamp floor = Timestamp.max(Timestamp.ofMicros(trueTime.now().latestMicros()),
         Timestamp.max(stats.readWatermark(), stats.lastAssigned()));
-    host(RangeStateMachine.open(store, applied.right().id()), left.leaseholder, floor);
+    host(RangeStateMachine.open(store, applied.right().id()), left.leaseholder, floor, applied.right(), List.of());
     List<Write> entries = new ArrayList<>();
     for (RangeDescriptor half : List.of(applied.left(), applied.right())) {
       MetaLayout.MetaWrite entry = MetaLayout.entry(half);
@@ -336,6 +484,12 @@ public final class ClusterHarness {
   private ApplyOutcome apply(Hosted range, RangeCommand command) {
     long slot = range.machine.appliedSlot() + 1;
     ApplyOutcome outcome = range.machine.apply(slot, command);
+    if (followers != null) {
+      range.log.add(command);
+      if (!holdFollowers) {
+        catchUp(range);
+      }
+    }
     switch (outcome) {
       case ApplyOutcome.Applied applied -> range.core.applied(new LogSlot(slot), command);
       case ApplyOutcome.SplitApplied applied -> range.core.applied(new LogSlot(slot), command);
@@ -416,6 +570,8 @@ public final class ClusterHarness {
       case Reply.Committed committed -> new ChannelAnswer.Replied<>(from, new ParticipantReply.Committed(committed.commitTs()));
       case Reply.Prepared prepared -> new ChannelAnswer.Replied<>(from, new ParticipantReply.Prepared(prepared.prepareTs()));
       case Reply.Resolved resolved -> new ChannelAnswer.Replied<>(from, new ParticipantReply.Resolved());
+      // A follower's strong read (M7): the host hands the slot to the follower replica that asked.
+      case Reply.ReadIndex index -> new ChannelAnswer.Replied<>(from, index.appliedSlot());
       case Reply.TxnStatus status -> new ChannelAnswer.Replied<>(from, status.decision()
           .<ParticipantReply>map(d -> new ParticipantReply.Recorded(d.outcome(), d.commitTs()))
           .orElseGet(() -> new ParticipantReply.Undecided(((CoordinatorRequest.QueryDecision) call.request).expiresAt())));
@@ -443,7 +599,118 @@ public final class ClusterHarness {
   // ---------------------------------------------------------------------------------------------
   // The channel.
 
-  private final class FakeChannel implements RangeChannel {
+  private final class FakeChannel implements RangeChannel, FollowerReadChannel {
+
+    @Override
+    public void followerGet(Target target, Key key, Timestamp readTs, boolean strong, long timeoutNanos,
+        Consumer<ChannelAnswer<FollowerRead<Optional<Version>>>> done) {
+      String label = target.range().id() + "@" + target.node() + (strong ? " strong" : " follower") + "-get "
+          + text(key) + " at " + show(readTs);
+      Function<RangeReadView, Object> read = view -> view.get(key, readTs);
+      if (strong) {
+        startStrong(target, label, KeySpan.point(key), readTs, timeoutNanos, cast(done), read);
+      } else {
+        startAtReplica(target, label, KeySpan.point(key), timeoutNanos, cast(done), (replica, answer) ->
+            answer.accept(read(replica, readTs, read)));
+      }
+    }
+
+    @Override
+    public void followerScan(Target target, KeySpan span, Timestamp readTs, boolean strong, Direction direction,
+        int maxRows, long timeoutNanos, Consumer<ChannelAnswer<FollowerRead<List<Version>>>> done) {
+      String label = target.range().id() + "@" + target.node() + (strong ? " strong" : " follower") + "-scan "
+          + show(span) + " at " + show(readTs);
+      Function<RangeReadView, Object> read = view -> view.scan(span, readTs, direction, maxRows);
+      if (strong) {
+        startStrong(target, label, span, readTs, timeoutNanos, cast(done), read);
+      } else {
+        startAtReplica(target, label, span, timeoutNanos, cast(done),
+            (replica, answer) -> answer.accept(read(replica, readTs, read)));
+      }
+    }
+
+    @Override
+    public void safeTime(Target target, long timeoutNanos, Consumer<ChannelAnswer<Timestamp>> done) {
+      startAtReplica(target, target.range().id() + "@" + target.node() + " safe-time", null, timeoutNanos, cast(done),
+          (replica, answer) -> answer.accept(replica.reads().safeTime()));
+    }
+
+    /**
+     * What the range host does with a follower's strong read: the replica asks the leaseholder for
+     * its applied point over {@code span} (through the same channel, so faults and latency apply),
+     * then serves the read once it has applied that slot; "not yet" if the leaseholder could not say.
+     */
+    private void startStrong(Target target, String label, KeySpan span, Timestamp readTs, long timeoutNanos,
+        Consumer<ChannelAnswer<Object>> done, Function<RangeReadView, Object> read) {
+      startAtReplica(target, label, span, timeoutNanos, done, (replica, answer) -> {
+        Hosted range = hosted.get(target.range().id());
+        Target leaseholder = new Target(range.descriptor(), range.leaseholder);
+        start(leaseholder, target.range().id() + "@" + range.leaseholder + " read-index for " + target.node(), null,
+            false, timeoutNanos, indexed -> {
+              if (!(indexed instanceof ChannelAnswer.Replied<Object> replied)
+                  || !(replied.value() instanceof LogSlot slot)) {
+                answer.accept(new FollowerRead.NotYet<>(replica.reads().safeTime()));
+                return;
+              }
+              RequestId id = new RequestId(nextRequest++);
+              Runnable serve = () -> {
+                try (RangeReadView view = replica.machine().openReadView()) {
+                  answer.accept(new FollowerRead.Served<>(read.apply(view)));
+                }
+              };
+              switch (replica.reads().admitStrong(id, readTs, slot)) {
+                case FollowerReads.Admission.Serve now -> serve.run();
+                case FollowerReads.Admission.Waiting waiting -> replica.waiting().put(id, serve);
+                case FollowerReads.Admission.NotYet notYet -> answer.accept(new FollowerRead.NotYet<>(notYet.safeTime()));
+                case FollowerReads.Admission.TooOld old -> answer.accept(new FollowerRead.TooOld<>(old.gcHorizon()));
+              }
+            }, r -> r.core.readIndex(register(r, leaseholder), span, readTs, trueTime.now()));
+      });
+    }
+
+    /** What the range host does with a follower read: the replica's admission, then its snapshot. */
+    private <T> FollowerRead<T> read(Replica replica, Timestamp readTs, Function<RangeReadView, T> read) {
+      return switch (replica.reads().admitStale(readTs)) {
+        case FollowerReads.Admission.Serve serve -> {
+          try (RangeReadView view = replica.machine().openReadView()) {
+            yield new FollowerRead.Served<>(read.apply(view));
+          }
+        }
+        case FollowerReads.Admission.NotYet notYet -> new FollowerRead.NotYet<>(notYet.safeTime());
+        case FollowerReads.Admission.TooOld tooOld -> new FollowerRead.TooOld<>(tooOld.gcHorizon());
+        case FollowerReads.Admission.Waiting waiting -> throw new AssertionError("a stale read never waits");
+      };
+    }
+
+    /**
+     * Delivers a request to the replica of {@code target}'s range on {@code target.node()}, after
+     * the latency, and answers what {@code serve} returns, or the routing answer if the node holds
+     * no replica of the range, or {@code span} is outside the replica's span now.
+     */
+    private void startAtReplica(Target target, String label, KeySpan span, long timeoutNanos,
+        Consumer<ChannelAnswer<Object>> done, java.util.function.BiConsumer<Replica, Consumer<Object>> serve) {
+      Call call = new Call(label, target, null, false, done);
+      trace.add(label);
+      loop.schedule(timeoutNanos, () -> call.answer(new ChannelAnswer.TimedOut<>()));
+      loop.schedule(LATENCY_NANOS, () -> {
+        Hosted range = hosted.get(target.range().id());
+        Replica replica = range == null ? null : range.replicas.get(target.node());
+        ChannelAnswer<Object> refusal = null;
+        if (replica == null) {
+          refusal = new ChannelAnswer.Misrouted<>(new RoutingError.RangeNotFound(target.range().id(),
+              target.range().generation()));
+        } else if (span != null && !within(span, replica.machine().descriptor().span())) {
+          refusal = stale(target);
+        }
+        if (refusal != null) {
+          ChannelAnswer<Object> answer = refusal;
+          loop.schedule(LATENCY_NANOS, () -> call.answer(answer));
+          return;
+        }
+        serve.accept(replica, value -> loop.schedule(LATENCY_NANOS,
+            () -> call.answer(new ChannelAnswer.Replied<>(target.node(), value))));
+      });
+    }
 
     @Override
     public void send(Target target, CoordinatorRequest request, long timeoutNanos,
@@ -548,6 +815,12 @@ public final class ClusterHarness {
     }
   }
 
+  private static boolean within(KeySpan inner, KeySpan outer) {
+    boolean startInside = inner.start().compareTo(outer.start()) >= 0;
+    boolean endInside = outer.end() == null || (inner.end() != null && inner.end().compareTo(outer.end()) <= 0);
+    return startInside && endInside;
+  }
+
   private static long generationOf(CoordinatorRequest request) {
     return switch (request) {
       case CoordinatorRequest.CommitOnePhase c -> c.generation();
@@ -631,6 +904,9 @@ public final class ClusterHarness {
 
   /** A timestamp as {@code +ms} since the cluster's start, to the microsecond. */
   static String show(Timestamp ts) {
+    if (ts.micros() < START_WALL_MICROS) {
+      return ts.toString();
+    }
     long micros = ts.micros() - START_WALL_MICROS;
     return String.format("+%d.%03dms", micros / 1000, micros % 1000);
   }
@@ -666,6 +942,15 @@ public final class ClusterHarness {
         case ParticipantReply.Conflict conflict -> "Conflict on " + text(conflict.key());
         case ParticipantReply reply -> reply.getClass().getSimpleName();
         case Optional<?> version -> version.isPresent() ? "version" : "none";
+        case FollowerRead.Served<?> served -> "served " + switch (served.value()) {
+          case Optional<?> version -> version.isPresent() ? "version" : "none";
+          case List<?> rows -> rows.size() + " rows";
+          default -> served.value().toString();
+        };
+        case FollowerRead.NotYet<?> notYet -> "not yet, safe time " + show(notYet.safeTime());
+        case FollowerRead.TooOld<?> tooOld -> "too old, GC horizon " + show(tooOld.gcHorizon());
+        case Timestamp safe -> "safe time " + show(safe);
+        case LogSlot slot -> "applied " + slot;
         case List<?> rows -> rows.size() + " rows";
         default -> replied.value().toString();
       };

@@ -34,7 +34,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class GatewayBankTest {
 
-  private static final List<String> ACCOUNTS = List.of("a0", "a1", "a2", "n0", "n1", "w0", "w1", "z0");
+  static final List<String> ACCOUNTS = List.of("a0", "a1", "a2", "n0", "n1", "w0", "w1", "z0");
   private static final long START_BALANCE = 100;
   private static final List<String> FAULT_TARGETS =
       List.of("commit-one-phase", "prepare", "record", "resolve", "get", "scan");
@@ -83,7 +83,7 @@ class GatewayBankTest {
   }
 
   /** Reads two accounts and moves an amount between them; the commit's future (reads may fail too). */
-  private static CompletableFuture<Timestamp> transfer(ClusterHarness cluster, RandomSource random) {
+  static CompletableFuture<Timestamp> transfer(ClusterHarness cluster, RandomSource random) {
     String from = ACCOUNTS.get(random.nextInt(ACCOUNTS.size()));
     String to = ACCOUNTS.get(random.nextInt(ACCOUNTS.size()));
     long amount = 1 + random.nextInt(20);

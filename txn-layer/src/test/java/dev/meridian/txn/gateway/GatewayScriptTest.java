@@ -14,6 +14,7 @@ import dev.meridian.txn.TxnConflictException;
 import dev.meridian.txn.TxnLimitException;
 import dev.meridian.txn.TxnOutcomeUnknownException;
 import dev.meridian.txn.TxnStateException;
+import dev.meridian.txn.TxnTooOldException;
 import dev.meridian.txn.TxnUnavailableException;
 import dev.meridian.txn.coordinator.CoordinatorCounters;
 import dev.meridian.txn.directory.RangeCache;
@@ -41,7 +42,15 @@ import org.junit.jupiter.api.TestFactory;
  * {@code [m, end)}, each led on n1 (or on {@code leaseholder=}), three voters n1–n3. Commands:
  *
  * <pre>
- * cluster [leaseholder=n2]          a new cluster (the first command may omit it)
+ * cluster [leaseholder=n2] [followers=REGION lag=5ms]   a new cluster (the first command may omit it); with
+ *                                   followers=, replicas on every node and follower reads from REGION
+ * stale s1 staleness=5ms            a read-only transaction at exact staleness (follower reads)
+ * bounded s1 max=5ms scope=a-z      a bounded-staleness read-only transaction over the scope ("-": the end)
+ * close | heartbeat                 every leaseholder closes through its log / on a coalesced heartbeat
+ * hold-followers on|off | catch-up  follower replicas apply the log only on catch-up / all of it now
+ * safe r2                           each replica's applied slot and safe time
+ * gc +3.204ms                       every replica's GC horizon rises
+ * follower-stats                    the gateway's follower reads and fallbacks to the leaseholder
  * begin t1                          a read-write transaction
  * ro s1 [at=+3.204ms]               a read-only transaction (strong, or at a timestamp)
  * put t1 a v | delete t1 a
@@ -75,7 +84,10 @@ class GatewayScriptTest {
       String[] w = command.trim().split("\\s+");
       if (cluster == null || w[0].equals("cluster")) {
         String leaseholder = w[0].equals("cluster") ? option(w, "leaseholder", "n1") : "n1";
-        cluster = new ClusterHarness(new NodeId(Integer.parseInt(leaseholder.substring(1))));
+        NodeId holder = new NodeId(Integer.parseInt(leaseholder.substring(1)));
+        String region = w[0].equals("cluster") ? option(w, "followers", null) : null;
+        cluster = region == null ? new ClusterHarness(holder) : new ClusterHarness(holder, new ClusterHarness.Followers(
+            region, Long.parseLong(option(w, "lag", "5ms").replace("ms", "")) * 1000, java.util.Set.of()));
         traced = 0;
         if (w[0].equals("cluster")) {
           return List.of();
@@ -92,6 +104,27 @@ class GatewayScriptTest {
           String at = option(w, "at", null);
           TimestampBound bound = at == null ? TimestampBound.strong() : TimestampBound.at(timestamp(at));
           readOnly.put(w[1], cluster.client.beginReadOnly(bound));
+        }
+        case "stale" -> readOnly.put(w[1], cluster.client.beginReadOnly(
+            TimestampBound.exactStaleness(Long.parseLong(option(w, "staleness", null).replace("ms", "")) * 1000)));
+        case "bounded" -> {
+          String[] scope = option(w, "scope", null).split("-", -1);
+          KeySpan span = new KeySpan(ClusterHarness.key(scope[0]), scope[1].isEmpty() ? null : ClusterHarness.key(scope[1]));
+          ReadOnlyTxn txn = cluster.await(cluster.client.beginBoundedStaleness(
+              Long.parseLong(option(w, "max", null).replace("ms", "")) * 1000, List.of(span)));
+          readOnly.put(w[1], txn);
+          result.add(w[1] + " reads at " + show(txn.readTs()));
+        }
+        case "close" -> cluster.closeAll();
+        case "heartbeat" -> cluster.heartbeat();
+        case "hold-followers" -> cluster.holdFollowers(w[1].equals("on"));
+        case "catch-up" -> cluster.catchUpAll();
+        case "safe" -> cluster.hosted.get(rangeId(w[1])).replicas.values().forEach(r -> result.add(
+            r.node() + " slot " + r.machine().appliedSlot() + " safe " + show(r.machine().safeTime())));
+        case "gc" -> cluster.raiseGcHorizon(timestamp(w[1]));
+        case "follower-stats" -> {
+          Gateway.Stats stats = cluster.gateway.stats();
+          result.add("follower reads " + stats.followerReads() + " fallbacks " + stats.followerFallbacks());
         }
         case "put" -> readWrite(w[1]).put(ClusterHarness.key(w[2]), ClusterHarness.bytes(w[3]));
         case "delete" -> readWrite(w[1]).delete(ClusterHarness.key(w[2]));
@@ -151,6 +184,8 @@ class GatewayScriptTest {
         return what + ": over a limit (54000)";
       } catch (TxnStateException e) {
         return what + ": ended";
+      } catch (TxnTooOldException e) {
+        return what + ": too old (" + e.getMessage() + ")";
       }
     }
 

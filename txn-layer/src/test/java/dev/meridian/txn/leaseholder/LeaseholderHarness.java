@@ -64,6 +64,11 @@ final class LeaseholderHarness {
   Observer observer = new Observer() {};
   private long events;
 
+  /** A new point in the order of events (reads admitted, commands applied), for observers. */
+  long nextEvent() {
+    return ++events;
+  }
+
   LeaseholderHarness(LeaseholderLimits limits, long trueMicros) {
     this.limits = limits;
     this.trueMicros = trueMicros;
@@ -287,6 +292,7 @@ final class LeaseholderHarness {
       case Reply.Committed c -> "committed " + name(c.txn()) + " at " + ts(c.commitTs());
       case Reply.Prepared p -> "prepared " + name(p.txn()) + " at " + ts(p.prepareTs());
       case Reply.Resolved r -> "resolved " + name(r.txn());
+      case Reply.ReadIndex i -> "read-index at " + ts(i.readTs()) + ": applied " + i.appliedSlot();
       case Reply.TxnStatus s -> "status " + name(s.txn()) + " "
           + s.decision().map(d -> d.outcome() + (d.commitTs() == null ? "" : " at " + ts(d.commitTs()))).orElse("undecided");
       case Reply.Refused r -> "refused " + r.refusal().kind() + " (" + r.refusal().kind().sqlState()

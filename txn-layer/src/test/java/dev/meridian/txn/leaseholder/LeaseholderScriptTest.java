@@ -36,6 +36,7 @@ import org.junit.jupiter.api.TestFactory;
  * advance-time 5ms             move true time and tick every core
  * lease n1 end=20s [prior-end=10s | handover]   n1 becomes Paxos leader: its core is rebuilt from the state
  * extend n1 end=25s | lease-lost n1 | transfer n1 n2
+ * read-index n1 r1 a-c ts=10.5s   a follower's strong read: answered with the applied slot
  * get n1 r1 k1 ts=10.5s        scan n1 r1 a-c ts=10.5s [limit=10] [reverse]
  * commit n1 r1 t1 readTs=10.5s [reads=k1,k2] [spans=a-c] [writes=k2=v,k3=-]
  * prepare n1 r1 t1 readTs=... [reads=..] [spans=..] [writes=..] coord=r2
@@ -49,6 +50,10 @@ import org.junit.jupiter.api.TestFactory;
  * stats n1                     the core's counters
  * limits pending=2 margin=10ms  the limits of cores built from now on
  * gc 10s                       raise the engine's GC horizon
+ * close n1                     the driver's close cadence: n1 may propose a CloseTimestamp
+ * close-update n1              the heartbeat form of the same promise (ClosedTimestampUpdate)
+ * closed n1                    n1's closed timestamp, and the log's
+ * limits ... lag=1s            the closed-timestamp target lag (default 1s)
  * </pre>
  */
 class LeaseholderScriptTest {
@@ -100,6 +105,7 @@ class LeaseholderScriptTest {
         case "scan" -> h.core(node(words[1])).scan(h.request(words[2]), span(words[3]), ts(args.get("ts")),
             flags.contains("reverse") ? Direction.REVERSE : Direction.FORWARD,
             Integer.parseInt(args.getOrDefault("limit", "100")), h.now());
+        case "read-index" -> h.core(node(words[1])).readIndex(h.request(words[2]), span(words[3]), ts(args.get("ts")), h.now());
         case "commit" -> h.core(node(words[1])).commit(h.request(words[2]), request(words[3], args), h.now());
         case "prepare" -> h.core(node(words[1])).prepare(h.request(words[2]), request(words[3], args),
             range(args.get("coord")), h.now());
@@ -137,7 +143,15 @@ class LeaseholderScriptTest {
           }
         }
         case "limits" -> h.limits = new LeaseholderLimits(Integer.parseInt(args.get("pending")),
-            LeaseholderHarness.parseMicros(args.get("margin")));
+            LeaseholderHarness.parseMicros(args.get("margin")),
+            LeaseholderHarness.parseMicros(args.getOrDefault("lag", "1s")));
+        case "close" -> h.core(node(words[1])).closeTimestamp(h.now());
+        case "close-update" -> out.add(words[1] + ": " + h.core(node(words[1])).closedTimestampUpdate(h.now())
+            .map(u -> "closed " + LeaseholderHarness.ts(u.closedTs()) + " lease=" + u.leaseSequence()
+                + " after " + u.requiredSlot())
+            .orElse("nothing to close"));
+        case "closed" -> out.add(words[1] + ": closed=" + LeaseholderHarness.ts(h.core(node(words[1])).stats().closedTs())
+            + " log-closed=" + LeaseholderHarness.ts(h.state.closedTs()));
         case "gc" -> h.state.engine.collectGarbage(ts(words[1]));
         case "stats" -> {
           LeaseholderCore.Stats s = h.core(node(words[1])).stats();

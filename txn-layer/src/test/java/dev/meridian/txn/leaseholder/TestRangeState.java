@@ -31,6 +31,7 @@ final class TestRangeState implements RangeStateView {
   private LogSlot applied = LogSlot.NONE;
   private RangeCommand.LeaseStart lease;
   private Timestamp maxApplied = Timestamp.ZERO;
+  private Timestamp closed = Timestamp.ZERO;
   private final Map<TxnId, RangeCommand.Prepare> prepared = new LinkedHashMap<>();
   private final Map<TxnId, RangeCommand.RecordDecision> decisions = new LinkedHashMap<>();
 
@@ -51,12 +52,18 @@ final class TestRangeState implements RangeStateView {
         if (commit.leaseSequence() != current) {
           return Optional.of("lease " + commit.leaseSequence() + " is not the current lease " + current);
         }
+        if (!commit.commitTs().isAfter(closed)) {
+          throw new AssertionError("commit of " + commit.txn() + " at " + commit.commitTs() + ", closed " + closed);
+        }
         engine.commit(commit.writes(), commit.commitTs()).join();
         maxApplied = Timestamp.max(maxApplied, commit.commitTs());
       }
       case RangeCommand.Prepare prepare -> {
         if (prepare.leaseSequence() != current) {
           return Optional.of("lease " + prepare.leaseSequence() + " is not the current lease " + current);
+        }
+        if (!prepare.prepareTs().isAfter(closed)) {
+          throw new AssertionError("prepare of " + prepare.txn() + " at " + prepare.prepareTs() + ", closed " + closed);
         }
         if (!prepared.containsKey(prepare.txn())) {
           engine.putIntents(prepare.txn(), prepare.prepareTs(), prepare.writes()).join();
@@ -81,7 +88,20 @@ final class TestRangeState implements RangeStateView {
         lease = start;
       }
       case RangeCommand.Split split -> throw new UnsupportedOperationException("no splits in these tests");
-      case RangeCommand.CloseTimestamp closed -> { }
+      case RangeCommand.CloseTimestamp close -> {
+        if (close.leaseSequence() != current) {
+          return Optional.of("lease " + close.leaseSequence() + " is not the current lease " + current);
+        }
+        if (!close.closedTs().isAfter(closed)) {
+          return Optional.of("closed timestamp " + close.closedTs() + " is not above " + closed);
+        }
+        for (RangeCommand.Prepare prepare : prepared.values()) {
+          if (!prepare.prepareTs().isAfter(close.closedTs())) {
+            throw new AssertionError("closed " + close.closedTs() + " at or above the prepare of " + prepare.txn());
+          }
+        }
+        closed = close.closedTs();
+      }
     }
     return Optional.empty();
   }
@@ -114,6 +134,11 @@ final class TestRangeState implements RangeStateView {
   @Override
   public Timestamp maxAppliedCommitTs() {
     return maxApplied;
+  }
+
+  @Override
+  public Timestamp closedTs() {
+    return closed;
   }
 
   @Override

@@ -69,6 +69,11 @@ public final class LeaseholderStateView implements RangeStateView {
   }
 
   @Override
+  public Timestamp closedTs() {
+    return machine.meta().closedTs();
+  }
+
+  @Override
   public Collection<RangeCommand.Prepare> preparedTxns() {
     RangeReads reads = machine.store().reads();
     List<RangeCommand.Prepare> out = new ArrayList<>();

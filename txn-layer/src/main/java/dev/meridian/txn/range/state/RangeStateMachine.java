@@ -13,6 +13,7 @@ import dev.meridian.storage.range.RangeEntry;
 import dev.meridian.storage.range.RangeReads;
 import dev.meridian.storage.range.RangeStore;
 import dev.meridian.txn.coordinator.recovery.DecisionRecords;
+import dev.meridian.txn.leaseholder.ClosedTimestampUpdate;
 import dev.meridian.txn.range.command.RangeCommand;
 import dev.meridian.txn.types.RangeDescriptor;
 import dev.meridian.txn.types.RangeId;
@@ -79,6 +80,13 @@ public final class RangeStateMachine {
    * timestamp. A re-proposal of either is recognised by it, also after a prepare was resolved.
    */
   private final TreeMap<TxnId, Timestamp> commitMarkers = new TreeMap<>(RangeLocalLayout.TXN_ORDER);
+  /**
+   * The highest closed timestamp a leaseholder promised outside the log ({@link #observeClosed}),
+   * for idle ranges whose closes ride the coalesced heartbeats. Kept in memory only: after a
+   * restart the replica falls back on the log's closed timestamp, which is lower, so safe time only
+   * ever errs towards refusing a follower read.
+   */
+  private Timestamp sideClosedTs = Timestamp.ZERO;
 
   private RangeStateMachine(RangeStore store, RangeId id) {
     this.store = store;
@@ -156,6 +164,49 @@ public final class RangeStateMachine {
   /** The lowest prepare timestamp still unresolved here: safe time cannot pass it (DESIGN §6). */
   public Optional<Timestamp> minPreparedTs() {
     return prepared.values().stream().map(PreparedTxn::prepareTs).min(Timestamp::compareTo);
+  }
+
+  /**
+   * The highest closed timestamp this replica knows of: the last {@link RangeCommand.CloseTimestamp}
+   * applied, or a higher one a leaseholder sent outside the log ({@link #observeClosed}). No command
+   * applied from now on commits at or below it (checked at apply).
+   */
+  public Timestamp closedTs() {
+    return Timestamp.max(meta.closedTs(), sideClosedTs);
+  }
+
+  /**
+   * The replica's safe time (DESIGN §6, M7): the highest timestamp at which every read of this
+   * replica's applied state is final, so the replica may serve a snapshot read at any {@code t <=
+   * safeTime()} without asking the leaseholder. It is {@code min(closedTs, smallest unresolved
+   * prepare timestamp - 1)}: nothing new commits at or below the closed timestamp, and a prepared
+   * transaction may still commit at any timestamp at or above its prepare timestamp, so a read at
+   * or above that could miss its writes. Resolving the transaction releases it. Every replica that
+   * has applied the same slots (and the same side updates) computes the same value.
+   */
+  public Timestamp safeTime() {
+    Timestamp closed = closedTs();
+    return minPreparedTs().map(p -> Timestamp.min(closed, p.minusMicros(1))).orElse(closed);
+  }
+
+  /**
+   * A closed timestamp a leaseholder promised outside the log (on a coalesced heartbeat, for an
+   * idle range). It is taken only when it is for this range under the lease this replica has
+   * applied, and this replica has applied at least the slot the leaseholder had applied when it made
+   * the promise: every command that could commit at or below {@code closedTs} is at or below that
+   * slot (anything the leaseholder proposes after the promise is above it), so the replica then holds
+   * every write at or below it. Returns whether it was taken.
+   */
+  public boolean observeClosed(ClosedTimestampUpdate update) {
+    if (!update.range().equals(id) || update.leaseSequence() != meta.leaseSequence()
+        || appliedSlot < update.requiredSlot().value()) {
+      return false;
+    }
+    Invariants.require(minPreparedTs().map(p -> p.isAfter(update.closedTs())).orElse(true),
+        "range %s: a side closed timestamp %s is not below the unresolved prepare at %s", id, update.closedTs(),
+        minPreparedTs().orElse(null));
+    sideClosedTs = Timestamp.max(sideClosedTs, update.closedTs());
+    return true;
   }
 
   /** The transaction record of {@code txn} in this (coordinator) range. */
@@ -277,8 +328,8 @@ public final class RangeStateMachine {
   private void requireLeaseholderTimestamp(Timestamp ts, String what, TxnId txn) {
     Invariants.require(ts.isAfter(meta.leaseFloor()), "range %s: %s %s of %s is not above the lease floor %s",
         id, what, ts, txn, meta.leaseFloor());
-    Invariants.require(ts.isAfter(meta.closedTs()), "range %s: %s %s of %s is not above the closed timestamp %s",
-        id, what, ts, txn, meta.closedTs());
+    Invariants.require(ts.isAfter(closedTs()), "range %s: %s %s of %s is not above the closed timestamp %s",
+        id, what, ts, txn, closedTs());
     Invariants.require(ts.isAfter(meta.maxLeaseholderTs()),
         "range %s: %s %s of %s is not above the leaseholder's earlier timestamp %s", id, what, ts, txn,
         meta.maxLeaseholderTs());
@@ -368,6 +419,9 @@ public final class RangeStateMachine {
     if (r.outcome() == TxnOutcome.COMMITTED) {
       Invariants.require(!r.commitTs().isBefore(txn.prepareTs()), "range %s: %s commits at %s, below its prepare timestamp %s",
           id, r.txn(), r.commitTs(), txn.prepareTs());
+      // Follows from the line above and the close rule below; checked because follower reads rely on it.
+      Invariants.require(r.commitTs().isAfter(closedTs()), "range %s: %s commits at %s, not above the closed timestamp %s",
+          id, r.txn(), r.commitTs(), closedTs());
       RangeReads reads = store.reads();
       for (Key key : txn.writeKeys()) {
         List<Intent> found = reads.intents(KeySpan.point(key));
@@ -479,6 +533,11 @@ public final class RangeStateMachine {
       return reject(slot, batch, RejectReason.DUPLICATE,
           "closed timestamp " + c.closedTs() + " is not above the current " + meta.closedTs());
     }
+    Optional<Timestamp> minPrepared = minPreparedTs();
+    // A prepared transaction may commit at its prepare timestamp: closing at or above it would let a
+    // follower serve a read that the commit later changes.
+    Invariants.require(minPrepared.map(p -> p.isAfter(c.closedTs())).orElse(true),
+        "range %s: closed timestamp %s is not below the unresolved prepare at %s", id, c.closedTs(), minPrepared.orElse(null));
     RangeMeta next = meta.withClosed(c.closedTs());
     putMeta(batch, next);
     List<TxnId> pruned = new ArrayList<>();

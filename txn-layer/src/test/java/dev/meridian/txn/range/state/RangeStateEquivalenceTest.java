@@ -202,8 +202,10 @@ class RangeStateEquivalenceTest {
         yield new RangeCommand.RecordDecision(id, txn, commit ? TxnOutcome.COMMITTED : TxnOutcome.ABORTED,
             commit ? Timestamp.ofMicros(100 + random.nextInt(3)) : null, List.of(id));
       }
-      case 5 -> new RangeCommand.CloseTimestamp(id, seq,
-          Timestamp.ofMicros(Math.max(0, nextTs.micros() - 1 - random.nextInt(4))));
+      // A leaseholder closes only below its unresolved prepares (they may commit at their timestamp).
+      case 5 -> new RangeCommand.CloseTimestamp(id, seq, Timestamp.min(
+          Timestamp.ofMicros(Math.max(0, nextTs.micros() - 1 - random.nextInt(4))),
+          range.minPreparedTs().map(p -> p.minusMicros(1)).orElse(Timestamp.MAX)));
       case 6 -> {
         if (nextRange > 6) {
           yield null;

@@ -43,6 +43,8 @@ import java.util.function.Function;
  * state [range=N]                          every stored entry of the range, decoded
  * get KEY ts=TS | scan SPAN ts=TS [reverse] [limit=N] | newer SPAN ts=TS
  * intents SPAN | record txn=T | restart | fingerprint [range=N]
+ * safe [range=N]                          closed timestamp, smallest unresolved prepare, safe time
+ * observe-closed seq=N ts=TS after=SLOT    a closed timestamp from a heartbeat (ClosedTimestampUpdate)
  * view [txn=T...]                          what the leaseholder core reads (LeaseholderStateView)
  * snapshot to=NAME [range=N] chunk=BYTES   stream the range to node NAME and install it there
  * </pre>
@@ -126,6 +128,15 @@ final class RangeStateScript implements Function<String, List<String>>, AutoClos
         node.ranges.values().forEach(m -> out.add(m.id() + " slot=" + m.appliedSlot() + " " + RangeSnapshots.fingerprint(m)));
         yield out;
       }
+      case "safe" -> {
+        RangeStateMachine machine = node.range(range);
+        yield List.of("closed=" + machine.closedTs() + " min-prepared="
+            + machine.minPreparedTs().map(Object::toString).orElse("none") + " safe=" + machine.safeTime());
+      }
+      case "observe-closed" -> List.of(node.range(range).observeClosed(new dev.meridian.txn.leaseholder.ClosedTimestampUpdate(
+              range, Long.parseLong(one(args, "seq", null)), ts(one(args, "ts", null)),
+              new dev.meridian.txn.leaseholder.LogSlot(Long.parseLong(one(args, "after", "0")))))
+          ? "taken" : "ignored");
       case "fingerprint" -> List.of(RangeSnapshots.fingerprint(node.range(range)));
       case "view" -> {
         LeaseholderStateView view = new LeaseholderStateView(node.range(range));
