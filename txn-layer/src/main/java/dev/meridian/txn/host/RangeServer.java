@@ -247,6 +247,7 @@ public final class RangeServer {
               : new ParticipantReply.OutcomeUnknown("no decision of " + request.txn() + " is recorded")));
       case Reply.Refused refused -> refusalAnswer(refused.refusal());
       case Reply.ReadResult read -> throw new IllegalStateException(request + " answered with a read result");
+      case Reply.ReadIndex index -> throw new IllegalStateException(request + " answered with a read index");
     };
   }
 
