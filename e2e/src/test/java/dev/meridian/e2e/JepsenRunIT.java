@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -75,6 +76,10 @@ class JepsenRunIT {
   private void reportRendersInABrowser(JepsenRunner.Run run) throws Exception {
     String url = run.out().resolve("index.html").toUri().toString();
     try (HeadlessChromium chromium = HeadlessChromium.open(url, work.resolve("report-profile"), 1280, 1600)) {
+      // Chromium may answer before it has loaded the file.
+      ConsoleIT.awaitPage(chromium, "'state=' + document.readyState + ' verdict=' + !!document.getElementById('verdict')",
+          Duration.ofSeconds(60), page -> "complete".equals(page.get("state")) && "true".equals(page.get("verdict")),
+          "the report's load state");
       String[] seen = chromium.evaluateString("[document.getElementById('verdict').textContent,"
           + " document.querySelectorAll('#latency-plot circle').length,"
           + " document.querySelectorAll('#throughput-plot polyline').length,"
