@@ -445,7 +445,7 @@ public final class NodeServer implements AutoCloseable {
       return Response.json(503, String.format(Locale.ROOT, "{\"status\":\"%s\",%s,"
           + "\"phase\":\"%s\",\"clusterAddress\":\"%s\",\"join\":\"%s\",\"epoch\":%d,\"uptimeMillis\":%d%s}\n",
           status, waitingAs,
-          ClusterNode.phaseName(cluster.phase()), cluster.clusterAddress(), String.join(",", options.join()),
+          ClusterNode.phaseName(cluster.phase()), cluster.clusterAddress(), Json.escape(String.join(",", options.join())),
           cluster.epoch(), (System.nanoTime() - startNanos) / 1_000_000,
           refusal == null ? "" : ",\"reason\":\"" + Json.escape(refusal) + "\""));
     }
