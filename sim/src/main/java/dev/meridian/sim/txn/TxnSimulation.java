@@ -40,10 +40,24 @@ import dev.meridian.storage.range.InMemoryRangeStore;
 import dev.meridian.storage.range.RangeStore;
 import dev.meridian.truetime.ClockUnavailableException;
 import dev.meridian.truetime.TrueTime;
+import dev.meridian.txn.ReadWriteTxn;
+import dev.meridian.txn.TxnConflictException;
+import dev.meridian.txn.TxnException;
+import dev.meridian.txn.TxnLimits;
+import dev.meridian.txn.TxnOutcomeUnknownException;
+import dev.meridian.txn.TxnUnavailableException;
+import dev.meridian.txn.coordinator.CoordinatorLimits;
 import dev.meridian.txn.coordinator.message.CoordinatorRequest;
 import dev.meridian.txn.coordinator.message.ParticipantReply;
+import dev.meridian.txn.directory.DirectoryLimits;
+import dev.meridian.txn.directory.MetaLookups;
+import dev.meridian.txn.directory.RangeCache;
+import dev.meridian.txn.gateway.Gateway;
+import dev.meridian.txn.gateway.GatewayLimits;
+import dev.meridian.txn.gateway.GatewayTxnClient;
 import dev.meridian.txn.host.LeaseholderHost;
 import dev.meridian.txn.host.RangeServer;
+import dev.meridian.txn.host.StuckPrepares;
 import dev.meridian.txn.leaseholder.LeaseholderLimits;
 import dev.meridian.txn.range.state.RangeSnapshots;
 import dev.meridian.txn.types.RangeDescriptor;
@@ -52,11 +66,13 @@ import dev.meridian.txn.types.ReplicaDescriptor;
 import dev.meridian.txn.types.ReplicaRole;
 import dev.meridian.txn.wire.ParticipantAnswer;
 import dev.meridian.txn.wire.RangeRequests;
+import dev.meridian.txn.wire.RpcRangeChannel;
 import dev.meridian.txn.wire.SnapshotReads;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.function.BooleanSupplier;
@@ -66,7 +82,10 @@ import java.util.function.BooleanSupplier;
  * running the real {@link PaxosDriver}, {@link RangeServer} (one Paxos group per range, the range
  * state machine, the leaseholder core) and {@link Rpc} endpoint on its own event loop, disk and
  * clock; {@link #RANGES} ranges over a small key space with a replica on every node; and clients
- * running a list-append workload through the wire request types. Every random choice comes from the
+ * running a list-append workload, by default through each node's {@link GatewayTxnClient} over
+ * {@link RpcRangeChannel} (transactions over 1–3 ranges, so 2PC: prepares, the decision record in the
+ * coordinator range, resolves; and each node's {@link StuckPrepares} recovering the prepares of
+ * gateways that crashed), or ({@link Clients#DIRECT}) straight through the wire request types. Every random choice comes from the
  * seed; faults are drawn per seed by {@link Swarm} (M4's: message loss, duplication, delay and
  * reordering, partitions, crashes and restarts, leadership transfers, clock faults within the
  * TrueTime bound).
@@ -78,10 +97,12 @@ import java.util.function.BooleanSupplier;
  *   <dd>One logical process of the workload: it runs one transaction at a time through a gateway
  *       node (a node's RPC endpoint and TrueTime), as {@code TxnCoordinator}'s fast path would.
  *   <dt>transaction
- *   <dd>1–4 micro-ops on keys of one range: reads {@code [:r k]} and appends {@code [:append k v]}.
+ *   <dd>Direct: 1–4 micro-ops on keys of one range: reads {@code [:r k]} and appends {@code [:append k v]}.
  *       It takes {@code readTs = TT.now().latest} at its gateway, reads every key it touches at the
  *       leaseholder at {@code readTs} (an append is a read-modify-write of the key's list), then, if
- *       it appends, sends one {@code CommitOnePhase}.
+ *       it appends, sends one {@code CommitOnePhase}. Gateway: the same micro-ops over 1–3 ranges, read
+ *       with one {@code getAll} and committed by the gateway's coordinator (40001 is {@code :fail},
+ *       40003 {@code :info}).
  *   <dt>outcome
  *   <dd>{@code :ok} on {@code Committed} (or a read-only transaction's reads); {@code :fail} when
  *       the answer says nothing was applied (conflict, redirect after the attempts, an RPC error
@@ -104,8 +125,9 @@ import java.util.function.BooleanSupplier;
  * A crash loses no range store write: the store syncs its own applies (the "machine that does not
  * share the Paxos storage's ordered log" of {@code PaxosDriver.StateMachine}), where a node's one
  * RocksDB would lose unsynced applies with the log's unsynced tail. Lease transfers carry no
- * hand-over (a transfer's target starts above the clock bound instead). No splits, no 2PC, no
- * directory: ranges and replicas are fixed.
+ * hand-over (a transfer's target starts above the clock bound instead). No splits and no hosted
+ * directory: ranges and replicas are fixed, and every gateway's range cache is given the layout
+ * (the meta range is named but not hosted).
  */
 public final class TxnSimulation {
 
@@ -113,6 +135,8 @@ public final class TxnSimulation {
   /** Ranges of the run (ids 2, 3, ...; id 1 is the meta range's, not hosted yet). */
   static final int RANGES = 3;
   static final int KEYS_PER_RANGE = 4;
+  /** How often a node looks for stuck prepares in the ranges it leads. */
+  static final long RECOVERY_CHECK_MICROS = 100_000;
 
   static final int BOOT = 10;
   static final int CRASH = 12;
@@ -124,6 +148,18 @@ public final class TxnSimulation {
   static final int CLOCK_FAULT = 21;
   static final int TRANSFER = 17;
 
+  /** How clients reach the ranges. */
+  public enum Clients {
+    /** Through each node's {@link GatewayTxnClient}: transactions over 1–3 ranges, 2PC across them. */
+    GATEWAY,
+    /** The one-range path: snapshot reads and one {@code CommitOnePhase} sent by the client itself. */
+    DIRECT
+  }
+
+  /** The meta range as the gateways' caches name it; not hosted (the layout is fixed, see the class comment). */
+  static final RangeDescriptor META = new RangeDescriptor(RangeId.META, new KeySpan(Key.EMPTY, Key.utf8("r0/")),
+      List.of(new ReplicaDescriptor(new NodeId(1), "region-1", ReplicaRole.VOTER)), 0);
+
   /** The outcome of one run. */
   public record Result(long seed, int nodes, PlantedBug bug, SimViolation violation, long traceHash, String swarm,
       String summary, List<String> traceTail, Counts counts) {
@@ -134,11 +170,15 @@ public final class TxnSimulation {
 
   /** What a run did, so that a batch that exercised nothing cannot pass unnoticed. */
   public record Counts(long transactions, long ok, long fail, long info, long crashes, long partitions,
-      long clockFaults, long transfers, long leasesStarted, long snapshotsInstalled) {}
+      long clockFaults, long transfers, long leasesStarted, long snapshotsInstalled, long multiRangeCommits,
+      long recovered) {}
 
   private final long seed;
   private final int size;
   private final PlantedBug bug;
+  private final Clients clients;
+  private final GatewayLimits gatewayLimits;
+  private final CoordinatorLimits coordinatorLimits;
   private final Swarm swarm;
   private final ManualClock truth = new ManualClock(START_MICROS);
   private final ManualScheduler scheduler = new ManualScheduler(truth);
@@ -168,6 +208,8 @@ public final class TxnSimulation {
   private long nextProcess;
   private long nextTxn;
   private long invoked;
+  /** Transactions committed with writes in two or more ranges (2PC). */
+  private long multiRangeCommits;
   private long oks;
   private long fails;
   private long infos;
@@ -177,6 +219,12 @@ public final class TxnSimulation {
 
   /** A read of {@code key} at {@code readTs} that was answered with the version at {@code versionTs} (null: none). */
   private record ServedRead(long key, Timestamp readTs, Timestamp versionTs, int servedBy) {}
+
+  /** A read of {@code key} at {@code readTs} through gateway {@code gateway} that saw list {@code seen}. */
+  private record ServedValue(long key, Timestamp readTs, List<Long> seen, int gateway) {}
+
+  /** Every read a gateway transaction got: checked against the final state ({@link #checkReads}). */
+  private final List<ServedValue> servedValues = new ArrayList<>();
   private long crashes;
   private long partitions;
   private long clockFaults;
@@ -195,6 +243,9 @@ public final class TxnSimulation {
     TrueTime trueTime;
     Rpc rpc;
     RangeServer server;
+    Gateway gateway;
+    GatewayTxnClient txnClient;
+    StuckPrepares recovery;
 
     Node(int index, SimClock clock, RandomSource random, SimPaxosStorage disk, RangeStore store) {
       this.index = index;
@@ -210,13 +261,14 @@ public final class TxnSimulation {
     }
   }
 
-  private TxnSimulation(long seed, int size, PlantedBug bug, int keepTraceLines) {
+  private TxnSimulation(long seed, int size, PlantedBug bug, Clients clients, int keepTraceLines) {
     if (size != 3 && size != 5) {
       throw new IllegalArgumentException("nodes must be 3 or 5, not " + size);
     }
     this.seed = seed;
     this.size = size;
     this.bug = bug;
+    this.clients = clients;
     RandomSource root = RandomSource.seeded(seed);
     this.swarm = new Swarm(root.fork(), size);
     this.trace = new Trace(keepTraceLines);
@@ -286,16 +338,29 @@ public final class TxnSimulation {
     this.serverConfig = new RangeServer.Config(options,
         new LeaseholderLimits(10_000, options.leaseDurationMicros() / 4), chunkBytes, maxWidthMicros);
     this.commitTimeoutMicros = swarm.clientTimeoutMicros + 6 * widestEpsilonMicros + 200_000;
+    // One request's wait is the direct path's commit timeout; a transaction lives at most a few of
+    // them, so that a crashed gateway's prepared intents expire (and are recovered) well inside the
+    // liveness bound after the heal.
+    this.gatewayLimits = new GatewayLimits(commitTimeoutMicros * 1_000, 8, 1_000_000L, 100_000_000L,
+        GatewayLimits.defaults().scan());
+    CoordinatorLimits defaults = CoordinatorLimits.defaults();
+    this.coordinatorLimits = new CoordinatorLimits(defaults.maxReadSetBytes(), defaults.maxParticipants(),
+        defaults.maxResolvesInFlight(), defaults.maxResolveAttempts(), 4 * commitTimeoutMicros);
   }
 
   /** Runs seed {@code seed} on {@code size} nodes; keeps the last {@code keepTraceLines} events as text. */
   public static Result run(long seed, int size, PlantedBug bug, int keepTraceLines) {
+    return run(seed, size, bug, Clients.DIRECT, keepTraceLines);
+  }
+
+  /** Runs seed {@code seed} on {@code size} nodes with clients on {@code clients}'s path. */
+  public static Result run(long seed, int size, PlantedBug bug, Clients clients, int keepTraceLines) {
     TxnSimulation simulation;
     try {
-      simulation = new TxnSimulation(seed, size, bug, keepTraceLines);
+      simulation = new TxnSimulation(seed, size, bug, clients, keepTraceLines);
     } catch (RuntimeException e) {
       return new Result(seed, size, bug, new SimViolation(Kind.SIMULATOR, "could not set the run up: " + e, e), 0, "",
-          "", List.of(), new Counts(0, 0, 0, 0, 0, 0, 0, 0, 0, 0));
+          "", List.of(), new Counts(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0));
     }
     return simulation.run();
   }
@@ -321,8 +386,10 @@ public final class TxnSimulation {
     long cores = 0;
     long givenUp = 0;
     long snapshots = 0;
+    long recovered = 0;
     for (int i = 1; i <= size; i++) {
       if (nodes[i].up()) {
+        recovered += nodes[i].recovery.resolved();
         for (LeaseholderHost host : nodes[i].server.replicas().values()) {
           cores += host.coresBuilt();
           givenUp += host.leasesGivenUp();
@@ -332,11 +399,12 @@ public final class TxnSimulation {
     }
     String summary = String.format(
         "simulated=%dms events=%d txns=%d ok=%d fail=%d info=%d crashes=%d partitions=%d clock-faults=%d transfers=%d"
-            + " leases(up nodes)=%d given-up=%d snapshots-installed(up nodes)=%d | paxos %s | rpc %s",
+            + " leases(up nodes)=%d given-up=%d snapshots-installed(up nodes)=%d recovered(up nodes)=%d | paxos %s | rpc %s",
         (now() - START_MICROS) / 1000, trace.events(), invoked, oks, fails, infos, crashes, partitions, clockFaults,
-        transfers, cores, givenUp, snapshots, paxosNet.stats(), rpcNet.network().stats());
+        transfers, cores, givenUp, snapshots, recovered, paxosNet.stats(), rpcNet.network().stats());
     return new Result(seed, size, bug, violation, trace.hash(), swarm.toString(), summary, trace.tail(),
-        new Counts(invoked, oks, fails, infos, crashes, partitions, clockFaults, transfers, cores, snapshots));
+        new Counts(invoked, oks, fails, infos, crashes, partitions, clockFaults, transfers, cores, snapshots,
+            multiRangeCommits, recovered));
   }
 
   private long now() {
@@ -472,7 +540,18 @@ public final class TxnSimulation {
     rpcNet.attach(n.rpc);
     n.server = new RangeServer(n.id, n.rpc, n.driver, n.store, n.loop, n.trueTime, n.loop, serverConfig);
     RangeServer server = n.server;
+    RangeCache cache = new RangeCache(META, DirectoryLimits.defaults());
+    ranges.forEach(cache::insert);
+    n.gateway = new Gateway(cache, new MetaLookups(cache, DirectoryLimits.defaults()), new RpcRangeChannel(n.rpc, n.loop),
+        n.loop, n.trueTime, gatewayLimits);
+    n.txnClient = new GatewayTxnClient(n.index, n.gateway, TxnLimits.defaults(), coordinatorLimits);
+    n.recovery = new StuckPrepares(n.server, n.gateway, n.loop, n.trueTime, coordinatorLimits, stuckAfterMicros(),
+        RECOVERY_CHECK_MICROS * 1_000);
+    StuckPrepares recovery = n.recovery;
     n.loop.execute(() -> {
+      if (clients == Clients.GATEWAY) {
+        recovery.start(); // The direct path never prepares; its runs stay as they were.
+      }
       for (RangeDescriptor range : ranges) {
         server.host(range).whenComplete((v, error) -> {
           if (error != null) {
@@ -493,6 +572,9 @@ public final class TxnSimulation {
     n.trueTime = null;
     n.rpc = null;
     n.server = null;
+    n.gateway = null;
+    n.txnClient = null;
+    n.recovery = null;
     int lost = n.disk.crash();
     trace.record(now(), CRASH, n.index, lost, () -> "crash " + n.id + " (" + lost + " writes lost)");
     // Its clients' transactions die with it: a commit already sent may still happen.
@@ -703,10 +785,22 @@ public final class TxnSimulation {
       return;
     }
     int range = workloadRandom.nextInt(RANGES);
-    int count = 1 + workloadRandom.nextInt(4);
+    // Direct: 1–4 micro-ops in one range. Gateway: also 2 or 3 ranges (2PC), at least one op each.
+    List<Integer> touched = new ArrayList<>(List.of(range));
+    if (clients == Clients.GATEWAY) {
+      int more = workloadRandom.nextInt(3);
+      while (touched.size() < 1 + more) {
+        int other = workloadRandom.nextInt(RANGES);
+        if (!touched.contains(other)) {
+          touched.add(other);
+        }
+      }
+    }
+    int count = touched.size() + workloadRandom.nextInt(4);
     List<Mop> mops = new ArrayList<>();
     for (int i = 0; i < count; i++) {
-      long key = (long) range * KEYS_PER_RANGE + workloadRandom.nextInt(KEYS_PER_RANGE);
+      int in = i < touched.size() ? touched.get(i) : touched.get(workloadRandom.nextInt(touched.size()));
+      long key = (long) in * KEYS_PER_RANGE + workloadRandom.nextInt(KEYS_PER_RANGE);
       if (workloadRandom.chance(0.5)) {
         mops.add(new Mop(Mop.Kind.READ, key, null));
       } else {
@@ -728,7 +822,96 @@ public final class TxnSimulation {
         finish(txn, txn.commitSent ? OpType.INFO : OpType.FAIL, "the gateway went silent");
       }
     });
-    readNext(txn);
+    if (clients == Clients.GATEWAY) {
+      onGateway(txn, 0, () -> throughGateway(txn));
+    } else {
+      readNext(txn);
+    }
+  }
+
+  /**
+   * The transaction through its node's {@link GatewayTxnClient}: read every key it touches (one
+   * {@code getAll}), buffer the appends' new lists, commit. The client's read timestamp is the
+   * gateway transaction's. A failed read or a commit refused with 40001 applied nothing ({@code
+   * :fail}); 40003 is {@code :info}; anything else the client API must not throw.
+   */
+  private void throughGateway(Txn txn) {
+    Node node = txn.gateway;
+    // The layout is fixed and the meta range is not hosted: every cache holds all of it, again after
+    // a routing answer evicted a range.
+    ranges.forEach(node.gateway.cache()::insert);
+    ReadWriteTxn rw;
+    try {
+      rw = node.txnClient.beginReadWrite();
+    } catch (TxnUnavailableException e) {
+      finish(txn, OpType.FAIL, "begin: " + e.getMessage());
+      return;
+    }
+    txn.readTs = rw.readTs();
+    List<Key> keys = txn.keys.stream().map(TxnSimulation::keyOf).toList();
+    rw.getAll(keys).whenComplete((values, error) -> {
+      if (txn.done) {
+        return;
+      }
+      if (error != null) {
+        rw.abort();
+        gatewayFailed(txn, error, "read");
+        return;
+      }
+      for (int i = 0; i < keys.size(); i++) {
+        List<Long> list = decode(values.get(i));
+        long key = txn.keys.get(i);
+        txn.reads.put(key, list);
+        servedValues.add(new ServedValue(key, txn.readTs, List.copyOf(list), node.index));
+      }
+      rw.writeAll(writesOf(txn));
+      txn.commitSent = true;
+      rw.commit().whenComplete((commitTs, commitError) -> {
+        if (txn.done) {
+          return;
+        }
+        if (commitError == null) {
+          finish(txn, OpType.OK, "committed at " + commitTs);
+        } else {
+          gatewayFailed(txn, commitError, "commit");
+        }
+      });
+    });
+  }
+
+  /** A prepare older than this is recovered by its participant: twice a request's wait. */
+  private long stuckAfterMicros() {
+    return 2 * commitTimeoutMicros;
+  }
+
+  private void gatewayFailed(Txn txn, Throwable error, String what) {
+    Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    switch (cause) {
+      case TxnOutcomeUnknownException unknown -> finish(txn, OpType.INFO, what + ": " + unknown.getMessage());
+      case TxnConflictException conflict -> finish(txn, OpType.FAIL, what + ": " + conflict.getMessage());
+      case TxnUnavailableException unavailable -> finish(txn, OpType.FAIL, what + ": " + unavailable.getMessage());
+      default -> fail(new SimViolation(Kind.PROTOCOL_INVARIANT, "the gateway's " + what + " of " + txn.id
+          + " failed with " + cause + ", which the client API does not allow here", cause));
+    }
+  }
+
+  /** The writes of {@code txn}: for each appended key, the list it read with the appends added. */
+  private static List<Write> writesOf(Txn txn) {
+    Map<Long, List<Long>> after = new LinkedHashMap<>();
+    txn.reads.forEach((k, list) -> after.put(k, new ArrayList<>(list)));
+    for (Mop mop : txn.mops) {
+      if (mop.kind() == Mop.Kind.APPEND) {
+        after.get((Long) mop.key()).add((Long) mop.value());
+      }
+    }
+    List<Write> writes = new ArrayList<>();
+    for (Mop mop : txn.mops) {
+      long key = (Long) mop.key();
+      if (mop.kind() == Mop.Kind.APPEND && writes.stream().noneMatch(w -> w.key().equals(keyOf(key)))) {
+        writes.add(Write.put(keyOf(key), encode(after.get(key))));
+      }
+    }
+    return writes;
   }
 
   private NodeId target(Txn txn) {
@@ -819,23 +1002,8 @@ public final class TxnSimulation {
   private void sendCommit(Txn txn) {
     onGateway(txn, 0, () -> {
       List<Key> readKeys = new ArrayList<>();
-      Map<Long, List<Long>> after = new LinkedHashMap<>();
-      txn.reads.forEach((k, list) -> {
-        readKeys.add(keyOf(k));
-        after.put(k, new ArrayList<>(list));
-      });
-      for (Mop mop : txn.mops) {
-        if (mop.kind() == Mop.Kind.APPEND) {
-          after.get((Long) mop.key()).add((Long) mop.value());
-        }
-      }
-      List<Write> writes = new ArrayList<>();
-      for (Mop mop : txn.mops) {
-        long key = (Long) mop.key();
-        if (mop.kind() == Mop.Kind.APPEND && writes.stream().noneMatch(w -> w.key().equals(keyOf(key)))) {
-          writes.add(Write.put(keyOf(key), encode(after.get(key))));
-        }
-      }
+      txn.reads.keySet().forEach(k -> readKeys.add(keyOf(k)));
+      List<Write> writes = writesOf(txn);
       RangeDescriptor range = rangeOf(txn);
       NodeId to = target(txn);
       txn.commitSent = true;
@@ -900,8 +1068,15 @@ public final class TxnSimulation {
         }
       }
       oks++;
-      if (txn.afterHeal && txn.writes()) {
-        okWritesAfterHeal[txn.range]++;
+      int[] written = txn.mops.stream().filter(m -> m.kind() == Mop.Kind.APPEND)
+          .mapToInt(m -> (int) ((Long) m.key() / KEYS_PER_RANGE)).distinct().toArray();
+      if (written.length > 1) {
+        multiRangeCommits++;
+      }
+      if (txn.afterHeal) {
+        for (int r : written) {
+          okWritesAfterHeal[r]++;
+        }
       }
     } else if (type == OpType.FAIL) {
       fails++;
@@ -928,11 +1103,15 @@ public final class TxnSimulation {
   }
 
   private static List<Long> decode(List<Version> versions) {
+    return decode(versions.isEmpty() ? Optional.<byte[]>empty() : Optional.ofNullable(versions.getFirst().value()));
+  }
+
+  private static List<Long> decode(Optional<byte[]> value) {
     List<Long> list = new ArrayList<>();
-    if (versions.isEmpty() || versions.getFirst().value() == null) {
+    if (value.isEmpty()) {
       return list;
     }
-    String text = new String(versions.getFirst().value(), StandardCharsets.UTF_8);
+    String text = new String(value.get(), StandardCharsets.UTF_8);
     if (!text.isEmpty()) {
       for (String v : text.split(",")) {
         list.add(Long.parseLong(v));
@@ -975,8 +1154,8 @@ public final class TxnSimulation {
     long deadline = now() + swarm.livenessBoundMicros;
     runUntil(deadline, this::converged);
     if (!converged()) {
-      throw new SimViolation(Kind.LIVENESS, "replicas did not converge within " + swarm.livenessBoundMicros / 1000
-          + " ms of the last transaction" + describe());
+      throw new SimViolation(Kind.LIVENESS, "replicas did not converge (or transactions stayed prepared) within "
+          + swarm.livenessBoundMicros / 1000 + " ms of the last transaction" + describe());
     }
     for (int i = 1; i <= size; i++) {
       checkHandlers(nodes[i]);
@@ -994,8 +1173,9 @@ public final class TxnSimulation {
 
   /**
    * Every replica of every range at the same applied slot, which no replica's commit point is past,
-   * and then with the same state (fingerprints, compared only once the slots agree: they read the
-   * whole range).
+   * no transaction left prepared (the clients are drained: their coordinators resolved, or the
+   * participants' stuck-prepare recovery did, for a coordinator that crashed), and then with the same
+   * state (fingerprints, compared only once the slots agree: they read the whole range).
    */
   private boolean converged() {
     for (RangeDescriptor range : ranges) {
@@ -1012,6 +1192,11 @@ public final class TxnSimulation {
           return false;
         }
         slot = applied;
+      }
+    }
+    for (RangeDescriptor range : ranges) {
+      if (!nodes[1].server.replica(range.id()).machine().machine().prepared().isEmpty()) {
+        return false;
       }
     }
     for (RangeDescriptor range : ranges) {
@@ -1047,6 +1232,13 @@ public final class TxnSimulation {
               + " a commit landed at or below a read already served", read.servedBy(), read.key(), read.readTs(),
           read.versionTs(), now);
     }
+    for (ServedValue read : servedValues) {
+      List<Long> now = decode(store.reads().get(keyOf(read.key()), read.readTs()).map(Version::value));
+      SimViolation.check(now.equals(read.seen()), Kind.APPLY,
+          "a transaction through n%d read key %d at %s as %s, but the state holds %s there:"
+              + " a commit landed at or below a read already served", read.gateway(), read.key(), read.readTs(),
+          read.seen(), now);
+    }
   }
 
   private void checkHistory() {
@@ -1072,6 +1264,7 @@ public final class TxnSimulation {
           out.append(" ").append(range.id()).append(host == null ? " not hosted"
               : " applied=" + host.machine().machine().appliedSlot() + (host.serving() ? " LEASEHOLDER" : "")
                   + host.stats().map(st -> " core=" + st).orElse("")
+                  + " prepared=" + host.machine().machine().prepared().stream().map(p -> p.txn() + "@" + p.prepareTs()).toList()
                   + " status=" + n.driver.statusOnLoop(RangeServer.groupOf(range.id())));
         }
       }
