@@ -118,7 +118,9 @@ import java.util.function.BooleanSupplier;
  * network whole; within {@link Swarm#livenessBoundMicros} every range must commit a fresh
  * transaction, and then every replica of every range must hold the same state (fingerprint) at
  * the same applied slot. Finally the whole history is checked for strict serializability by the
- * {@code jepsen} module's Elle-style checker.
+ * {@code jepsen} module's Elle-style checker ({@link Workload#LIST_APPEND}); with {@link
+ * Workload#BANK}, every strong snapshot of the accounts must see the exact total when it completes,
+ * and so must the converged state.
  *
  * <h2>Not modelled yet</h2>
  *
@@ -156,6 +158,22 @@ public final class TxnSimulation {
     DIRECT
   }
 
+  /** What the clients run. */
+  public enum Workload {
+    /** Reads and appends to lists, the history checked for strict serializability (Elle). */
+    LIST_APPEND,
+    /**
+     * Transfers between accounts in different ranges, and strong read-only snapshots of every
+     * account, each of which must see the exact total (checked as it completes, and at the end).
+     * Gateway clients only.
+     */
+    BANK
+  }
+
+  /** Bank accounts per range, keys {@code r<range>/a<i>}; an account never written holds {@link #INITIAL_BALANCE}. */
+  static final int ACCOUNTS_PER_RANGE = 2;
+  static final long INITIAL_BALANCE = 100;
+
   /** The meta range as the gateways' caches name it; not hosted (the layout is fixed, see the class comment). */
   static final RangeDescriptor META = new RangeDescriptor(RangeId.META, new KeySpan(Key.EMPTY, Key.utf8("r0/")),
       List.of(new ReplicaDescriptor(new NodeId(1), "region-1", ReplicaRole.VOTER)), 0);
@@ -177,6 +195,7 @@ public final class TxnSimulation {
   private final int size;
   private final PlantedBug bug;
   private final Clients clients;
+  private final Workload workload;
   private final GatewayLimits gatewayLimits;
   private final CoordinatorLimits coordinatorLimits;
   private final Swarm swarm;
@@ -263,7 +282,11 @@ public final class TxnSimulation {
     }
   }
 
-  private TxnSimulation(long seed, int size, PlantedBug bug, Clients clients, int keepTraceLines) {
+  private TxnSimulation(long seed, int size, PlantedBug bug, Clients clients, Workload workload, int keepTraceLines) {
+    if (workload == Workload.BANK && clients != Clients.GATEWAY) {
+      throw new IllegalArgumentException("the bank workload runs on gateway clients only");
+    }
+    this.workload = workload;
     if (size != 3 && size != 5) {
       throw new IllegalArgumentException("nodes must be 3 or 5, not " + size);
     }
@@ -357,9 +380,15 @@ public final class TxnSimulation {
 
   /** Runs seed {@code seed} on {@code size} nodes with clients on {@code clients}'s path. */
   public static Result run(long seed, int size, PlantedBug bug, Clients clients, int keepTraceLines) {
+    return run(seed, size, bug, clients, Workload.LIST_APPEND, keepTraceLines);
+  }
+
+  /** Runs seed {@code seed} on {@code size} nodes with {@code workload} on {@code clients}'s path. */
+  public static Result run(long seed, int size, PlantedBug bug, Clients clients, Workload workload,
+      int keepTraceLines) {
     TxnSimulation simulation;
     try {
-      simulation = new TxnSimulation(seed, size, bug, clients, keepTraceLines);
+      simulation = new TxnSimulation(seed, size, bug, clients, workload, keepTraceLines);
     } catch (RuntimeException e) {
       return new Result(seed, size, bug, new SimViolation(Kind.SIMULATOR, "could not set the run up: " + e, e), 0, "",
           "", List.of(), new Counts(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0));
@@ -377,7 +406,11 @@ public final class TxnSimulation {
       drainClients();
       convergence();
       checkReads();
-      checkHistory();
+      if (workload == Workload.BANK) {
+        checkFinalTotal();
+      } else {
+        checkHistory();
+      }
     } catch (SimViolation v) {
       violation = v;
     } catch (Invariants.InvariantViolation e) {
@@ -760,6 +793,9 @@ public final class TxnSimulation {
       }
     }
 
+    /** For a bank transfer, the ranges it writes (else null: the micro-ops say). */
+    int[] bankRanges;
+
     boolean writes() {
       return mops.stream().anyMatch(m -> m.kind() == Mop.Kind.APPEND);
     }
@@ -784,6 +820,10 @@ public final class TxnSimulation {
       readTsMicros = gateway.trueTime.now().latestMicros();
     } catch (ClockUnavailableException e) {
       after(around(workloadRandom, swarm.proposeMeanMicros), () -> client(process));
+      return;
+    }
+    if (workload == Workload.BANK) {
+      bank(process, gateway);
       return;
     }
     int range = workloadRandom.nextInt(RANGES);
@@ -842,15 +882,29 @@ public final class TxnSimulation {
     // The layout is fixed and the meta range is not hosted: every cache holds all of it, again after
     // a routing answer evicted a range.
     ranges.forEach(node.gateway.cache()::insert);
-    ReadWriteTxn rw;
-    try {
-      rw = node.txnClient.beginReadWrite();
-    } catch (TxnUnavailableException e) {
-      finish(txn, OpType.FAIL, "begin: " + e.getMessage());
+    ReadWriteTxn rw = beginReadWrite(txn, node);
+    if (rw == null) {
       return;
     }
     txn.readTs = rw.readTs();
     List<Key> keys = txn.keys.stream().map(TxnSimulation::keyOf).toList();
+    readThenCommit(txn, rw, keys, values -> {
+      for (int i = 0; i < keys.size(); i++) {
+        List<Long> list = decode(values.get(i));
+        long key = txn.keys.get(i);
+        txn.reads.put(key, list);
+        servedValues.add(new ServedValue(key, txn.readTs, List.copyOf(list), node.index));
+      }
+      rw.writeAll(writesOf(txn));
+    });
+  }
+
+  /**
+   * Reads {@code keys} in {@code rw}, hands the values to {@code buffer} (which buffers the writes),
+   * then commits; a failed read aborts. Ends {@code txn} with what came of it.
+   */
+  private void readThenCommit(Txn txn, ReadWriteTxn rw, List<Key> keys,
+      java.util.function.Consumer<List<Optional<byte[]>>> buffer) {
     rw.getAll(keys).whenComplete((values, error) -> {
       if (txn.done) {
         return;
@@ -860,25 +914,137 @@ public final class TxnSimulation {
         gatewayFailed(txn, error, "read");
         return;
       }
-      for (int i = 0; i < keys.size(); i++) {
-        List<Long> list = decode(values.get(i));
-        long key = txn.keys.get(i);
-        txn.reads.put(key, list);
-        servedValues.add(new ServedValue(key, txn.readTs, List.copyOf(list), node.index));
-      }
-      rw.writeAll(writesOf(txn));
-      txn.commitSent = true;
-      rw.commit().whenComplete((commitTs, commitError) -> {
-        if (txn.done) {
-          return;
-        }
-        if (commitError == null) {
-          finish(txn, OpType.OK, "committed at " + commitTs);
-        } else {
-          gatewayFailed(txn, commitError, "commit");
-        }
-      });
+      buffer.accept(values);
+      commitThroughGateway(txn, rw);
     });
+  }
+
+  /** A new gateway transaction for {@code txn} on {@code node}; null (and {@code txn} failed) if none can begin. */
+  private ReadWriteTxn beginReadWrite(Txn txn, Node node) {
+    try {
+      return node.txnClient.beginReadWrite();
+    } catch (TxnUnavailableException e) {
+      finish(txn, OpType.FAIL, "begin: " + e.getMessage());
+      return null;
+    }
+  }
+
+  /** Commits {@code rw}, {@code txn}'s gateway transaction, and ends {@code txn} with what came of it. */
+  private void commitThroughGateway(Txn txn, ReadWriteTxn rw) {
+    txn.commitSent = true;
+    rw.commit().whenComplete((commitTs, commitError) -> {
+      if (txn.done) {
+        return;
+      }
+      if (commitError == null) {
+        finish(txn, OpType.OK, "committed at " + commitTs);
+      } else {
+        gatewayFailed(txn, commitError, "commit");
+      }
+    });
+  }
+
+  private static Key account(int index) {
+    return Key.utf8("r" + index / ACCOUNTS_PER_RANGE + "/a" + index % ACCOUNTS_PER_RANGE);
+  }
+
+  private static long balance(Optional<byte[]> value) {
+    return value.map(v -> Long.parseLong(new String(v, StandardCharsets.UTF_8))).orElse(INITIAL_BALANCE);
+  }
+
+  private static final int ACCOUNTS = RANGES * ACCOUNTS_PER_RANGE;
+  private static final long TOTAL = ACCOUNTS * INITIAL_BALANCE;
+
+  /**
+   * One bank operation through {@code node}'s gateway: a strong read-only snapshot of every account
+   * (its sum must be {@link #TOTAL}, else the run fails there and then), or a transfer of 1–10
+   * between two accounts in different ranges (2PC). Balances may go negative: the sum is what is
+   * checked. Outcomes count as the list-append ones do; the history is not Elle's.
+   */
+  private void bank(long process, Node node) {
+    boolean read = workloadRandom.chance(0.4);
+    int from = workloadRandom.nextInt(ACCOUNTS);
+    int to = (from + ACCOUNTS_PER_RANGE * (1 + workloadRandom.nextInt(RANGES - 1))
+        + workloadRandom.nextInt(ACCOUNTS_PER_RANGE)) % ACCOUNTS;
+    long amount = 1 + workloadRandom.nextInt(10);
+    Txn txn = new Txn(process, from / ACCOUNTS_PER_RANGE, node, new TxnId(node.index, ++nextTxn), List.of());
+    txn.bankRanges = read ? new int[0] : new int[] {from / ACCOUNTS_PER_RANGE, to / ACCOUNTS_PER_RANGE};
+    txn.afterHeal = !faultsOn;
+    invoked++;
+    clientsRunning++;
+    running.add(txn);
+    trace.record(now(), INVOKE, node.index, Trace.fold(process, txn.id.sequence()), () -> "invoke p" + process + " "
+        + txn.id + " on " + node.id + (read ? " read all accounts" : " transfer " + amount + " " + from + "->" + to));
+    after(4 * commitTimeoutMicros + 1_000_000, () -> {
+      if (!txn.done) {
+        finish(txn, txn.commitSent ? OpType.INFO : OpType.FAIL, "the gateway went silent");
+      }
+    });
+    onGateway(txn, 0, () -> {
+      ranges.forEach(node.gateway.cache()::insert);
+      if (read) {
+        readAllAccounts(txn, node);
+      } else {
+        transfer(txn, node, from, to, amount);
+      }
+    });
+  }
+
+  private void readAllAccounts(Txn txn, Node node) {
+    dev.meridian.txn.ReadOnlyTxn ro;
+    try {
+      ro = node.txnClient.beginReadOnly(dev.meridian.txn.TimestampBound.strong());
+    } catch (TxnUnavailableException e) {
+      finish(txn, OpType.FAIL, "begin: " + e.getMessage());
+      return;
+    }
+    List<java.util.concurrent.CompletableFuture<Optional<byte[]>>> reads = new ArrayList<>();
+    for (int a = 0; a < ACCOUNTS; a++) {
+      reads.add(ro.get(account(a)));
+    }
+    java.util.concurrent.CompletableFuture.allOf(reads.toArray(java.util.concurrent.CompletableFuture[]::new))
+        .whenComplete((v, error) -> {
+          if (txn.done) {
+            return;
+          }
+          if (error != null) {
+            gatewayFailed(txn, error, "snapshot read");
+            return;
+          }
+          long sum = 0;
+          List<Long> balances = new ArrayList<>();
+          for (var r : reads) {
+            long b = balance(r.join());
+            balances.add(b);
+            sum += b;
+          }
+          if (sum != TOTAL) {
+            fail(new SimViolation(Kind.APPLY, "a strong snapshot at " + ro.readTs() + " through " + node.id
+                + " saw balances " + balances + ", total " + sum + ", not " + TOTAL));
+            return;
+          }
+          finish(txn, OpType.OK, "snapshot at " + ro.readTs() + " saw the total");
+        });
+  }
+
+  private void transfer(Txn txn, Node node, int from, int to, long amount) {
+    ReadWriteTxn rw = beginReadWrite(txn, node);
+    if (rw == null) {
+      return;
+    }
+    readThenCommit(txn, rw, List.of(account(from), account(to)), values -> {
+      rw.put(account(from), Long.toString(balance(values.get(0)) - amount).getBytes(StandardCharsets.UTF_8));
+      rw.put(account(to), Long.toString(balance(values.get(1)) + amount).getBytes(StandardCharsets.UTF_8));
+    });
+  }
+
+  /** The converged state holds the exact total too (read on node 1: every replica has the same state). */
+  private void checkFinalTotal() {
+    long sum = 0;
+    for (int a = 0; a < ACCOUNTS; a++) {
+      sum += balance(nodes[1].store.reads().get(account(a), Timestamp.MAX).map(Version::value));
+    }
+    SimViolation.check(sum == TOTAL, Kind.APPLY, "the accounts hold %d at the end, not %d", sum, TOTAL);
   }
 
   /** A prepare older than this is recovered by its participant: twice a request's wait. */
@@ -1070,7 +1236,7 @@ public final class TxnSimulation {
         }
       }
       oks++;
-      int[] written = txn.mops.stream().filter(m -> m.kind() == Mop.Kind.APPEND)
+      int[] written = txn.bankRanges != null ? txn.bankRanges : txn.mops.stream().filter(m -> m.kind() == Mop.Kind.APPEND)
           .mapToInt(m -> (int) ((Long) m.key() / KEYS_PER_RANGE)).distinct().toArray();
       if (written.length > 1) {
         multiRangeCommits++;
@@ -1085,7 +1251,9 @@ public final class TxnSimulation {
     } else {
       infos++;
     }
-    history.add(new Op(history.size(), type, txn.process, Keyword.of("txn"), completed, now()));
+    if (txn.bankRanges == null) {
+      history.add(new Op(history.size(), type, txn.process, Keyword.of("txn"), completed, now()));
+    }
     List<Mop> shown = completed;
     trace.record(now(), COMPLETE, txn.gateway.index, Trace.fold(txn.process, type.ordinal()),
         () -> type.edn() + " p" + txn.process + " " + txn.id + " " + shown + " (" + why + ")");

@@ -69,6 +69,35 @@ class TxnSimulationTest {
   }
 
   @Test
+  void bankSnapshotsSeeTheTotalAndTheSkippedValidationBreaksIt() {
+    List<String> failures = new ArrayList<>();
+    long ok = 0;
+    for (long seed = 1; seed <= 4; seed++) {
+      TxnSimulation.Result result = TxnSimulation.run(seed, 3, PlantedBug.NONE, TxnSimulation.Clients.GATEWAY,
+          TxnSimulation.Workload.BANK, 0);
+      if (!result.ok()) {
+        failures.add("seed " + seed + ": " + result.violation().getMessage());
+      }
+      ok += result.counts().ok();
+    }
+    assertThat(failures).isEmpty();
+    assertThat(ok).as("transfers and snapshots that completed").isGreaterThan(50);
+    TxnSimulation.Result planted = TxnSimulation.run(2, 3, PlantedBug.SKIP_READ_VALIDATION,
+        TxnSimulation.Clients.GATEWAY, TxnSimulation.Workload.BANK, 0);
+    assertThat(planted.ok()).as("bank seed 2 with read validation skipped").isFalse();
+    assertThat(planted.violation().getMessage()).contains("strong snapshot").contains("not 600");
+  }
+
+  @Test
+  void theGatewaysListAppendCatchesTheSkippedValidation() {
+    assertThat(TxnSimulation.run(2, 3, PlantedBug.NONE, TxnSimulation.Clients.GATEWAY, 0).ok()).isTrue();
+    TxnSimulation.Result planted = TxnSimulation.run(2, 3, PlantedBug.SKIP_READ_VALIDATION,
+        TxnSimulation.Clients.GATEWAY, 0);
+    assertThat(planted.ok()).isFalse();
+    assertThat(planted.violation().kind()).isEqualTo(SimViolation.Kind.APPLY);
+  }
+
+  @Test
   void oneSeedGivesOneTrace() {
     TxnSimulation.Result first = TxnSimulation.run(3, 3, PlantedBug.NONE, 0);
     TxnSimulation.Result second = TxnSimulation.run(3, 3, PlantedBug.NONE, 0);
