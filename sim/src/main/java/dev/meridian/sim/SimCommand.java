@@ -12,11 +12,15 @@ import java.util.Locale;
  *
  * <pre>
  * sim paxos --seeds N [--first-seed S] [--nodes 3|5] [--bug NAME] [--trace K] [--verbose]
- * sim txn   --seeds N [--first-seed S] [--nodes 3|5] [--bug NAME] [--trace K] [--verbose]
+ * sim txn   --seeds N [--first-seed S] [--nodes 3|5] [--clients gateway|direct] [--workload list-append|bank] [--bug NAME] [--trace K] [--verbose]
  * </pre>
  *
  * {@code paxos} runs Paxos groups alone ({@link PaxosSimulation}); {@code txn} runs ranges hosted
- * on Paxos with a list-append workload checked for strict serializability ({@link TxnSimulation}).
+ * on Paxos with a list-append workload checked for strict serializability ({@link TxnSimulation}),
+ * its clients going through each node's gateway (transactions over up to 3 ranges, 2PC) or, with
+ * {@code --clients direct}, straight to one range's leaseholder (M5's one-range path); {@code
+ * --workload bank} runs transfers across ranges and strong snapshots of every account instead,
+ * each of which must see the exact total.
  *
  * Seeds {@code S, S+1, ..., S+N-1} are run in order (default {@code S = 1}: the simulator reads no
  * clock, so a fresh random seed is the caller's to pick, e.g. {@code --first-seed $RANDOM$RANDOM}).
@@ -46,6 +50,8 @@ public final class SimCommand {
     PlantedBug bug = PlantedBug.NONE;
     int traceLines = 0;
     boolean verbose = false;
+    TxnSimulation.Clients clients = TxnSimulation.Clients.GATEWAY;
+    TxnSimulation.Workload workload = TxnSimulation.Workload.LIST_APPEND;
     try {
       for (int i = 1; i < args.length; i++) {
         switch (args[i]) {
@@ -55,6 +61,8 @@ public final class SimCommand {
           case "--bug" -> bug = PlantedBug.valueOf(args[++i].toUpperCase(Locale.ROOT).replace('-', '_'));
           case "--trace" -> traceLines = Integer.parseInt(args[++i]);
           case "--verbose" -> verbose = true;
+          case "--workload" -> workload = TxnSimulation.Workload.valueOf(args[++i].toUpperCase(Locale.ROOT).replace('-', '_'));
+          case "--clients" -> clients = TxnSimulation.Clients.valueOf(args[++i].toUpperCase(Locale.ROOT));
           default -> throw new IllegalArgumentException("unknown option " + args[i]);
         }
       }
@@ -76,7 +84,7 @@ public final class SimCommand {
     for (long k = 0; k < seeds; k++) {
       long seed = firstSeed + k;
       Outcome result = mode.equals("txn")
-          ? Outcome.of(TxnSimulation.run(seed, nodes, bug, traceLines))
+          ? Outcome.of(TxnSimulation.run(seed, nodes, bug, clients, workload, traceLines))
           : Outcome.of(PaxosSimulation.run(seed, nodes, bug, traceLines));
       if (verbose) {
         out.printf("seed %d: %s hash=%016x%n  faults: %s%n  run: %s%n", seed, result.ok() ? "ok" : "FAIL",
@@ -84,8 +92,10 @@ public final class SimCommand {
       }
       if (!result.ok()) {
         failures++;
-        out.printf("FAIL seed=%d nodes=%d %s%n  replay: bin/meridian sim %s --seeds 1 --first-seed %d --nodes %d%s --trace 200%n",
+        out.printf("FAIL seed=%d nodes=%d %s%n  replay: bin/meridian sim %s --seeds 1 --first-seed %d --nodes %d%s%s%s --trace 200%n",
             seed, nodes, result.violation().getMessage(), mode, seed, nodes,
+            mode.equals("txn") && workload == TxnSimulation.Workload.BANK ? " --workload bank" : "",
+            mode.equals("txn") && clients == TxnSimulation.Clients.DIRECT ? " --clients direct" : "",
             bug == PlantedBug.NONE ? "" : " --bug " + bug.name().toLowerCase(Locale.ROOT).replace('_', '-'));
         for (String line : result.traceTail()) {
           out.println("    " + line);
@@ -112,6 +122,7 @@ public final class SimCommand {
   }
 
   private static String usage() {
-    return "usage: sim paxos|txn --seeds N [--first-seed S] [--nodes 3|5] [--bug NAME] [--trace K] [--verbose]";
+    return "usage: sim paxos|txn --seeds N [--first-seed S] [--nodes 3|5] [--clients gateway|direct]"
+        + " [--workload list-append|bank] [--bug NAME] [--trace K] [--verbose]";
   }
 }

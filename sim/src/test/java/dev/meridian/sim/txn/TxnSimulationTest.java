@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
  * Ranges on Paxos in the simulator as CI runs it: a handful of seeds on 3 nodes pass and exercise
  * what they claim to (commits, unknown outcomes, crashes, partitions); one seed twice gives one trace;
  * the planted bug {@link PlantedBug#SKIP_READ_VALIDATION} is caught by the strict serializability
- * check, and {@link PlantedBug#NEW_LEASEHOLDER_BELOW_OLD_LEASE} by the lease floor check. Explore other seeds with {@code bin/meridian sim txn}.
+ * check, and {@link PlantedBug#NEW_LEASEHOLDER_BELOW_OLD_LEASE} by the lease floor check; seeds
+ * with the clients on the gateways (2PC across ranges, participants recovering stuck prepares) pass. Explore other seeds with {@code bin/meridian sim txn}.
  */
 class TxnSimulationTest {
 
@@ -44,6 +45,56 @@ class TxnSimulationTest {
     assertThat(crashes).isGreaterThan(0);
     assertThat(partitions).isGreaterThan(0);
     assertThat(leases).as("leases started on the nodes up at the end").isGreaterThanOrEqualTo(6 * 3);
+  }
+
+  @Test
+  void seedsThroughTheGatewaysPassAndRunTwoPhaseCommits() {
+    List<String> failures = new ArrayList<>();
+    long multiRange = 0;
+    long info = 0;
+    long crashes = 0;
+    for (long seed = 1; seed <= 5; seed++) {
+      TxnSimulation.Result result = TxnSimulation.run(seed, 3, PlantedBug.NONE, TxnSimulation.Clients.GATEWAY, 0);
+      if (!result.ok()) {
+        failures.add("seed " + seed + ": " + result.violation().getMessage());
+      }
+      multiRange += result.counts().multiRangeCommits();
+      info += result.counts().info();
+      crashes += result.counts().crashes();
+    }
+    assertThat(failures).isEmpty();
+    assertThat(multiRange).as("transactions committed across ranges (2PC)").isGreaterThan(10);
+    assertThat(info).as("unknown outcomes").isGreaterThan(0);
+    assertThat(crashes).as("gateways crashed mid-transaction").isGreaterThan(0);
+  }
+
+  @Test
+  void bankSnapshotsSeeTheTotalAndTheSkippedValidationBreaksIt() {
+    List<String> failures = new ArrayList<>();
+    long ok = 0;
+    for (long seed = 1; seed <= 4; seed++) {
+      TxnSimulation.Result result = TxnSimulation.run(seed, 3, PlantedBug.NONE, TxnSimulation.Clients.GATEWAY,
+          TxnSimulation.Workload.BANK, 0);
+      if (!result.ok()) {
+        failures.add("seed " + seed + ": " + result.violation().getMessage());
+      }
+      ok += result.counts().ok();
+    }
+    assertThat(failures).isEmpty();
+    assertThat(ok).as("transfers and snapshots that completed").isGreaterThan(50);
+    TxnSimulation.Result planted = TxnSimulation.run(2, 3, PlantedBug.SKIP_READ_VALIDATION,
+        TxnSimulation.Clients.GATEWAY, TxnSimulation.Workload.BANK, 0);
+    assertThat(planted.ok()).as("bank seed 2 with read validation skipped").isFalse();
+    assertThat(planted.violation().getMessage()).contains("strong snapshot").contains("not 600");
+  }
+
+  @Test
+  void theGatewaysListAppendCatchesTheSkippedValidation() {
+    assertThat(TxnSimulation.run(2, 3, PlantedBug.NONE, TxnSimulation.Clients.GATEWAY, 0).ok()).isTrue();
+    TxnSimulation.Result planted = TxnSimulation.run(2, 3, PlantedBug.SKIP_READ_VALIDATION,
+        TxnSimulation.Clients.GATEWAY, 0);
+    assertThat(planted.ok()).isFalse();
+    assertThat(planted.violation().kind()).isEqualTo(SimViolation.Kind.APPLY);
   }
 
   @Test
