@@ -91,8 +91,8 @@ public final class CheckCommand {
           switch (a) {
             case "--workload" -> {
               bank = v.equals("bank");
-              workload = bank ? CheckOptions.Workload.LIST_APPEND : CheckOptions.Workload.parse(v);
-              if (workload == null) {
+              workload = bank ? null : CheckOptions.Workload.parse(v);
+              if (workload == null && !bank) {
                 return usage(err, "unknown workload '" + v + "'");
               }
             }
@@ -158,7 +158,7 @@ public final class CheckCommand {
         }
       }
     }
-    if (workload == null) {
+    if (workload == null && !bank) {
       return usage(err, "--workload is required");
     }
     if (file == null) {
