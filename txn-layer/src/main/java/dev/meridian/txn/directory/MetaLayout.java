@@ -3,7 +3,13 @@ package dev.meridian.txn.directory;
 import dev.meridian.storage.Key;
 import dev.meridian.storage.KeySpan;
 import dev.meridian.txn.types.RangeDescriptor;
+import dev.meridian.storage.Timestamp;
+import dev.meridian.storage.mvcc.Write;
+import dev.meridian.txn.types.RangeId;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
 
 /**
  * The layout of the meta range (DESIGN §7): one entry per range, keyed by the range's end key, so
@@ -143,6 +149,51 @@ public final class MetaLayout {
     public String toString() {
       return "put " + key + " (" + value.length + " bytes)";
     }
+  }
+
+  /**
+   * The timestamp of the meta entries a new cluster starts with: the meta range's bootstrap writes
+   * them as versions at this time on every replica alike ({@code RangeStateMachine#bootstrap}), far
+   * below any timestamp TrueTime hands out, so every lookup reads them and no transaction's
+   * snapshot predates them.
+   */
+  public static final Timestamp BOOTSTRAP_TS = Timestamp.ofMicros(1);
+
+  /**
+   * The meta range's initial contents for {@code layout} (the bootstrap ranges, the meta range's
+   * own descriptor among them): one entry per range, in entry-key order. A deterministic function
+   * of the layout, so every replica of the meta range bootstraps to the same state.
+   *
+   * @throws IllegalArgumentException if {@code layout} does not cover the key space with disjoint
+   *     ranges in order, or lacks the meta range
+   */
+  public static List<Write> bootstrapEntries(List<RangeDescriptor> layout) {
+    List<RangeDescriptor> ordered = new ArrayList<>(layout);
+    ordered.sort(Comparator.comparing(d -> d.span().start()));
+    Key expectedStart = Key.EMPTY;
+    boolean meta = false;
+    List<Write> writes = new ArrayList<>(ordered.size());
+    for (int i = 0; i < ordered.size(); i++) {
+      RangeDescriptor descriptor = ordered.get(i);
+      if (!descriptor.span().start().equals(expectedStart)) {
+        throw new IllegalArgumentException("the layout does not cover the key space: " + descriptor
+            + " starts where " + expectedStart + " was expected");
+      }
+      if (descriptor.span().end() == null && i != ordered.size() - 1) {
+        throw new IllegalArgumentException(descriptor + " runs to the end of the key space but is not last");
+      }
+      meta |= descriptor.id().equals(RangeId.META);
+      MetaWrite entry = entry(descriptor);
+      writes.add(Write.put(entry.key(), entry.value()));
+      expectedStart = descriptor.span().end();
+    }
+    if (expectedStart != null) {
+      throw new IllegalArgumentException("the layout ends at " + expectedStart + ", not at the end of the key space");
+    }
+    if (!meta) {
+      throw new IllegalArgumentException("the layout has no meta range");
+    }
+    return writes;
   }
 
   /** The write that files {@code descriptor} in the meta range. */

@@ -18,7 +18,10 @@ import dev.meridian.txn.coordinator.RangeLookup;
 import dev.meridian.txn.coordinator.message.CoordinatorRequest;
 import dev.meridian.txn.coordinator.message.ParticipantReply;
 import dev.meridian.txn.coordinator.message.Refresh;
+import dev.meridian.txn.directory.CorruptDescriptorException;
 import dev.meridian.txn.directory.DirectoryBusyException;
+import dev.meridian.txn.directory.DirectoryLimits;
+import dev.meridian.txn.directory.MetaLayout;
 import dev.meridian.txn.directory.MetaLookups;
 import dev.meridian.txn.directory.MultiRangeScan;
 import dev.meridian.txn.directory.RangeCache;
@@ -276,11 +279,95 @@ public final class Gateway {
       // The routing answer was applied already; a lookup of the span's start finds what holds it now.
       case Refresh.Stale stale -> locate(stale.stale().span().start());
       case Refresh.MissingKey missing -> locate(missing.key());
-      // The meta range is keyed by span, not id: a range evicted from the cache cannot be found by
-      // id alone. The coordinator falls back on the participants' recovery (see its class comment).
-      case Refresh.MissingRange missing -> CompletableFuture.completedFuture(null);
+      // The meta range is keyed by span, not id: a range is found by id by reading the directory.
+      case Refresh.MissingRange missing -> refreshDirectory().thenApply(v -> null);
     };
     return located.handle((range, failure) -> null);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // The whole directory, and splits.
+
+  /**
+   * Most meta entries {@link #refreshDirectory} reads: one scan, so a directory larger than this is
+   * read only in part (the ranges past it are still found by key). TODO(later): page through it.
+   */
+  static final int MAX_DIRECTORY_SCAN_ENTRIES = 10_000;
+
+  /**
+   * Reads every meta entry (up to {@link #MAX_DIRECTORY_SCAN_ENTRIES}) with one strong scan of the
+   * meta range and caches each descriptor (the cache refuses the older of overlapping ones): how a
+   * range named by id only ({@link Refresh.MissingRange}, a coordinator range) is found. Completes
+   * with the descriptors read, in key order, or exceptionally when the scan fails.
+   */
+  public CompletableFuture<List<RangeDescriptor>> refreshDirectory() {
+    onLoop();
+    metaScans++;
+    CachedRange meta = cache.meta();
+    Timestamp readTs;
+    try {
+      readTs = Timestamp.ofMicros(trueTime.now().latestMicros());
+    } catch (ClockUnavailableException e) {
+      return CompletableFuture.failedFuture(new TxnUnavailableException("the clock is not trustworthy", e));
+    }
+    RangeChannel.Target target = route(meta);
+    CompletableFuture<List<RangeDescriptor>> result = new CompletableFuture<>();
+    channel.scan(target, MetaLayout.ENTRIES, readTs, Direction.FORWARD, MAX_DIRECTORY_SCAN_ENTRIES,
+        limits.requestTimeoutNanos(), onLoop((ChannelAnswer<List<Version>> answer) -> {
+          if (!(answer instanceof ChannelAnswer.Replied<List<Version>> replied)) {
+            routingError(answer, target).ifPresent(cache::apply);
+            if (answer instanceof ChannelAnswer.TimedOut<?>) {
+              timeouts++;
+              forgetLeaseholder(target);
+            }
+            result.completeExceptionally(new TxnUnavailableException(
+                "reading the directory at " + target.node() + " failed: " + describe(answer) + "; retry", null));
+            return;
+          }
+          cache.recordLeaseholder(meta.descriptor().id(), meta.descriptor().generation(), replied.from());
+          List<RangeDescriptor> descriptors = new ArrayList<>(replied.value().size());
+          try {
+            for (Version version : replied.value()) {
+              descriptors.add(MetaLayout.decodeEntry(version.key(), version.value(), DirectoryLimits.defaults()));
+            }
+          } catch (CorruptDescriptorException corrupt) {
+            result.completeExceptionally(new TxnUnavailableException("the directory is damaged: " + corrupt.getMessage(),
+                corrupt));
+            return;
+          }
+          descriptors.forEach(cache::insert);
+          result.complete(descriptors);
+        }));
+    return result;
+  }
+
+  /**
+   * Sends one split of {@code range} at {@code splitKey} (the right side becoming {@code newRange})
+   * to its leaseholder; routing answers are applied to the cache as for any request. Completes with
+   * the channel's answer on the loop. The split's directory update is the caller's ({@link
+   * RangeSplitter}).
+   */
+  public CompletableFuture<ChannelAnswer<RangeChannel.SplitResult>> sendSplit(CachedRange range, Key splitKey,
+      RangeId newRange) {
+    onLoop();
+    calls++;
+    RangeChannel.Target target = route(range);
+    CompletableFuture<ChannelAnswer<RangeChannel.SplitResult>> result = new CompletableFuture<>();
+    channel.split(target, splitKey, newRange, limits.requestTimeoutNanos(), onLoop(answer -> {
+      if (answer instanceof ChannelAnswer.Replied<RangeChannel.SplitResult> replied) {
+        cache.insert(replied.value().left());
+        cache.insert(replied.value().right());
+        cache.recordLeaseholder(replied.value().left().id(), replied.value().left().generation(), replied.from());
+      } else {
+        routingError(answer, target).ifPresent(cache::apply);
+        if (answer instanceof ChannelAnswer.TimedOut<?>) {
+          timeouts++;
+          forgetLeaseholder(target);
+        }
+      }
+      result.complete(answer);
+    }));
+    return result;
   }
 
   // ---------------------------------------------------------------------------------------------

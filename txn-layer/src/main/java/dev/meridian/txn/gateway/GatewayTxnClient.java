@@ -12,6 +12,7 @@ import dev.meridian.txn.TxnLimits;
 import dev.meridian.txn.TxnUnavailableException;
 import dev.meridian.txn.coordinator.CoordinatorCounters;
 import dev.meridian.txn.coordinator.CoordinatorLimits;
+import dev.meridian.storage.Key;
 import dev.meridian.storage.KeySpan;
 import dev.meridian.txn.TxnFutures;
 import java.util.List;
@@ -98,6 +99,16 @@ public final class GatewayTxnClient implements TransactionClient {
                 Gateway.ReadRoute.NEAREST_STALE)),
         result));
     return result;
+  }
+
+  /**
+   * Splits the range holding {@code splitKey} at it and files both halves in the meta range ({@link
+   * RangeSplitter#forCluster}): the entry point of {@code ALTER TABLE … SPLIT AT} and of CREATE
+   * TABLE's splits ({@code ClusterKeySpace.splitsForNewTable}). The caller checks the key with {@code
+   * directory.SplitPlanner} first.
+   */
+  public CompletableFuture<RangeChannel.SplitResult> split(Key splitKey) {
+    return RangeSplitter.forCluster(this, gateway).split(splitKey);
   }
 
   private TTInterval now() {

@@ -9,6 +9,7 @@ import dev.meridian.storage.mvcc.Version;
 import dev.meridian.txn.coordinator.message.CoordinatorRequest;
 import dev.meridian.txn.coordinator.message.ParticipantReply;
 import dev.meridian.txn.types.RangeDescriptor;
+import dev.meridian.txn.types.RangeId;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -70,4 +71,23 @@ public interface RangeChannel {
    */
   void scan(Target target, KeySpan span, Timestamp readTs, Direction direction, int maxRows,
       long timeoutNanos, Consumer<ChannelAnswer<List<Version>>> done);
+
+  /** What an applied split left: the range's new descriptor and the new range's. */
+  record SplitResult(RangeDescriptor left, RangeDescriptor right) {
+    public SplitResult {
+      Objects.requireNonNull(left, "left");
+      Objects.requireNonNull(right, "right");
+    }
+  }
+
+  /**
+   * Splits {@code target}'s range at {@code splitKey} at its leaseholder, the right side becoming
+   * range {@code newRange}: {@link ChannelAnswer.Replied} once applied there; a refusal of kind
+   * {@code OUTCOME_UNKNOWN} or {@link ChannelAnswer.TimedOut} when it may or may not have applied.
+   * A channel that carries no splits (the default) answers {@link ChannelAnswer.NotDelivered}.
+   */
+  default void split(Target target, Key splitKey, RangeId newRange, long timeoutNanos,
+      Consumer<ChannelAnswer<SplitResult>> done) {
+    done.accept(new ChannelAnswer.NotDelivered<>("this channel carries no splits"));
+  }
 }

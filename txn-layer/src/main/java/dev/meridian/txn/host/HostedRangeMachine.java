@@ -75,6 +75,8 @@ public final class HostedRangeMachine implements PaxosDriver.StateMachine {
   private RangeStateMachine machine;
   private LeaseholderStateView view;
   private Listener listener;
+  /** Told of every applied split, so the node hosts the right-hand range ({@code RangeServer}). */
+  private java.util.function.Consumer<ApplyOutcome.SplitApplied> splitListener;
   private RangeSnapshotInstaller staging;
   private Slot stagingSlot;
   private boolean stagingFinished;
@@ -102,6 +104,11 @@ public final class HostedRangeMachine implements PaxosDriver.StateMachine {
 
   public void setListener(Listener listener) {
     this.listener = listener;
+  }
+
+  /** Who hosts the right-hand range of every split this replica applies (the node's range server). */
+  public void setSplitListener(java.util.function.Consumer<ApplyOutcome.SplitApplied> splitListener) {
+    this.splitListener = splitListener;
   }
 
   public RangeId range() {
@@ -151,10 +158,12 @@ public final class HostedRangeMachine implements PaxosDriver.StateMachine {
     ApplyOutcome outcome = machine.apply(slot, command);
     Invariants.require(!(outcome instanceof ApplyOutcome.AlreadyApplied),
         "range %s: slot %d was applied twice", range, slot);
-    Invariants.require(!(outcome instanceof ApplyOutcome.SplitApplied),
-        "range %s: splits are not hosted yet (slot %d)", range, slot);
     if (listener != null) {
       listener.applied(new LogSlot(slot), command, outcome);
+    }
+    if (outcome instanceof ApplyOutcome.SplitApplied split && splitListener != null) {
+      // After the left's own listener: the left core sees its shrunk span before the right is hosted.
+      splitListener.accept(split);
     }
   }
 

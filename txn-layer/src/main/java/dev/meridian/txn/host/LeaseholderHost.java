@@ -200,6 +200,14 @@ public final class LeaseholderHost implements HostedRangeMachine.Listener {
     submit(answer, (core, id, now) -> core.txnStatus(id, txn, abortIfUndecided));
   }
 
+  /**
+   * Splits the range at {@code splitKey}, the right side becoming {@code newRange} ({@link
+   * LeaseholderCore#split}); answered {@link Reply.SplitDone} once applied here.
+   */
+  public void split(Key splitKey, RangeId newRange, Consumer<Reply> answer) {
+    submit(answer, (core, id, now) -> core.split(id, splitKey, newRange, now));
+  }
+
   @FunctionalInterface
   private interface CoreInput {
     void give(LeaseholderCore core, RequestId id, TTInterval now);

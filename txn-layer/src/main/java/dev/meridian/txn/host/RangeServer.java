@@ -18,7 +18,10 @@ import dev.meridian.txn.coordinator.message.ParticipantReply;
 import dev.meridian.txn.leaseholder.LeaseholderLimits;
 import dev.meridian.txn.leaseholder.Refusal;
 import dev.meridian.txn.leaseholder.Reply;
+import dev.meridian.storage.mvcc.Write;
+import dev.meridian.txn.directory.MetaLayout;
 import dev.meridian.txn.range.CommitRequest;
+import dev.meridian.txn.range.state.ApplyOutcome;
 import dev.meridian.txn.range.state.RangeStateMachine;
 import dev.meridian.txn.types.RangeDescriptor;
 import dev.meridian.txn.types.RangeId;
@@ -27,6 +30,7 @@ import dev.meridian.txn.types.ReplicaRole;
 import dev.meridian.txn.wire.ParticipantAnswer;
 import dev.meridian.txn.wire.RangeRequests;
 import dev.meridian.txn.wire.SnapshotReads;
+import dev.meridian.txn.wire.SplitRequests;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -79,6 +83,8 @@ public final class RangeServer {
   private final Executor storageExecutor;
   private final Config config;
   private final Map<RangeId, LeaseholderHost> replicas = new LinkedHashMap<>();
+  private final List<Consumer<RangeDescriptor>> splitListeners = new ArrayList<>();
+  private long splitsHosted;
 
   public RangeServer(NodeId self, Rpc rpc, PaxosDriver driver, RangeStore store, Scheduler loop, TrueTime trueTime,
       Executor storageExecutor, Config config) {
@@ -126,6 +132,9 @@ public final class RangeServer {
             reply -> r.ok(participantAnswer(d, reply)))));
     rpc.register(RangeRequests.RESOLVE, (res, r) -> withReplica(res.range(), r, answerRefusal(r), replica ->
         replica.resolve(res.txn(), res.outcome(), res.commitTs(), reply -> r.ok(participantAnswer(res, reply)))));
+    rpc.register(SplitRequests.SPLIT, (q, r) -> withReplica(q.range(), r,
+        why -> r.ok(new SplitRequests.Refused(SnapshotReads.Redirect.RANGE_NOT_FOUND, null, why)),
+        replica -> split(replica, q, r)));
     rpc.register(RangeRequests.QUERY_DECISION, (q, r) -> withReplica(q.range(), r, answerRefusal(r), replica ->
         replica.txnStatus(q.txn(), expired(q.expiresAt()), reply -> r.ok(participantAnswer(q, reply)))));
   }
@@ -135,20 +144,55 @@ public final class RangeServer {
   }
 
   /**
+   * {@code listener} is told (on the loop) of every range this node starts to host because one of
+   * its replicas applied a split: the right-hand range's descriptor, before it is hosted.
+   */
+  public void onSplitHosted(Consumer<RangeDescriptor> listener) {
+    splitListeners.add(listener);
+  }
+
+  /**
    * Hosts this node's replica of {@code descriptor}'s range: from what the store holds, or, for a
    * range the store does not hold yet, a new one at slot 0 (its group's first voters are the
    * descriptor's voters). Completes once the replica runs. Call on the loop.
    */
   public CompletableFuture<Void> host(RangeDescriptor descriptor) {
+    return host(descriptor, List.of());
+  }
+
+  /**
+   * As {@link #host(RangeDescriptor)}; a range the store does not hold yet starts with {@code
+   * initial} written at {@link MetaLayout#BOOTSTRAP_TS}: for the meta range of a new cluster, {@link
+   * MetaLayout#bootstrapEntries} of the bootstrap layout, the same on every replica (the meta range
+   * then answers lookups from its first lease on). Ignored for a range the store already holds.
+   */
+  public CompletableFuture<Void> host(RangeDescriptor descriptor, List<Write> initial) {
     Invariants.require(loop.inLoop(), "ranges are hosted on the node's loop");
     RangeId id = descriptor.id();
     if (replicas.containsKey(id)) {
       throw new IllegalStateException("range " + id + " is already hosted on " + self);
     }
     if (store.reads().appliedSlot(id.value()).isEmpty()) {
-      RangeStateMachine.bootstrap(store, descriptor);
+      RangeStateMachine.bootstrap(store, descriptor, initial, MetaLayout.BOOTSTRAP_TS);
+    }
+    return hostStored(id);
+  }
+
+  /**
+   * Hosts this node's replica of range {@code id} from what the store holds (after a restart, the
+   * ranges splits created here); the group's first voters are the stored descriptor's. Call on the
+   * loop.
+   *
+   * @throws IllegalStateException if the store does not hold range {@code id}, or it is hosted already
+   */
+  public CompletableFuture<Void> hostStored(RangeId id) {
+    Invariants.require(loop.inLoop(), "ranges are hosted on the node's loop");
+    if (replicas.containsKey(id)) {
+      throw new IllegalStateException("range " + id + " is already hosted on " + self);
     }
     HostedRangeMachine machine = new HostedRangeMachine(store, id, config.snapshotChunkBytes());
+    RangeDescriptor descriptor = machine.machine().descriptor();
+    machine.setSplitListener(this::splitApplied);
     GroupId group = groupOf(id);
     LeaseholderHost host = new LeaseholderHost(self, machine, driver, group, loop, trueTime, storageExecutor,
         config.leaseholder(), config.maxTrueTimeWidthMicros());
@@ -160,6 +204,72 @@ public final class RangeServer {
       }
     }
     return driver.host(group, config.paxos(), new Membership(voters, List.of()), machine);
+  }
+
+  /** Ranges this node started to host because a replica of it applied a split. */
+  public long splitsHosted() {
+    return splitsHosted;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Splits (DESIGN §7: a command in the range's own log; the directory update is the caller's,
+  // gateway.Gateway#split).
+
+  /**
+   * A replica here applied a split: host the right-hand range as a new Paxos group with the same
+   * voters, from the state the split wrote in the store (slot 0, the inherited data and the lease
+   * floor of {@code RangeCommand.Split}). Every replica that applies the split does the same, so
+   * the new group's voters start together; one that never applies it (it received a snapshot of the
+   * left from after the split) does not host the right range (see the README's "not yet").
+   */
+  private void splitApplied(ApplyOutcome.SplitApplied split) {
+    RangeDescriptor right = split.right();
+    // Not inside the driver's apply: hosting a group from within another group's apply would
+    // re-enter the driver.
+    loop.execute(() -> {
+      if (replicas.containsKey(right.id())) {
+        return;
+      }
+      splitsHosted++;
+      splitListeners.forEach(listener -> listener.accept(right));
+      hostStored(right.id()).whenComplete((v, error) -> {
+        if (error != null) {
+          loop.execute(() -> {
+            throw new IllegalStateException(self + " could not host " + right + " after its split", error);
+          });
+        }
+      });
+    });
+  }
+
+  private void split(LeaseholderHost replica, SplitRequests.Split request, Responder<SplitRequests.Answer> responder) {
+    long generation = generation(replica);
+    if (request.generation() != generation) {
+      responder.ok(new SplitRequests.Refused(SnapshotReads.Redirect.STALE_DESCRIPTOR, null, "the split of "
+          + request.range() + " was planned at generation " + request.generation() + ", the range is at " + generation));
+      return;
+    }
+    if (replicas.containsKey(request.newRange()) || store.reads().appliedSlot(request.newRange().value()).isPresent()) {
+      responder.ok(new SplitRequests.Refused(SnapshotReads.Redirect.RETRY_LATER, null, "range id "
+          + request.newRange() + " is taken on " + self + "; allocate another"));
+      return;
+    }
+    replica.split(request.splitKey(), request.newRange(), reply -> responder.ok(splitAnswer(reply)));
+  }
+
+  private SplitRequests.Answer splitAnswer(Reply reply) {
+    return switch (reply) {
+      case Reply.SplitDone done -> new SplitRequests.Done(
+          RangeStateMachine.open(store, done.split().range()).descriptor(),
+          RangeStateMachine.open(store, done.split().newRange()).descriptor());
+      case Reply.Refused refused when refused.refusal().kind() == Refusal.Kind.OUTCOME_UNKNOWN ->
+          new SplitRequests.Unknown(refused.refusal().message());
+      case Reply.Refused refused -> {
+        SnapshotReads.Refused read = (SnapshotReads.Refused) readAnswer(refused);
+        yield new SplitRequests.Refused(read.redirect(), read.leaseholderHint(), read.why());
+      }
+      default -> throw new IllegalStateException("a split answered " + reply);
+    };
   }
 
   public static GroupId groupOf(RangeId range) {
@@ -248,6 +358,7 @@ public final class RangeServer {
       case Reply.Refused refused -> refusalAnswer(refused.refusal());
       case Reply.ReadResult read -> throw new IllegalStateException(request + " answered with a read result");
       case Reply.ReadIndex index -> throw new IllegalStateException(request + " answered with a read index");
+      case Reply.SplitDone split -> throw new IllegalStateException(request + " answered with a split");
     };
   }
 

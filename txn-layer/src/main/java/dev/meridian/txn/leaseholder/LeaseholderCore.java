@@ -202,6 +202,13 @@ public final class LeaseholderCore {
   /** A request that arrived before the lease started; replayed once it does. */
   private record Deferred(RequestId id, Runnable replay) {}
 
+  /** The split this core proposed and waits for ({@link #split}); the right side is frozen meanwhile. */
+  private record PendingSplit(RequestId id, RangeCommand.Split command) {
+    KeySpan right(KeySpan span) {
+      return new KeySpan(command.splitKey(), span.end());
+    }
+  }
+
   private final NodeId self;
   private final RangeStateView view;
   private final RangeId range;
@@ -250,6 +257,8 @@ public final class LeaseholderCore {
    * this replica was given up and rebuilt at once), else null.
    */
   private Timestamp unsettledBeforeStart;
+  /** Null unless a split of ours is proposed and not yet applied, rejected or lost. */
+  private PendingSplit pendingSplit;
 
   private final List<RangeCommand> outProposals = new ArrayList<>();
   private final List<StorageTask> outTasks = new ArrayList<>();
@@ -349,6 +358,24 @@ public final class LeaseholderCore {
   }
 
   /**
+   * Splits the range at {@code splitKey}, the right side becoming range {@code newRange} (DESIGN §7,
+   * §11). Proposes a {@link RangeCommand.Split} bound to this lease whose right-hand floor is {@code
+   * max(read watermark, last assigned, closed, every applied commit)}, and answers {@link
+   * Reply.SplitDone} once it is applied. From the proposal until then the right side is frozen:
+   * every read, read index, commit or prepare that touches {@code [splitKey, end)} is refused
+   * retryably, and no closed timestamp is promised, so nothing this lease serves over the right
+   * side lies above the floor the new range's first lease starts above. Refused retryably while
+   * anything that is not yet a log fact touches the right side: a lock (a commit or prepare in
+   * flight, a prepared transaction: the split never divides one, so no intents move to the new
+   * range), a validation, or a waiting read. Refused as {@link Refusal.Kind#WRONG_RANGE} when
+   * {@code splitKey} is not strictly inside the range.
+   */
+  public void split(RequestId id, Key splitKey, RangeId newRange, TTInterval now) {
+    observe(now);
+    submit(id, () -> admitSplit(id, splitKey, newRange));
+  }
+
+  /**
    * Phase two at this participant: the decision is known. If the transaction's prepare is still in
    * flight here, the resolve waits for it, so it can never be applied before the intents it removes.
    */
@@ -435,7 +462,8 @@ public final class LeaseholderCore {
 
   /** Raises the closed timestamp as far as invariant 5 allows now and returns it, or null if it cannot rise. */
   private Timestamp closable() {
-    if (phase != Phase.SERVING) {
+    if (phase != Phase.SERVING || pendingSplit != null) {
+      // While a split is pending, a close would let followers serve the right side above its floor.
       return null;
     }
     long target = now.latestMicros() - limits.closedTsTargetLagMicros();
@@ -505,7 +533,7 @@ public final class LeaseholderCore {
       case RangeCommand.Resolve resolve -> onResolveApplied(resolve);
       case RangeCommand.RecordDecision decision -> answerDecisionWaiters(decision.txn());
       case RangeCommand.LeaseStart lease -> onLeaseStartApplied(lease);
-      case RangeCommand.Split split -> { }
+      case RangeCommand.Split split -> onSplitApplied(split);
       case RangeCommand.CloseTimestamp close -> onCloseApplied(close);
     }
     releaseCommitWaits();
@@ -612,6 +640,11 @@ public final class LeaseholderCore {
       refuse(read.id(), wrongRange("the read of " + read.span()));
       return true;
     }
+    Refusal frozen = frozen(read.span(), "the read of " + read.span());
+    if (frozen != null) {
+      refuse(read.id(), frozen);
+      return true;
+    }
     if (read.ts().micros() > now.latestMicros()) {
       // A read in the future would push every commit above it; wait for it to arrive instead.
       if (!waiting.deadlineSent) {
@@ -702,6 +735,77 @@ public final class LeaseholderCore {
   }
 
   // ---------------------------------------------------------------------------------------------
+  // Splits.
+
+  private void admitSplit(RequestId id, Key splitKey, RangeId newRange) {
+    KeySpan span = view.span();
+    if (!span.contains(splitKey) || splitKey.equals(span.start())) {
+      refuse(id, wrongRange("the split key " + splitKey + " (strictly inside)"));
+      return;
+    }
+    if (pendingSplit != null) {
+      refuse(id, Refusal.of(Refusal.Kind.RETRY_LATER, "a split of range " + range + " at "
+          + pendingSplit.command().splitKey() + " is under way; retry when it is done"));
+      return;
+    }
+    KeySpan right = new KeySpan(splitKey, span.end());
+    String busy = rightSideBusy(right);
+    if (busy != null) {
+      refuse(id, Refusal.of(Refusal.Kind.RETRY_LATER, "range " + range + " cannot split at " + splitKey + " now: "
+          + busy + "; retry shortly"));
+      return;
+    }
+    Timestamp rightFloor = Timestamp.max(Timestamp.max(watermark, lastAssigned), Timestamp.max(closed, maxApplied));
+    RangeCommand.Split command = new RangeCommand.Split(range, view.generation(), splitKey, newRange)
+        .underLease(leaseSequence, rightFloor);
+    pendingSplit = new PendingSplit(id, command);
+    outProposals.add(command);
+  }
+
+  /** What keeps the right side {@code right} from splitting off now, or null. */
+  private String rightSideBusy(KeySpan right) {
+    for (Lock lock : locks.values()) {
+      boolean touches = lock.writeKeys.stream().anyMatch(right::contains)
+          || lock.readSpans.stream().anyMatch(right::overlaps);
+      if (touches) {
+        return "transaction " + lock.txn + " is " + lock.kind.name().toLowerCase(java.util.Locale.ROOT) + " over it";
+      }
+    }
+    for (Validation validation : validations.values()) {
+      if (!validation.answered && touches(validation.txn.request(), right)) {
+        return "transaction " + validation.txn.request().txnId() + " is being validated over it";
+      }
+    }
+    for (WaitingRead waiting : waitingReads) {
+      if (waiting.read.span().overlaps(right)) {
+        return "a read of " + waiting.read.span() + " waits over it";
+      }
+    }
+    return null;
+  }
+
+  private static boolean touches(CommitRequest request, KeySpan span) {
+    return readSet(request).stream().anyMatch(span::overlaps)
+        || request.writes().stream().anyMatch(w -> span.contains(w.key()));
+  }
+
+  /** The refusal of a request over {@code span} while the right side of a pending split is frozen, or null. */
+  private Refusal frozen(KeySpan span, String what) {
+    if (pendingSplit == null || !span.overlaps(pendingSplit.right(view.span()))) {
+      return null;
+    }
+    return Refusal.of(Refusal.Kind.RETRY_LATER, what + " touches the keys range " + range + " is splitting off at "
+        + pendingSplit.command().splitKey() + "; retry shortly");
+  }
+
+  private void onSplitApplied(RangeCommand.Split split) {
+    if (pendingSplit != null && pendingSplit.command().equals(split)) {
+      outReplies.add(new Reply.SplitDone(pendingSplit.id(), split));
+      pendingSplit = null;
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
   // Commits and prepares.
 
   private void admitTxn(TxnRequest txn) {
@@ -717,6 +821,10 @@ public final class LeaseholderCore {
         refuse(txn.id(), wrongRange("transaction " + request.txnId() + " writes " + write.key() + ", which"));
         return;
       }
+    }
+    if (pendingSplit != null && touches(request, pendingSplit.right(view.span()))) {
+      refuse(txn.id(), frozen(pendingSplit.right(view.span()), "transaction " + request.txnId()));
+      return;
     }
     Lock existing = locks.get(request.txnId());
     if (existing != null) {
@@ -1138,7 +1246,13 @@ public final class LeaseholderCore {
           }
         }
       }
-      case RangeCommand.Split split -> { }
+      case RangeCommand.Split split -> {
+        if (pendingSplit != null && pendingSplit.command().equals(split)) {
+          refuse(pendingSplit.id(), Refusal.of(Refusal.Kind.RETRY_LATER, "the split of range " + range + " at "
+              + split.splitKey() + " was " + why + "; plan it again"));
+          pendingSplit = null;
+        }
+      }
       case RangeCommand.CloseTimestamp close -> {
         if (close.leaseSequence() == leaseSequence && close.closedTs().equals(closeInFlight)) {
           // The promise stays: the core may have told a heartbeat, and keeping it costs nothing.
@@ -1220,6 +1334,13 @@ public final class LeaseholderCore {
         "the record of " + txn + " may or may not be written (lease lost: " + why
             + "); ask the new leaseholder, the record is write-once"))));
     decisionWaiters.clear();
+    if (pendingSplit != null) {
+      outcomeUnknown++;
+      refuse(pendingSplit.id(), Refusal.of(Refusal.Kind.OUTCOME_UNKNOWN, "the split of range " + range + " at "
+          + pendingSplit.command().splitKey() + " may or may not be applied (lease lost: " + why
+          + "); read the range's descriptor back"));
+      pendingSplit = null;
+    }
     refuseUnproposed(notLeaseholder("the lease of range " + range + " was lost: " + why));
     // A lost core admits nothing, so it needs no locks; and it could not keep them true, since
     // proposals Paxos lost are never reported back.
@@ -1287,7 +1408,7 @@ public final class LeaseholderCore {
       waiters += resolves.size();
     }
     return waitingReads.size() + waitingForLease.size() + readsOut.size() + validations.size()
-        + commitWaits.size() + inFlight + waiters;
+        + commitWaits.size() + inFlight + waiters + (pendingSplit == null ? 0 : 1);
   }
 
   private void observe(TTInterval next) {

@@ -51,6 +51,12 @@ public sealed interface Reply {
    */
   record ReadIndex(RequestId request, Timestamp readTs, LogSlot appliedSlot) implements Reply {}
 
+  /**
+   * A split this core proposed ({@link LeaseholderCore#split}) is applied: the range now ends at
+   * {@code split.splitKey()}, and {@code split.newRange()} holds the rest with the same replicas.
+   */
+  record SplitDone(RequestId request, RangeCommand.Split split) implements Reply {}
+
   /** The request was refused; see {@link Refusal} for whether it may have taken effect. */
   record Refused(RequestId request, Refusal refusal) implements Reply {}
 }

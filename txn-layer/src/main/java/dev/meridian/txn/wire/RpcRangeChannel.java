@@ -15,8 +15,10 @@ import dev.meridian.txn.coordinator.message.ParticipantReply;
 import dev.meridian.txn.directory.RoutingError;
 import dev.meridian.txn.gateway.ChannelAnswer;
 import dev.meridian.txn.gateway.RangeChannel;
+import dev.meridian.txn.gateway.RangeChannel.SplitResult;
 import dev.meridian.txn.leaseholder.Refusal;
 import dev.meridian.txn.types.RangeDescriptor;
+import dev.meridian.txn.types.RangeId;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -83,6 +85,30 @@ public final class RpcRangeChannel implements RangeChannel {
     SnapshotReads.Scan scan = new SnapshotReads.Scan(range.id(), range.generation(), span, readTs, direction, maxRows);
     rpcLoop.execute(() -> rpc.call(target.node(), RangeRequests.SCAN, scan, timeoutNanos,
         reply -> done.accept(readAnswer(target, reply, versions -> versions))));
+  }
+
+  @Override
+  public void split(Target target, Key splitKey, RangeId newRange, long timeoutNanos,
+      Consumer<ChannelAnswer<SplitResult>> done) {
+    RangeDescriptor range = target.range();
+    SplitRequests.Split split = new SplitRequests.Split(range.id(), range.generation(), splitKey, newRange);
+    rpcLoop.execute(() -> rpc.call(target.node(), SplitRequests.SPLIT, split, timeoutNanos,
+        reply -> done.accept(splitAnswer(target, reply))));
+  }
+
+  /** The channel's answer for the wire answer (or rpc error) to a split at {@code target}. */
+  static ChannelAnswer<SplitResult> splitAnswer(Target target, Reply<SplitRequests.Answer> reply) {
+    return switch (reply) {
+      case Reply.Failed<SplitRequests.Answer> failed -> undelivered(failed.error());
+      case Reply.Ok<SplitRequests.Answer> ok -> switch (ok.value()) {
+        case SplitRequests.Done done -> new ChannelAnswer.Replied<>(target.node(), new SplitResult(done.left(), done.right()));
+        case SplitRequests.Unknown unknown -> new ChannelAnswer.Refused<>(
+            new Refusal(Refusal.Kind.OUTCOME_UNKNOWN, unknown.why(), null, null, null));
+        case SplitRequests.Refused refused -> readAnswer(target,
+            new Reply.Ok<>(new SnapshotReads.Refused(refused.redirect(), refused.leaseholderHint(), refused.why())),
+            versions -> (SplitResult) null);
+      };
+    };
   }
 
   /** The channel's answer for the wire answer (or rpc error) to a coordinator request to {@code target}. */

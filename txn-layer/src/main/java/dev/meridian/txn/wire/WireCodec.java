@@ -20,8 +20,11 @@ import dev.meridian.storage.mvcc.Direction;
 import dev.meridian.storage.mvcc.Version;
 import dev.meridian.txn.coordinator.message.CoordinatorRequest;
 import dev.meridian.txn.coordinator.message.ParticipantReply;
+import dev.meridian.txn.directory.DescriptorCodec;
+import dev.meridian.txn.directory.DirectoryLimits;
 import dev.meridian.txn.range.command.FieldCodec;
 import dev.meridian.txn.range.command.RangeCommandCodec;
+import dev.meridian.txn.types.RangeDescriptor;
 import dev.meridian.txn.types.RangeId;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -111,6 +114,49 @@ public final class WireCodec {
   public static final Codec<ParticipantAnswer> ANSWER = codec(
       (a, out) -> hint(encodeReply(a.reply(), out), a.leaseholderHint()),
       in -> new ParticipantAnswer(decodeReply(in), hint(in)));
+
+  public static final Codec<SplitRequests.Split> SPLIT = codec(
+      (q, out) -> range(key(range(out, q.range()).i64(q.generation()), q.splitKey()), q.newRange()),
+      in -> new SplitRequests.Split(range(in, "range"), in.i64("generation"), key(in, "split key"),
+          range(in, "new range")));
+
+  /**
+   * {@code 0 | left | right} (each a {@link DescriptorCodec} encoding, length-prefixed), {@code 1 |
+   * redirect(1) | hint | why}, {@code 2 | why}.
+   */
+  public static final Codec<SplitRequests.Answer> SPLIT_ANSWER = codec(WireCodec::encodeSplitAnswer,
+      WireCodec::decodeSplitAnswer);
+
+  private static BinaryWriter encodeSplitAnswer(SplitRequests.Answer answer, BinaryWriter out) {
+    return switch (answer) {
+      case SplitRequests.Done done ->
+          out.u8(0).bytes(DescriptorCodec.encode(done.left())).bytes(DescriptorCodec.encode(done.right()));
+      case SplitRequests.Refused refused ->
+          text(hint(out.u8(1).u8(refused.redirect().ordinal()), refused.leaseholderHint()), refused.why());
+      case SplitRequests.Unknown unknown -> text(out.u8(2), unknown.why());
+    };
+  }
+
+  private static SplitRequests.Answer decodeSplitAnswer(BinaryReader in) {
+    int tag = in.u8("split answer");
+    return switch (tag) {
+      case 0 -> {
+        DirectoryLimits limits = DirectoryLimits.defaults();
+        RangeDescriptor left = DescriptorCodec.decode(in.bytes("left descriptor", RangeCommandCodec.MAX_COMMAND_BYTES), limits);
+        RangeDescriptor right = DescriptorCodec.decode(in.bytes("right descriptor", RangeCommandCodec.MAX_COMMAND_BYTES), limits);
+        yield new SplitRequests.Done(left, right);
+      }
+      case 1 -> {
+        int redirect = in.u8("redirect");
+        if (redirect >= SnapshotReads.Redirect.values().length) {
+          throw in.malformed("unknown split redirect " + redirect);
+        }
+        yield new SplitRequests.Refused(SnapshotReads.Redirect.values()[redirect], hint(in), text(in, "why"));
+      }
+      case 2 -> new SplitRequests.Unknown(text(in, "why"));
+      default -> throw in.malformed("unknown split answer " + tag);
+    };
+  }
 
   // ---------------------------------------------------------------------------------------------
 

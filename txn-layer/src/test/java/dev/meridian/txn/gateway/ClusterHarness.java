@@ -572,6 +572,7 @@ public final class ClusterHarness {
       case Reply.Resolved resolved -> new ChannelAnswer.Replied<>(from, new ParticipantReply.Resolved());
       // A follower's strong read (M7): the host hands the slot to the follower replica that asked.
       case Reply.ReadIndex index -> new ChannelAnswer.Replied<>(from, index.appliedSlot());
+      case Reply.SplitDone split -> new ChannelAnswer.Replied<>(from, split.split());
       case Reply.TxnStatus status -> new ChannelAnswer.Replied<>(from, status.decision()
           .<ParticipantReply>map(d -> new ParticipantReply.Recorded(d.outcome(), d.commitTs()))
           .orElseGet(() -> new ParticipantReply.Undecided(((CoordinatorRequest.QueryDecision) call.request).expiresAt())));

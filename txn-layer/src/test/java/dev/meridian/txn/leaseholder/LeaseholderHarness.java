@@ -271,7 +271,8 @@ final class LeaseholderHarness {
           + (d.commitTs() == null ? "" : " at " + ts(d.commitTs())) + " participants=" + d.participants();
       case RangeCommand.LeaseStart l -> "LeaseStart seq=" + l.leaseSequence() + " holder=" + l.holder()
           + " floor=" + ts(l.floorTs());
-      case RangeCommand.Split s -> "Split " + s;
+      case RangeCommand.Split s -> "Split at " + key(s.splitKey()) + " gen=" + s.generation() + " new=" + s.newRange()
+          + " lease=" + s.leaseSequence() + " right-floor=" + ts(s.rightFloorTs());
       case RangeCommand.CloseTimestamp c -> "CloseTimestamp " + ts(c.closedTs());
     };
   }
@@ -293,6 +294,8 @@ final class LeaseholderHarness {
       case Reply.Prepared p -> "prepared " + name(p.txn()) + " at " + ts(p.prepareTs());
       case Reply.Resolved r -> "resolved " + name(r.txn());
       case Reply.ReadIndex i -> "read-index at " + ts(i.readTs()) + ": applied " + i.appliedSlot();
+      case Reply.SplitDone d -> "split at " + key(d.split().splitKey()) + " into " + d.split().newRange()
+          + " under lease " + d.split().leaseSequence() + ", right floor " + ts(d.split().rightFloorTs());
       case Reply.TxnStatus s -> "status " + name(s.txn()) + " "
           + s.decision().map(d -> d.outcome() + (d.commitTs() == null ? "" : " at " + ts(d.commitTs()))).orElse("undecided");
       case Reply.Refused r -> "refused " + r.refusal().kind() + " (" + r.refusal().kind().sqlState()

@@ -106,6 +106,8 @@ class LeaseholderScriptTest {
             flags.contains("reverse") ? Direction.REVERSE : Direction.FORWARD,
             Integer.parseInt(args.getOrDefault("limit", "100")), h.now());
         case "read-index" -> h.core(node(words[1])).readIndex(h.request(words[2]), span(words[3]), ts(args.get("ts")), h.now());
+        case "split" -> h.core(node(words[1])).split(h.request(words[2]), key(args.get("at")),
+            new RangeId(Long.parseLong(args.get("new"))), h.now());
         case "commit" -> h.core(node(words[1])).commit(h.request(words[2]), request(words[3], args), h.now());
         case "prepare" -> h.core(node(words[1])).prepare(h.request(words[2]), request(words[3], args),
             range(args.get("coord")), h.now());

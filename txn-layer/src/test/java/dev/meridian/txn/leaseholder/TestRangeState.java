@@ -26,7 +26,8 @@ import java.util.Optional;
 final class TestRangeState implements RangeStateView {
 
   private final RangeId range;
-  private final KeySpan span;
+  private KeySpan span;
+  private long generation;
   final MvccEngine engine = new InMemoryMvccEngine();
   private LogSlot applied = LogSlot.NONE;
   private RangeCommand.LeaseStart lease;
@@ -87,7 +88,17 @@ final class TestRangeState implements RangeStateView {
         }
         lease = start;
       }
-      case RangeCommand.Split split -> throw new UnsupportedOperationException("no splits in these tests");
+      case RangeCommand.Split split -> {
+        // The real machine's rules the core relies on: bound to its lease and generation; the left stays.
+        if (split.leaseSequence() != 0 && split.leaseSequence() != current) {
+          return Optional.of("lease " + split.leaseSequence() + " is not the current lease " + current);
+        }
+        if (split.generation() != generation || !span.contains(split.splitKey()) || split.splitKey().equals(span.start())) {
+          return Optional.of("split at " + split.splitKey() + " does not fit " + span + " at generation " + generation);
+        }
+        span = new KeySpan(span.start(), split.splitKey());
+        generation++;
+      }
       case RangeCommand.CloseTimestamp close -> {
         if (close.leaseSequence() != current) {
           return Optional.of("lease " + close.leaseSequence() + " is not the current lease " + current);
@@ -113,7 +124,7 @@ final class TestRangeState implements RangeStateView {
 
   @Override
   public long generation() {
-    return 0;
+    return generation;
   }
 
   @Override

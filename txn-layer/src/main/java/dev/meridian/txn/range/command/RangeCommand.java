@@ -128,13 +128,36 @@ public sealed interface RangeCommand {
    * Splits the range at {@code splitKey}: this range keeps {@code [start, splitKey)} and its
    * generation rises by one; {@code newRange} takes {@code [splitKey, end)} with the same replicas.
    * Applied only at {@code generation} (the generation the split was planned against).
+   *
+   * <p>{@code leaseSequence} and {@code rightFloorTs} are the leaseholder's ({@code
+   * LeaseholderCore#split}): the split takes effect only under the lease that proposed it, and the
+   * new range's first lease starts strictly above {@code rightFloorTs}, which is at least every read
+   * watermark, assigned timestamp and closed timestamp that lease reached over the split-off keys
+   * (DESIGN §11, "Timestamps live inside leases": the new range is a new Paxos group whose first
+   * leader has no earlier lease of its own group to wait out). A lease sequence of 0 binds to no
+   * lease (version-1 log entries, and state-machine tests without a leaseholder); the range host
+   * proposes only bound splits.
    */
-  record Split(RangeId range, long generation, Key splitKey, RangeId newRange)
-      implements RangeCommand {
+  record Split(RangeId range, long generation, long leaseSequence, Key splitKey, RangeId newRange,
+      Timestamp rightFloorTs) implements RangeCommand {
     public Split {
       Objects.requireNonNull(range, "range");
       Objects.requireNonNull(splitKey, "splitKey");
       Objects.requireNonNull(newRange, "newRange");
+      Objects.requireNonNull(rightFloorTs, "rightFloorTs");
+      if (leaseSequence < 0) {
+        throw new IllegalArgumentException("lease sequences are non-negative, got " + leaseSequence);
+      }
+    }
+
+    /** A split bound to no lease, with no floor of its own: as planned, before a leaseholder takes it. */
+    public Split(RangeId range, long generation, Key splitKey, RangeId newRange) {
+      this(range, generation, 0, splitKey, newRange, Timestamp.ZERO);
+    }
+
+    /** This split as proposed by the leaseholder of lease {@code sequence}, with its floor. */
+    public Split underLease(long sequence, Timestamp floor) {
+      return new Split(range, generation, sequence, splitKey, newRange, floor);
     }
   }
 

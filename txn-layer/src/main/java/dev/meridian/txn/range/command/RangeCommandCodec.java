@@ -27,13 +27,14 @@ import java.util.List;
  * All integers big-endian.
  *
  * <pre>
- * command := kind(1) | version(1) | body                 every kind is at version 1
+ * command := kind(1) | version(1) | body                 every kind at version 1 but Split (2)
  *   kind 0x01 Commit:         range | generation(8) | leaseSequence(8) | txn | commitTs | writes
  *   kind 0x02 Prepare:        range | generation(8) | leaseSequence(8) | txn | prepareTs | writes
  *                             | spans | coordinatorRange
  *   kind 0x03 Resolve:        range | txn | outcome
  *   kind 0x04 RecordDecision: range | txn | outcome | be32 count | range*
- *   kind 0x05 Split:          range | generation(8) | key | newRange
+ *   kind 0x05 Split v1:       range | generation(8) | key | newRange   (lease 0, floor 0; still read)
+ *   kind 0x05 Split v2:       range | generation(8) | leaseSequence(8) | key | newRange | rightFloorTs
  *   kind 0x06 LeaseStart:     range | leaseSequence(8) | holder(be32 node id) | floorTs
  *   kind 0x07 CloseTimestamp: range | leaseSequence(8) | closedTs
  * range, ts, txn, key, span, outcome: as {@link FieldCodec} documents
@@ -63,6 +64,8 @@ public final class RangeCommandCodec {
   static final int KIND_LEASE_START = 0x06;
   static final int KIND_CLOSE_TIMESTAMP = 0x07;
   static final int VERSION_1 = 1;
+  /** Split's current version: v1 plus the proposing lease and the right-hand floor. */
+  static final int SPLIT_VERSION_2 = 2;
 
   private RangeCommandCodec() {}
 
@@ -81,7 +84,7 @@ public final class RangeCommandCodec {
 
   public static byte[] encode(RangeCommand command) {
     BinaryWriter out = new BinaryWriter(64);
-    out.u8(kindOf(command)).u8(VERSION_1);
+    out.u8(kindOf(command)).u8(command instanceof RangeCommand.Split ? SPLIT_VERSION_2 : VERSION_1);
     switch (command) {
       case RangeCommand.Commit c -> {
         range(out, c.range()).i64(c.generation()).i64(c.leaseSequence());
@@ -107,8 +110,8 @@ public final class RangeCommandCodec {
         FieldCodec.ranges(out, d.participants());
       }
       case RangeCommand.Split s -> {
-        key(range(out, s.range()).i64(s.generation()), s.splitKey());
-        range(out, s.newRange());
+        key(range(out, s.range()).i64(s.generation()).i64(s.leaseSequence()), s.splitKey());
+        ts(range(out, s.newRange()), s.rightFloorTs());
       }
       case RangeCommand.LeaseStart l -> {
         ts(range(out, l.range()).i64(l.leaseSequence()).i32(l.holder().value()), l.floorTs());
@@ -166,9 +169,16 @@ public final class RangeCommandCodec {
               FieldCodec.ranges(in, "participant"));
         }
         case KIND_SPLIT -> {
-          expectVersion(in, kind, version);
-          yield new RangeCommand.Split(range(in, "range"), in.i64("generation"), key(in, "split key"),
-              range(in, "new range"));
+          if (version == VERSION_1) {
+            yield new RangeCommand.Split(range(in, "range"), in.i64("generation"), key(in, "split key"),
+                range(in, "new range"));
+          }
+          if (version != SPLIT_VERSION_2) {
+            throw in.malformed("range command kind " + kind + " has unknown version " + version
+                + " (this node reads versions 1 and " + SPLIT_VERSION_2 + "; upgrade it)");
+          }
+          yield new RangeCommand.Split(range(in, "range"), in.i64("generation"), in.i64("lease sequence"),
+              key(in, "split key"), range(in, "new range"), ts(in, "right floor timestamp"));
         }
         case KIND_LEASE_START -> {
           expectVersion(in, kind, version);

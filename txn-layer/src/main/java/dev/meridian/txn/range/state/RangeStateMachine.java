@@ -98,12 +98,33 @@ public final class RangeStateMachine {
    * range of a cluster, or a replica created before it receives a snapshot.
    */
   public static RangeStateMachine bootstrap(RangeStore store, RangeDescriptor descriptor) {
+    return bootstrap(store, descriptor, List.of(), Timestamp.ZERO);
+  }
+
+  /**
+   * As {@link #bootstrap(RangeStore, RangeDescriptor)}, with {@code initial} written as versions at
+   * {@code at} in the same batch: the meta range's entries of the bootstrap layout ({@code
+   * directory.MetaLayout#bootstrapEntries}). Every replica must be given the same writes and
+   * timestamp, so that they start in the same state (the same fingerprint); {@code at} counts as an
+   * applied commit, so the range's first lease starts above it.
+   */
+  public static RangeStateMachine bootstrap(RangeStore store, RangeDescriptor descriptor, List<Write> initial,
+      Timestamp at) {
     if (store.reads().appliedSlot(descriptor.id().value()).isPresent()) {
       throw new IllegalStateException("range " + descriptor.id() + " already exists in this store");
     }
-    store.newBatch()
-        .putLocal(descriptor.id().value(), LocalKind.META, new byte[0],
-            RangeLocalLayout.encodeMeta(RangeMeta.initial(descriptor)))
+    RangeMeta meta = RangeMeta.initial(descriptor);
+    RangeBatch batch = store.newBatch();
+    for (Write write : initial) {
+      if (!descriptor.contains(write.key())) {
+        throw new IllegalArgumentException("initial write " + write.key() + " is outside " + descriptor);
+      }
+      batch.putVersion(write.key(), at, write.value());
+    }
+    if (!initial.isEmpty()) {
+      meta = meta.withApplied(at);
+    }
+    batch.putLocal(descriptor.id().value(), LocalKind.META, new byte[0], RangeLocalLayout.encodeMeta(meta))
         .setAppliedSlot(descriptor.id().value(), 0)
         .commit();
     return open(store, descriptor.id());
@@ -457,6 +478,13 @@ public final class RangeStateMachine {
   }
 
   private ApplyOutcome applySplit(long slot, RangeBatch batch, RangeCommand.Split s) {
+    if (s.leaseSequence() != 0) {
+      String lease = leaseProblem(s.leaseSequence());
+      if (lease != null) {
+        // A later lease may have served reads over the split-off keys above this split's floor.
+        return reject(slot, batch, RejectReason.LEASE_NOT_CURRENT, lease);
+      }
+    }
     RangeDescriptor descriptor = meta.descriptor();
     if (s.generation() != descriptor.generation()) {
       return reject(slot, batch, RejectReason.STALE_GENERATION,
@@ -476,9 +504,11 @@ public final class RangeStateMachine {
     RangeDescriptor left = new RangeDescriptor(id, leftSpan, descriptor.replicas(), generation);
     RangeDescriptor right = new RangeDescriptor(s.newRange(), rightSpan, descriptor.replicas(), generation);
     RangeMeta leftMeta = meta.withDescriptor(left);
-    // The right half inherits the lease and every timestamp bound: the same leaseholder goes on
-    // serving it, and nothing it already promised may be undone by the new range.
-    RangeMeta rightMeta = meta.withDescriptor(right);
+    // The right half inherits every timestamp bound, and its lease floor rises to the split's
+    // right-hand floor: the new range is a new Paxos group, whose first leaseholder must start above
+    // everything the splitting lease read, assigned or closed over its keys (RangeCommand.Split).
+    RangeMeta rightMeta = meta.withDescriptor(right)
+        .withLease(meta.leaseSequence(), meta.leaseHolder(), Timestamp.max(meta.leaseFloor(), s.rightFloorTs()));
     putMeta(batch, leftMeta);
     putMeta(batch, rightMeta);
     batch.setAppliedSlot(s.newRange().value(), 0);

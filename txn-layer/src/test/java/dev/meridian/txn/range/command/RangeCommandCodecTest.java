@@ -7,6 +7,9 @@ import dev.meridian.runtime.RandomSource;
 import dev.meridian.runtime.testing.PropertyCheck;
 import dev.meridian.storage.codec.BinaryReader;
 import dev.meridian.storage.codec.BinaryWriter;
+import dev.meridian.storage.Key;
+import dev.meridian.storage.Timestamp;
+import dev.meridian.txn.types.RangeId;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Set;
@@ -36,10 +39,24 @@ class RangeCommandCodecTest {
       generated.add(command.getClass());
       kinds.add(RangeCommandCodec.kindOf(command));
       byte[] bytes = RangeCommandCodec.encode(command);
-      assertThat(bytes[1]).as("version byte of %s", command.getClass().getSimpleName()).isEqualTo((byte) 1);
+      int version = command instanceof RangeCommand.Split ? 2 : 1;
+      assertThat(bytes[1]).as("version byte of %s", command.getClass().getSimpleName()).isEqualTo((byte) version);
     }
     assertThat(generated).containsExactlyInAnyOrder(subtypes);
     assertThat(kinds).hasSize(subtypes.length);
+  }
+
+  @Test
+  void aVersionOneSplitStillDecodesAsBoundToNoLease() {
+    // kind 0x05 | version 1 | range | generation | key | newRange, as logs written before v2 hold it.
+    byte[] v1 = new BinaryWriter(64).u8(0x05).u8(1).i64(3).i64(7).bytes(Key.utf8("m").unsafeBytes()).i64(4)
+        .toByteArray();
+    RangeCommand.Split decoded = (RangeCommand.Split) RangeCommandCodec.decode(v1);
+    assertThat(decoded).isEqualTo(new RangeCommand.Split(new RangeId(3), 7, Key.utf8("m"), new RangeId(4)));
+    assertThat(decoded.leaseSequence()).isZero();
+    assertThat(decoded.rightFloorTs()).isEqualTo(Timestamp.ZERO);
+    RangeCommand.Split bound = decoded.underLease(9, Timestamp.ofMicros(55));
+    assertThat(RangeCommandCodec.decode(RangeCommandCodec.encode(bound))).isEqualTo(bound);
   }
 
   @Test

@@ -41,7 +41,8 @@ public final class RangeCommandGen {
             committed ? TxnOutcome.COMMITTED : TxnOutcome.ABORTED, committed ? ts(random) : null,
             Gen.listOf(random, 5, RangeCommandGen::range));
       }
-      case 4 -> new RangeCommand.Split(range(random), Gen.anyLong(random), key(random), range(random));
+      case 4 -> new RangeCommand.Split(range(random), Gen.anyLong(random), Math.abs(Gen.anyLong(random) % 1_000),
+          key(random), range(random), ts(random));
       case 5 -> new RangeCommand.LeaseStart(range(random), Gen.between(random, 1, Long.MAX_VALUE),
           new NodeId(Gen.between(random, 1, Integer.MAX_VALUE)), ts(random));
       case 6 -> new RangeCommand.CloseTimestamp(range(random), Gen.anyLong(random), ts(random));

@@ -210,8 +210,9 @@ final class RangeStateScript implements Function<String, List<String>>, AutoClos
           positional.contains("abort") ? TxnOutcome.ABORTED : TxnOutcome.COMMITTED,
           positional.contains("abort") ? null : ts(one(args, "commit", null)),
           Arrays.stream(one(args, "parts", "1").split(",")).map(p -> new RangeId(Long.parseLong(p))).toList());
-      case "split" -> new RangeCommand.Split(range, Long.parseLong(one(args, "gen", "0")), key(one(args, "at", null)),
-          new RangeId(Long.parseLong(one(args, "new", null))));
+      case "split" -> new RangeCommand.Split(range, Long.parseLong(one(args, "gen", "0")),
+          Long.parseLong(one(args, "seq", "0")), key(one(args, "at", null)),
+          new RangeId(Long.parseLong(one(args, "new", null))), ts(one(args, "floor", "0")));
       case "close" -> new RangeCommand.CloseTimestamp(range, Long.parseLong(one(args, "seq", null)), ts(one(args, "ts", null)));
       default -> throw new IllegalArgumentException("unknown command kind " + kind);
     };
