@@ -17,10 +17,14 @@ import dev.meridian.truetime.TTInterval;
 import dev.meridian.truetime.TrueTime;
 import dev.meridian.txn.leaseholder.LeaseholderLimits;
 import dev.meridian.txn.range.state.RangeSnapshots;
+import dev.meridian.storage.mvcc.Write;
 import dev.meridian.txn.types.RangeDescriptor;
+import dev.meridian.txn.types.RangeId;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -58,10 +62,19 @@ final class HostCluster {
   final Set<Integer> blockedLinks = new HashSet<>();
   final List<Throwable> fatal = new ArrayList<>();
   private final List<RangeDescriptor> ranges;
+  /** What each range of {@link #ranges} starts with (the meta range's entries), by range. */
+  private final Map<RangeId, List<Write>> initial;
+  /** Ranges splits created, hosted again on a restart from the node's store. */
+  final Set<RangeId> splitOff = new LinkedHashSet<>();
 
   HostCluster(int size, List<RangeDescriptor> ranges) {
+    this(size, ranges, Map.of());
+  }
+
+  HostCluster(int size, List<RangeDescriptor> ranges, Map<RangeId, List<Write>> initial) {
     this.size = size;
     this.ranges = ranges;
+    this.initial = initial;
     disks = new InMemoryPaxosStorage[size + 1];
     stores = new InMemoryRangeStore[size + 1];
     drivers = new PaxosDriver[size + 1];
@@ -85,7 +98,16 @@ final class HostCluster {
         new RangeServer.Config(OPTIONS, new LeaseholderLimits(10_000, 20_000), RangeSnapshots.MIN_CHUNK_BYTES,
         MAX_WIDTH_MICROS));
     RangeServer server = servers[i];
-    loop.execute(() -> ranges.forEach(server::host));
+    InMemoryRangeStore store = stores[i];
+    server.onSplitHosted(right -> splitOff.add(right.id()));
+    loop.execute(() -> {
+      ranges.forEach(range -> server.host(range, initial.getOrDefault(range.id(), List.of())));
+      for (RangeId created : splitOff) {
+        if (store.reads().appliedSlot(created.value()).isPresent()) {
+          server.hostStored(created);
+        }
+      }
+    });
     runFor(1);
   }
 
@@ -166,7 +188,8 @@ final class HostCluster {
   /** The node whose replica of {@code range} serves as leaseholder, 0 if none. */
   int leaseholder(dev.meridian.txn.types.RangeId range) {
     for (int i = 1; i <= size; i++) {
-      if (servers[i] != null && !cutOff.contains(i) && servers[i].replica(range).serving()) {
+      if (servers[i] != null && !cutOff.contains(i) && servers[i].replica(range) != null
+          && servers[i].replica(range).serving()) {
         return i;
       }
     }
