@@ -49,12 +49,16 @@ import dev.meridian.txn.TxnUnavailableException;
 import dev.meridian.txn.coordinator.CoordinatorLimits;
 import dev.meridian.txn.coordinator.message.CoordinatorRequest;
 import dev.meridian.txn.coordinator.message.ParticipantReply;
+import dev.meridian.txn.directory.ClusterKeySpace;
 import dev.meridian.txn.directory.DirectoryLimits;
+import dev.meridian.txn.directory.MetaLayout;
 import dev.meridian.txn.directory.MetaLookups;
 import dev.meridian.txn.directory.RangeCache;
 import dev.meridian.txn.gateway.Gateway;
 import dev.meridian.txn.gateway.GatewayLimits;
 import dev.meridian.txn.gateway.GatewayTxnClient;
+import dev.meridian.txn.gateway.RangeSplitter;
+import dev.meridian.txn.host.DirectoryRepair;
 import dev.meridian.txn.host.LeaseholderHost;
 import dev.meridian.txn.host.RangeServer;
 import dev.meridian.txn.host.StuckPrepares;
@@ -134,7 +138,7 @@ import java.util.function.BooleanSupplier;
 public final class TxnSimulation {
 
   static final long START_MICROS = 1_700_000_000_000_000L;
-  /** Ranges of the run (ids 2, 3, ...; id 1 is the meta range's, not hosted yet). */
+  /** Key groups of the run, each a bootstrap range (ids 2, 3, ...; id 1 is the meta range's). */
   static final int RANGES = 3;
   static final int KEYS_PER_RANGE = 4;
   /** How often a node looks for stuck prepares in the ranges it leads. */
@@ -149,6 +153,8 @@ public final class TxnSimulation {
   static final int COMPLETE = 31;
   static final int CLOCK_FAULT = 21;
   static final int TRANSFER = 17;
+  static final int SPLIT = 18;
+  static final int SPLIT_HOSTED = 19;
 
   /** How clients reach the ranges. */
   public enum Clients {
@@ -174,9 +180,10 @@ public final class TxnSimulation {
   static final int ACCOUNTS_PER_RANGE = 2;
   static final long INITIAL_BALANCE = 100;
 
-  /** The meta range as the gateways' caches name it; not hosted (the layout is fixed, see the class comment). */
-  static final RangeDescriptor META = new RangeDescriptor(RangeId.META, new KeySpan(Key.EMPTY, Key.utf8("r0/")),
-      List.of(new ReplicaDescriptor(new NodeId(1), "region-1", ReplicaRole.VOTER)), 0);
+  /** The first range id a split takes: above the meta range's and the key groups'. */
+  static final long FIRST_SPLIT_RANGE_ID = RANGES + 2;
+  /** How often each node's {@link DirectoryRepair} files the descriptors of the ranges it leads. */
+  static final long DIRECTORY_REPAIR_MICROS = 200_000;
 
   /** The outcome of one run. */
   public record Result(long seed, int nodes, PlantedBug bug, SimViolation violation, long traceHash, String swarm,
@@ -207,7 +214,16 @@ public final class TxnSimulation {
   private final SimEnvelopeNetwork rpcNet;
   private final PaxosDriver.Config driverConfig;
   private final RangeServer.Config serverConfig;
+  /** The bootstrap ranges of the key groups (splits add others: {@link #splitOff}). */
   private final List<RangeDescriptor> ranges = new ArrayList<>();
+  private final RangeDescriptor meta;
+  private final List<Write> metaEntries;
+  /** Ranges splits created on some node, in creation order: hosted again on a restart from the store. */
+  private final java.util.LinkedHashSet<RangeId> splitOff = new java.util.LinkedHashSet<>();
+  private long splitsTried;
+  private long splitsDone;
+  /** Splits that did not complete, by the exception's simple name. */
+  private final Map<String, Integer> splitsFailed = new java.util.TreeMap<>();
   private final Node[] nodes;
   private final RandomSource nemesisRandom;
   private final RandomSource workloadRandom;
@@ -267,6 +283,8 @@ public final class TxnSimulation {
     Gateway gateway;
     GatewayTxnClient txnClient;
     StuckPrepares recovery;
+    RangeSplitter splitter;
+    DirectoryRepair directoryRepair;
 
     Node(int index, SimClock clock, RandomSource random, SimPaxosStorage disk, RangeStore store) {
       this.index = index;
@@ -332,10 +350,16 @@ public final class TxnSimulation {
     for (int i = 1; i <= size; i++) {
       replicas.add(new ReplicaDescriptor(new NodeId(i), "region-" + i, ReplicaRole.VOTER));
     }
+    // The meta range holds every key below the first group (its entries, and the next range id at
+    // 0x01 'D' 'N'); the groups' ranges cover the rest, so every key has exactly one range.
+    this.meta = new RangeDescriptor(RangeId.META, new KeySpan(Key.EMPTY, Key.utf8("r0/")), replicas, 0);
     for (int r = 0; r < RANGES; r++) {
-      ranges.add(new RangeDescriptor(new RangeId(r + 2), new KeySpan(Key.utf8("r" + r + "/"), Key.utf8("r" + r + "0")),
-          replicas, 1));
+      Key end = r == RANGES - 1 ? null : Key.utf8("r" + (r + 1) + "/");
+      ranges.add(new RangeDescriptor(new RangeId(r + 2), new KeySpan(Key.utf8("r" + r + "/"), end), replicas, 1));
     }
+    List<RangeDescriptor> layout = new ArrayList<>(ranges);
+    layout.add(meta);
+    this.metaEntries = MetaLayout.bootstrapEntries(layout);
     this.leaseholderGuess = new int[RANGES];
     SimPaxosStorage.Model disk =
         new SimPaxosStorage.Model(swarm.diskMinMicros, swarm.diskJitterMicros, swarm.diskSlow, swarm.diskQueueBound);
@@ -434,9 +458,11 @@ public final class TxnSimulation {
     }
     String summary = String.format(
         "simulated=%dms events=%d txns=%d ok=%d fail=%d info=%d crashes=%d partitions=%d clock-faults=%d transfers=%d"
-            + " leases(up nodes)=%d given-up=%d snapshots-installed(up nodes)=%d recovered(up nodes)=%d | paxos %s | rpc %s",
+            + " leases(up nodes)=%d given-up=%d snapshots-installed(up nodes)=%d recovered(up nodes)=%d splits=%d/%d"
+            + " (not done: %s) ranges=%d | paxos %s | rpc %s",
         (now() - START_MICROS) / 1000, trace.events(), invoked, oks, fails, infos, crashes, partitions, clockFaults,
-        transfers, cores, givenUp, snapshots, recovered, paxosNet.stats(), rpcNet.network().stats());
+        transfers, cores, givenUp, snapshots, recovered, splitsDone, splitsTried, splitsFailed, 1 + RANGES + splitOff.size(),
+        paxosNet.stats(), rpcNet.network().stats());
     return new Result(seed, size, bug, violation, trace.hash(), swarm.toString(), summary, trace.tail(),
         new Counts(invoked, oks, fails, infos, crashes, partitions, clockFaults, transfers, cores, snapshots,
             multiRangeCommits, recovered));
@@ -555,6 +581,10 @@ public final class TxnSimulation {
     if (swarm.transferMeanMicros > 0) {
       after(around(nemesisRandom, swarm.transferMeanMicros), this::transfer);
     }
+    if (clients == Clients.GATEWAY) {
+      // The direct path routes by the fixed layout, so only gateway clients run with splits.
+      after(around(nemesisRandom, splitMeanMicros()), this::splitSomewhere);
+    }
     for (int c = 0; c < swarm.clientConcurrency; c++) {
       long process = nextProcess++;
       after(1 + workloadRandom.nextLong(swarm.tickMicros * 20), () -> client(process));
@@ -575,24 +605,47 @@ public final class TxnSimulation {
     rpcNet.attach(n.rpc);
     n.server = new RangeServer(n.id, n.rpc, n.driver, n.store, n.loop, n.trueTime, n.loop, serverConfig);
     RangeServer server = n.server;
-    RangeCache cache = new RangeCache(META, DirectoryLimits.defaults());
-    ranges.forEach(cache::insert);
+    // The gateway knows only the meta range; it learns the rest from it (and again after redirects).
+    RangeCache cache = new RangeCache(meta, DirectoryLimits.defaults());
     n.gateway = new Gateway(cache, new MetaLookups(cache, DirectoryLimits.defaults()), new RpcRangeChannel(n.rpc, n.loop),
         n.loop, n.trueTime, gatewayLimits);
     n.txnClient = new GatewayTxnClient(n.index, n.gateway, TxnLimits.defaults(), coordinatorLimits);
     n.recovery = new StuckPrepares(n.server, n.gateway, n.loop, n.trueTime, coordinatorLimits, stuckAfterMicros(),
         RECOVERY_CHECK_MICROS * 1_000);
     StuckPrepares recovery = n.recovery;
+    n.splitter = new RangeSplitter(n.txnClient, n.gateway, ClusterKeySpace.nextRangeIdKey(), FIRST_SPLIT_RANGE_ID, 4);
+    n.directoryRepair = new DirectoryRepair(server, n.splitter, n.loop, DIRECTORY_REPAIR_MICROS * 1_000);
+    DirectoryRepair repair = n.directoryRepair;
+    server.onSplitHosted(right -> {
+      splitOff.add(right.id());
+      trace.record(now(), SPLIT_HOSTED, n.index, right.id().value(), () -> n.id + " hosts " + right);
+    });
+    RangeStore store = n.store;
     n.loop.execute(() -> {
       if (clients == Clients.GATEWAY) {
         recovery.start(); // The direct path never prepares; its runs stay as they were.
+        repair.start();
       }
+      server.host(meta, metaEntries).whenComplete((v, error) -> {
+        if (error != null) {
+          fail(error);
+        }
+      });
       for (RangeDescriptor range : ranges) {
         server.host(range).whenComplete((v, error) -> {
           if (error != null) {
             fail(error);
           }
         });
+      }
+      for (RangeId created : splitOff) {
+        if (store.reads().appliedSlot(created.value()).isPresent() && server.replica(created) == null) {
+          server.hostStored(created).whenComplete((v, error) -> {
+            if (error != null) {
+              fail(error);
+            }
+          });
+        }
       }
     });
   }
@@ -610,6 +663,8 @@ public final class TxnSimulation {
     n.gateway = null;
     n.txnClient = null;
     n.recovery = null;
+    n.splitter = null;
+    n.directoryRepair = null;
     int lost = n.disk.crash();
     trace.record(now(), CRASH, n.index, lost, () -> "crash " + n.id + " (" + lost + " writes lost)");
     // Its clients' transactions die with it: a commit already sent may still happen.
@@ -721,6 +776,46 @@ public final class TxnSimulation {
       }
     }
     after(around(nemesisRandom, swarm.transferMeanMicros), this::transfer);
+  }
+
+  /** About five splits a run, at the keys of {@link #splitKey}. */
+  private long splitMeanMicros() {
+    return Math.max(200_000, swarm.faultPhaseMicros / 5);
+  }
+
+  /** A split point inside group {@code group}: between list-append keys, or between bank accounts. */
+  private static Key splitKey(int group, int point) {
+    return point < KEYS_PER_RANGE - 1 ? Key.utf8("r" + group + "/" + (point + 1)) : Key.utf8("r" + group + "/a1");
+  }
+
+  /**
+   * Splits the range holding a key drawn at random, from a node drawn at random, through its
+   * gateway's {@link RangeSplitter} (a new id from the meta range, the split in the range's log, the
+   * halves filed in the meta range), under whatever faults run. A split at an existing boundary is
+   * refused; one whose outcome is unknown is left to the halves' {@link DirectoryRepair}.
+   */
+  private void splitSomewhere() {
+    if (!faultsOn) {
+      return;
+    }
+    Key at = splitKey(nemesisRandom.nextInt(RANGES), nemesisRandom.nextInt(KEYS_PER_RANGE));
+    Node n = nodes[1 + nemesisRandom.nextInt(size)];
+    if (n.up()) {
+      splitsTried++;
+      RangeSplitter splitter = n.splitter;
+      trace.record(now(), SPLIT, n.index, 0, () -> "split at " + at + " from " + n.id);
+      n.loop.execute(() -> splitter.split(at).whenComplete((done, error) -> {
+        if (error == null) {
+          splitsDone++;
+          trace.record(now(), SPLIT, n.index, done.right().id().value(), () -> "split " + done.left() + " | " + done.right());
+        } else {
+          Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+          splitsFailed.merge(cause.getClass().getSimpleName(), 1, Integer::sum);
+          trace.record(now(), SPLIT, n.index, -1, () -> "split at " + at + " failed: " + cause);
+        }
+      }));
+    }
+    after(around(nemesisRandom, splitMeanMicros()), this::splitSomewhere);
   }
 
   private void block(int from, int to, boolean blocked) {
@@ -879,9 +974,6 @@ public final class TxnSimulation {
    */
   private void throughGateway(Txn txn) {
     Node node = txn.gateway;
-    // The layout is fixed and the meta range is not hosted: every cache holds all of it, again after
-    // a routing answer evicted a range.
-    ranges.forEach(node.gateway.cache()::insert);
     ReadWriteTxn rw = beginReadWrite(txn, node);
     if (rw == null) {
       return;
@@ -981,7 +1073,6 @@ public final class TxnSimulation {
       }
     });
     onGateway(txn, 0, () -> {
-      ranges.forEach(node.gateway.cache()::insert);
       if (read) {
         readAllAccounts(txn, node);
       } else {
@@ -1347,8 +1438,9 @@ public final class TxnSimulation {
     long deadline = now() + livenessBoundMicros();
     runUntil(deadline, this::converged);
     if (!converged()) {
-      throw new SimViolation(Kind.LIVENESS, "replicas did not converge (or transactions stayed prepared) within "
-          + livenessBoundMicros() / 1000 + " ms of the last transaction" + describe());
+      throw new SimViolation(Kind.LIVENESS, "replicas did not converge (or transactions stayed prepared, or the"
+          + " directory did not match the ranges) within " + livenessBoundMicros() / 1000 + " ms of the last transaction"
+          + describe());
     }
     for (int i = 1; i <= size; i++) {
       checkHandlers(nodes[i]);
@@ -1371,12 +1463,13 @@ public final class TxnSimulation {
    * state (fingerprints, compared only once the slots agree: they read the whole range).
    */
   private boolean converged() {
-    for (RangeDescriptor range : ranges) {
+    List<RangeId> all = allRanges();
+    for (RangeId range : all) {
       long slot = -1;
       for (int i = 1; i <= size; i++) {
         Node n = nodes[i];
-        LeaseholderHost host = n.up() ? n.server.replica(range.id()) : null;
-        var status = host == null ? null : n.driver.statusOnLoop(RangeServer.groupOf(range.id()));
+        LeaseholderHost host = n.up() ? n.server.replica(range) : null;
+        var status = host == null ? null : n.driver.statusOnLoop(RangeServer.groupOf(range));
         if (status == null) {
           return false;
         }
@@ -1387,20 +1480,60 @@ public final class TxnSimulation {
         slot = applied;
       }
     }
-    for (RangeDescriptor range : ranges) {
-      if (!nodes[1].server.replica(range.id()).machine().machine().prepared().isEmpty()) {
+    for (RangeId range : all) {
+      if (!nodes[1].server.replica(range).machine().machine().prepared().isEmpty()) {
         return false;
       }
     }
-    for (RangeDescriptor range : ranges) {
-      String fingerprint = RangeSnapshots.fingerprint(nodes[1].server.replica(range.id()).machine().machine());
+    for (RangeId range : all) {
+      var machine = nodes[1].server.replica(range).machine().machine();
+      String fingerprint = RangeSnapshots.fingerprint(machine);
       for (int i = 2; i <= size; i++) {
-        if (!fingerprint.equals(RangeSnapshots.fingerprint(nodes[i].server.replica(range.id()).machine().machine()))) {
+        var other = nodes[i].server.replica(range).machine().machine();
+        if (!fingerprint.equals(RangeSnapshots.fingerprint(other)) || !machine.descriptor().equals(other.descriptor())) {
           return false;
         }
       }
     }
-    return true;
+    return directoryProblem() == null;
+  }
+
+  /** The meta range, every key group's bootstrap range and every range a split created. */
+  private List<RangeId> allRanges() {
+    List<RangeId> all = new ArrayList<>();
+    all.add(RangeId.META);
+    ranges.forEach(r -> all.add(r.id()));
+    all.addAll(splitOff);
+    return all;
+  }
+
+  /**
+   * What is wrong with the directory as node 1's replica of the meta range holds it (the replicas
+   * agree once converged), or null: its entries must cover the key space in order, each key by
+   * exactly one range, and be exactly the descriptors the ranges' replicas hold.
+   */
+  private String directoryProblem() {
+    List<Version> entries = nodes[1].store.reads().scan(MetaLayout.ENTRIES, Timestamp.MAX,
+        dev.meridian.storage.mvcc.Direction.FORWARD, Integer.MAX_VALUE);
+    List<RangeDescriptor> filed = new ArrayList<>();
+    Key expectedStart = Key.EMPTY;
+    for (Version entry : entries) {
+      RangeDescriptor descriptor = MetaLayout.decodeEntry(entry.key(), entry.value(), DirectoryLimits.defaults());
+      if (expectedStart == null || !descriptor.span().start().equals(expectedStart)) {
+        return "meta entry " + descriptor + " does not start where the previous one ended (" + expectedStart + ")";
+      }
+      filed.add(descriptor);
+      expectedStart = descriptor.span().end();
+    }
+    if (expectedStart != null) {
+      return "the meta entries end at " + expectedStart + ", not at the end of the key space";
+    }
+    List<RangeDescriptor> held = new ArrayList<>();
+    for (RangeId range : allRanges()) {
+      held.add(nodes[1].server.replica(range).machine().machine().descriptor());
+    }
+    held.sort(java.util.Comparator.comparing(d -> d.span().start()));
+    return filed.equals(held) ? null : "the meta range files " + filed + " but the ranges hold " + held;
   }
 
   /** Stops new transactions and lets the running ones end (each ends by its own timeout at worst). */
@@ -1452,14 +1585,21 @@ public final class TxnSimulation {
       Node n = nodes[i];
       out.append("\n    ").append(n.id).append(n.up() ? "" : " down");
       if (n.up()) {
-        for (RangeDescriptor range : ranges) {
-          LeaseholderHost host = n.server.replica(range.id());
-          out.append(" ").append(range.id()).append(host == null ? " not hosted"
+        for (RangeId range : allRanges()) {
+          LeaseholderHost host = n.server.replica(range);
+          out.append(" ").append(range).append(host == null ? " not hosted"
               : " applied=" + host.machine().machine().appliedSlot() + (host.serving() ? " LEASEHOLDER" : "")
                   + host.stats().map(st -> " core=" + st).orElse("")
                   + " prepared=" + host.machine().machine().prepared().stream().map(p -> p.txn() + "@" + p.prepareTs()).toList()
-                  + " status=" + n.driver.statusOnLoop(RangeServer.groupOf(range.id())));
+                  + " status=" + n.driver.statusOnLoop(RangeServer.groupOf(range)));
         }
+      }
+    }
+    if (nodes[1].up() && nodes[1].server.replica(RangeId.META) != null) {
+      try {
+        out.append("\n    directory: ").append(java.util.Objects.requireNonNullElse(directoryProblem(), "ok"));
+      } catch (RuntimeException e) {
+        out.append("\n    directory: ").append(e);
       }
     }
     return out.toString();
