@@ -133,4 +133,34 @@ class MetaLayoutTest {
     assertThat(ranges.getFirst().id()).isEqualTo(RangeId.META);
     assertThat(ClusterKeySpace.META_SPAN.contains(MetaLayout.END_OF_KEY_SPACE)).isTrue();
   }
+
+  @Test
+  void theBootstrapEntriesFileEveryRangeOfTheLayoutInKeyOrder() {
+    List<RangeDescriptor> layout = ClusterKeySpace.bootstrap(ONE_VOTER);
+    List<dev.meridian.storage.mvcc.Write> entries = MetaLayout.bootstrapEntries(layout.reversed());
+    assertThat(entries).hasSize(3);
+    for (int i = 0; i < 3; i++) {
+      assertThat(ClusterKeySpace.META_SPAN.contains(entries.get(i).key())).isTrue();
+      assertThat(MetaLayout.decodeEntry(entries.get(i).key(), entries.get(i).value(), LIMITS)).isEqualTo(layout.get(i));
+    }
+    assertThat(entries.get(2).key()).isEqualTo(MetaLayout.END_OF_KEY_SPACE);
+    // Deterministic: every replica of the meta range bootstraps to the same bytes.
+    List<dev.meridian.storage.mvcc.Write> again = MetaLayout.bootstrapEntries(layout);
+    for (int i = 0; i < 3; i++) {
+      assertThat(again.get(i).key()).isEqualTo(entries.get(i).key());
+      assertThat(again.get(i).value()).isEqualTo(entries.get(i).value());
+    }
+  }
+
+  @Test
+  void aBootstrapLayoutWithAGapOrWithoutTheMetaRangeIsRefused() {
+    List<RangeDescriptor> layout = ClusterKeySpace.bootstrap(ONE_VOTER);
+    assertThatThrownBy(() -> MetaLayout.bootstrapEntries(List.of(layout.get(0), layout.get(2))))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("does not cover");
+    assertThatThrownBy(() -> MetaLayout.bootstrapEntries(List.of(layout.get(0), layout.get(1))))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not at the end of the key space");
+    RangeDescriptor notMeta = new RangeDescriptor(new RangeId(9), ClusterKeySpace.META_SPAN, ONE_VOTER, 0);
+    assertThatThrownBy(() -> MetaLayout.bootstrapEntries(List.of(notMeta, layout.get(1), layout.get(2))))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no meta range");
+  }
 }

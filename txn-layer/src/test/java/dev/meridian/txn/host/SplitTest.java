@@ -196,6 +196,43 @@ class SplitTest {
     assertThat(read(gatewayWithHandle(2), "k")).map(v -> new String(v.value(), StandardCharsets.UTF_8)).contains("v");
   }
 
+  @Test
+  void whenTheSplittingGatewayNeverFilesTheHalvesTheirLeaseholdersDo() {
+    waitForLeases();
+    GatewayTxnClient client = gatewayWithHandle(1);
+    Gateway gateway = gatewayOf(client);
+    // Step 2 of a split alone (sent until it reaches the leaseholder): the gateway "dies" before it
+    // files the halves.
+    Object answer = null;
+    for (int attempt = 0; attempt < 3 && !(answer instanceof dev.meridian.txn.gateway.ChannelAnswer.Replied<?>); attempt++) {
+      RangeCache.CachedRange a = await(() -> gateway.locate(Key.utf8("b")));
+      answer = await(() -> gateway.sendSplit(a, Key.utf8("h"), new RangeId(7)));
+    }
+    assertThat(answer).isInstanceOf(dev.meridian.txn.gateway.ChannelAnswer.Replied.class);
+    GatewayTxnClient fresh = gatewayWithHandle(2);
+    assertThat(await(() -> gatewayOf(fresh).refreshDirectory())).as("not filed yet").contains(A);
+    List<DirectoryRepair> repairs = new ArrayList<>();
+    for (int i = 1; i <= 3; i++) {
+      GatewayTxnClient own = gatewayWithHandle(i);
+      RangeSplitter splitter = new RangeSplitter(own, gatewayOf(own), ClusterKeySpace.nextRangeIdKey(),
+          ClusterKeySpace.FIRST_ALLOCATED_RANGE_ID, 8);
+      DirectoryRepair repair = new DirectoryRepair(cluster.servers[i], splitter, cluster.loop, 50_000_000L);
+      repairs.add(repair);
+      cluster.loop.execute(repair::start);
+    }
+    RangeDescriptor left = new RangeDescriptor(A.id(), new KeySpan(Key.utf8("a"), Key.utf8("h")), REPLICAS, 1);
+    RangeDescriptor right = new RangeDescriptor(new RangeId(7), new KeySpan(Key.utf8("h"), Key.utf8("m")), REPLICAS, 1);
+    List<List<RangeDescriptor>> seen = new ArrayList<>();
+    assertThat(cluster.runUntil(() -> {
+      if (seen.isEmpty() || !seen.getLast().equals(List.of(META, left, right, B))) {
+        cluster.loop.execute(() -> gatewayOf(fresh).refreshDirectory().thenAccept(seen::add));
+        cluster.runFor(20);
+      }
+      return !seen.isEmpty() && seen.getLast().equals(List.of(META, left, right, B));
+    }, 10_000)).as("the halves' leaseholders filed them").isTrue();
+    assertThat(repairs.stream().mapToLong(DirectoryRepair::written).sum()).isEqualTo(2);
+  }
+
   /** Every node hosts {@code range} at the same applied slot with the same state. */
   private boolean converged(RangeId range) {
     String fingerprint = null;
