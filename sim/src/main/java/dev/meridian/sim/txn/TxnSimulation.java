@@ -196,7 +196,7 @@ public final class TxnSimulation {
   /** What a run did, so that a batch that exercised nothing cannot pass unnoticed. */
   public record Counts(long transactions, long ok, long fail, long info, long crashes, long partitions,
       long clockFaults, long transfers, long leasesStarted, long snapshotsInstalled, long multiRangeCommits,
-      long recovered) {}
+      long recovered, long splits) {}
 
   private final long seed;
   private final int size;
@@ -415,7 +415,7 @@ public final class TxnSimulation {
       simulation = new TxnSimulation(seed, size, bug, clients, workload, keepTraceLines);
     } catch (RuntimeException e) {
       return new Result(seed, size, bug, new SimViolation(Kind.SIMULATOR, "could not set the run up: " + e, e), 0, "",
-          "", List.of(), new Counts(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0));
+          "", List.of(), new Counts(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0));
     }
     return simulation.run();
   }
@@ -465,7 +465,7 @@ public final class TxnSimulation {
         paxosNet.stats(), rpcNet.network().stats());
     return new Result(seed, size, bug, violation, trace.hash(), swarm.toString(), summary, trace.tail(),
         new Counts(invoked, oks, fails, infos, crashes, partitions, clockFaults, transfers, cores, snapshots,
-            multiRangeCommits, recovered));
+            multiRangeCommits, recovered, splitsDone));
   }
 
   private long now() {

@@ -53,11 +53,13 @@ class TxnSimulationTest {
     long multiRange = 0;
     long info = 0;
     long crashes = 0;
+    long splits = 0;
     for (long seed = 1; seed <= 5; seed++) {
       TxnSimulation.Result result = TxnSimulation.run(seed, 3, PlantedBug.NONE, TxnSimulation.Clients.GATEWAY, 0);
       if (!result.ok()) {
         failures.add("seed " + seed + ": " + result.violation().getMessage());
       }
+      splits += result.counts().splits();
       multiRange += result.counts().multiRangeCommits();
       info += result.counts().info();
       crashes += result.counts().crashes();
@@ -66,6 +68,7 @@ class TxnSimulationTest {
     assertThat(multiRange).as("transactions committed across ranges (2PC)").isGreaterThan(10);
     assertThat(info).as("unknown outcomes").isGreaterThan(0);
     assertThat(crashes).as("gateways crashed mid-transaction").isGreaterThan(0);
+    assertThat(splits).as("ranges split under faults (the directory and every range converged after)").isGreaterThan(0);
   }
 
   @Test
