@@ -417,18 +417,18 @@ SqlNode SqlAlterTable() :
     )
 }
 
-/** SHOW TABLES | SHOW RANGES FROM TABLE name | SHOW REGIONS. */
+/** SHOW TABLES | SHOW RANGES [ FROM TABLE name ] | SHOW REGIONS. */
 SqlNode SqlShow() :
 {
     final Span s;
-    final SqlIdentifier table;
+    SqlIdentifier table = null;
 }
 {
     <SHOW> { s = span(); }
     (
         <TABLES> { return new SqlShowTables(s.end(this)); }
     |
-        <RANGES> <FROM> <TABLE> table = CompoundIdentifier()
+        <RANGES> [ <FROM> <TABLE> table = CompoundIdentifier() ]
         {
             return new SqlShowRanges(s.end(this), table);
         }

@@ -14,19 +14,25 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * {@code bin/meridian bench-sql --url URL [--clients N] [--seconds S] [--runs R] [--rows K]}:
- * throughput and p50/p99 latency of the two statements every application runs most — a SELECT of
- * one row by primary key, and an INSERT of one row — through the JDBC driver, with and without
- * prepared statements. Each client has its own connection and runs one statement at a time.
- * Reports every run and the median of the runs for each of the four workloads.
+ * {@code bin/meridian bench-sql --url URL [--url URL2 …] [--clients N] [--seconds S] [--runs R]
+ * [--rows K] [--workloads W,…]}: throughput and p50/p99 latency of the two statements every
+ * application runs most — a SELECT of one row by primary key, and an INSERT of one row — through
+ * the JDBC driver, with and without prepared statements; and of two small read-write transactions:
+ * {@code TXN_ONE_TABLE} updates two rows of one table (one range, the fast path, on a cluster where
+ * each table has its own range) and {@code TXN_TWO_TABLES} updates a row of one table and inserts
+ * one into another (two ranges: two-phase commit). A transaction that fails with 40001 is run again
+ * and its latency includes the retries; retries are counted. Each client has its own connection to
+ * one of the URLs (client {@code c} to URL {@code c mod n}, so clients spread over a cluster's
+ * nodes) and runs one statement or transaction at a time. Reports every run and the median of the
+ * runs for each workload.
  */
 public final class SqlPointBenchmark {
 
   private enum Workload {
-    SELECT_PREPARED, SELECT_PLAIN, INSERT_PREPARED, INSERT_PLAIN
+    SELECT_PREPARED, SELECT_PLAIN, INSERT_PREPARED, INSERT_PLAIN, TXN_ONE_TABLE, TXN_TWO_TABLES
   }
 
-  private record Result(long operations, double seconds, long[] sortedNanos) {
+  private record Result(long operations, double seconds, long[] sortedNanos, long retries) {
     double perSecond() {
       return operations / seconds;
     }
@@ -50,38 +56,51 @@ public final class SqlPointBenchmark {
   }
 
   static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
-    String url = null;
+    List<String> urls = new ArrayList<>();
+    List<Workload> workloads = List.of(Workload.values());
     int clients = 1;
     double seconds = 10;
     int runs = 3;
     int rows = 10_000;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
-        case "--url" -> url = args[++i];
+        case "--url" -> urls.add(args[++i]);
+        case "--workloads" -> {
+          try {
+            workloads = Arrays.stream(args[++i].split(",")).map(w -> Workload.valueOf(w.trim().toUpperCase(
+                java.util.Locale.ROOT))).toList();
+          } catch (IllegalArgumentException e) {
+            err.println("bench-sql: --workloads takes some of " + Arrays.toString(Workload.values()));
+            return 64;
+          }
+        }
         case "--clients" -> clients = Integer.parseInt(args[++i]);
         case "--seconds" -> seconds = Double.parseDouble(args[++i]);
         case "--runs" -> runs = Integer.parseInt(args[++i]);
         case "--rows" -> rows = Integer.parseInt(args[++i]);
         default -> {
           err.println("bench-sql: unknown option " + args[i]);
-          err.println("usage: bench-sql --url jdbc:meridian://HOST:PORT [--clients N] [--seconds S] [--runs R] [--rows K]");
+          err.println("usage: bench-sql --url jdbc:meridian://HOST:PORT [--url …] [--clients N] [--seconds S] [--runs R]"
+              + " [--rows K] [--workloads " + String.join(",", Arrays.stream(Workload.values()).map(Enum::name).toList())
+              + "]");
           return 64;
         }
       }
     }
-    if (url == null) {
+    if (urls.isEmpty()) {
       err.println("bench-sql: --url is required");
       return 64;
     }
-    prepareTables(url, rows, out);
-    out.printf("bench-sql: %d client(s), %.0f s per run, %d run(s), %d rows to select from%n", clients, seconds, runs, rows);
-    for (Workload workload : Workload.values()) {
+    prepareTables(urls.get(0), rows, out);
+    out.printf("bench-sql: %d client(s) over %d node(s), %.0f s per run, %d run(s), %d rows to select from%n",
+        clients, urls.size(), seconds, runs, rows);
+    for (Workload workload : workloads) {
       List<Result> results = new ArrayList<>();
       for (int r = 1; r <= runs; r++) {
-        Result result = runOnce(url, workload, clients, seconds, rows, r);
+        Result result = runOnce(urls, workload, clients, seconds, rows, r);
         results.add(result);
-        out.printf("%-16s run %d: %.0f ops/s, p50 %.2f ms, p99 %.2f ms%n", workload, r, result.perSecond(),
-            result.percentileMillis(0.5), result.percentileMillis(0.99));
+        out.printf("%-16s run %d: %.0f ops/s, p50 %.2f ms, p99 %.2f ms, %d retries after 40001%n", workload, r,
+            result.perSecond(), result.percentileMillis(0.5), result.percentileMillis(0.99), result.retries());
       }
       out.printf("%-16s median: clients=%d ops/s=%.0f p50_ms=%.2f p99_ms=%.2f%n", workload, clients,
           median(results.stream().mapToDouble(Result::perSecond).toArray()),
@@ -109,10 +128,11 @@ public final class SqlPointBenchmark {
     out.printf("bench-sql: loaded %d rows%n", rows);
   }
 
-  private static Result runOnce(String url, Workload workload, int clients, double seconds, int rows, int runNumber)
-      throws Exception {
+  private static Result runOnce(List<String> urls, Workload workload, int clients, double seconds, int rows,
+      int runNumber) throws Exception {
     long[][] samples = new long[clients][];
     int[] counts = new int[clients];
+    long[] retries = new long[clients];
     AtomicReference<Throwable> failure = new AtomicReference<>();
     CountDownLatch ready = new CountDownLatch(clients);
     CountDownLatch go = new CountDownLatch(1);
@@ -123,9 +143,10 @@ public final class SqlPointBenchmark {
       int client = c;
       samples[c] = new long[4096];
       Thread thread = new Thread(() -> {
-        try (Connection connection = DriverManager.getConnection(url)) {
+        try (Connection connection = DriverManager.getConnection(urls.get(client % urls.size()))) {
           PreparedStatement select = connection.prepareStatement("SELECT payload FROM bench_kv WHERE id = ?");
           PreparedStatement insert = connection.prepareStatement("INSERT INTO bench_log VALUES (?, ?, ?)");
+          PreparedStatement update = connection.prepareStatement("UPDATE bench_kv SET payload = ? WHERE id = ?");
           Statement plain = connection.createStatement();
           // Each workload and run inserts its own key range, so no run collides with an earlier one.
           long seq = ((long) workload.ordinal() << 48) | ((long) runNumber << 40);
@@ -156,6 +177,23 @@ public final class SqlPointBenchmark {
               }
               case INSERT_PLAIN -> plain.executeUpdate(
                   "INSERT INTO bench_log VALUES (" + client + ", " + (seq++) + ", 'payload')");
+              case TXN_ONE_TABLE -> {
+                long other = Math.floorMod(id + rows / 2, rows);
+                retries[client] += inTransaction(connection, () -> {
+                  updateRow(update, id);
+                  updateRow(update, other);
+                });
+              }
+              case TXN_TWO_TABLES -> {
+                long logSeq = seq++;
+                retries[client] += inTransaction(connection, () -> {
+                  updateRow(update, id);
+                  insert.setInt(1, client);
+                  insert.setLong(2, logSeq);
+                  insert.setString(3, "payload");
+                  insert.executeUpdate();
+                });
+              }
             }
             long after = System.nanoTime();
             if (counts[client] < MAX_SAMPLES_PER_CLIENT) {
@@ -191,7 +229,38 @@ public final class SqlPointBenchmark {
       offset += counts[c];
     }
     Arrays.sort(all);
-    return new Result(total, seconds, all);
+    return new Result(total, seconds, all, Arrays.stream(retries).sum());
+  }
+
+  private interface TxnBody {
+    void run() throws SQLException;
+  }
+
+  private static void updateRow(PreparedStatement update, long id) throws SQLException {
+    update.setString(1, "updated-" + id);
+    update.setLong(2, id);
+    update.executeUpdate();
+  }
+
+  /** Runs {@code body} and commits, again after each 40001; returns how many times it ran again. */
+  private static long inTransaction(Connection connection, TxnBody body) throws SQLException {
+    connection.setAutoCommit(false);
+    try {
+      for (long retries = 0; ; retries++) {
+        try {
+          body.run();
+          connection.commit();
+          return retries;
+        } catch (SQLException e) {
+          connection.rollback();
+          if (!"40001".equals(e.getSQLState()) || retries >= 100) {
+            throw e;
+          }
+        }
+      }
+    } finally {
+      connection.setAutoCommit(true);
+    }
   }
 
   private static double median(double[] values) {

@@ -10,6 +10,7 @@ import dev.meridian.truetime.LocalTrueTime;
 import dev.meridian.truetime.TrueTime;
 import dev.meridian.txn.GcDaemon;
 import dev.meridian.txn.TxnClient;
+import dev.meridian.txn.TxnLimits;
 import dev.meridian.txn.range.RangeLeader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -77,7 +78,8 @@ public final class LocalNode implements AutoCloseable {
     this.engine =
         RocksMvccEngine.open(dataDir.resolve("rocksdb"), engineOptions, new NamedThreadFactory("rocks-sync"));
     this.range = new RangeLeader(engine, trueTime, loop, plantedBugs, commitWait);
-    this.client = new TxnClient(identity.nodeId(), range, trueTime, RandomSource.seeded(System.nanoTime()));
+    this.client = new TxnClient(identity.nodeId(), range, trueTime, RandomSource.seeded(System.nanoTime()),
+        TxnLimits.defaults(), identity.region());
     this.blockingWork = Executors.newSingleThreadExecutor(new NamedThreadFactory("gc"));
     this.gc =
         new GcDaemon(

@@ -26,4 +26,7 @@ public interface TransactionClient {
    * @throws TxnUnavailableException if the clock is not trustworthy (retryable)
    */
   ReadOnlyTxn beginReadOnly(TimestampBound bound);
+
+  /** The ranges this client's transactions run on, for SHOW RANGES and splits. */
+  RangeAdmin rangeAdmin();
 }

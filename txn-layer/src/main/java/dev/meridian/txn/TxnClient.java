@@ -1,5 +1,6 @@
 package dev.meridian.txn;
 
+import dev.meridian.runtime.NodeId;
 import dev.meridian.runtime.RandomSource;
 import dev.meridian.storage.Timestamp;
 import dev.meridian.storage.TxnId;
@@ -38,19 +39,30 @@ public final class TxnClient implements TransactionClient {
   /** The outcome of a committed read-write transaction: the body's value and the commit timestamp. */
   public record Committed<T>(T value, Timestamp commitTs, int attempts) {}
 
+  /** The region of a node that was not given one (as {@code meridian start} without {@code --region}). */
+  public static final String DEFAULT_REGION = "default";
+
   private final int nodeId;
   private final RangeLeader range;
   private final TrueTime trueTime;
   private final RandomSource random;
   private final TxnLimits limits;
   private final AtomicLong lastTxnSequence = new AtomicLong();
+  private final LocalRangeAdmin rangeAdmin;
 
   public TxnClient(int nodeId, RangeLeader range, TrueTime trueTime, RandomSource random) {
     this(nodeId, range, trueTime, random, TxnLimits.defaults());
   }
 
   public TxnClient(int nodeId, RangeLeader range, TrueTime trueTime, RandomSource random, TxnLimits limits) {
+    this(nodeId, range, trueTime, random, limits, DEFAULT_REGION);
+  }
+
+  /** As above, on a node in {@code region} (what SHOW RANGES says of the one range's replica). */
+  public TxnClient(int nodeId, RangeLeader range, TrueTime trueTime, RandomSource random, TxnLimits limits,
+      String region) {
     this.nodeId = nodeId;
+    this.rangeAdmin = new LocalRangeAdmin(new NodeId(nodeId), region);
     this.range = range;
     this.trueTime = trueTime;
     this.random = random;
@@ -67,6 +79,11 @@ public final class TxnClient implements TransactionClient {
   @Override
   public int nodeId() {
     return nodeId;
+  }
+
+  @Override
+  public RangeAdmin rangeAdmin() {
+    return rangeAdmin;
   }
 
   /**

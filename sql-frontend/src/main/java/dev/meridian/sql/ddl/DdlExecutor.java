@@ -590,7 +590,8 @@ public final class DdlExecutor {
   }
 
   /** The simple name of a table, view or index; only the PUBLIC schema exists. */
-  private static String objectName(SqlIdentifier identifier) {
+  /** The name of a table, view, index or sequence as written, in the one schema there is (else 3F000). */
+  public static String objectName(SqlIdentifier identifier) {
     if (identifier.names.size() == 2 && identifier.names.get(0).equals(MeridianSchema.NAME)) {
       return identifier.names.get(1);
     }

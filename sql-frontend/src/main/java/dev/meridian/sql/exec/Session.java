@@ -3,8 +3,12 @@ package dev.meridian.sql.exec;
 import dev.meridian.sql.catalog.Catalog;
 import dev.meridian.sql.ddl.DdlExecutor;
 import dev.meridian.sql.parser.MeridianSqlParser;
+import dev.meridian.sql.catalog.Table;
+import dev.meridian.sql.parser.ddl.SqlAlterTableSplitAt;
+import dev.meridian.sql.parser.ddl.SqlCreateTable;
 import dev.meridian.sql.parser.ddl.SqlSelectForUpdate;
 import dev.meridian.sql.parser.ddl.SqlShow;
+import dev.meridian.sql.parser.ddl.SqlShowRanges;
 import dev.meridian.sql.parser.ddl.SqlShowTables;
 import dev.meridian.sql.plan.QueryPlanner;
 import dev.meridian.sql.row.KeyDescriptions;
@@ -143,6 +147,9 @@ public final class Session implements AutoCloseable {
       }
       if (node instanceof SqlShow show) {
         return show(show, guard);
+      }
+      if (node instanceof SqlAlterTableSplitAt split) {
+        return splitAt(split, parameters, guard);
       }
       if (node.getKind().belongsTo(SqlKind.DDL)) {
         return ddl(node, guard);
@@ -319,13 +326,45 @@ public final class Session implements AutoCloseable {
     if (node.getKind() == SqlKind.DROP_TABLE || node.getKind() == SqlKind.DROP_INDEX) {
       engine.cleanupScheduled();
     }
+    if (node instanceof SqlCreateTable create) {
+      catalog(guard).table(DdlExecutor.objectName(create.getName()))
+          .ifPresent(created -> RangeStatements.isolateNewTable(created, engine.client().rangeAdmin(), guard));
+    }
     return done;
   }
 
+  /** ALTER TABLE … SPLIT AT VALUES: outside any transaction, as DDL (see {@link RangeStatements}). */
+  private StatementResult splitAt(SqlAlterTableSplitAt split, List<Object> parameters, StatementGuard guard) {
+    if (!autoCommit && inTransaction()) {
+      throw new SqlExecutionException("25001",
+          "ALTER TABLE … SPLIT AT cannot run inside an explicit transaction; commit or roll back first");
+    }
+    Catalog catalog = catalog(guard);
+    Table table = RangeStatements.table(catalog, split.getTable());
+    String valuesQuery = RangeStatements.splitValuesQuery(split, table);
+    Object[] values;
+    try {
+      KvReader reader = BlockingTxn.of(engine.client().beginReadOnly(TimestampBound.strong()), guard);
+      StatementResult.Rows row = runQuery(valuesQuery, MeridianSqlParser.parse(valuesQuery), parameters, guard,
+          reader, null);
+      values = row.rows().next();
+    } catch (org.apache.calcite.sql.parser.SqlParseException e) {
+      throw new IllegalStateException("the split points' query does not parse: " + valuesQuery, e);
+    }
+    RangeStatements.split(RangeStatements.splitKeys(split, table, values), catalog, engine.client().rangeAdmin(),
+        guard);
+    return new StatementResult.Done("ALTER TABLE");
+  }
+
   private StatementResult show(SqlShow show, StatementGuard guard) {
+    if (show instanceof SqlShowRanges ranges) {
+      Catalog catalog = catalog(guard);
+      return RangeStatements.showRanges(ranges, catalog, engine.client().rangeAdmin(),
+          engine.planner(catalog).typeFactory(), guard);
+    }
     if (!(show instanceof SqlShowTables)) {
       throw new SqlExecutionException("0A000",
-          show + " needs ranges and regions, which arrive with replication; this node has one range");
+          show + " needs the cluster's regions, which arrive with placement");
     }
     Catalog catalog = catalog(guard);
     RelDataTypeFactory types = engine.planner(catalog).typeFactory();

@@ -48,6 +48,25 @@ public final class RowKeys {
     return Key.wrap(writer.toByteArray());
   }
 
+  /**
+   * The key prefix of rows whose first primary-key columns are {@code values} (runtime values, one
+   * for each of the first {@code values.length} primary-key columns, in key order): a row boundary
+   * {@code 0x10 | tableId | 1 | c1 … cj}, as {@code ALTER TABLE … SPLIT AT VALUES} names one.
+   */
+  public static Key primaryKeyPrefix(Table table, Object[] values) {
+    if (values.length == 0 || values.length > table.primaryKey().size()) {
+      throw new IllegalArgumentException("a primary-key prefix of table " + table.name() + " has 1 to "
+          + table.primaryKey().size() + " values, not " + values.length);
+    }
+    KeyWriter writer = KeySpace.indexPrefix(table.id(), Table.PRIMARY_INDEX_ID);
+    for (int i = 0; i < values.length; i++) {
+      IndexColumn indexColumn = table.primaryKey().get(i);
+      writer.append(keyColumn(table, indexColumn), Values.toCodec(table.columnById(indexColumn.columnId()).type(),
+          values[i]));
+    }
+    return Key.wrap(writer.toByteArray());
+  }
+
   /** The value of {@code row}: every column that is not part of the primary key. */
   public static byte[] rowValue(Table table, Object[] row) {
     int[] positions =

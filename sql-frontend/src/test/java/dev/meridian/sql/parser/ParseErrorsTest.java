@@ -22,8 +22,8 @@ class ParseErrorsTest {
 
   @Test
   void shortExpectedListIsShown() {
-    assertThat(ParseErrors.describe(failure("SHOW RANGES orders")))
-        .isEqualTo("syntax error at line 1, column 13: Encountered \"orders\"; expected one of: \"FROM\"");
+    assertThat(ParseErrors.describe(failure("SHOW RANGES FROM orders")))
+        .isEqualTo("syntax error at line 1, column 18: Encountered \"orders\"; expected one of: \"TABLE\"");
   }
 
   @Test

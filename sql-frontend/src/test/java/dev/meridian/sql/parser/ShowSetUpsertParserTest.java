@@ -21,7 +21,9 @@ class ShowSetUpsertParserTest {
     parseAs(SqlShowRegions.class, "show regions");
     SqlShowRanges r = parseAs(SqlShowRanges.class, "SHOW RANGES FROM TABLE orders");
     assertThat(r.getTable().getSimple()).isEqualTo("ORDERS");
+    assertThat(parseAs(SqlShowRanges.class, "SHOW RANGES").getTable()).isNull();
     assertFailsAt("SHOW RANGES orders", 1, 13);
+    assertFailsAt("SHOW RANGES FROM orders", 1, 18);
     assertFailsAt("SHOW TABLES FROM x", 1, 13);
   }
 

@@ -25,7 +25,9 @@ public final class SplitRefusedException extends RuntimeException {
     /** The bytes after the primary-index prefix are not whole primary-key columns. */
     NOT_A_ROW_BOUNDARY("22023"),
     /** The key is longer than {@link DirectoryLimits#maxKeyBytes}. */
-    KEY_TOO_LONG("54000");
+    KEY_TOO_LONG("54000"),
+    /** The node has one local range and no directory (started without {@code --port}): nothing splits. */
+    NO_SPLITS_HERE("0A000");
 
     private final String sqlState;
 

@@ -1,5 +1,8 @@
 package dev.meridian.txn.gateway;
 
+import dev.meridian.txn.RangeAdmin;
+import dev.meridian.txn.directory.DirectoryLimits;
+
 import dev.meridian.storage.Timestamp;
 import dev.meridian.storage.TxnId;
 import dev.meridian.truetime.ClockUnavailableException;
@@ -37,12 +40,19 @@ public final class GatewayTxnClient implements TransactionClient {
   private final CoordinatorLimits coordinatorLimits;
   private final CoordinatorCounters counters = new CoordinatorCounters();
   private final AtomicLong lastTxnSequence = new AtomicLong();
+  private final GatewayRangeAdmin rangeAdmin;
 
   public GatewayTxnClient(int nodeId, Gateway gateway, TxnLimits txnLimits, CoordinatorLimits coordinatorLimits) {
     this.nodeId = nodeId;
     this.gateway = gateway;
     this.txnLimits = txnLimits;
     this.coordinatorLimits = coordinatorLimits;
+    this.rangeAdmin = new GatewayRangeAdmin(this, gateway, DirectoryLimits.defaults());
+  }
+
+  @Override
+  public RangeAdmin rangeAdmin() {
+    return rangeAdmin;
   }
 
   @Override

@@ -8,11 +8,14 @@ import org.apache.calcite.sql.SqlOperator;
 import org.apache.calcite.sql.SqlWriter;
 import org.apache.calcite.sql.parser.SqlParserPos;
 
-/** {@code SHOW RANGES FROM TABLE name}: the table's ranges, their replicas and leaders (DESIGN §7). */
+/**
+ * {@code SHOW RANGES [FROM TABLE name]}: every range, or the table's, with their replicas and
+ * leaseholders (DESIGN §7).
+ */
 public final class SqlShowRanges extends SqlShow {
 
   static final SqlOperator OPERATOR = new DdlOperator("SHOW RANGES", SqlKind.OTHER,
-      (pos, ops) -> new SqlShowRanges(pos, (SqlIdentifier) ops.get(0)));
+      (pos, ops) -> new SqlShowRanges(pos, ops.isEmpty() ? null : (SqlIdentifier) ops.get(0)));
 
   private final SqlIdentifier table;
 
@@ -21,6 +24,7 @@ public final class SqlShowRanges extends SqlShow {
     this.table = table;
   }
 
+  /** The table, or null for every range. */
   public SqlIdentifier getTable() {
     return table;
   }
@@ -32,12 +36,15 @@ public final class SqlShowRanges extends SqlShow {
 
   @Override
   public List<SqlNode> getOperandList() {
-    return List.of(table);
+    return table == null ? List.of() : List.of(table);
   }
 
   @Override
   public void unparse(SqlWriter writer, int leftPrec, int rightPrec) {
-    writer.keyword("SHOW RANGES FROM TABLE");
-    table.unparse(writer, 0, 0);
+    writer.keyword("SHOW RANGES");
+    if (table != null) {
+      writer.keyword("FROM TABLE");
+      table.unparse(writer, 0, 0);
+    }
   }
 }
