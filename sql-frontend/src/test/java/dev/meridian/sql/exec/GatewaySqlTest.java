@@ -41,4 +41,12 @@ class GatewaySqlTest {
         .containsExactly(List.of(1, "ann", 100), List.of(2, "bob", 51));
     assertThat(rows(session, "SELECT id FROM acct WHERE owner >= 'b'")).containsExactly(List.of(2));
   }
+
+  @Test
+  void showRangesListsTheDirectoryTheMetaRangeHolds() {
+    run(session, "CREATE TABLE t (id INT PRIMARY KEY)");
+    assertThat(rows(session, "SHOW RANGES")).extracting(r -> r.subList(0, 3))
+        .containsExactly(List.of(2L, "/System", "/Table"), List.of(3L, "/Table", "/Max"));
+    assertThat(rows(session, "SHOW RANGES FROM TABLE t")).extracting(r -> r.get(0)).containsExactly(3L);
+  }
 }

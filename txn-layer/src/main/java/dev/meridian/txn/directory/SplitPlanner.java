@@ -73,11 +73,7 @@ public final class SplitPlanner {
    * @throws SplitRefusedException if {@code splitKey} may not split a range (see the class comment)
    */
   public SplitPlan plan(Collection<RangeDescriptor> current, Key splitKey, RangeId newRange) {
-    if (splitKey.length() > limits.maxKeyBytes()) {
-      throw new SplitRefusedException(Reason.KEY_TOO_LONG, splitKey,
-          "split key of " + splitKey.length() + " bytes is longer than the limit of "
-              + limits.maxKeyBytes() + "; split at a shorter primary-key prefix");
-    }
+    checkKeyLength(splitKey);
     RangeDescriptor range = null;
     for (RangeDescriptor descriptor : current) {
       if (descriptor.id().equals(newRange)) {
@@ -109,6 +105,25 @@ public final class SplitPlanner {
         new RangeCommand.Split(range.id(), range.generation(), splitKey, newRange);
     return new SplitPlan(range, command, left, right,
         List.of(MetaLayout.entry(left), MetaLayout.entry(right)));
+  }
+
+  /**
+   * Checks rules 1, 3 and 4 of the class comment, those that need no descriptor: what a gateway asks
+   * before it sends a split (the leaseholder checks rule 2 against the range it holds).
+   *
+   * @throws SplitRefusedException if {@code splitKey} may never split a range
+   */
+  public void requireSplitKey(Key splitKey) {
+    checkKeyLength(splitKey);
+    checkSplitKey(splitKey);
+  }
+
+  private void checkKeyLength(Key splitKey) {
+    if (splitKey.length() > limits.maxKeyBytes()) {
+      throw new SplitRefusedException(Reason.KEY_TOO_LONG, splitKey,
+          "split key of " + splitKey.length() + " bytes is longer than the limit of "
+              + limits.maxKeyBytes() + "; split at a shorter primary-key prefix");
+    }
   }
 
   private void checkSplitKey(Key splitKey) {

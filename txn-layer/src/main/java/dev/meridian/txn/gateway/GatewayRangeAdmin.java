@@ -8,12 +8,13 @@ import dev.meridian.txn.KeyValue;
 import dev.meridian.txn.RangeAdmin;
 import dev.meridian.txn.ReadOnlyTxn;
 import dev.meridian.txn.TimestampBound;
-import dev.meridian.txn.TransactionClient;
 import dev.meridian.txn.directory.DirectoryLimits;
 import dev.meridian.txn.directory.MetaLayout;
 import dev.meridian.txn.directory.PrimaryKeyShape;
 import dev.meridian.txn.directory.RangeCache;
 import dev.meridian.txn.directory.ShowRanges;
+import dev.meridian.txn.directory.SplitPlanner;
+import dev.meridian.txn.directory.SplitRefusedException;
 import dev.meridian.txn.types.RangeDescriptor;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,19 +23,19 @@ import java.util.concurrent.CompletableFuture;
 /**
  * The cluster's {@link RangeAdmin}, on a gateway: the directory as the meta range holds it, read in
  * a strong read-only transaction of {@code client} (so a split that completed before is seen), with
- * leaseholders as this gateway's {@link RangeCache} last heard of them; splits through the {@link
- * Gateway}.
+ * leaseholders as this gateway's {@link RangeCache} last heard of them; splits through {@link
+ * RangeSplitter} (split in the range's log, then the directory update).
  */
 final class GatewayRangeAdmin implements RangeAdmin {
 
   /** Meta entries read per scan while listing ranges. */
   static final int ENTRIES_PER_SCAN = 1_000;
 
-  private final TransactionClient client;
+  private final GatewayTxnClient client;
   private final Gateway gateway;
   private final DirectoryLimits limits;
 
-  GatewayRangeAdmin(TransactionClient client, Gateway gateway, DirectoryLimits limits) {
+  GatewayRangeAdmin(GatewayTxnClient client, Gateway gateway, DirectoryLimits limits) {
     this.client = client;
     this.gateway = gateway;
     this.limits = limits;
@@ -65,8 +66,14 @@ final class GatewayRangeAdmin implements RangeAdmin {
     return gateway.cache().lookup(range).map(RangeCache.CachedRange::leaseholder).orElse(null);
   }
 
+  /** Checks the key by {@link SplitPlanner}'s rules, then splits through {@link RangeSplitter}. */
   @Override
   public CompletableFuture<Void> split(Key splitKey, PrimaryKeyShape shape) {
-    throw new UnsupportedOperationException("PENDING wt-splits: Gateway split API");
+    try {
+      new SplitPlanner(limits, shape).requireSplitKey(splitKey);
+    } catch (SplitRefusedException refused) {
+      return CompletableFuture.failedFuture(refused);
+    }
+    return client.split(splitKey).thenApply(halves -> null);
   }
 }
