@@ -238,11 +238,14 @@ public final class RangeServer {
       replica.followers().stale(read, r::ok);
       return;
     }
+    // Answer within three quarters of the caller's budget, so that "not yet" reaches it before it
+    // gives up (and resends, which would only wait again).
     long budgetNanos = Math.max(1, r.deadlineNanos() - loop.nowNanos());
-    long waitNanos = Math.min(budgetNanos, followerLimits.maxStrongWaitMicros() * 1_000);
+    long waitNanos = Math.max(1, Math.min(budgetNanos - budgetNanos / 4, followerLimits.maxStrongWaitMicros() * 1_000));
+    long answerByNanos = loop.nowNanos() + waitNanos;
     Consumer<FollowerReadMessages.Answer> indexed = answer -> {
       if (answer instanceof FollowerReadMessages.Indexed slot) {
-        replica.followers().strong(read, new LogSlot(slot.slot()), waitNanos, r::ok);
+        replica.followers().strong(read, new LogSlot(slot.slot()), answerByNanos - loop.nowNanos(), r::ok);
       } else {
         r.ok(new FollowerReadMessages.NotYet(replica.followers().safeTime(),
             "the leaseholder of range " + replica.range() + " named no applied point (" + describe(answer)
