@@ -117,6 +117,7 @@ public final class LeaseholderHost implements HostedRangeMachine.Listener {
   private long nextRequest = 1;
   private long coresBuilt;
   private long leasesGivenUp;
+  private long coresLostByThemselves;
   /** Reads from this replica's applied state (M7), whether or not it holds the lease. */
   private final FollowerReplica followers;
   /** Whether the active core proposed anything but a close since the last close (the close cadence). */
@@ -177,6 +178,11 @@ public final class LeaseholderHost implements HostedRangeMachine.Listener {
 
   public long leasesGivenUp() {
     return leasesGivenUp;
+  }
+
+  /** Cores that lost their lease by themselves (a refused or superseded LeaseStart) and were replaced. */
+  public long coresLostByThemselves() {
+    return coresLostByThemselves;
   }
 
   /** Requests given to a core and not answered yet. */
@@ -475,9 +481,33 @@ public final class LeaseholderHost implements HostedRangeMachine.Listener {
         whenLatestReaches(core, deadline.micros());
       }
     }
+    if (core == active && core.phase() == LeaseholderCore.Phase.LOST) {
+      restartLostCore(core);
+    }
     if (core != active && core.isDrained()) {
       draining.remove(core);
     }
+  }
+
+  /**
+   * The active core gave its lease up by itself (Paxos refused its LeaseStart, or a newer
+   * LeaseStart superseded it): it drains like any lost core, and while this replica still leads a
+   * new core starts, above what the lost one read or assigned. Without this the replica would lead
+   * its group with a lease and serve nothing, for as long as its leadership lasts.
+   */
+  private void restartLostCore(LeaseholderCore core) {
+    LeaseholderCore.Stats stats = core.stats();
+    Timestamp covered = Timestamp.max(stats.readWatermark(), stats.lastAssigned());
+    active = null;
+    draining.add(core);
+    coresLostByThemselves++;
+    Ballot ballot = leadingBallot;
+    // Not at once: a refusal because Paxos is busy would come straight back.
+    loop.schedule(CLOCK_RECHECK_MICROS * 1_000, () -> {
+      if (ballot != null && ballot.equals(leadingBallot)) {
+        startCore(covered);
+      }
+    });
   }
 
   private void propose(LeaseholderCore core, RangeCommand command) {
