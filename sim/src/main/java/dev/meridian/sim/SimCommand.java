@@ -12,7 +12,7 @@ import java.util.Locale;
  *
  * <pre>
  * sim paxos --seeds N [--first-seed S] [--nodes 3|5] [--bug NAME] [--trace K] [--verbose]
- * sim txn   --seeds N [--first-seed S] [--nodes 3|5] [--clients gateway|direct] [--workload list-append|bank] [--bug NAME] [--trace K] [--verbose]
+ * sim txn   --seeds N [--first-seed S] [--nodes 3|5] [--clients gateway|direct] [--workload list-append|bank|stale-reads] [--bug NAME] [--trace K] [--verbose]
  * </pre>
  *
  * {@code paxos} runs Paxos groups alone ({@link PaxosSimulation}); {@code txn} runs ranges hosted
@@ -20,7 +20,9 @@ import java.util.Locale;
  * its clients going through each node's gateway (transactions over up to 3 ranges, 2PC) or, with
  * {@code --clients direct}, straight to one range's leaseholder (M5's one-range path); {@code
  * --workload bank} runs transfers across ranges and strong snapshots of every account instead,
- * each of which must see the exact total.
+ * each of which must see the exact total; {@code --workload stale-reads} mixes read-only
+ * transactions into list-append (strong, exact and bounded staleness, served by the nearest
+ * replica where it can), each read checked against the converged state at its timestamp.
  *
  * Seeds {@code S, S+1, ..., S+N-1} are run in order (default {@code S = 1}: the simulator reads no
  * clock, so a fresh random seed is the caller's to pick, e.g. {@code --first-seed $RANDOM$RANDOM}).
@@ -69,8 +71,8 @@ public final class SimCommand {
       if (seeds < 1 || (nodes != 3 && nodes != 5) || traceLines < 0) {
         throw new IllegalArgumentException("need --seeds >= 1, --nodes 3 or 5, --trace >= 0");
       }
-      if ((bug == PlantedBug.SKIP_READ_VALIDATION || bug == PlantedBug.NEW_LEASEHOLDER_BELOW_OLD_LEASE)
-          && !args[0].equals("txn")) {
+      if ((bug == PlantedBug.SKIP_READ_VALIDATION || bug == PlantedBug.NEW_LEASEHOLDER_BELOW_OLD_LEASE
+          || bug == PlantedBug.SERVE_ABOVE_SAFE_TIME) && !args[0].equals("txn")) {
         throw new IllegalArgumentException("--bug " + args[java.util.Arrays.asList(args).indexOf("--bug") + 1]
             + " plants a bug in the range hosts: sim txn only");
       }
@@ -94,7 +96,8 @@ public final class SimCommand {
         failures++;
         out.printf("FAIL seed=%d nodes=%d %s%n  replay: bin/meridian sim %s --seeds 1 --first-seed %d --nodes %d%s%s%s --trace 200%n",
             seed, nodes, result.violation().getMessage(), mode, seed, nodes,
-            mode.equals("txn") && workload == TxnSimulation.Workload.BANK ? " --workload bank" : "",
+            mode.equals("txn") && workload != TxnSimulation.Workload.LIST_APPEND
+                ? " --workload " + workload.name().toLowerCase(Locale.ROOT).replace('_', '-') : "",
             mode.equals("txn") && clients == TxnSimulation.Clients.DIRECT ? " --clients direct" : "",
             bug == PlantedBug.NONE ? "" : " --bug " + bug.name().toLowerCase(Locale.ROOT).replace('_', '-'));
         for (String line : result.traceTail()) {
@@ -123,6 +126,6 @@ public final class SimCommand {
 
   private static String usage() {
     return "usage: sim paxos|txn --seeds N [--first-seed S] [--nodes 3|5] [--clients gateway|direct]"
-        + " [--workload list-append|bank] [--bug NAME] [--trace K] [--verbose]";
+        + " [--workload list-append|bank|stale-reads] [--bug NAME] [--trace K] [--verbose]";
   }
 }

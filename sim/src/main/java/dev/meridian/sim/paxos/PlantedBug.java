@@ -59,5 +59,14 @@ public enum PlantedBug {
    * the old lease — starts its timestamps at its own {@code now.latest}, below reads the old holder
    * may have served from a clock ahead: a commit can land at or below a read already served.
    */
-  NEW_LEASEHOLDER_BELOW_OLD_LEASE
+  NEW_LEASEHOLDER_BELOW_OLD_LEASE,
+
+  /**
+   * {@code sim txn} only: every replica serves a stale follower read whatever its safe time (the
+   * cores' {@code FollowerReads.PlantedBug.SERVE_ABOVE_SAFE_TIME}, handed to the range hosts). A
+   * lagging replica answers a read at {@code t} from a state that lacks commits at or below {@code
+   * t}, or before the leaseholder's watermark covers it, so the read disagrees with the converged
+   * state at {@code t}.
+   */
+  SERVE_ABOVE_SAFE_TIME
 }

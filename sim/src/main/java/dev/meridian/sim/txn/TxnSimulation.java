@@ -59,6 +59,8 @@ import dev.meridian.txn.gateway.GatewayLimits;
 import dev.meridian.txn.gateway.GatewayTxnClient;
 import dev.meridian.txn.gateway.RangeSplitter;
 import dev.meridian.txn.host.DirectoryRepair;
+import dev.meridian.txn.follower.FollowerReads;
+import dev.meridian.txn.host.FollowerReadLimits;
 import dev.meridian.txn.host.LeaseholderHost;
 import dev.meridian.txn.host.RangeServer;
 import dev.meridian.txn.host.StuckPrepares;
@@ -70,6 +72,7 @@ import dev.meridian.txn.types.ReplicaDescriptor;
 import dev.meridian.txn.types.ReplicaRole;
 import dev.meridian.txn.wire.ParticipantAnswer;
 import dev.meridian.txn.wire.RangeRequests;
+import dev.meridian.txn.wire.RpcFollowerReadChannel;
 import dev.meridian.txn.wire.RpcRangeChannel;
 import dev.meridian.txn.wire.SnapshotReads;
 import java.nio.charset.StandardCharsets;
@@ -78,6 +81,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Optional;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.function.BooleanSupplier;
 
@@ -175,8 +179,27 @@ public final class TxnSimulation {
      * account, each of which must see the exact total (checked as it completes, and at the end).
      * Gateway clients only.
      */
-    BANK
+    BANK,
+    /**
+     * List-append through the gateways, with half the clients' operations read-only transactions
+     * over 1–3 keys or one range's scan: strong ({@code TT.now().latest}, at a replica in the
+     * gateway's region through the leaseholder's ReadIndex when the leaseholder is elsewhere), exact
+     * staleness, or bounded staleness (both at the nearest replica if its safe time covers them).
+     * Every read is checked against the converged state at its timestamp; strong ones also go into
+     * the history Elle checks for strict serializability (stale ones are serializable but not
+     * linearizable, so they stay out of it). Gateway clients only.
+     */
+    STALE_READS
   }
+
+  /**
+   * The leaseholders' closed-timestamp target lag in the simulator: a fraction of the swarm's fault
+   * phase (seconds), so that follower reads at a staleness of a few hundred milliseconds are served
+   * by followers and fresher ones fall back to the leaseholder.
+   */
+  static final long CLOSED_TS_LAG_MICROS = 300_000;
+  /** The simulator's close cadence (a real node's default is 200 ms against a 1 s lag). */
+  static final long CLOSE_INTERVAL_MICROS = 100_000;
 
   /** Bank accounts per range, keys {@code r<range>/a<i>}; an account never written holds {@link #INITIAL_BALANCE}. */
   static final int ACCOUNTS_PER_RANGE = 2;
@@ -216,6 +239,7 @@ public final class TxnSimulation {
   private final SimEnvelopeNetwork rpcNet;
   private final PaxosDriver.Config driverConfig;
   private final RangeServer.Config serverConfig;
+  private final FollowerReadLimits followerLimits;
   /** The bootstrap ranges of the key groups (splits add others: {@link #splitOff}). */
   private final List<RangeDescriptor> ranges = new ArrayList<>();
   private final RangeDescriptor meta;
@@ -303,8 +327,8 @@ public final class TxnSimulation {
   }
 
   private TxnSimulation(long seed, int size, PlantedBug bug, Clients clients, Workload workload, int keepTraceLines) {
-    if (workload == Workload.BANK && clients != Clients.GATEWAY) {
-      throw new IllegalArgumentException("the bank workload runs on gateway clients only");
+    if (workload != Workload.LIST_APPEND && clients != Clients.GATEWAY) {
+      throw new IllegalArgumentException("the " + workload + " workload runs on gateway clients only");
     }
     this.workload = workload;
     if (size != 3 && size != 5) {
@@ -350,7 +374,7 @@ public final class TxnSimulation {
     // A quarter of the lease: a commit assigned later than that would likely outlive the lease.
     List<ReplicaDescriptor> replicas = new ArrayList<>();
     for (int i = 1; i <= size; i++) {
-      replicas.add(new ReplicaDescriptor(new NodeId(i), "region-" + i, ReplicaRole.VOTER));
+      replicas.add(new ReplicaDescriptor(new NodeId(i), regionOf(i), ReplicaRole.VOTER));
     }
     // The meta range holds every key below the first group (its entries, and the next range id at
     // 0x01 'D' 'N'); the groups' ranges cover the rest, so every key has exactly one range.
@@ -387,7 +411,11 @@ public final class TxnSimulation {
     long maxWidthMicros = bug == PlantedBug.NEW_LEASEHOLDER_BELOW_OLD_LEASE ? 0 : 2 * widestEpsilonMicros;
     // A quarter of the lease: a commit assigned later than that would likely outlive the lease.
     this.serverConfig = new RangeServer.Config(options,
-        new LeaseholderLimits(10_000, options.leaseDurationMicros() / 4), chunkBytes, maxWidthMicros);
+        new LeaseholderLimits(10_000, options.leaseDurationMicros() / 4, CLOSED_TS_LAG_MICROS), chunkBytes, maxWidthMicros);
+    FollowerReadLimits followerDefaults = FollowerReadLimits.defaults();
+    this.followerLimits = new FollowerReadLimits(CLOSE_INTERVAL_MICROS, followerDefaults.maxStrongWaitMicros(),
+        followerDefaults.maxWaitingReads(), followerDefaults.maxClosedPerBatch(),
+        bug == PlantedBug.SERVE_ABOVE_SAFE_TIME ? Set.of(FollowerReads.PlantedBug.SERVE_ABOVE_SAFE_TIME) : Set.of());
     this.commitTimeoutMicros = swarm.clientTimeoutMicros + 6 * widestEpsilonMicros + 200_000;
     // One request's wait is the direct path's commit timeout; a transaction lives at most a few of
     // them, so that a crashed gateway's prepared intents expire (and are recovered) well inside the
@@ -458,13 +486,36 @@ public final class TxnSimulation {
         }
       }
     }
+    long followerServed = 0;
+    long followerRefused = 0;
+    long closes = 0;
+    long batches = 0;
+    long gatewayFollower = 0;
+    long gatewayFallbacks = 0;
+    for (int i = 1; i <= size; i++) {
+      if (nodes[i].up()) {
+        RangeServer.Stats stats = nodes[i].server.stats(now());
+        for (LeaseholderHost.FollowerStats f : stats.ranges().values()) {
+          followerServed += f.servedStale() + f.servedStrong();
+          followerRefused += f.refusedNotYet() + f.refusedTooOld();
+          closes += f.closesProposed();
+        }
+        batches += stats.closedBatchesSent();
+        gatewayFollower += nodes[i].gateway.stats().followerReads();
+        gatewayFallbacks += nodes[i].gateway.stats().followerFallbacks();
+      }
+    }
+    String followerSummary = String.format(" | follower reads(up nodes): served=%d refused=%d gateway-served=%d"
+        + " fallbacks=%d read-only strong=%d exact=%d bounded=%d closes-proposed=%d closed-batches=%d closed-snapshots=%d",
+        followerServed, followerRefused, gatewayFollower, gatewayFallbacks, strongReadOnly, exactStaleReadOnly,
+        boundedStaleReadOnly, closes, batches, closedSnapshots.size());
     String summary = String.format(
         "simulated=%dms events=%d txns=%d ok=%d fail=%d info=%d crashes=%d partitions=%d clock-faults=%d transfers=%d"
             + " leases(up nodes)=%d given-up=%d snapshots-installed(up nodes)=%d recovered(up nodes)=%d splits=%d/%d"
             + " (not done: %s) ranges=%d | paxos %s | rpc %s",
         (now() - START_MICROS) / 1000, trace.events(), invoked, oks, fails, infos, crashes, partitions, clockFaults,
         transfers, cores, givenUp, snapshots, recovered, splitsDone, splitsTried, splitsFailed, 1 + RANGES + splitOff.size(),
-        paxosNet.stats(), rpcNet.network().stats());
+        paxosNet.stats(), rpcNet.network().stats()) + followerSummary;
     return new Result(seed, size, bug, violation, trace.hash(), swarm.toString(), summary, trace.tail(),
         new Counts(invoked, oks, fails, infos, crashes, partitions, clockFaults, transfers, cores, snapshots,
             multiRangeCommits, recovered, splitsDone));
@@ -472,6 +523,11 @@ public final class TxnSimulation {
 
   private long now() {
     return truth.wallClockMicros();
+  }
+
+  /** Each simulated machine is a region of its own. */
+  private static String regionOf(int node) {
+    return "region-" + node;
   }
 
   private void after(long micros, Runnable task) {
@@ -497,6 +553,7 @@ public final class TxnSimulation {
         throw failure;
       }
       checkLeaseFloors();
+      recordClosedSnapshots();
     }
   }
 
@@ -537,6 +594,71 @@ public final class TxnSimulation {
         }
       }
     }
+  }
+
+  /** Per node and range: the highest closed timestamp recorded ({@link #recordClosedSnapshots}). */
+  private final Map<String, Timestamp> closedSeen = new java.util.HashMap<>();
+  /** What each replica held at or below each closed timestamp it reached: checked at the end ({@link #checkReads}). */
+  private final List<ClosedSnapshot> closedSnapshots = new ArrayList<>();
+
+  /** The versions at {@code closedTs} of range {@code range} on node {@code node} when it first reached it. */
+  private record ClosedSnapshot(int node, RangeId range, Timestamp closedTs, List<Version> versions) {}
+
+  /**
+   * M7's promise, checked across replicas: no commit lands at or below a closed timestamp. Whenever
+   * a replica's closed timestamp (the log's, or a higher one from a leaseholder's batch) rises, the
+   * newest version of every key of the range at or below it is recorded; at the end the converged
+   * state must hold exactly those ({@link #checkClosedSnapshots}). A commit that lands at or below a
+   * closed timestamp on any replica, or a replica that took a closed timestamp without yet holding
+   * every write below it, shows there.
+   */
+  private void recordClosedSnapshots() {
+    for (int i = 1; i <= size; i++) {
+      Node n = nodes[i];
+      if (!n.up()) {
+        continue;
+      }
+      for (LeaseholderHost host : n.server.replicas().values()) {
+        Timestamp closed = host.machine().machine().closedTs();
+        String at = i + "/" + host.range();
+        Timestamp before = closedSeen.get(at);
+        if (closed.micros() == 0 || (before != null && !closed.isAfter(before))) {
+          continue;
+        }
+        closedSeen.put(at, closed);
+        KeySpan span = host.machine().machine().descriptor().span();
+        closedSnapshots.add(new ClosedSnapshot(i, host.range(), closed,
+            n.store.reads().scan(span, closed, dev.meridian.storage.mvcc.Direction.FORWARD, 1_000)));
+      }
+    }
+  }
+
+  private void checkClosedSnapshots() {
+    RangeStore store = nodes[1].store;
+    for (ClosedSnapshot seen : closedSnapshots) {
+      KeySpan span = nodes[1].server.replica(seen.range()).machine().machine().descriptor().span();
+      List<Version> now = store.reads().scan(span, seen.closedTs(), dev.meridian.storage.mvcc.Direction.FORWARD, 1_000);
+      SimViolation.check(sameVersions(now, seen.versions()), Kind.APPLY,
+          "n%d reached closed timestamp %s of %s holding %s at or below it, but the converged state holds %s:"
+              + " a commit landed at or below a closed timestamp", seen.node(), seen.closedTs(), seen.range(),
+          show(seen.versions()), show(now));
+    }
+  }
+
+  private static boolean sameVersions(List<Version> a, List<Version> b) {
+    if (a.size() != b.size()) {
+      return false;
+    }
+    for (int i = 0; i < a.size(); i++) {
+      if (!a.get(i).key().equals(b.get(i).key()) || !a.get(i).commitTs().equals(b.get(i).commitTs())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static String show(List<Version> versions) {
+    return versions.stream().map(v -> v.key() + "@" + v.commitTs()).toList().toString();
   }
 
   private void checkFloors(RangeId range, java.util.TreeMap<Long, long[]> byLease, Node seenOn) {
@@ -605,12 +727,14 @@ public final class TxnSimulation {
         error -> fail(new SimViolation(Kind.SIMULATOR, n.id + "'s simulated disk failed: " + error, error)));
     n.rpc = new Rpc(n.id, rpcNet.sink(n.id), n.loop, n.random.fork(), RpcLimits.defaults());
     rpcNet.attach(n.rpc);
-    n.server = new RangeServer(n.id, n.rpc, n.driver, n.store, n.loop, n.trueTime, n.loop, serverConfig);
+    n.server = new RangeServer(n.id, n.rpc, n.driver, n.store, n.loop, n.trueTime, n.loop, serverConfig,
+        followerLimits);
     RangeServer server = n.server;
     // The gateway knows only the meta range; it learns the rest from it (and again after redirects).
     RangeCache cache = new RangeCache(meta, DirectoryLimits.defaults());
+    // Node i is in region-i, as its replicas are: a follower read goes to the gateway's own replica.
     n.gateway = new Gateway(cache, new MetaLookups(cache, DirectoryLimits.defaults()), new RpcRangeChannel(n.rpc, n.loop),
-        n.loop, n.trueTime, gatewayLimits);
+        new RpcFollowerReadChannel(n.rpc, n.loop), regionOf(n.index), n.loop, n.trueTime, gatewayLimits);
     n.txnClient = new GatewayTxnClient(n.index, n.gateway, TxnLimits.defaults(), coordinatorLimits);
     n.recovery = new StuckPrepares(n.server, n.gateway, n.loop, n.trueTime, coordinatorLimits, stuckAfterMicros(),
         RECOVERY_CHECK_MICROS * 1_000);
@@ -892,6 +1016,8 @@ public final class TxnSimulation {
 
     /** For a bank transfer, the ranges it writes (else null: the micro-ops say). */
     int[] bankRanges;
+    /** A stale read-only transaction: checked against the converged state only, not in Elle's history. */
+    boolean stale;
 
     boolean writes() {
       return mops.stream().anyMatch(m -> m.kind() == Mop.Kind.APPEND);
@@ -921,6 +1047,10 @@ public final class TxnSimulation {
     }
     if (workload == Workload.BANK) {
       bank(process, gateway);
+      return;
+    }
+    if (workload == Workload.STALE_READS && workloadRandom.chance(0.5)) {
+      readOnly(process, gateway);
       return;
     }
     int range = workloadRandom.nextInt(RANGES);
@@ -991,6 +1121,116 @@ public final class TxnSimulation {
       }
       rw.writeAll(writesOf(txn));
     });
+  }
+
+  /** Read-only transactions the stale-reads workload ran, by how they chose their timestamp. */
+  private long strongReadOnly;
+  private long exactStaleReadOnly;
+  private long boundedStaleReadOnly;
+
+  /**
+   * A read-only transaction of the stale-reads workload through {@code node}'s gateway: strong,
+   * exact staleness or bounded staleness (a third each, the staleness drawn up to three closed-ts
+   * lags, so both sides of a follower's safe time are read), over 1–3 keys or, a quarter of the
+   * time, a scan of one range. Every value read is checked against the converged state at the
+   * transaction's timestamp ({@link #checkReads}); a strong one is also an Elle operation.
+   */
+  private void readOnly(long process, Node node) {
+    int kind = workloadRandom.nextInt(3);
+    long stalenessMicros = workloadRandom.nextLong(3 * CLOSED_TS_LAG_MICROS + 1);
+    int range = workloadRandom.nextInt(RANGES);
+    boolean scan = workloadRandom.chance(0.25);
+    List<Long> keys = new ArrayList<>();
+    if (scan) {
+      for (int k = 0; k < KEYS_PER_RANGE; k++) {
+        keys.add((long) range * KEYS_PER_RANGE + k);
+      }
+    } else {
+      int count = 1 + workloadRandom.nextInt(3);
+      while (keys.size() < count) {
+        long key = workloadRandom.nextInt(RANGES * KEYS_PER_RANGE);
+        if (!keys.contains(key)) {
+          keys.add(key);
+        }
+      }
+    }
+    List<Mop> mops = keys.stream().map(k -> new Mop(Mop.Kind.READ, k, null)).toList();
+    Txn txn = new Txn(process, range, node, new TxnId(node.index, ++nextTxn), mops);
+    txn.stale = kind != 0;
+    txn.afterHeal = !faultsOn;
+    invoked++;
+    clientsRunning++;
+    running.add(txn);
+    if (!txn.stale) {
+      history.add(new Op(history.size(), OpType.INVOKE, process, Keyword.of("txn"), mops, now()));
+    }
+    String how = kind == 0 ? "strong" : (kind == 1 ? "exact" : "bounded") + " staleness " + stalenessMicros + "us";
+    trace.record(now(), INVOKE, node.index, Trace.fold(process, txn.id.sequence()),
+        () -> "invoke p" + process + " " + txn.id + " on " + node.id + " read-only " + how + (scan ? " scan " : " ") + mops);
+    after(4 * commitTimeoutMicros + 1_000_000, () -> {
+      if (!txn.done) {
+        finish(txn, OpType.FAIL, "the gateway went silent");
+      }
+    });
+    onGateway(txn, 0, () -> {
+      ranges.forEach(node.gateway.cache()::insert);
+      java.util.concurrent.CompletableFuture<dev.meridian.txn.ReadOnlyTxn> begun;
+      try {
+        begun = switch (kind) {
+          case 0 -> {
+            strongReadOnly++;
+            yield java.util.concurrent.CompletableFuture.completedFuture(
+                node.txnClient.beginReadOnly(dev.meridian.txn.TimestampBound.strong()));
+          }
+          case 1 -> {
+            exactStaleReadOnly++;
+            yield java.util.concurrent.CompletableFuture.completedFuture(
+                node.txnClient.beginReadOnly(dev.meridian.txn.TimestampBound.exactStaleness(stalenessMicros)));
+          }
+          default -> {
+            boundedStaleReadOnly++;
+            List<KeySpan> scope = keys.stream().map(k -> ranges.get((int) (k / KEYS_PER_RANGE)).span()).distinct().toList();
+            yield node.txnClient.beginBoundedStaleness(stalenessMicros, scope);
+          }
+        };
+      } catch (TxnUnavailableException e) {
+        finish(txn, OpType.FAIL, "begin: " + e.getMessage());
+        return;
+      }
+      begun.thenCompose(ro -> readValues(ro, keys, scan, range).thenApply(values -> {
+        txn.readTs = ro.readTs();
+        return values;
+      })).whenComplete((values, error) -> {
+        if (txn.done) {
+          return;
+        }
+        if (error != null) {
+          gatewayFailed(txn, error, "read-only " + how);
+          return;
+        }
+        for (int i = 0; i < keys.size(); i++) {
+          List<Long> list = decode(values.get(i));
+          txn.reads.put(keys.get(i), list);
+          servedValues.add(new ServedValue(keys.get(i), txn.readTs, List.copyOf(list), node.index));
+        }
+        finish(txn, OpType.OK, how + " read at " + txn.readTs);
+      });
+    });
+  }
+
+  /** The values of {@code keys} in {@code ro}: one get each, or one scan of {@code range} (which they are). */
+  private java.util.concurrent.CompletableFuture<List<Optional<byte[]>>> readValues(dev.meridian.txn.ReadOnlyTxn ro,
+      List<Long> keys, boolean scan, int range) {
+    if (scan) {
+      return ro.scan(ranges.get(range).span(), dev.meridian.storage.mvcc.Direction.FORWARD, 100).thenApply(rows -> {
+        Map<Key, byte[]> byKey = new java.util.HashMap<>();
+        rows.forEach(row -> byKey.put(row.key(), row.value()));
+        return keys.stream().map(k -> Optional.ofNullable(byKey.get(keyOf(k)))).toList();
+      });
+    }
+    List<java.util.concurrent.CompletableFuture<Optional<byte[]>>> reads = keys.stream().map(k -> ro.get(keyOf(k))).toList();
+    return java.util.concurrent.CompletableFuture.allOf(reads.toArray(java.util.concurrent.CompletableFuture[]::new))
+        .thenApply(v -> reads.stream().map(java.util.concurrent.CompletableFuture::join).toList());
   }
 
   /**
@@ -1344,7 +1584,7 @@ public final class TxnSimulation {
     } else {
       infos++;
     }
-    if (txn.bankRanges == null) {
+    if (txn.bankRanges == null && !txn.stale) {
       history.add(new Op(history.size(), type, txn.process, Keyword.of("txn"), completed, now()));
     }
     List<Mop> shown = completed;
@@ -1552,6 +1792,7 @@ public final class TxnSimulation {
    * directly, whether or not the history makes it an anomaly.
    */
   private void checkReads() {
+    checkClosedSnapshots();
     RangeStore store = nodes[1].store;
     for (ServedRead read : servedReads) {
       Timestamp now = store.reads().get(keyOf(read.key()), read.readTs()).map(Version::commitTs).orElse(null);

@@ -19,6 +19,8 @@ import dev.meridian.truetime.ClockUnavailableException;
 import dev.meridian.truetime.CommitWait;
 import dev.meridian.truetime.TTInterval;
 import dev.meridian.truetime.TrueTime;
+import dev.meridian.txn.follower.FollowerReads;
+import dev.meridian.txn.leaseholder.ClosedTimestampUpdate;
 import dev.meridian.txn.leaseholder.LeaseholderCore;
 import dev.meridian.txn.leaseholder.LeaseholderLimits;
 import dev.meridian.txn.leaseholder.LeaseholderReady;
@@ -115,6 +117,13 @@ public final class LeaseholderHost implements HostedRangeMachine.Listener {
   private long nextRequest = 1;
   private long coresBuilt;
   private long leasesGivenUp;
+  private long coresLostByThemselves;
+  /** Reads from this replica's applied state (M7), whether or not it holds the lease. */
+  private final FollowerReplica followers;
+  /** Whether the active core proposed anything but a close since the last close (the close cadence). */
+  private boolean proposedSinceClose;
+  private long closesProposed;
+  private long closedUpdatesMade;
 
   /**
    * @param storageExecutor where storage tasks run (off the loop on a real node; the loop itself in
@@ -123,6 +132,15 @@ public final class LeaseholderHost implements HostedRangeMachine.Listener {
   public LeaseholderHost(NodeId self, HostedRangeMachine machine, PaxosDriver driver, GroupId group,
       Scheduler loop, TrueTime trueTime, Executor storageExecutor, LeaseholderLimits limits,
       long maxTrueTimeWidthMicros) {
+    this(self, machine, driver, group, loop, trueTime, storageExecutor, limits, maxTrueTimeWidthMicros,
+        FollowerReadLimits.defaults());
+  }
+
+  /** As above, with the follower reads of this replica bounded by {@code followerLimits} (M7). */
+  public LeaseholderHost(NodeId self, HostedRangeMachine machine, PaxosDriver driver, GroupId group,
+      Scheduler loop, TrueTime trueTime, Executor storageExecutor, LeaseholderLimits limits,
+      long maxTrueTimeWidthMicros, FollowerReadLimits followerLimits) {
+    this.followers = new FollowerReplica(machine, loop, storageExecutor, followerLimits);
     this.self = self;
     this.machine = machine;
     this.driver = driver;
@@ -160,6 +178,11 @@ public final class LeaseholderHost implements HostedRangeMachine.Listener {
 
   public long leasesGivenUp() {
     return leasesGivenUp;
+  }
+
+  /** Cores that lost their lease by themselves (a refused or superseded LeaseStart) and were replaced. */
+  public long coresLostByThemselves() {
+    return coresLostByThemselves;
   }
 
   /** Requests given to a core and not answered yet. */
@@ -206,6 +229,83 @@ public final class LeaseholderHost implements HostedRangeMachine.Listener {
    */
   public void split(Key splitKey, RangeId newRange, Consumer<Reply> answer) {
     submit(answer, (core, id, now) -> core.split(id, splitKey, newRange, now));
+  }
+
+  /**
+   * A follower's strong read asks this leaseholder for its applied point over {@code span} at {@code
+   * readTs} ({@link LeaseholderCore#readIndex}): answered {@link Reply.ReadIndex} once no write at or
+   * below {@code readTs} to the span can still appear above that slot.
+   */
+  public void readIndex(KeySpan span, Timestamp readTs, Consumer<Reply> answer) {
+    submit(answer, (core, id, now) -> core.readIndex(id, span, readTs, now));
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Reads from any replica (M7).
+
+  /**
+   * One beat of the node's close cadence for this replica: if it holds the lease and proposed
+   * anything since the last beat, it proposes a {@code CloseTimestamp} through the log and returns
+   * empty; if it proposed nothing, it returns the {@link ClosedTimestampUpdate} for the node's
+   * coalesced batch to its peers (and takes it itself). Empty when it holds no lease or can close
+   * nothing higher.
+   */
+  public Optional<ClosedTimestampUpdate> closeTick(TTInterval now) {
+    LeaseholderCore core = active;
+    if (core == null || core.phase() != LeaseholderCore.Phase.SERVING) {
+      return Optional.empty();
+    }
+    if (proposedSinceClose) {
+      proposedSinceClose = false;
+      core.closeTimestamp(now);
+      drain(core);
+      return Optional.empty();
+    }
+    Optional<ClosedTimestampUpdate> update = core.closedTimestampUpdate(now);
+    update.ifPresent(u -> {
+      closedUpdatesMade++;
+      followers.observe(u);
+    });
+    return update;
+  }
+
+  /** A closed timestamp the range's leaseholder sent this replica outside the log. */
+  public void observeClosed(ClosedTimestampUpdate update) {
+    followers.observe(update);
+  }
+
+  /** The node's GC horizon rose: follower reads below it are refused. */
+  public void gcHorizonRaised(Timestamp horizon) {
+    followers.gcHorizonRaised(horizon);
+  }
+
+  FollowerReplica followers() {
+    return followers;
+  }
+
+  /**
+   * This replica's follower-read and closing counters, for metrics ({@code
+   * meridian_closed_ts_lag_micros}, {@code meridian_follower_reads_*}).
+   *
+   * @param closedTs the replica's closed timestamp (the log's or a later one on a batch)
+   * @param safeTime the highest timestamp it serves stale reads at
+   * @param closedTsLagMicros how far {@code closedTs} trails {@code nowMicros}, the caller's clock
+   * @param closesProposed {@code CloseTimestamp}s this replica proposed as leaseholder
+   * @param closedUpdatesMade closed timestamps it promised on the node's batch as leaseholder
+   * @param closedUpdatesTaken closed timestamps from batches it took
+   * @param closedUpdatesDropped those it could not take (another lease, or superseded while behind)
+   */
+  public record FollowerStats(Timestamp closedTs, Timestamp safeTime, long closedTsLagMicros, long servedStale,
+      long servedStrong, long refusedNotYet, long refusedTooOld, int waitingStrong, long closesProposed,
+      long closedUpdatesMade, long closedUpdatesTaken, long closedUpdatesDropped) {}
+
+  public FollowerStats followerStats(long nowMicros) {
+    RangeStateMachine current = machine.machine();
+    Timestamp closed = current.closedTs();
+    FollowerReads.Stats reads = followers.stats();
+    return new FollowerStats(closed, current.safeTime(), Math.max(0, nowMicros - closed.micros()), reads.servedStale(),
+        reads.servedStrong(), reads.notYet(), reads.tooOld(), reads.waiting(), closesProposed, closedUpdatesMade,
+        followers.closedTaken(), followers.closedDropped());
   }
 
   @FunctionalInterface
@@ -257,6 +357,7 @@ public final class LeaseholderHost implements HostedRangeMachine.Listener {
       }
       drain(core);
     }
+    followers.applied();
   }
 
   @Override
@@ -269,6 +370,7 @@ public final class LeaseholderHost implements HostedRangeMachine.Listener {
       // Their reads are out against the old store snapshot already; nothing else of theirs is live.
       drain(core);
     }
+    followers.installed();
   }
 
   @Override
@@ -387,12 +489,41 @@ public final class LeaseholderHost implements HostedRangeMachine.Listener {
         whenLatestReaches(core, deadline.micros());
       }
     }
+    if (core == active && core.phase() == LeaseholderCore.Phase.LOST) {
+      restartLostCore(core);
+    }
     if (core != active && core.isDrained()) {
       draining.remove(core);
     }
   }
 
+  /**
+   * The active core gave its lease up by itself (Paxos refused its LeaseStart, or a newer
+   * LeaseStart superseded it): it drains like any lost core, and while this replica still leads a
+   * new core starts, above what the lost one read or assigned. Without this the replica would lead
+   * its group with a lease and serve nothing, for as long as its leadership lasts.
+   */
+  private void restartLostCore(LeaseholderCore core) {
+    LeaseholderCore.Stats stats = core.stats();
+    Timestamp covered = Timestamp.max(stats.readWatermark(), stats.lastAssigned());
+    active = null;
+    draining.add(core);
+    coresLostByThemselves++;
+    Ballot ballot = leadingBallot;
+    // Not at once: a refusal because Paxos is busy would come straight back.
+    loop.schedule(CLOCK_RECHECK_MICROS * 1_000, () -> {
+      if (ballot != null && ballot.equals(leadingBallot)) {
+        startCore(covered);
+      }
+    });
+  }
+
   private void propose(LeaseholderCore core, RangeCommand command) {
+    if (command instanceof RangeCommand.CloseTimestamp) {
+      closesProposed++;
+    } else {
+      proposedSinceClose = true;
+    }
     driver.propose(group, RangeCommandCodec.encode(command)).whenComplete((slot, error) -> {
       if (error == null) {
         return; // Applied here: the state machine reported it to the core already.

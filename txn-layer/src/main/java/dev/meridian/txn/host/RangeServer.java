@@ -9,6 +9,7 @@ import dev.meridian.runtime.NodeId;
 import dev.meridian.runtime.Scheduler;
 import dev.meridian.runtime.rpc.Responder;
 import dev.meridian.runtime.rpc.Rpc;
+import dev.meridian.storage.KeySpan;
 import dev.meridian.storage.Timestamp;
 import dev.meridian.storage.range.RangeStore;
 import dev.meridian.truetime.ClockUnavailableException;
@@ -16,6 +17,7 @@ import dev.meridian.truetime.TrueTime;
 import dev.meridian.txn.coordinator.message.CoordinatorRequest;
 import dev.meridian.txn.coordinator.message.ParticipantReply;
 import dev.meridian.txn.leaseholder.LeaseholderLimits;
+import dev.meridian.txn.leaseholder.LogSlot;
 import dev.meridian.txn.leaseholder.Refusal;
 import dev.meridian.txn.leaseholder.Reply;
 import dev.meridian.storage.mvcc.Write;
@@ -27,6 +29,7 @@ import dev.meridian.txn.types.RangeDescriptor;
 import dev.meridian.txn.types.RangeId;
 import dev.meridian.txn.types.ReplicaDescriptor;
 import dev.meridian.txn.types.ReplicaRole;
+import dev.meridian.txn.wire.FollowerReadMessages;
 import dev.meridian.txn.wire.ParticipantAnswer;
 import dev.meridian.txn.wire.RangeRequests;
 import dev.meridian.txn.wire.SnapshotReads;
@@ -85,9 +88,24 @@ public final class RangeServer {
   private final Map<RangeId, LeaseholderHost> replicas = new LinkedHashMap<>();
   private final List<Consumer<RangeDescriptor>> splitListeners = new ArrayList<>();
   private long splitsHosted;
+  private final Rpc rpc;
+  private final FollowerReadLimits followerLimits;
+  private final ClosedTimestamps closing;
 
   public RangeServer(NodeId self, Rpc rpc, PaxosDriver driver, RangeStore store, Scheduler loop, TrueTime trueTime,
       Executor storageExecutor, Config config) {
+    this(self, rpc, driver, store, loop, trueTime, storageExecutor, config, FollowerReadLimits.defaults());
+  }
+
+  /**
+   * As above, with reads from any replica bounded by {@code followerLimits} (M7): the close cadence
+   * starts with the first hosted range, and the follower request types are served.
+   */
+  public RangeServer(NodeId self, Rpc rpc, PaxosDriver driver, RangeStore store, Scheduler loop, TrueTime trueTime,
+      Executor storageExecutor, Config config, FollowerReadLimits followerLimits) {
+    this.rpc = rpc;
+    this.followerLimits = followerLimits;
+    this.closing = new ClosedTimestamps(self, rpc, loop, trueTime, followerLimits, replicas);
     this.self = self;
     this.driver = driver;
     this.store = store;
@@ -137,6 +155,7 @@ public final class RangeServer {
         replica -> split(replica, q, r)));
     rpc.register(RangeRequests.QUERY_DECISION, (q, r) -> withReplica(q.range(), r, answerRefusal(r), replica ->
         replica.txnStatus(q.txn(), expired(q.expiresAt()), reply -> r.ok(participantAnswer(q, reply)))));
+    registerFollowerReads(rpc);
   }
 
   public NodeId self() {
@@ -195,8 +214,9 @@ public final class RangeServer {
     machine.setSplitListener(this::splitApplied);
     GroupId group = groupOf(id);
     LeaseholderHost host = new LeaseholderHost(self, machine, driver, group, loop, trueTime, storageExecutor,
-        config.leaseholder(), config.maxTrueTimeWidthMicros());
+        config.leaseholder(), config.maxTrueTimeWidthMicros(), followerLimits);
     replicas.put(id, host);
+    closing.start();
     List<NodeId> voters = new ArrayList<>();
     for (ReplicaDescriptor replica : descriptor.replicas()) {
       if (replica.role() == ReplicaRole.VOTER) {
@@ -283,6 +303,156 @@ public final class RangeServer {
 
   public Map<RangeId, LeaseholderHost> replicas() {
     return Collections.unmodifiableMap(replicas);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Reads from any replica (M7).
+
+  /**
+   * The follower request types: a follower get or scan, stale (served iff the replica's safe time
+   * covers it) or strong (through the leaseholder's ReadIndex, then served here once this replica
+   * applied that slot, waiting at most {@link FollowerReadLimits#maxStrongWaitMicros} and the
+   * caller's deadline); a safe-time query; and the ReadIndex a replica asks of the leaseholder. A
+   * read this replica cannot serve is answered {@link FollowerReadMessages.NotYet} with the reason,
+   * and the gateway reads at the leaseholder.
+   */
+  private void registerFollowerReads(Rpc rpc) {
+    rpc.register(RangeRequests.FOLLOWER_GET, (get, r) -> withReplica(get.range(), r, followerRefusal(r), replica -> {
+      if (!followerRoutable(replica, get.generation(), KeySpan.point(get.key()), r)) {
+        return;
+      }
+      followerRead(replica, FollowerReplica.Read.get(get.key(), get.readTs()), get.strong(), r);
+    }));
+    rpc.register(RangeRequests.FOLLOWER_SCAN, (scan, r) -> withReplica(scan.range(), r, followerRefusal(r), replica -> {
+      if (!followerRoutable(replica, scan.generation(), scan.span(), r)) {
+        return;
+      }
+      followerRead(replica, FollowerReplica.Read.scan(scan.span(), scan.readTs(), scan.direction(), scan.limit()),
+          scan.strong(), r);
+    }));
+    rpc.register(RangeRequests.SAFE_TIME, (q, r) -> withReplica(q.range(), r, followerRefusal(r), replica -> {
+      if (followerRoutable(replica, q.generation(), null, r)) {
+        r.ok(new FollowerReadMessages.SafeTime(replica.followers().safeTime()));
+      }
+    }));
+    rpc.register(RangeRequests.READ_INDEX, (q, r) -> withReplica(q.range(), r, followerRefusal(r), replica -> {
+      if (followerRoutable(replica, q.generation(), null, r)) {
+        replica.readIndex(q.span(), q.readTs(), reply -> r.ok(indexAnswer(reply)));
+      }
+    }));
+  }
+
+  private void followerRead(LeaseholderHost replica, FollowerReplica.Read read, boolean strong,
+      Responder<FollowerReadMessages.Answer> r) {
+    if (!strong) {
+      replica.followers().stale(read, r::ok);
+      return;
+    }
+    // Answer within three quarters of the caller's budget, so that "not yet" reaches it before it
+    // gives up (and resends, which would only wait again).
+    long budgetNanos = Math.max(1, r.deadlineNanos() - loop.nowNanos());
+    long waitNanos = Math.max(1, Math.min(budgetNanos - budgetNanos / 4, followerLimits.maxStrongWaitMicros() * 1_000));
+    long answerByNanos = loop.nowNanos() + waitNanos;
+    Consumer<FollowerReadMessages.Answer> indexed = answer -> {
+      if (answer instanceof FollowerReadMessages.Indexed slot) {
+        replica.followers().strong(read, new LogSlot(slot.slot()), answerByNanos - loop.nowNanos(), r::ok);
+      } else {
+        r.ok(new FollowerReadMessages.NotYet(replica.followers().safeTime(),
+            "the leaseholder of range " + replica.range() + " named no applied point (" + describe(answer)
+                + "); read at the leaseholder"));
+      }
+    };
+    if (replica.serving()) {
+      replica.readIndex(read.span(), read.readTs(), reply -> indexed.accept(indexAnswer(reply)));
+      return;
+    }
+    NodeId leaseholder = replica.leaderHint();
+    if (leaseholder == null || leaseholder.equals(self)) {
+      indexed.accept(new FollowerReadMessages.Refused(SnapshotReads.Redirect.NOT_LEASEHOLDER, null,
+          "no leaseholder of range " + replica.range() + " is known on " + self));
+      return;
+    }
+    var request = new FollowerReadMessages.ReadIndexRequest(replica.range(), generation(replica), read.span(),
+        read.readTs());
+    rpc.call(leaseholder, RangeRequests.READ_INDEX, request, waitNanos, reply -> indexed.accept(switch (reply) {
+      case dev.meridian.runtime.rpc.Reply.Ok<FollowerReadMessages.Answer> ok -> ok.value();
+      case dev.meridian.runtime.rpc.Reply.Failed<FollowerReadMessages.Answer> failed -> new FollowerReadMessages.Refused(
+          SnapshotReads.Redirect.RETRY_LATER, leaseholder, "the ReadIndex at " + leaseholder + " failed: " + failed.error());
+    }));
+  }
+
+  private static String describe(FollowerReadMessages.Answer answer) {
+    return answer instanceof FollowerReadMessages.Refused refused ? refused.redirect() + ": " + refused.why()
+        : answer.toString();
+  }
+
+  /** Whether a follower request of {@code generation} over {@code span} (null: none) may go on here; answers it if not. */
+  private static boolean followerRoutable(LeaseholderHost replica, long generation, KeySpan span,
+      Responder<FollowerReadMessages.Answer> r) {
+    if (stale(replica, generation)) {
+      r.ok(new FollowerReadMessages.Refused(SnapshotReads.Redirect.STALE_DESCRIPTOR, null, "generation " + generation
+          + " is older than range " + replica.range() + "'s " + generation(replica)));
+      return false;
+    }
+    KeySpan own = replica.machine().machine().descriptor().span();
+    if (span != null && !within(span, own)) {
+      r.ok(new FollowerReadMessages.Refused(SnapshotReads.Redirect.STALE_DESCRIPTOR, null,
+          span + " is not inside range " + replica.range() + "'s span " + own));
+      return false;
+    }
+    return true;
+  }
+
+  private static boolean within(KeySpan inner, KeySpan outer) {
+    boolean startInside = inner.start().compareTo(outer.start()) >= 0;
+    boolean endInside = outer.end() == null || (inner.end() != null && inner.end().compareTo(outer.end()) <= 0);
+    return startInside && endInside;
+  }
+
+  private static Consumer<String> followerRefusal(Responder<FollowerReadMessages.Answer> responder) {
+    return why -> responder.ok(new FollowerReadMessages.Refused(SnapshotReads.Redirect.RANGE_NOT_FOUND, null, why));
+  }
+
+  /** The wire answer for the core's answer to a ReadIndex. */
+  static FollowerReadMessages.Answer indexAnswer(Reply reply) {
+    return switch (reply) {
+      case Reply.ReadIndex index -> new FollowerReadMessages.Indexed(index.appliedSlot().value());
+      case Reply.Refused refused -> {
+        SnapshotReads.Refused read = (SnapshotReads.Refused) readAnswer(refused);
+        yield new FollowerReadMessages.Refused(read.redirect(), read.leaseholderHint(), read.why());
+      }
+      default -> throw new IllegalStateException("a ReadIndex answered " + reply);
+    };
+  }
+
+  /** The node's GC horizon rose: every replica here refuses follower reads below it. */
+  public void gcHorizonRaised(Timestamp horizon) {
+    replicas.values().forEach(replica -> replica.gcHorizonRaised(horizon));
+  }
+
+  /** Stops the close cadence (the node is shutting down). Call on the loop. */
+  public void close() {
+    closing.stop();
+  }
+
+  /**
+   * What the host reports for metrics: per hosted range its follower-read and closing counters and
+   * its closed-timestamp lag behind {@code nowMicros} (the caller's clock: {@code now.latest}), and
+   * the node's closed-timestamp batches.
+   */
+  public record Stats(Map<RangeId, LeaseholderHost.FollowerStats> ranges, long closeBeats, long closedBatchesSent,
+      long closedBatchesReceived, long closedBatchesMalformed) {
+    public Stats {
+      ranges = Collections.unmodifiableMap(new LinkedHashMap<>(ranges));
+    }
+  }
+
+  /** The host's stats now; call on the loop. */
+  public Stats stats(long nowMicros) {
+    Map<RangeId, LeaseholderHost.FollowerStats> ranges = new LinkedHashMap<>();
+    replicas.forEach((id, replica) -> ranges.put(id, replica.followerStats(nowMicros)));
+    ClosedTimestamps.Stats node = closing.stats();
+    return new Stats(ranges, node.beats(), node.batchesSent(), node.batchesReceived(), node.malformedBatches());
   }
 
   // ---------------------------------------------------------------------------------------------

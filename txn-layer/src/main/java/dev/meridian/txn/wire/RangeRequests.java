@@ -12,7 +12,7 @@ import java.util.function.Consumer;
 
 /**
  * The runtime {@link RequestType}s a gateway sends to a range's leaseholder, one per request kind
- * (envelope types 100–106), and {@link #call} to send any {@link CoordinatorRequest} with the right
+ * (envelope types 100–106; the follower reads of M7 are 120–124), and {@link #call} to send any {@link CoordinatorRequest} with the right
  * one. The serving side is {@code dev.meridian.txn.host.RangeServer}.
  *
  * <p>Retries: reads, {@code Prepare} (idempotent by transaction: a prepared participant answers its
@@ -47,6 +47,33 @@ public final class RangeRequests {
       RequestType.idempotent(105, "range-resolve", WireCodec.RESOLVE, WireCodec.ANSWER, RETRY);
   public static final RequestType<CoordinatorRequest.QueryDecision, ParticipantAnswer> QUERY_DECISION =
       RequestType.idempotent(106, "range-query-decision", WireCodec.QUERY_DECISION, WireCodec.ANSWER, RETRY);
+
+  // Reads from any replica (M7), FollowerReadMessages. Numbered from 120 to leave 107–119 to more
+  // leaseholder requests. All idempotent: a follower read changes nothing, a ReadIndex only raises
+  // the leaseholder's read watermark to where a repeat already put it.
+
+  /** A gateway's follower get at one replica. */
+  public static final RequestType<FollowerReadMessages.FollowerGet, FollowerReadMessages.Answer> FOLLOWER_GET =
+      RequestType.idempotent(120, "range-follower-get", FollowerWireCodec.FOLLOWER_GET, FollowerWireCodec.ANSWER, RETRY);
+  /** A gateway's follower scan at one replica. */
+  public static final RequestType<FollowerReadMessages.FollowerScan, FollowerReadMessages.Answer> FOLLOWER_SCAN =
+      RequestType.idempotent(121, "range-follower-scan", FollowerWireCodec.FOLLOWER_SCAN, FollowerWireCodec.ANSWER,
+          RETRY);
+  /** A gateway asks one replica its safe time (bounded staleness). */
+  public static final RequestType<FollowerReadMessages.SafeTimeQuery, FollowerReadMessages.Answer> SAFE_TIME =
+      RequestType.idempotent(122, "range-safe-time", FollowerWireCodec.SAFE_TIME, FollowerWireCodec.ANSWER, RETRY);
+  /** A replica serving a strong read asks the leaseholder for its applied point. */
+  public static final RequestType<FollowerReadMessages.ReadIndexRequest, FollowerReadMessages.Answer> READ_INDEX =
+      RequestType.idempotent(123, "range-read-index", FollowerWireCodec.READ_INDEX, FollowerWireCodec.ANSWER, RETRY);
+  /**
+   * The envelope type of the one-way {@link FollowerReadMessages.ClosedTimestampBatch} a node sends
+   * each peer per close interval (payload {@link FollowerWireCodec#CLOSED_TIMESTAMPS}).
+   */
+  public static final int CLOSED_TIMESTAMPS = 124;
+
+  /** Every follower-read request type. */
+  public static final List<RequestType<?, ?>> FOLLOWER =
+      List.of(FOLLOWER_GET, FOLLOWER_SCAN, SAFE_TIME, READ_INDEX);
 
   /** Every range request type, for registration checks. */
   public static final List<RequestType<?, ?>> ALL =

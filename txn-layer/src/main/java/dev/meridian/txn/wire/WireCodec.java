@@ -161,11 +161,11 @@ public final class WireCodec {
   // ---------------------------------------------------------------------------------------------
 
   @FunctionalInterface
-  private interface Writer<T> {
+  interface Writer<T> {
     BinaryWriter write(T value, BinaryWriter out);
   }
 
-  private static <T> Codec<T> codec(Writer<T> writer, Function<BinaryReader, T> reader) {
+  static <T> Codec<T> codec(Writer<T> writer, Function<BinaryReader, T> reader) {
     return new Codec<>() {
       @Override
       public byte[] encode(T value) {
@@ -214,7 +214,7 @@ public final class WireCodec {
     return keys;
   }
 
-  private static BinaryWriter text(BinaryWriter out, String text) {
+  static BinaryWriter text(BinaryWriter out, String text) {
     byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
     if (bytes.length > MAX_TEXT_BYTES) {
       bytes = java.util.Arrays.copyOf(bytes, MAX_TEXT_BYTES);
@@ -222,30 +222,45 @@ public final class WireCodec {
     return out.bytes(bytes);
   }
 
-  private static String text(BinaryReader in, String what) {
+  static String text(BinaryReader in, String what) {
     return new String(in.bytes(what, MAX_TEXT_BYTES), StandardCharsets.UTF_8);
   }
 
-  private static BinaryWriter hint(BinaryWriter out, NodeId hint) {
+  static BinaryWriter hint(BinaryWriter out, NodeId hint) {
     return out.i32(hint == null ? 0 : hint.value());
   }
 
-  private static NodeId hint(BinaryReader in) {
+  static NodeId hint(BinaryReader in) {
     int value = in.i32("leaseholder hint");
     return value == 0 ? null : new NodeId(value);
   }
 
+  static BinaryWriter encodeVersions(List<Version> versions, BinaryWriter out) {
+    out.i32(versions.size());
+    for (Version version : versions) {
+      ts(key(out, version.key()), version.commitTs()).bool(version.value() != null);
+      if (version.value() != null) {
+        out.bytes(version.value());
+      }
+    }
+    return out;
+  }
+
+  static List<Version> decodeVersions(BinaryReader in) {
+    int count = in.count("versions", 4 + 8 + 1, Integer.MAX_VALUE);
+    List<Version> versions = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      Key key = key(in, "version key");
+      Timestamp commitTs = ts(in, "commit timestamp");
+      byte[] value = in.bool("has value") ? in.bytes("value", RangeCommandCodec.MAX_COMMAND_BYTES) : null;
+      versions.add(new Version(key, commitTs, value));
+    }
+    return versions;
+  }
+
   private static BinaryWriter encodeReadAnswer(SnapshotReads.Answer answer, BinaryWriter out) {
     switch (answer) {
-      case SnapshotReads.Versions versions -> {
-        out.u8(0).i32(versions.versions().size());
-        for (Version version : versions.versions()) {
-          ts(key(out, version.key()), version.commitTs()).bool(version.value() != null);
-          if (version.value() != null) {
-            out.bytes(version.value());
-          }
-        }
-      }
+      case SnapshotReads.Versions versions -> encodeVersions(versions.versions(), out.u8(0));
       case SnapshotReads.Refused refused ->
           text(hint(out.u8(1).u8(refused.redirect().ordinal()), refused.leaseholderHint()), refused.why());
     }
@@ -255,17 +270,7 @@ public final class WireCodec {
   private static SnapshotReads.Answer decodeReadAnswer(BinaryReader in) {
     int tag = in.u8("read answer");
     return switch (tag) {
-      case 0 -> {
-        int count = in.count("versions", 4 + 8 + 1, Integer.MAX_VALUE);
-        List<Version> versions = new ArrayList<>(count);
-        for (int i = 0; i < count; i++) {
-          Key key = key(in, "version key");
-          Timestamp commitTs = ts(in, "commit timestamp");
-          byte[] value = in.bool("has value") ? in.bytes("value", RangeCommandCodec.MAX_COMMAND_BYTES) : null;
-          versions.add(new Version(key, commitTs, value));
-        }
-        yield new SnapshotReads.Versions(versions);
-      }
+      case 0 -> new SnapshotReads.Versions(decodeVersions(in));
       case 1 -> {
         int redirect = in.u8("redirect");
         if (redirect >= SnapshotReads.Redirect.values().length) {

@@ -60,6 +60,8 @@ final class HostCluster {
   final Set<Integer> cutOff = new HashSet<>();
   /** Directed links (from * 100 + to) that lose everything. */
   final Set<Integer> blockedLinks = new HashSet<>();
+  /** Directed links (from * 100 + to) that lose Paxos messages only (RPC still passes). */
+  final Set<Integer> blockedPaxosLinks = new HashSet<>();
   final List<Throwable> fatal = new ArrayList<>();
   private final List<RangeDescriptor> ranges;
   /** What each range of {@link #ranges} starts with (the meta range's entries), by range. */
@@ -115,6 +117,7 @@ final class HostCluster {
 
   /** The process on {@code i} dies (its disk and store keep everything) and a new one starts. */
   void restart(int i) {
+    servers[i].close();
     drivers[i].close();
     endpoints[i].close();
     drivers[i] = null;
@@ -136,6 +139,9 @@ final class HostCluster {
   private final class Net implements PaxosDriver.Network {
     @Override
     public void send(Envelope envelope) {
+      if (blockedPaxosLinks.contains(envelope.from().value() * 100 + envelope.to().value())) {
+        return;
+      }
       route(envelope.from().value(), envelope.to().value(), () -> {
         PaxosDriver to = drivers[envelope.to().value()];
         if (to != null) {
@@ -146,6 +152,9 @@ final class HostCluster {
 
     @Override
     public void send(HeartbeatBatch batch) {
+      if (blockedPaxosLinks.contains(batch.from().value() * 100 + batch.to().value())) {
+        return;
+      }
       route(batch.from().value(), batch.to().value(), () -> {
         PaxosDriver to = drivers[batch.to().value()];
         if (to != null) {

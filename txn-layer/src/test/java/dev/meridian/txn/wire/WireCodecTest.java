@@ -35,7 +35,7 @@ class WireCodecTest {
   private static final TxnId TXN = new TxnId(2, 77);
   private static final Timestamp TS = Timestamp.ofMicros(1_700_000_000_000_123L);
 
-  private static <T> T roundTrip(Codec<T> codec, T value) {
+  static <T> T roundTrip(Codec<T> codec, T value) {
     byte[] bytes = codec.encode(value);
     T back = codec.decode(bytes);
     assertArrayEquals(bytes, codec.encode(back), "re-encoding " + value);
