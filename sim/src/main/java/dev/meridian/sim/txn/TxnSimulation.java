@@ -601,8 +601,11 @@ public final class TxnSimulation {
   /** What each replica held at or below each closed timestamp it reached: checked at the end ({@link #checkReads}). */
   private final List<ClosedSnapshot> closedSnapshots = new ArrayList<>();
 
-  /** The versions at {@code closedTs} of range {@code range} on node {@code node} when it first reached it. */
-  private record ClosedSnapshot(int node, RangeId range, Timestamp closedTs, List<Version> versions) {}
+  /**
+   * The versions at {@code closedTs} of range {@code range} on node {@code node} when it first reached
+   * it, over the range's span then ({@code span}: a later split narrows the range, not what was closed).
+   */
+  private record ClosedSnapshot(int node, RangeId range, KeySpan span, Timestamp closedTs, List<Version> versions) {}
 
   /**
    * M7's promise, checked across replicas: no commit lands at or below a closed timestamp. Whenever
@@ -627,7 +630,7 @@ public final class TxnSimulation {
         }
         closedSeen.put(at, closed);
         KeySpan span = host.machine().machine().descriptor().span();
-        closedSnapshots.add(new ClosedSnapshot(i, host.range(), closed,
+        closedSnapshots.add(new ClosedSnapshot(i, host.range(), span, closed,
             n.store.reads().scan(span, closed, dev.meridian.storage.mvcc.Direction.FORWARD, 1_000)));
       }
     }
@@ -636,8 +639,7 @@ public final class TxnSimulation {
   private void checkClosedSnapshots() {
     RangeStore store = nodes[1].store;
     for (ClosedSnapshot seen : closedSnapshots) {
-      KeySpan span = nodes[1].server.replica(seen.range()).machine().machine().descriptor().span();
-      List<Version> now = store.reads().scan(span, seen.closedTs(), dev.meridian.storage.mvcc.Direction.FORWARD, 1_000);
+      List<Version> now = store.reads().scan(seen.span(), seen.closedTs(), dev.meridian.storage.mvcc.Direction.FORWARD, 1_000);
       SimViolation.check(sameVersions(now, seen.versions()), Kind.APPLY,
           "n%d reached closed timestamp %s of %s holding %s at or below it, but the converged state holds %s:"
               + " a commit landed at or below a closed timestamp", seen.node(), seen.closedTs(), seen.range(),
