@@ -281,10 +281,10 @@ public final class ClusterNode implements AutoCloseable {
       boolean live = status.liveness() == Liveness.SELF || status.liveness() == Liveness.LIVE;
       out.append(i == 0 ? "" : ",").append(String.format(Locale.ROOT,
           "{\"nodeId\":%d,\"region\":\"%s\",\"zone\":\"%s\",\"storeId\":\"%s\",\"epoch\":%d,\"live\":%b,"
-              + "\"liveness\":\"%s\",\"heardAgoMillis\":%d,\"clusterAddress\":\"%s\",\"sqlAddress\":\"%s\","
-              + "\"adminAddress\":\"%s\"}",
+              + "\"liveness\":\"%s\",\"endedEpoch\":%d,\"heardAgoMillis\":%d,\"clusterAddress\":\"%s\","
+              + "\"sqlAddress\":\"%s\",\"adminAddress\":\"%s\"}",
           m.nodeId().value(), m.region(), m.zone(), m.storeId(), m.epoch(), live,
-          status.liveness().name().toLowerCase(Locale.ROOT),
+          status.liveness().name().toLowerCase(Locale.ROOT), status.endedEpoch(),
           status.heardAgoMicros() < 0 ? -1 : status.heardAgoMicros() / 1000, Json.escape(m.addresses().cluster()),
           Json.escape(m.addresses().sql()), Json.escape(m.addresses().admin())));
     }

@@ -56,7 +56,7 @@ class ClusterNodeTest {
         for (int peer : new int[] {2, 3}) {
           HeartbeatReply reply = stub.withDeadlineAfter(20, TimeUnit.SECONDS).heartbeat(FormationWire.toProto(
               new Messages.Heartbeat(CLUSTER, member(peer, UUID.randomUUID().toString()),
-                  List.of(member(6, UUID.randomUUID().toString())))));
+                  List.of(member(6, UUID.randomUUID().toString())), List.of(), List.of())));
           assertThat(reply.getKind()).isEqualTo(HeartbeatReply.Kind.ACK);
         }
       } finally {

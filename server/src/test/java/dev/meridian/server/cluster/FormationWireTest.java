@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.meridian.runtime.NodeId;
 import dev.meridian.server.cluster.proto.MemberMsg;
+import dev.meridian.server.cluster.proto.NodeEpochMsg;
 import dev.meridian.txn.cluster.Member;
+import dev.meridian.txn.cluster.Messages;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.UnaryOperator;
@@ -30,6 +32,19 @@ class FormationWireTest {
     assertThat(arrived).isEqualTo(GOOD);
     MembersFile.write(dir, List.of(arrived));
     assertThat(MembersFile.read(dir)).containsExactly(GOOD);
+  }
+
+  @Test
+  void aHeartbeatCarriesItsVotesAndEndedEpochs() {
+    Messages.Heartbeat heartbeat = new Messages.Heartbeat("c1", GOOD, List.of(GOOD),
+        List.of(new Messages.NodeEpoch(new NodeId(2), 4)), List.of(new Messages.NodeEpoch(new NodeId(3), 1)));
+    assertThat(FormationWire.fromProto(FormationWire.toProto(heartbeat))).isEqualTo(heartbeat);
+    Messages.HeartbeatAck ack = new Messages.HeartbeatAck(GOOD, List.of(GOOD), List.of(),
+        List.of(new Messages.NodeEpoch(new NodeId(9), 2)));
+    assertThat(FormationWire.fromProto(FormationWire.toProto(ack))).isEqualTo(ack);
+    assertThatThrownBy(() -> FormationWire.fromProto(FormationWire.toProto(heartbeat).toBuilder()
+        .addUnheard(NodeEpochMsg.newBuilder().setNodeId(1024).setEpoch(1)).build()))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("node id 1024");
   }
 
   @Test
