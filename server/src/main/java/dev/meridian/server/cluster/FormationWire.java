@@ -55,7 +55,7 @@ final class FormationWire {
           + NodeIdentity.MAX_NODE_ID);
     }
     if (!NodeIdentity.isLocationName(msg.getRegion())
-        || !(msg.getZone().isEmpty() || NodeIdentity.isLocationName(msg.getZone()))) {
+        || !NodeIdentity.isZone(msg.getZone())) {
       throw new IllegalArgumentException("member n" + msg.getNodeId() + " has region '" + msg.getRegion()
           + "' and zone '" + msg.getZone() + "': not names --region and --zone would take");
     }

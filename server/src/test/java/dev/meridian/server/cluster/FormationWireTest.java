@@ -54,6 +54,7 @@ class FormationWireTest {
     assertRefused(m -> m.setRegion("eu west"), "region 'eu west'");
     assertRefused(m -> m.setRegion(""), "region ''");
     assertRefused(m -> m.setZone("a\"b"), "zone 'a\"b'");
+    assertRefused(m -> m.setZone("-"), "zone '-'");
     assertRefused(m -> m.setStoreId("store 1"), "store id 'store 1', not a UUID");
     assertRefused(m -> m.setClusterAddress("10.0.0.7:7171 x"), "address '10.0.0.7:7171 x'");
     assertRefused(m -> m.setSqlAddress("10.0.0.7"), "address '10.0.0.7'");
