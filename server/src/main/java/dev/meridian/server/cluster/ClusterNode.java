@@ -163,7 +163,7 @@ public final class ClusterNode implements AutoCloseable {
     node.epoch = incarnation.epoch();
     List<Member> known;
     try {
-      known = clusterId.isPresent() ? MembersFile.read(options.dataDir()) : List.of();
+      known = clusterId.isPresent() ? keptRegistry(options) : List.of();
     } catch (IOException | RuntimeException e) {
       node.close();
       throw e;
@@ -185,6 +185,28 @@ public final class ClusterNode implements AutoCloseable {
     }
     node.loop.scheduleWithFixedDelay(node::tick, 0, TICK_MILLIS, TimeUnit.MILLISECONDS);
     return node;
+  }
+
+  /**
+   * The registry kept in {@link MembersFile}. A damaged one is set aside and re-learned from the
+   * join targets (every member has it all); without join targets it is the node's only way to its
+   * peers, so the start is refused, saying how to go on.
+   */
+  static List<Member> keptRegistry(Options options) throws IOException {
+    try {
+      return MembersFile.read(options.dataDir());
+    } catch (MembersFile.DamagedException damaged) {
+      if (options.joinTargets().isEmpty()) {
+        throw new IllegalStateException(damaged.getMessage() + ". It is this node's only list of its peers, since it"
+            + " was started without --join: start it with --join HOST:PORT (the --port of any other member) to"
+            + " re-learn the registry from the cluster; or, if this node is a single-node cluster, delete the file"
+            + " (it lists only this node)", damaged);
+      }
+      Path aside = MembersFile.setAside(options.dataDir());
+      LOG.warning(damaged.getMessage() + "; re-learning the cluster registry from the join targets "
+          + String.join(",", options.joinTargets()) + " (the damaged file is kept as " + aside + ")");
+      return List.of();
+    }
   }
 
   /** {@code host:port} peers and {@code meridian init} reach this node's cluster endpoint at; empty without one. */

@@ -1,6 +1,7 @@
 package dev.meridian.server.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.meridian.runtime.NodeId;
 import dev.meridian.server.cluster.proto.FormationGrpc;
@@ -11,7 +12,9 @@ import dev.meridian.txn.cluster.Messages;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -41,6 +44,29 @@ class ClusterNodeTest {
         List.of(moved), List.of("127.0.0.1:7301")))
         .as("n2 moved from 7201 to 7202; 7301 is a join target; 10.0.0.9 is nobody's now")
         .containsExactly("10.0.0.9:7171", "127.0.0.1:7201");
+  }
+
+  @Test
+  void aDamagedRegistryIsReLearnedThroughJoinTargetsAndRefusedWithoutThemSayingWhatToDo() throws Exception {
+    Member kept = member(2, UUID.randomUUID().toString());
+    MembersFile.write(dir, List.of(kept));
+    Path file = dir.resolve(MembersFile.FILE_NAME);
+    byte[] whole = Files.readAllBytes(file);
+    Files.write(file, Arrays.copyOf(whole, whole.length - 3));
+    ClusterNode.Options alone = new ClusterNode.Options(null, "127.0.0.1", List.of(), ClusterCore.Config.defaults(), dir);
+    assertThatThrownBy(() -> ClusterNode.keptRegistry(alone)).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining(file + " is damaged")
+        .hasMessageContaining("start it with --join HOST:PORT")
+        .hasMessageContaining("delete the file");
+    assertThat(file).as("refusing leaves the file as it was").hasBinaryContent(Arrays.copyOf(whole, whole.length - 3));
+
+    ClusterNode.Options joining = new ClusterNode.Options(null, "127.0.0.1", List.of("127.0.0.1:1"),
+        ClusterCore.Config.defaults(), dir);
+    assertThat(ClusterNode.keptRegistry(joining)).isEmpty();
+    assertThat(file).doesNotExist();
+    assertThat(dir.resolve(MembersFile.DAMAGED_NAME)).hasBinaryContent(Arrays.copyOf(whole, whole.length - 3));
+    MembersFile.write(dir, List.of(kept));
+    assertThat(ClusterNode.keptRegistry(alone)).containsExactly(kept);
   }
 
   @Test
