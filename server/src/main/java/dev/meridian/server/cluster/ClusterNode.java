@@ -3,6 +3,7 @@ package dev.meridian.server.cluster;
 import com.google.common.util.concurrent.ListenableFuture;
 import dev.meridian.runtime.NodeId;
 import dev.meridian.runtime.real.NamedThreadFactory;
+import dev.meridian.server.ForegroundNode;
 import dev.meridian.server.admin.Json;
 import dev.meridian.server.admin.NodeMetrics;
 import dev.meridian.server.cluster.proto.FormationGrpc;
@@ -46,6 +47,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -78,6 +80,25 @@ public final class ClusterNode implements AutoCloseable {
   static final long TICK_MILLIS = 100;
   static final Duration CALL_DEADLINE = Duration.ofSeconds(1);
   private static final Duration WARNING_REPEAT = Duration.ofSeconds(10);
+
+  /**
+   * A join target refused this node: its data directory is another cluster's, or its node id is
+   * taken by another data directory. Restarting it as it is would be refused again, so a node
+   * process ends with {@link #EXIT_CODE}, which a supervisor can tell from a crash.
+   */
+  public static final class RefusedException extends IllegalStateException implements ForegroundNode.ExitCode {
+    /** {@code EX_CONFIG} of sysexits.h: the data directory or the flags do not fit the cluster. */
+    public static final int EXIT_CODE = 78;
+
+    RefusedException(String reason) {
+      super(reason);
+    }
+
+    @Override
+    public int exitCode() {
+      return EXIT_CODE;
+    }
+  }
 
   /** Writes the cluster id into the node's identity; called on the loop, before anything depends on it. */
   @FunctionalInterface
@@ -114,6 +135,8 @@ public final class ClusterNode implements AutoCloseable {
   private final CompletableFuture<String> clusterIdKnown = new CompletableFuture<>();
   /** Completes when a join target first answers Joined (or fails when one refuses). */
   private final CompletableFuture<Void> registered = new CompletableFuture<>();
+  /** Completes with the reason when a join target refuses this node, at whatever time. */
+  private final CompletableFuture<String> refusedFor = new CompletableFuture<>();
   private final LongAdder heartbeatsSent = new LongAdder();
   private final LongAdder heartbeatFailures = new LongAdder();
   private final LongAdder joinRequestsSent = new LongAdder();
@@ -262,6 +285,15 @@ public final class ClusterNode implements AutoCloseable {
 
   public ClusterCore.Phase phase() {
     return phase;
+  }
+
+  /**
+   * Runs {@code action} with the reason once a join target refuses this node (at once if one already
+   * has). A node that serves on its stored identity while it rejoins ({@code awaitRegistered} timed
+   * out) uses it to stop serving when the refusal comes late.
+   */
+  public void whenRefused(Consumer<String> action) {
+    refusedFor.thenAccept(action);
   }
 
   /** The reason a join target refused this node, or null. */
@@ -417,10 +449,11 @@ public final class ClusterNode implements AutoCloseable {
       String reason = ready.refusal().get();
       refusal = reason;
       LOG.severe("refused by the cluster: " + reason);
-      IllegalStateException refused = new IllegalStateException(reason);
+      RefusedException refused = new RefusedException(reason);
       clusterIdKnown.completeExceptionally(refused);
       registered.completeExceptionally(refused);
       halted = true;
+      refusedFor.complete(reason);
       return;
     }
     ready.join().ifPresent(this::sendJoin);
