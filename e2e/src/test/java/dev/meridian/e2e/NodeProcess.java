@@ -166,6 +166,14 @@ public final class NodeProcess implements AutoCloseable {
     return process.isAlive();
   }
 
+  /** SIGSTOP (a pause as a long GC or jepsen's pause nemesis makes one), or SIGCONT to end it. */
+  void signal(String name) throws IOException, InterruptedException {
+    Process kill = new ProcessBuilder("kill", "-" + name, String.valueOf(process.pid())).inheritIO().start();
+    if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+      throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed");
+    }
+  }
+
   /** SIGKILL: the node gets no chance to clean up. */
   void kill() throws InterruptedException {
     process.destroyForcibly();

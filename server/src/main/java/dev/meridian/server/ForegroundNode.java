@@ -17,6 +17,11 @@ public final class ForegroundNode {
 
   private static final Logger LOG = Logger.getLogger(ForegroundNode.class.getName());
 
+  /** A start failure that ends the process with its own exit code rather than 1. */
+  public interface ExitCode {
+    int exitCode();
+  }
+
   /** Builds and starts the node. */
   @FunctionalInterface
   public interface Starter<N extends AutoCloseable> {
@@ -27,7 +32,7 @@ public final class ForegroundNode {
 
   /**
    * Runs a node until the process is told to stop. Returns 1 if it could not start (after saying why
-   * on {@code err}), else 0 once stopped.
+   * on {@code err}; a failure that is an {@link ExitCode} returns its own), else 0 once stopped.
    *
    * @param command the command's name, for messages ({@code meridian start})
    * @param servingLine what to print once the node serves, after {@code "meridian: "}
@@ -43,7 +48,7 @@ public final class ForegroundNode {
     } catch (Exception e) {
       LOG.log(Level.SEVERE, "start failed", e);
       err.println(command + ": " + e.getMessage() + " (details in " + log + ")");
-      return 1;
+      return e instanceof ExitCode code ? code.exitCode() : 1;
     }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -19,9 +19,10 @@ import java.util.Locale;
  * that node as leaseholder while it is live and answers (none otherwise: nobody serves its data).
  * Nothing here claims a replica or lease the cluster does not have.
  *
- * <p>Liveness mapping: the core's {@code SELF} and {@code LIVE} are live; {@code DEAD} (unheard past
- * the liveness timeout) is dead; {@code UNKNOWN} (registered, never heard since this node started)
- * is suspect, since nothing has declared it dead.
+ * <p>Liveness mapping: the core's {@code SELF} and {@code LIVE} are live; {@code DEAD} (unheard here
+ * past the liveness timeout, or its epoch ended because a majority did not hear it; the reason
+ * says which) is dead; {@code UNKNOWN} (registered, never heard since this node started) is
+ * suspect, since nothing has declared it dead.
  */
 final class MembershipView {
 
@@ -41,7 +42,9 @@ final class MembershipView {
       }
       case DEAD -> {
         verdict = ClusterView.Liveness.DEAD;
-        reason = "declared dead by node " + selfId + "'s liveness (" + heard + ")";
+        reason = "declared dead by node " + selfId + "'s liveness (" + heard + ")" + (status.endedEpoch() >= m.epoch()
+            ? "; its epoch " + status.endedEpoch() + " ended: more than half of the members did not hear it"
+            : "; one node's view, which alone ends no epoch");
       }
       case UNKNOWN -> {
         verdict = ClusterView.Liveness.SUSPECT;

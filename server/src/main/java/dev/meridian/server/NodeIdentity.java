@@ -33,8 +33,12 @@ import java.util.regex.Pattern;
  * cluster-id=UUID     chosen when the cluster was created
  * node-id=N           1..1023
  * region=NAME         letters, digits, '-', '_', '.'; at most 63 characters
- * zone=NAME           the same alphabet, or empty
+ * zone=NAME           the same alphabet but not "-" alone, or empty
  * </pre>
+ *
+ * A zone is never {@code -}: that is how "no zone" is shown ({@code meridian status}, the console)
+ * and how {@code CLUSTER_MEMBERS} format 1 wrote it, so a zone named {@code -} would read back as
+ * none there and be indistinguishable from none here.
  *
  * It is written to a temporary file, forced to disk, renamed over the name and the directory forced,
  * so that a crash leaves either no identity or a whole one.
@@ -46,12 +50,14 @@ public record NodeIdentity(UUID clusterId, int nodeId, String region, String zon
   public static final String DEFAULT_REGION = "default";
   private static final int FORMAT = 1;
   private static final Pattern LOCATION = Pattern.compile("[A-Za-z0-9._-]{1,63}");
+  /** How no zone is shown; refused as a zone's name. */
+  public static final String NO_ZONE = "-";
 
   public NodeIdentity {
     Objects.requireNonNull(clusterId, "clusterId");
     checkNodeId(nodeId);
     checkLocation("--region", region, false);
-    checkLocation("--zone", zone, true);
+    checkZone(zone);
   }
 
   /**
@@ -67,7 +73,7 @@ public record NodeIdentity(UUID clusterId, int nodeId, String region, String zon
         checkNodeId(nodeId);
       }
       checkLocation("--region", region, false);
-      checkLocation("--zone", zone, true);
+      checkZone(zone);
     }
   }
 
@@ -141,6 +147,10 @@ public record NodeIdentity(UUID clusterId, int nodeId, String region, String zon
       }
       fields.put(line.substring(0, equals), line.substring(equals + 1));
     }
+    if (NO_ZONE.equals(fields.get("zone"))) {
+      throw unreadable(file, "zone=" + NO_ZONE + ", which is how no zone is shown and is no longer taken as a zone's"
+          + " name. Edit the line to zone= (no zone) or zone=NAME, as the node's --zone was meant");
+    }
     String format = fields.get("format");
     if (!String.valueOf(FORMAT).equals(format)) {
       throw unreadable(file, "format " + format + ", and this version reads format " + FORMAT
@@ -179,6 +189,19 @@ public record NodeIdentity(UUID clusterId, int nodeId, String region, String zon
   /** Whether {@code name} is a region or zone name as {@code --region} and {@code --zone} take them. */
   public static boolean isLocationName(String name) {
     return LOCATION.matcher(name).matches();
+  }
+
+  /** Whether {@code zone} is a zone as {@code --zone} takes it: empty (none) or a name other than {@value #NO_ZONE}. */
+  public static boolean isZone(String zone) {
+    return zone.isEmpty() || (isLocationName(zone) && !zone.equals(NO_ZONE));
+  }
+
+  private static void checkZone(String zone) {
+    if (NO_ZONE.equals(zone)) {
+      throw new IllegalArgumentException("--zone " + NO_ZONE + " is refused: '" + NO_ZONE + "' is how no zone is shown"
+          + " (meridian status, the console), so it cannot also name one. Give the zone another name, or no --zone");
+    }
+    checkLocation("--zone", zone, true);
   }
 
   private static void checkLocation(String flag, String value, boolean mayBeEmpty) {

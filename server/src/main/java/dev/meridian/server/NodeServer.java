@@ -63,7 +63,8 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  *       open RocksDB and serve SQL. A directory with an identity serves at once (with {@code
  *       --join} after a join target registered it again, or {@value #REJOIN_WAIT_SECONDS} s without
  *       an answer); one a join target refuses (another cluster's directory, a node id taken) does
- *       not start. Without {@code --join} a node is a single-node cluster that initialized itself,
+ *       not start, and one refused only after that wait, while it serves, stops: both exit with
+ *       {@link ClusterNode.RefusedException#EXIT_CODE}. Without {@code --join} a node is a single-node cluster that initialized itself,
  *       as before clusters existed. {@code /nodes} shows the members and their liveness.
  *   <li>SQL: Avatica's protobuf-over-HTTP handler on Jetty, with {@link MeridianMeta} behind it. Its
  *       Jetty thread pool is the node's SQL worker pool: bounded ({@code --sql-workers}) with a
@@ -240,6 +241,7 @@ public final class NodeServer implements AutoCloseable {
 
   private final long startNanos = System.nanoTime();
   private final Options options;
+  private final Consumer<String> refusedWhileServing;
   private final NodeMetrics metrics = new NodeMetrics();
   private final AtomicBoolean closed = new AtomicBoolean();
   // Set in the order the constructor starts them; close() stops whichever exist, in reverse.
@@ -261,16 +263,15 @@ public final class NodeServer implements AutoCloseable {
   /** Set once every endpoint is up; until then /health answers from the cluster's state alone. */
   private volatile boolean serving;
 
-  NodeServer(Options options) throws Exception {
-    this(options, line -> { });
-  }
-
   /**
    * Starts the node; a node that waits for init tells {@code progress} so (a line for stdout, as
-   * the serving line is) and blocks here until it has joined a cluster.
+   * the serving line is) and blocks here until it has joined a cluster. {@code refusedWhileServing}
+   * is called (on the cluster loop) with the reason when a join target refuses this node after it
+   * began serving on its stored identity; {@code meridian start} ends the process then.
    */
-  NodeServer(Options options, Consumer<String> progress) throws Exception {
+  NodeServer(Options options, Consumer<String> progress, Consumer<String> refusedWhileServing) throws Exception {
     this.options = options;
+    this.refusedWhileServing = refusedWhileServing;
     if (!options.plantedBugs().isEmpty()) {
       LOG.severe("PLANTED BUGS " + plantedBugsText(options.plantedBugs()) + ": this node is deliberately incorrect"
           + " (--plant-bug, for testing the Jepsen runner); never use it for data you want to keep");
@@ -352,6 +353,16 @@ public final class NodeServer implements AutoCloseable {
     admin.serveConsole(clusterView(identity), this::self);
     cluster.serving(host + ":" + sqlPort, host + ":" + admin.port());
     serving = true;
+    // A refusal that comes after the rejoin wait, while SQL is served on the stored identity: this
+    // node's directory or id does not fit the cluster its join targets are, and it must not go on
+    // serving as a member. It stops as a crash would (crash-only): the process ends with a code of
+    // its own rather than leaving a node that answers /health but no SQL, which a supervisor would
+    // neither restart nor notice. /health says "refused" until the process is gone.
+    cluster.whenRefused(reason -> {
+      LOG.severe("refused by the cluster while serving SQL: " + reason + ". This node stops (exit "
+          + ClusterNode.RefusedException.EXIT_CODE + ")");
+      refusedWhileServing.accept(reason);
+    });
   }
 
   private String metricsText() {
@@ -548,7 +559,14 @@ public final class NodeServer implements AutoCloseable {
       out.println("meridian: " + line);
       out.flush();
     };
-    return ForegroundNode.run("meridian start", options.dataDir(), options, () -> new NodeServer(options, progress),
+    Consumer<String> exitRefused = reason -> {
+      err.println("meridian start: refused by the cluster while serving SQL, stopping: " + reason);
+      err.flush();
+      // Not on the cluster loop: System.exit waits for the shutdown hook, which stops that loop.
+      new Thread(() -> System.exit(ClusterNode.RefusedException.EXIT_CODE), "refused-exit").start();
+    };
+    return ForegroundNode.run("meridian start", options.dataDir(), options,
+        () -> new NodeServer(options, progress, exitRefused),
         server -> "node " + server.node.identity().nodeId() + " serving SQL at " + server.sqlUrl() + " admin at "
             + server.adminUrl(), out, err);
   }

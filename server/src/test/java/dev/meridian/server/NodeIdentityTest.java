@@ -53,6 +53,24 @@ class NodeIdentityTest {
   }
 
   @Test
+  void aZoneNamedDashIsRefusedSinceDashIsHowNoZoneIsShown() throws IOException {
+    assertThatThrownBy(() -> new NodeIdentity.Requested(1, "eu-west", "-"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("--zone - is refused")
+        .hasMessageContaining("how no zone is shown");
+    assertThat(NodeIdentity.isZone("-")).isFalse();
+    assertThat(NodeIdentity.isZone("")).isTrue();
+    assertThat(NodeIdentity.isZone("-a")).isTrue();
+    // A directory an older version wrote with zone "-": refused, saying what to edit.
+    Files.writeString(dir.resolve(NodeIdentity.FILE_NAME),
+        "format=1\ncluster-id=" + CLUSTER + "\nnode-id=1\nregion=default\nzone=-\n");
+    assertThatThrownBy(() -> NodeIdentity.establish(dir, NodeIdentity.Requested.NOTHING, () -> CLUSTER))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("zone=-")
+        .hasMessageContaining("Edit the line to zone=");
+  }
+
+  @Test
   void aDatabaseFromBeforeIdentitiesIsAdoptedAsNodeOneOnly() throws IOException {
     Files.createDirectories(dir.resolve("rocksdb"));
 

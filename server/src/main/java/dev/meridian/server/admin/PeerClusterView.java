@@ -21,6 +21,9 @@ import java.util.function.Supplier;
  * ranges are derived from the nodes as fetched (the caller says how: until ranges are replicated,
  * each node's own local range).
  *
+ * <p>Epoch: the membership's, or the node's own answer where that is larger (a node that just took a
+ * new epoch reports it before this node's membership has heard it).
+ *
  * <p>Liveness is the cluster's verdict where it has one: a member that answers but that the
  * cluster holds {@code SUSPECT} or {@code DEAD} is shown so (its facts still listed, the verdict's
  * reason first); one that does not answer is {@code DEAD} if the cluster says so and {@code
@@ -121,10 +124,13 @@ public final class PeerClusterView implements ClusterView {
             throw new CompletionException(new java.io.IOException(member.adminUrl() + " is node " + node.nodeId()
                 + ", not node " + member.nodeId()));
           }
+          // The node is the only source of its own epoch; the membership here lags it by a
+          // heartbeat when it just took a new one, and would show the epoch that ended.
+          long epoch = node.epoch() == null ? member.epoch() : Math.max(member.epoch(), node.epoch());
           if (member.verdict() == Liveness.LIVE) {
-            return node.asSeen(node.liveness(), member.epoch(), node.reason());
+            return node.asSeen(node.liveness(), epoch, node.reason());
           }
-          return node.asSeen(member.verdict(), member.epoch(), member.verdictReason()
+          return node.asSeen(member.verdict(), epoch, member.verdictReason()
               + (node.reason() == null ? "" : "; " + node.reason()));
         })
         .orTimeout(SNAPSHOT_BOUND.toMillis(), TimeUnit.MILLISECONDS)

@@ -3,6 +3,7 @@ package dev.meridian.server.cluster;
 import com.google.common.util.concurrent.ListenableFuture;
 import dev.meridian.runtime.NodeId;
 import dev.meridian.runtime.real.NamedThreadFactory;
+import dev.meridian.server.ForegroundNode;
 import dev.meridian.server.admin.Json;
 import dev.meridian.server.admin.NodeMetrics;
 import dev.meridian.server.cluster.proto.FormationGrpc;
@@ -46,6 +47,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -78,6 +80,25 @@ public final class ClusterNode implements AutoCloseable {
   static final long TICK_MILLIS = 100;
   static final Duration CALL_DEADLINE = Duration.ofSeconds(1);
   private static final Duration WARNING_REPEAT = Duration.ofSeconds(10);
+
+  /**
+   * A join target refused this node: its data directory is another cluster's, or its node id is
+   * taken by another data directory. Restarting it as it is would be refused again, so a node
+   * process ends with {@link #EXIT_CODE}, which a supervisor can tell from a crash.
+   */
+  public static final class RefusedException extends IllegalStateException implements ForegroundNode.ExitCode {
+    /** {@code EX_CONFIG} of sysexits.h: the data directory or the flags do not fit the cluster. */
+    public static final int EXIT_CODE = 78;
+
+    RefusedException(String reason) {
+      super(reason);
+    }
+
+    @Override
+    public int exitCode() {
+      return EXIT_CODE;
+    }
+  }
 
   /** Writes the cluster id into the node's identity; called on the loop, before anything depends on it. */
   @FunctionalInterface
@@ -114,6 +135,8 @@ public final class ClusterNode implements AutoCloseable {
   private final CompletableFuture<String> clusterIdKnown = new CompletableFuture<>();
   /** Completes when a join target first answers Joined (or fails when one refuses). */
   private final CompletableFuture<Void> registered = new CompletableFuture<>();
+  /** Completes with the reason when a join target refuses this node, at whatever time. */
+  private final CompletableFuture<String> refusedFor = new CompletableFuture<>();
   private final LongAdder heartbeatsSent = new LongAdder();
   private final LongAdder heartbeatFailures = new LongAdder();
   private final LongAdder joinRequestsSent = new LongAdder();
@@ -163,7 +186,7 @@ public final class ClusterNode implements AutoCloseable {
     node.epoch = incarnation.epoch();
     List<Member> known;
     try {
-      known = clusterId.isPresent() ? MembersFile.read(options.dataDir()) : List.of();
+      known = clusterId.isPresent() ? keptRegistry(options) : List.of();
     } catch (IOException | RuntimeException e) {
       node.close();
       throw e;
@@ -185,6 +208,28 @@ public final class ClusterNode implements AutoCloseable {
     }
     node.loop.scheduleWithFixedDelay(node::tick, 0, TICK_MILLIS, TimeUnit.MILLISECONDS);
     return node;
+  }
+
+  /**
+   * The registry kept in {@link MembersFile}. A damaged one is set aside and re-learned from the
+   * join targets (every member has it all); without join targets it is the node's only way to its
+   * peers, so the start is refused, saying how to go on.
+   */
+  static List<Member> keptRegistry(Options options) throws IOException {
+    try {
+      return MembersFile.read(options.dataDir());
+    } catch (MembersFile.DamagedException damaged) {
+      if (options.joinTargets().isEmpty()) {
+        throw new IllegalStateException(damaged.getMessage() + ". It is this node's only list of its peers, since it"
+            + " was started without --join: start it with --join HOST:PORT (the --port of any other member) to"
+            + " re-learn the registry from the cluster; or, if this node is a single-node cluster, delete the file"
+            + " (it lists only this node)", damaged);
+      }
+      Path aside = MembersFile.setAside(options.dataDir());
+      LOG.warning(damaged.getMessage() + "; re-learning the cluster registry from the join targets "
+          + String.join(",", options.joinTargets()) + " (the damaged file is kept as " + aside + ")");
+      return List.of();
+    }
   }
 
   /** {@code host:port} peers and {@code meridian init} reach this node's cluster endpoint at; empty without one. */
@@ -242,6 +287,15 @@ public final class ClusterNode implements AutoCloseable {
     return phase;
   }
 
+  /**
+   * Runs {@code action} with the reason once a join target refuses this node (at once if one already
+   * has). A node that serves on its stored identity while it rejoins ({@code awaitRegistered} timed
+   * out) uses it to stop serving when the refusal comes late.
+   */
+  public void whenRefused(Consumer<String> action) {
+    refusedFor.thenAccept(action);
+  }
+
   /** The reason a join target refused this node, or null. */
   public String refusal() {
     return refusal;
@@ -281,10 +335,10 @@ public final class ClusterNode implements AutoCloseable {
       boolean live = status.liveness() == Liveness.SELF || status.liveness() == Liveness.LIVE;
       out.append(i == 0 ? "" : ",").append(String.format(Locale.ROOT,
           "{\"nodeId\":%d,\"region\":\"%s\",\"zone\":\"%s\",\"storeId\":\"%s\",\"epoch\":%d,\"live\":%b,"
-              + "\"liveness\":\"%s\",\"heardAgoMillis\":%d,\"clusterAddress\":\"%s\",\"sqlAddress\":\"%s\","
-              + "\"adminAddress\":\"%s\"}",
+              + "\"liveness\":\"%s\",\"endedEpoch\":%d,\"heardAgoMillis\":%d,\"clusterAddress\":\"%s\","
+              + "\"sqlAddress\":\"%s\",\"adminAddress\":\"%s\"}",
           m.nodeId().value(), m.region(), m.zone(), m.storeId(), m.epoch(), live,
-          status.liveness().name().toLowerCase(Locale.ROOT),
+          status.liveness().name().toLowerCase(Locale.ROOT), status.endedEpoch(),
           status.heardAgoMicros() < 0 ? -1 : status.heardAgoMicros() / 1000, Json.escape(m.addresses().cluster()),
           Json.escape(m.addresses().sql()), Json.escape(m.addresses().admin())));
     }
@@ -395,10 +449,11 @@ public final class ClusterNode implements AutoCloseable {
       String reason = ready.refusal().get();
       refusal = reason;
       LOG.severe("refused by the cluster: " + reason);
-      IllegalStateException refused = new IllegalStateException(reason);
+      RefusedException refused = new RefusedException(reason);
       clusterIdKnown.completeExceptionally(refused);
       registered.completeExceptionally(refused);
       halted = true;
+      refusedFor.complete(reason);
       return;
     }
     ready.join().ifPresent(this::sendJoin);

@@ -8,6 +8,7 @@ import dev.meridian.server.cluster.proto.InitReply;
 import dev.meridian.server.cluster.proto.JoinReply;
 import dev.meridian.server.cluster.proto.JoinRequestMsg;
 import dev.meridian.server.cluster.proto.MemberMsg;
+import dev.meridian.server.cluster.proto.NodeEpochMsg;
 import dev.meridian.txn.cluster.Member;
 import dev.meridian.txn.cluster.Messages;
 import java.util.List;
@@ -54,7 +55,7 @@ final class FormationWire {
           + NodeIdentity.MAX_NODE_ID);
     }
     if (!NodeIdentity.isLocationName(msg.getRegion())
-        || !(msg.getZone().isEmpty() || NodeIdentity.isLocationName(msg.getZone()))) {
+        || !NodeIdentity.isZone(msg.getZone())) {
       throw new IllegalArgumentException("member n" + msg.getNodeId() + " has region '" + msg.getRegion()
           + "' and zone '" + msg.getZone() + "': not names --region and --zone would take");
     }
@@ -130,16 +131,35 @@ final class FormationWire {
     };
   }
 
+  static List<NodeEpochMsg> nodeEpochsToProto(List<Messages.NodeEpoch> entries) {
+    return entries.stream()
+        .map(e -> NodeEpochMsg.newBuilder().setNodeId(e.node().value()).setEpoch(e.epoch()).build())
+        .toList();
+  }
+
+  /** A vote or ended-epoch list; a node id outside 1 to {@link NodeIdentity#MAX_NODE_ID} is malformed. */
+  static List<Messages.NodeEpoch> nodeEpochsFromProto(List<NodeEpochMsg> entries) {
+    return entries.stream().map(e -> {
+      if (e.getNodeId() < 1 || e.getNodeId() > NodeIdentity.MAX_NODE_ID) {
+        throw new IllegalArgumentException("node id " + e.getNodeId() + " is outside 1 to " + NodeIdentity.MAX_NODE_ID);
+      }
+      return new Messages.NodeEpoch(new NodeId(e.getNodeId()), e.getEpoch());
+    }).toList();
+  }
+
   static HeartbeatMsg toProto(Messages.Heartbeat heartbeat) {
     return HeartbeatMsg.newBuilder()
         .setClusterId(heartbeat.clusterId())
         .setFrom(toProto(heartbeat.from()))
         .addAllMembers(toProto(heartbeat.members()))
+        .addAllUnheard(nodeEpochsToProto(heartbeat.unheard()))
+        .addAllEnded(nodeEpochsToProto(heartbeat.ended()))
         .build();
   }
 
   static Messages.Heartbeat fromProto(HeartbeatMsg msg) {
-    return new Messages.Heartbeat(msg.getClusterId(), fromProto(msg.getFrom()), fromProto(msg.getMembersList()));
+    return new Messages.Heartbeat(msg.getClusterId(), fromProto(msg.getFrom()), fromProto(msg.getMembersList()),
+        nodeEpochsFromProto(msg.getUnheardList()), nodeEpochsFromProto(msg.getEndedList()));
   }
 
   static HeartbeatReply toProto(Messages.HeartbeatAnswer answer) {
@@ -148,6 +168,8 @@ final class FormationWire {
           .setKind(HeartbeatReply.Kind.ACK)
           .setResponder(toProto(ack.responder()))
           .addAllMembers(toProto(ack.members()))
+          .addAllUnheard(nodeEpochsToProto(ack.unheard()))
+          .addAllEnded(nodeEpochsToProto(ack.ended()))
           .build();
       case Messages.DeclaredDead dead -> HeartbeatReply.newBuilder()
           .setKind(HeartbeatReply.Kind.DECLARED_DEAD)
@@ -162,7 +184,8 @@ final class FormationWire {
 
   static Messages.HeartbeatAnswer fromProto(HeartbeatReply reply) {
     return switch (reply.getKind()) {
-      case ACK -> new Messages.HeartbeatAck(fromProto(reply.getResponder()), fromProto(reply.getMembersList()));
+      case ACK -> new Messages.HeartbeatAck(fromProto(reply.getResponder()), fromProto(reply.getMembersList()),
+          nodeEpochsFromProto(reply.getUnheardList()), nodeEpochsFromProto(reply.getEndedList()));
       case DECLARED_DEAD -> new Messages.DeclaredDead(reply.getDeadAtEpoch());
       case NOT_A_MEMBER -> new Messages.NotAMember(reply.getReason());
       case UNRECOGNIZED -> throw new IllegalArgumentException("unknown heartbeat reply kind");

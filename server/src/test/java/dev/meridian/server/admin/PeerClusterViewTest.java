@@ -27,7 +27,8 @@ class PeerClusterViewTest {
 
   @Test
   void fetchesEveryMemberAndListsTheOnesThatDoNotAnswerWithTheReason() throws Exception {
-    Node two = ClusterViewTest.live(2, "eu-west");
+    // n2 took epoch 6 a moment ago; the membership here still has 5.
+    Node two = ClusterViewTest.live(2, "eu-west").asSeen(Liveness.LIVE, 6L, null);
     Node four = ClusterViewTest.live(4, "us-west");
     try (AdminServer admin2 = new AdminServer("127.0.0.1", 0, () -> "{}", () -> "");
         AdminServer admin4 = new AdminServer("127.0.0.1", 0, () -> "{}", () -> "");
@@ -49,8 +50,9 @@ class PeerClusterViewTest {
       ClusterView.Snapshot snapshot = view.snapshot();
 
       assertThat(snapshot.nodes()).extracting(Node::nodeId).containsExactly(1, 2, 3, 4, 5, 6);
-      // Epochs are the membership's, for every node, answering or not.
-      assertThat(snapshot.nodes()).extracting(Node::epoch).containsExactly(3L, 5L, 1L, 2L, 7L, 1L);
+      // Epochs are the membership's, for every node, answering or not, unless the node's own answer
+      // is newer (n2's 6 over 5; n4's own 1 is older than the membership's 2).
+      assertThat(snapshot.nodes()).extracting(Node::epoch).containsExactly(3L, 6L, 1L, 2L, 7L, 1L);
       assertThat(snapshot.nodes().get(1).liveness()).isEqualTo(Liveness.LIVE);
       assertThat(snapshot.nodes().get(1).stats().commitsTotal()).isEqualTo(7);
       Node three = snapshot.nodes().get(2);

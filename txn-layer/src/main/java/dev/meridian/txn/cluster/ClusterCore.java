@@ -13,6 +13,7 @@ import dev.meridian.txn.cluster.Messages.JoinAnswer;
 import dev.meridian.txn.cluster.Messages.JoinRefused;
 import dev.meridian.txn.cluster.Messages.JoinRequest;
 import dev.meridian.txn.cluster.Messages.Joined;
+import dev.meridian.txn.cluster.Messages.NodeEpoch;
 import dev.meridian.txn.cluster.Messages.NotAMember;
 import dev.meridian.txn.cluster.Messages.NotInitialized;
 import java.util.ArrayList;
@@ -39,11 +40,22 @@ import java.util.OptionalLong;
  *       targets until one of them has a cluster.</dd>
  *   <dt>epoch</dt><dd>a node's incarnation number. It grows when the node restarts (the driver
  *       persists one more than the stored epoch before the core sees it) and when the node learns
- *       that a peer declared it dead ({@link DeclaredDead}): a node declared dead is live again only
- *       with a larger epoch, so everyone can tell "the same run, slow" from "a new run".</dd>
+ *       that its epoch ended: a node whose epoch ended is live again only with a larger epoch, so
+ *       everyone can tell "the same run, slow" from "a new run". Leases will hang on epochs (a
+ *       lease taken at epoch {@code e} is void once {@code e} ended), so an epoch must end only when
+ *       that means something.</dd>
  *   <dt>live</dt><dd>heard from (a heartbeat, or an answer to ours) within
  *       {@link Config#livenessTimeoutMicros} on the observer's own monotonic clock; no two nodes'
  *       clocks are ever compared.</dd>
+ *   <dt>unheard</dt><dd>heard once, then not for the liveness timeout: one observer's opinion,
+ *       shown as {@link Liveness#DEAD} there and undone by hearing the node again at the same epoch.
+ *       Each member lists the members it does not hear (with the epoch it last heard each) in its
+ *       heartbeats and answers: its vote.</dd>
+ *   <dt>ended</dt><dd>an epoch {@code e} of node {@code n} is over: more than half of the
+ *       registered members did not hear {@code n} (this node counts itself and the members it hears
+ *       whose latest vote, at most a liveness timeout old, names {@code n}); {@code e} is the largest
+ *       epoch those votes last heard {@code n} at. Ended epochs travel in heartbeats too, and the
+ *       answer to a heartbeat at an ended epoch is {@link DeclaredDead}.</dd>
  * </dl>
  *
  * <h2>Invariants</h2>
@@ -52,9 +64,35 @@ import java.util.OptionalLong;
  *       before it answers {@link Initialized} or acts on a {@link Ready#adoptClusterId}.</li>
  *   <li>This node's epoch never decreases; a larger one is persisted ({@link Ready#persistEpoch})
  *       before any message carrying it is sent.</li>
- *   <li>A peer declared dead at epoch {@code e} is not heard again below epoch {@code e + 1}.</li>
+ *   <li>A peer whose epoch {@code e} ended is not heard again below epoch {@code e + 1}.</li>
+ *   <li>A node's epoch rises only on a restart (a new incarnation) or when its epoch ended, which
+ *       takes more than half of the registered members not hearing it. So one node that hears no
+ *       one (paused past the timeout by a GC or SIGSTOP, or cut off from everyone) is one vote: it
+ *       ends no other node's epoch, while the others, a majority, end its own, which then rises
+ *       once. A two-node cluster has no majority without the unheard node, so there only restarts
+ *       raise epochs.</li>
+ *   <li>An epoch ends at most once, and only after some member heard it: a vote carries the epoch
+ *       the voter last heard, so members that keep not hearing a node (an asymmetric partition)
+ *       cannot end the larger epoch it came back with.</li>
+ *   <li>A node dead to this node (unheard, or its epoch ended) has no vote here: only votes from
+ *       members heard within the timeout, and at most a timeout old, count. And a node counts
+ *       silence only while it runs itself: after a gap in its inputs longer than a heartbeat
+ *       interval (it was paused) it neither declares a peer dead nor votes so until the peer has
+ *       been silent a whole timeout since it woke. So neither one paused node nor a majority
+ *       paused together ends the epoch of a node that kept running.</li>
  *   <li>This node is the only source of its own record: records about it from peers are ignored.</li>
  * </ul>
+ *
+ * <p>The model is CockroachDB's node liveness: there a node heartbeats its own liveness record,
+ * with an expiration, in a replicated range, and another node may increment its epoch only once the
+ * record expired, through a conditional write that a quorum of that range accepts; a node that was
+ * paused finds the others' records unexpired and ends no one's epoch. Without replicated ranges
+ * (M5 deliverable 2) the quorum here is counted from votes piggybacked on heartbeats, which gives
+ * the same two properties (a paused node ends nothing; a node a majority lost gets a new epoch)
+ * but not one decision point: two members may end the same epoch independently, which is
+ * harmless, since they end the same epoch. The road not taken: raising a peer's epoch on the word
+ * of one observer (what this core did first), which let one paused node raise every epoch in the
+ * cluster and would have voided every lease.
  *
  * <p>Every member heartbeats every other registered member (clusters are small; gossip can replace
  * the full mesh when they are not) and piggybacks its registry, so registrations spread without a
@@ -66,8 +104,9 @@ public final class ClusterCore {
    * Timing and bounds.
    *
    * @param heartbeatIntervalMicros how often a member heartbeats each other member
-   * @param livenessTimeoutMicros unheard this long, a live peer is declared dead (several intervals,
-   *     so that one lost heartbeat does not kill a node)
+   * @param livenessTimeoutMicros unheard this long, a live peer is dead to this node and this node
+   *     votes so (several intervals, so that one lost heartbeat does not kill a node); it also
+   *     bounds the age of a peer's vote that counts
    * @param joinRetryMicros how often a node waiting for init, or rejoining, asks its join targets
    * @param pendingJoinerTtlMicros how long a waiting node remembers a joiner for the founding
    *     membership (a live joiner asks again every {@code joinRetryMicros})
@@ -105,14 +144,20 @@ public final class ClusterCore {
     /** This node itself. */
     SELF,
     LIVE,
-    /** Was live, then unheard past the timeout. */
+    /**
+     * Heard once, then not past the timeout here (this node's opinion, undone by hearing it again
+     * at the same epoch), or its epoch ended ({@link MemberStatus#endedEpoch}).
+     */
     DEAD,
     /** Registered, never heard by this node (since this node started). */
     UNKNOWN
   }
 
-  /** What a member looks like from here; {@code heardAgoMicros} is -1 if never heard. */
-  public record MemberStatus(Member member, Liveness liveness, long heardAgoMicros) {}
+  /**
+   * What a member looks like from here; {@code heardAgoMicros} is -1 if never heard, {@code
+   * endedEpoch} is the largest of its epochs known to have ended (0 if none).
+   */
+  public record MemberStatus(Member member, Liveness liveness, long heardAgoMicros, long endedEpoch) {}
 
   /** A change of a peer's liveness, for the log and metrics. */
   public record LivenessChange(NodeId node, Liveness from, Liveness to, long epoch, String why) {}
@@ -148,8 +193,12 @@ public final class ClusterCore {
     Liveness liveness = Liveness.UNKNOWN;
     long lastHeardMicros = -1;
     long heardEpoch;
-    /** The epoch it had when declared dead; 0 if never. */
-    long deadAtEpoch;
+    /** The largest of its epochs known to have ended; 0 if none. */
+    long endedEpoch;
+    /** Its latest vote: the registered members it does not hear, at the epoch it last heard each. */
+    Map<NodeId, Long> unheard = Map.of();
+    /** When that vote arrived, on this node's clock; -1 if never. */
+    long voteMicros = -1;
   }
 
   private record Pending(Member joiner, long seenMicros) {}
@@ -164,6 +213,12 @@ public final class ClusterCore {
   private Phase phase;
   private long nextHeartbeatMicros = Long.MIN_VALUE;
   private long nextJoinMicros = Long.MIN_VALUE;
+  /** The largest of this node's own epochs a peer said ended; raised above at the next chance. */
+  private long selfEndedEpoch;
+  /** The time of the latest input, and since when inputs came without a gap ({@link #awake}). */
+  private long lastInputMicros = Long.MIN_VALUE;
+  private long awakeSinceMicros = Long.MIN_VALUE;
+  private String selfEndedBy = "";
 
   // Outputs gathered since the last Ready.
   private String adoptedClusterId;
@@ -224,6 +279,7 @@ public final class ClusterCore {
    * no cluster yet.
    */
   public InitAnswer init(String proposedClusterId, long nowMicros) {
+    awake(nowMicros);
     if (clusterId != null) {
       return new AlreadyInitialized(clusterId);
     }
@@ -248,6 +304,7 @@ public final class ClusterCore {
    * and changes nothing.
    */
   public JoinAnswer onJoin(JoinRequest request, long nowMicros) {
+    awake(nowMicros);
     Member joiner = request.joiner();
     if (clusterId == null) {
       // Only a node without a cluster can found this one: a node whose directory names a cluster
@@ -289,8 +346,8 @@ public final class ClusterCore {
       minimumEpoch = known.get().epoch() + 1;
     }
     Peer peer = peers.get(joiner.nodeId());
-    if (peer != null && peer.deadAtEpoch >= minimumEpoch) {
-      minimumEpoch = peer.deadAtEpoch + 1;
+    if (peer != null && peer.endedEpoch >= minimumEpoch) {
+      minimumEpoch = peer.endedEpoch + 1;
     }
     Member registered = minimumEpoch == joiner.epoch() ? joiner : joiner.withEpoch(minimumEpoch);
     register(registered);
@@ -300,6 +357,7 @@ public final class ClusterCore {
 
   /** A join target answered this node's {@link JoinRequest}. */
   public Ready onJoinAnswer(JoinAnswer answer, long nowMicros) {
+    awake(nowMicros);
     switch (answer) {
       case NotInitialized ignored -> { }
       case JoinRefused refused -> refusal = refused.reason();
@@ -326,6 +384,7 @@ public final class ClusterCore {
 
   /** A heartbeat from a peer. */
   public HeartbeatAnswer onHeartbeat(Heartbeat heartbeat, long nowMicros) {
+    awake(nowMicros);
     if (clusterId == null) {
       return new NotAMember("node " + self.nodeId().value() + " is waiting for init and belongs to no cluster yet");
     }
@@ -341,35 +400,35 @@ public final class ClusterCore {
     mergeFromPeer(heartbeat.members());
     register(from);
     Peer peer = peers.get(from.nodeId());
-    if (peer != null && peer.deadAtEpoch >= from.epoch()) {
-      return new DeclaredDead(peer.deadAtEpoch);
+    if (peer != null && peer.endedEpoch >= from.epoch()) {
+      return new DeclaredDead(peer.endedEpoch);
     }
     heard(from, nowMicros);
-    return new HeartbeatAck(self, registry.all());
+    // An ended epoch of this node's own named here is raised above at the next tick: the answer
+    // leaves now, and must not carry an epoch the driver has not persisted.
+    takeVote(from.nodeId(), heartbeat.unheard(), heartbeat.ended(), nowMicros);
+    return new HeartbeatAck(self, registry.all(), unheardHere(nowMicros), endedHere());
   }
 
   /** {@code to} answered one of this node's heartbeats. */
   public Ready onHeartbeatAnswer(NodeId to, HeartbeatAnswer answer, long nowMicros) {
+    awake(nowMicros);
     switch (answer) {
       case HeartbeatAck ack -> {
         mergeFromPeer(ack.members());
         if (ack.responder().nodeId().equals(to) && registry.refusal(ack.responder()).isEmpty()) {
           register(ack.responder());
           Peer peer = peers.get(to);
-          if (peer == null || peer.deadAtEpoch < ack.responder().epoch()) {
+          if (peer == null || peer.endedEpoch < ack.responder().epoch()) {
             heard(ack.responder(), nowMicros);
+            takeVote(to, ack.unheard(), ack.ended(), nowMicros);
           }
         }
       }
-      case DeclaredDead dead -> {
-        if (self.epoch() <= dead.epoch()) {
-          raiseEpoch(dead.epoch() + 1);
-          changes.add(new LivenessChange(self.nodeId(), Liveness.SELF, Liveness.SELF, self.epoch(),
-              to + " had declared this node dead at epoch " + dead.epoch()));
-        }
-      }
+      case DeclaredDead dead -> learnSelfEnded(dead.epoch(), to + " answered this node's heartbeat so");
       case NotAMember notAMember -> warnings.add(to + " refused this node's heartbeat: " + notAMember.reason());
     }
+    raiseIfEnded();
     return ready();
   }
 
@@ -384,8 +443,10 @@ public final class ClusterCore {
 
   /** Time passes: declares silent peers dead, and says which join requests and heartbeats are due. */
   public Ready tick(long nowMicros) {
+    awake(nowMicros);
     if (clusterId != null) {
       sweep(nowMicros);
+      raiseIfEnded();
     }
     Optional<JoinRequest> join = Optional.empty();
     if (phase != Phase.MEMBER && hasJoinTargets && nowMicros >= nextJoinMicros) {
@@ -395,7 +456,7 @@ public final class ClusterCore {
     List<OutgoingHeartbeat> heartbeats = new ArrayList<>();
     if (clusterId != null && nowMicros >= nextHeartbeatMicros) {
       List<Member> members = registry.all();
-      Heartbeat heartbeat = new Heartbeat(clusterId, self, members);
+      Heartbeat heartbeat = new Heartbeat(clusterId, self, members, unheardHere(nowMicros), endedHere());
       for (Member member : members) {
         if (!member.nodeId().equals(self.nodeId()) && !member.addresses().cluster().isEmpty()) {
           heartbeats.add(new OutgoingHeartbeat(member, heartbeat));
@@ -425,7 +486,7 @@ public final class ClusterCore {
   /** Every registered member (this node first, then by id) and its liveness from here. */
   public List<MemberStatus> members(long nowMicros) {
     List<MemberStatus> out = new ArrayList<>();
-    out.add(new MemberStatus(self, Liveness.SELF, 0));
+    out.add(new MemberStatus(self, Liveness.SELF, 0, 0));
     for (Member member : registry.all()) {
       if (member.nodeId().equals(self.nodeId())) {
         continue;
@@ -433,10 +494,10 @@ public final class ClusterCore {
       Peer peer = peers.get(member.nodeId());
       Liveness liveness = peer == null ? Liveness.UNKNOWN : peer.liveness;
       long ago = peer == null || peer.lastHeardMicros < 0 ? -1 : nowMicros - peer.lastHeardMicros;
-      if (liveness == Liveness.LIVE && ago > config.livenessTimeoutMicros()) {
+      if (liveness == Liveness.LIVE && unheardFor(peer, nowMicros)) {
         liveness = Liveness.DEAD; // Not swept yet: report what the next tick will declare.
       }
-      out.add(new MemberStatus(member, liveness, ago));
+      out.add(new MemberStatus(member, liveness, ago, peer == null ? 0 : peer.endedEpoch));
     }
     return out;
   }
@@ -448,16 +509,148 @@ public final class ClusterCore {
 
   // ---- internals ----
 
+  /**
+   * Declares the peers unheard past the timeout dead here, then counts the votes on every member
+   * and ends the epochs more than half of the registered members do not hear.
+   */
   private void sweep(long nowMicros) {
     for (Map.Entry<NodeId, Peer> entry : peers.entrySet()) {
       Peer peer = entry.getValue();
-      if (peer.liveness == Liveness.LIVE && nowMicros - peer.lastHeardMicros > config.livenessTimeoutMicros()) {
+      if (peer.liveness == Liveness.LIVE && unheardFor(peer, nowMicros)) {
         peer.liveness = Liveness.DEAD;
-        peer.deadAtEpoch = Math.max(peer.deadAtEpoch, peer.heardEpoch);
         changes.add(new LivenessChange(entry.getKey(), Liveness.LIVE, Liveness.DEAD, peer.heardEpoch,
             "unheard for " + (nowMicros - peer.lastHeardMicros) / 1000 + " ms"));
       }
     }
+    int registered = registry.size();
+    for (Member member : registry.all()) {
+      NodeId node = member.nodeId();
+      if (node.equals(self.nodeId())) {
+        continue;
+      }
+      List<Long> votes = new ArrayList<>();
+      Peer peer = peers.get(node);
+      if (peer != null && unheardFor(peer, nowMicros)) {
+        votes.add(peer.heardEpoch);
+      }
+      for (Map.Entry<NodeId, Peer> voter : peers.entrySet()) {
+        Peer word = voter.getValue();
+        if (!voter.getKey().equals(node) && word.liveness == Liveness.LIVE
+            && nowMicros - word.voteMicros <= config.livenessTimeoutMicros() && word.unheard.containsKey(node)) {
+          votes.add(word.unheard.get(node));
+        }
+      }
+      OptionalLong ended = endedByMajority(registered, votes);
+      if (ended.isPresent()) {
+        end(node, ended.getAsLong(), "unheard by " + votes.size() + " of the " + registered + " members");
+      }
+    }
+  }
+
+  /**
+   * The epoch that ends on {@code votes} (each the epoch one voter last heard the node at) among
+   * {@code registered} members: the largest voted, once the voters are more than half of them.
+   */
+  static OptionalLong endedByMajority(int registered, List<Long> votes) {
+    if (votes.isEmpty() || votes.size() * 2L <= registered) {
+      return OptionalLong.empty();
+    }
+    return OptionalLong.of(votes.stream().mapToLong(Long::longValue).max().getAsLong());
+  }
+
+  /** Heard once, and not for the liveness timeout: this node's vote that the peer is dead. */
+  private boolean unheardFor(Peer peer, long nowMicros) {
+    return peer.lastHeardMicros >= 0
+        && nowMicros - Math.max(peer.lastHeardMicros, awakeSinceMicros) > config.livenessTimeoutMicros();
+  }
+
+  /**
+   * Notes an input at {@code nowMicros}. A node that had none for longer than a heartbeat interval
+   * (its driver ticks several times an interval) was not running: paused by a GC or SIGSTOP, or
+   * starved. Its peers' silence during that time says nothing about them, so silence counts from
+   * here on, never across the gap.
+   */
+  private void awake(long nowMicros) {
+    if (lastInputMicros == Long.MIN_VALUE || nowMicros - lastInputMicros > config.heartbeatIntervalMicros()) {
+      awakeSinceMicros = nowMicros;
+    }
+    lastInputMicros = Math.max(lastInputMicros, nowMicros);
+  }
+
+  /** Records that {@code node}'s {@code epoch} ended; a peer heard at a larger epoch since is unaffected. */
+  private void end(NodeId node, long epoch, String why) {
+    Peer peer = peers.computeIfAbsent(node, id -> new Peer());
+    if (epoch <= peer.endedEpoch) {
+      return;
+    }
+    peer.endedEpoch = epoch;
+    if (peer.heardEpoch > epoch) {
+      return;
+    }
+    Liveness before = peer.liveness;
+    peer.liveness = Liveness.DEAD;
+    changes.add(new LivenessChange(node, before, Liveness.DEAD, epoch, "epoch " + epoch + " ended: " + why));
+  }
+
+  /** A heard member's vote and the ended epochs it knows, from its heartbeat or its answer to ours. */
+  private void takeVote(NodeId voter, List<NodeEpoch> unheard, List<NodeEpoch> ended, long nowMicros) {
+    Peer peer = peers.get(voter);
+    Map<NodeId, Long> vote = new HashMap<>();
+    for (NodeEpoch entry : unheard) {
+      // Bounded by the registry: only registered members are counted.
+      if (!entry.node().equals(voter) && registry.get(entry.node()).isPresent()) {
+        vote.merge(entry.node(), entry.epoch(), Math::max);
+      }
+    }
+    peer.unheard = vote;
+    peer.voteMicros = nowMicros;
+    for (NodeEpoch entry : ended) {
+      if (entry.node().equals(self.nodeId())) {
+        learnSelfEnded(entry.epoch(), "so says " + voter);
+      } else if (registry.get(entry.node()).isPresent()) {
+        end(entry.node(), entry.epoch(), "so says " + voter);
+      }
+    }
+  }
+
+  private void learnSelfEnded(long epoch, String by) {
+    if (epoch > selfEndedEpoch) {
+      selfEndedEpoch = epoch;
+      selfEndedBy = by;
+    }
+  }
+
+  /** Takes an epoch above the one a peer said ended (persisted before anything carries it). */
+  private void raiseIfEnded() {
+    if (selfEndedEpoch >= self.epoch()) {
+      raiseEpoch(selfEndedEpoch + 1);
+      changes.add(new LivenessChange(self.nodeId(), Liveness.SELF, Liveness.SELF, self.epoch(),
+          "epoch " + selfEndedEpoch + " ended: " + selfEndedBy));
+    }
+  }
+
+  /** This node's vote: the members it heard once and has not for the liveness timeout. */
+  private List<NodeEpoch> unheardHere(long nowMicros) {
+    List<NodeEpoch> out = new ArrayList<>();
+    for (Map.Entry<NodeId, Peer> entry : peers.entrySet()) {
+      if (unheardFor(entry.getValue(), nowMicros)) {
+        out.add(new NodeEpoch(entry.getKey(), entry.getValue().heardEpoch));
+      }
+    }
+    return out;
+  }
+
+  /** The ended epochs that still matter: of members not registered at a larger epoch since. */
+  private List<NodeEpoch> endedHere() {
+    List<NodeEpoch> out = new ArrayList<>();
+    for (Map.Entry<NodeId, Peer> entry : peers.entrySet()) {
+      long ended = entry.getValue().endedEpoch;
+      Optional<Member> member = registry.get(entry.getKey());
+      if (ended > 0 && member.isPresent() && member.get().epoch() <= ended) {
+        out.add(new NodeEpoch(entry.getKey(), ended));
+      }
+    }
+    return out;
   }
 
   private void heard(Member member, long nowMicros) {
@@ -465,7 +658,7 @@ public final class ClusterCore {
       return;
     }
     Peer peer = peers.computeIfAbsent(member.nodeId(), id -> new Peer());
-    Invariants.require(member.epoch() > peer.deadAtEpoch, "a peer declared dead was heard at its old epoch");
+    Invariants.require(member.epoch() > peer.endedEpoch, "a peer was heard at an epoch that ended");
     Liveness before = peer.liveness;
     long epochBefore = peer.heardEpoch;
     peer.lastHeardMicros = Math.max(peer.lastHeardMicros, nowMicros);

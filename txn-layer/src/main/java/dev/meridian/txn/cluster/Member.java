@@ -15,7 +15,8 @@ import java.util.Objects;
  *
  * @param storeId the UUID chosen when the data directory was first used, as text
  * @param epoch the node's incarnation: 1 on its first start, one more on every restart and every
- *     time it learns that a peer declared it dead
+ *     time it learns that its epoch ended (more than half of the members did not hear it; see
+ *     {@link ClusterCore})
  * @param generation the version of this record within the epoch
  */
 public record Member(NodeId nodeId, String storeId, String region, String zone, Addresses addresses, long epoch,

@@ -1,5 +1,6 @@
 package dev.meridian.txn.cluster;
 
+import dev.meridian.runtime.NodeId;
 import java.util.List;
 import java.util.Objects;
 
@@ -54,26 +55,51 @@ public final class Messages {
   /** The node already belongs to a cluster; nothing changed. */
   public record AlreadyInitialized(String clusterId) implements InitAnswer {}
 
-  /** A member's heartbeat: itself (with its epoch) and the membership it knows. */
-  public record Heartbeat(String clusterId, Member from, List<Member> members) {
+  /**
+   * A node at an epoch, in the lists a heartbeat and its answer carry: in {@code unheard}, a member
+   * the sender has not heard for the liveness timeout, last heard at {@code epoch} (its vote that the
+   * member is dead); in {@code ended}, a member whose {@code epoch} is over because more than half
+   * of the registered members voted so (it is live again only with a larger one).
+   */
+  public record NodeEpoch(NodeId node, long epoch) {
+    public NodeEpoch {
+      Objects.requireNonNull(node, "node");
+      if (epoch < 1) {
+        throw new IllegalArgumentException("an epoch is at least 1, got " + epoch);
+      }
+    }
+  }
+
+  /**
+   * A member's heartbeat: itself (with its epoch), the membership it knows, the members it does not
+   * hear and the epochs it knows to have ended ({@link NodeEpoch}).
+   */
+  public record Heartbeat(String clusterId, Member from, List<Member> members, List<NodeEpoch> unheard,
+      List<NodeEpoch> ended) {
     public Heartbeat {
       members = List.copyOf(members);
+      unheard = List.copyOf(unheard);
+      ended = List.copyOf(ended);
     }
   }
 
   /** The answer to a {@link Heartbeat}. */
   public sealed interface HeartbeatAnswer {}
 
-  /** Heard; the answering member and the membership it knows. */
-  public record HeartbeatAck(Member responder, List<Member> members) implements HeartbeatAnswer {
+  /** Heard; the answering member, the membership it knows, and its own lists as in {@link Heartbeat}. */
+  public record HeartbeatAck(Member responder, List<Member> members, List<NodeEpoch> unheard,
+      List<NodeEpoch> ended) implements HeartbeatAnswer {
     public HeartbeatAck {
       members = List.copyOf(members);
+      unheard = List.copyOf(unheard);
+      ended = List.copyOf(ended);
     }
   }
 
   /**
-   * The answering node declared the sender dead while it was at {@code epoch}: the sender must come
-   * back with a larger epoch before it counts as live again.
+   * The sender's {@code epoch} is over: more than half of the registered members did not hear it
+   * (see {@code ClusterCore}); the sender must come back with a larger epoch before it counts as
+   * live again.
    */
   public record DeclaredDead(long epoch) implements HeartbeatAnswer {}
 

@@ -48,7 +48,8 @@ class ClusterCoreTest {
     h.startWaiting(3);
     h.round();
     assertThat(h.nodes.get(2).clusterId()).isEmpty();
-    assertThat(h.nodes.get(1).onHeartbeat(new Messages.Heartbeat(CLUSTER_A, ClusterHarness.member(2, "store-2", 1), List.of()),
+    assertThat(h.nodes.get(1).onHeartbeat(new Messages.Heartbeat(CLUSTER_A, ClusterHarness.member(2, "store-2", 1), List.of(),
+        List.of(), List.of()),
         h.nowMicros)).isInstanceOf(Messages.NotAMember.class);
     formThree();
     for (int id = 1; id <= 3; id++) {
@@ -99,13 +100,17 @@ class ClusterCoreTest {
   }
 
   @Test
-  void aNodeCutOffAndDeclaredDeadMustComeBackWithALargerEpochEvenWithoutARestart() {
+  void aNodeCutOffFromAMajorityMustComeBackWithALargerEpochEvenWithoutARestartAndOnlyIt() {
     formThree();
     h.cut.add("3-1");
     h.cut.add("3-2");
     h.advance(3_500_000);
     assertThat(h.view(1)).isEqualTo("1:SELF@1 2:LIVE@1 3:DEAD@1");
     assertThat(h.view(3)).isEqualTo("1:DEAD@1 2:DEAD@1 3:SELF@1");
+    assertThat(h.nodes.get(1).members(h.nowMicros).get(2).endedEpoch()).as("n1 and n2 ended n3's epoch 1")
+        .isEqualTo(1);
+    assertThat(h.nodes.get(3).members(h.nowMicros)).as("n3 alone is no majority: it ended no one's epoch")
+        .allMatch(status -> status.endedEpoch() == 0);
 
     h.cut.clear();
     List<String> log = new ArrayList<>();
@@ -113,13 +118,67 @@ class ClusterCoreTest {
       h.nowMicros += 100_000;
       log.addAll(h.round());
     }
-    // Both sides of the h.cut had declared the other dead at epoch 1: n3 declared n1 and n2, they
-    // declared n3. Each comes back at epoch 2, persisted before it is sent.
-    assertThat(h.persistedEpochs).containsEntry(1, 2L).containsEntry(2, 2L).containsEntry(3, 2L);
-    assertThat(h.view(1)).isEqualTo("1:SELF@2 2:LIVE@2 3:LIVE@2");
-    assertThat(h.view(3)).isEqualTo("1:LIVE@2 2:LIVE@2 3:SELF@2");
-    assertThat(log).contains("n1 sees n3 LIVE@2", "n2 sees n3 LIVE@2");
+    // n1 and n2, a majority, did not hear n3: its epoch 1 ended and it comes back at epoch 2,
+    // persisted before it is sent. n3 not hearing them was one vote: their epochs stay.
+    assertThat(h.persistedEpochs).containsEntry(1, 1L).containsEntry(2, 1L).containsEntry(3, 2L);
+    assertThat(h.view(1)).isEqualTo("1:SELF@1 2:LIVE@1 3:LIVE@2");
+    assertThat(h.view(3)).isEqualTo("1:LIVE@1 2:LIVE@1 3:SELF@2");
+    assertThat(log).contains("n1 sees n3 LIVE@2", "n2 sees n3 LIVE@2", "n3 sees n1 LIVE@1", "n3 sees n2 LIVE@1");
     assertThat(log).doesNotContain("n1 sees n3 LIVE@1");
+  }
+
+  @Test
+  void aPausedNodeComingBackRaisesNoOtherNodesEpochAndGetsANewOneItself() {
+    formThree();
+    // SIGSTOP for 5 s: n3 neither ticks nor answers, and keeps its state.
+    h.down.add(3);
+    h.advance(5_000_000);
+    assertThat(h.view(1)).isEqualTo("1:SELF@1 2:LIVE@1 3:DEAD@1");
+    h.resume(3);
+    List<String> log = h.advance(2_000_000);
+    // n3 finds its inputs stopped for 5 s: it was not running, so its peers' silence in that time
+    // is not held against them (and had it been, its one vote of three would end nothing).
+    assertThat(log).noneMatch(line -> line.startsWith("n3 sees n1 DEAD") || line.startsWith("n3 sees n2 DEAD"));
+    assertThat(h.persistedEpochs).containsEntry(1, 1L).containsEntry(2, 1L).containsEntry(3, 2L);
+    assertThat(log).filteredOn(line -> line.contains("persists")).containsExactly("n3 persists epoch 2");
+    assertThat(h.view(1)).isEqualTo("1:SELF@1 2:LIVE@1 3:LIVE@2");
+    assertThat(h.view(2)).isEqualTo("1:LIVE@1 2:SELF@1 3:LIVE@2");
+    assertThat(h.view(3)).isEqualTo("1:LIVE@1 2:LIVE@1 3:SELF@2");
+    for (int id = 1; id <= 3; id++) {
+      assertThat(h.nodes.get(id).members(h.nowMicros)).as("n%d", id).allMatch(s -> s.endedEpoch() < s.member().epoch());
+    }
+  }
+
+  @Test
+  void aNodeOnlyOneMemberHearsGetsOneNewEpochNotOneEveryTimeout() {
+    for (int id = 1; id <= 5; id++) {
+      h.startWaiting(id);
+    }
+    h.advance(1_000_000);
+    h.nodes.get(1).init(CLUSTER_A, h.nowMicros);
+    h.advance(1_000_000);
+    assertThat(h.view(1)).isEqualTo("1:SELF@1 2:LIVE@1 3:LIVE@1 4:LIVE@1 5:LIVE@1");
+    // n5 reaches only n1: n2, n3 and n4 (three of five) do not hear it.
+    for (int other = 2; other <= 4; other++) {
+      h.cut.add("5-" + other);
+    }
+    h.advance(20_000_000);
+    // Its epoch 1 ended once; at epoch 2 n1 hears it, and the others' votes still name epoch 1,
+    // which ended already: no further epoch ends while the cut lasts.
+    assertThat(h.persistedEpochs).containsEntry(5, 2L).containsEntry(1, 1L).containsEntry(2, 1L)
+        .containsEntry(3, 1L).containsEntry(4, 1L);
+    assertThat(h.view(1)).isEqualTo("1:SELF@1 2:LIVE@1 3:LIVE@1 4:LIVE@1 5:LIVE@2");
+    assertThat(h.view(2)).isEqualTo("1:LIVE@1 2:SELF@1 3:LIVE@1 4:LIVE@1 5:DEAD@2");
+  }
+
+  @Test
+  void anEpochEndsOnMoreThanHalfOfTheRegisteredMembersAtTheLargestEpochVoted() {
+    assertThat(ClusterCore.endedByMajority(3, List.of(1L))).isEmpty();
+    assertThat(ClusterCore.endedByMajority(3, List.of(1L, 2L))).hasValue(2);
+    assertThat(ClusterCore.endedByMajority(4, List.of(3L, 3L))).as("half is not a majority").isEmpty();
+    assertThat(ClusterCore.endedByMajority(4, List.of(3L, 3L, 1L))).hasValue(3);
+    assertThat(ClusterCore.endedByMajority(2, List.of(1L))).as("two nodes: never without the other").isEmpty();
+    assertThat(ClusterCore.endedByMajority(1, List.of())).isEmpty();
   }
 
   @Test
@@ -183,7 +242,8 @@ class ClusterCoreTest {
   void aPeerNeverHeardIsUnknownNotLiveAndRecordsFromPeersAboutThisNodeAreIgnored() {
     ClusterCore one = ClusterCore.ofCluster(CLUSTER_A, ClusterHarness.member(1, "store-1", 4), false, CONFIG);
     one.onHeartbeatAnswer(new NodeId(2), new Messages.HeartbeatAck(ClusterHarness.member(2, "store-2", 1),
-        List.of(ClusterHarness.member(1, "store-1", 9), ClusterHarness.member(5, "store-5", 1))), h.nowMicros);
+        List.of(ClusterHarness.member(1, "store-1", 9), ClusterHarness.member(5, "store-5", 1)), List.of(), List.of()),
+        h.nowMicros);
     List<MemberStatus> members = one.members(h.nowMicros);
     assertThat(members).extracting(s -> s.member().nodeId().value() + ":" + s.liveness() + "@" + s.member().epoch())
         .containsExactly("1:SELF@4", "2:LIVE@1", "5:UNKNOWN@1");

@@ -51,6 +51,14 @@ final class ClusterHarness {
     down.remove(id);
   }
 
+  /**
+   * A pause ends (a GC pause, SIGSTOP then SIGCONT): the node goes on with the state it had, on the
+   * same epoch, and its first tick sees how long it was away.
+   */
+  void resume(int id) {
+    assertThat(down.remove(id)).as("n%d was paused", id).isTrue();
+  }
+
   private boolean linked(int from, int to) {
     return !down.contains(from) && !down.contains(to) && !cut.contains(from + "-" + to) && !cut.contains(to + "-" + from);
   }
@@ -75,8 +83,9 @@ final class ClusterHarness {
       persistedEpochs.put(id, epoch);
       log.add("n" + id + " persists epoch " + epoch);
     });
+    // An ended epoch says why (how many did not hear it, or who said so); other changes just flip.
     ready.changes().forEach(change -> log.add("n" + id + " sees " + change.node() + " " + change.to() + "@"
-        + change.epoch()));
+        + change.epoch() + (change.why().startsWith("epoch ") ? " (" + change.why() + ")" : "")));
     ready.refusal().ifPresent(reason -> log.add("n" + id + " refused: " + reason));
     // What the driver sends carries no epoch it has not persisted (ClusterCore's invariant, checked
     // where the message leaves as well as where the Ready asks to persist).

@@ -33,6 +33,7 @@ import org.junit.jupiter.api.TestFactory;
  * init n2 cluster=c1            the operator's init at n2, with c1 as the fresh cluster id
  * join n4 via=n1 [store=s] [cluster=c2] [epoch=1]   a join request answered by n1
  * kill n3 | cut n1 n3 | heal    stop a node; cut a link both ways; restore every link
+ * pause n3 | resume n3          stop a node's ticks and messages (GC pause, SIGSTOP); go on, same state
  * advance 3.5s                  run rounds; prints epochs persisted, liveness changes, refusals
  * view n1                       n1's members: id:LIVENESS@epoch
  * </pre>
@@ -82,6 +83,14 @@ class ClusterScriptTest {
         }
         case "kill" -> {
           h.down.add(node(words[1]));
+          yield List.of();
+        }
+        case "pause" -> {
+          h.down.add(node(words[1]));
+          yield List.of();
+        }
+        case "resume" -> {
+          h.resume(node(words[1]));
           yield List.of();
         }
         case "cut" -> {
