@@ -120,10 +120,14 @@ class TxnSimulationTest {
 
   @Test
   void aNewLeaseholderBelowTheOldLeaseEndIsCaught() {
-    // Seed 896 on 3 nodes (2362 before the close cadence changed the traces): a transfer's target
-    // starts at its own now.latest, below a read the old leaseholder served from a clock ahead.
-    assertThat(TxnSimulation.run(896, 3, PlantedBug.NONE, 0).ok()).as("seed 896 without the bug").isTrue();
-    TxnSimulation.Result planted = TxnSimulation.run(896, 3, PlantedBug.NEW_LEASEHOLDER_BELOW_OLD_LEASE, 0);
+    // Seed 152 on 3 nodes through the gateways (896 on direct clients before splits changed the
+    // traces): a new leaseholder starts at its own now.latest, below a read the old one served from a
+    // clock ahead. The bug is rare per seed (the next lease's floor is usually lifted by a commit);
+    // a smarter transfer nemesis is on branch work not landed yet.
+    assertThat(TxnSimulation.run(152, 3, PlantedBug.NONE, TxnSimulation.Clients.GATEWAY, 0).ok())
+        .as("seed 152 without the bug").isTrue();
+    TxnSimulation.Result planted =
+        TxnSimulation.run(152, 3, PlantedBug.NEW_LEASEHOLDER_BELOW_OLD_LEASE, TxnSimulation.Clients.GATEWAY, 0);
     assertThat(planted.ok()).isFalse();
     assertThat(planted.violation().kind()).isEqualTo(SimViolation.Kind.LEASE);
     assertThat(planted.violation().getMessage()).contains("starts at floor").contains("below a read");
