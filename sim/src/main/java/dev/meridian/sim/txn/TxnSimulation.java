@@ -568,29 +568,40 @@ public final class TxnSimulation {
    * then lands there.)
    */
   private void checkLeaseFloors() {
+    forEachUpReplica((i, n, host) -> {
+      var stats = host.stats().orElse(null);
+      if (stats == null || stats.leaseSequence() == 0) {
+        return;
+      }
+      var byLease = leases.computeIfAbsent(host.range(), r -> new java.util.TreeMap<>());
+      long[] lease = byLease.computeIfAbsent(stats.leaseSequence(), q -> new long[] {-1, 0});
+      boolean changed = false;
+      if (stats.phase() == dev.meridian.txn.leaseholder.LeaseholderCore.Phase.SERVING && lease[0] < 0) {
+        lease[0] = stats.floor().micros();
+        changed = true;
+      }
+      if (stats.readWatermark().micros() > lease[1]) {
+        lease[1] = stats.readWatermark().micros();
+        changed = true;
+      }
+      if (changed) {
+        checkFloors(host.range(), byLease, n);
+      }
+    });
+  }
+
+  @FunctionalInterface
+  private interface ReplicaVisitor {
+    void visit(int index, Node node, LeaseholderHost replica);
+  }
+
+  /** Every replica on every node that is up, in node order. */
+  private void forEachUpReplica(ReplicaVisitor visitor) {
     for (int i = 1; i <= size; i++) {
       Node n = nodes[i];
-      if (!n.up()) {
-        continue;
-      }
-      for (LeaseholderHost host : n.server.replicas().values()) {
-        var stats = host.stats().orElse(null);
-        if (stats == null || stats.leaseSequence() == 0) {
-          continue;
-        }
-        var byLease = leases.computeIfAbsent(host.range(), r -> new java.util.TreeMap<>());
-        long[] lease = byLease.computeIfAbsent(stats.leaseSequence(), q -> new long[] {-1, 0});
-        boolean changed = false;
-        if (stats.phase() == dev.meridian.txn.leaseholder.LeaseholderCore.Phase.SERVING && lease[0] < 0) {
-          lease[0] = stats.floor().micros();
-          changed = true;
-        }
-        if (stats.readWatermark().micros() > lease[1]) {
-          lease[1] = stats.readWatermark().micros();
-          changed = true;
-        }
-        if (changed) {
-          checkFloors(host.range(), byLease, n);
+      if (n.up()) {
+        for (LeaseholderHost host : n.server.replicas().values()) {
+          visitor.visit(i, n, host);
         }
       }
     }
@@ -616,24 +627,18 @@ public final class TxnSimulation {
    * every write below it, shows there.
    */
   private void recordClosedSnapshots() {
-    for (int i = 1; i <= size; i++) {
-      Node n = nodes[i];
-      if (!n.up()) {
-        continue;
+    forEachUpReplica((i, n, host) -> {
+      Timestamp closed = host.machine().machine().closedTs();
+      String at = i + "/" + host.range();
+      Timestamp before = closedSeen.get(at);
+      if (closed.micros() == 0 || (before != null && !closed.isAfter(before))) {
+        return;
       }
-      for (LeaseholderHost host : n.server.replicas().values()) {
-        Timestamp closed = host.machine().machine().closedTs();
-        String at = i + "/" + host.range();
-        Timestamp before = closedSeen.get(at);
-        if (closed.micros() == 0 || (before != null && !closed.isAfter(before))) {
-          continue;
-        }
-        closedSeen.put(at, closed);
-        KeySpan span = host.machine().machine().descriptor().span();
-        closedSnapshots.add(new ClosedSnapshot(i, host.range(), span, closed,
-            n.store.reads().scan(span, closed, dev.meridian.storage.mvcc.Direction.FORWARD, 1_000)));
-      }
-    }
+      closedSeen.put(at, closed);
+      KeySpan span = host.machine().machine().descriptor().span();
+      closedSnapshots.add(new ClosedSnapshot(i, host.range(), span, closed,
+          n.store.reads().scan(span, closed, dev.meridian.storage.mvcc.Direction.FORWARD, 1_000)));
+    });
   }
 
   private void checkClosedSnapshots() {
