@@ -19,6 +19,9 @@ import dev.meridian.txn.cluster.ClusterCore.MemberStatus;
 import dev.meridian.txn.cluster.ClusterCore.Ready;
 import dev.meridian.txn.cluster.Member;
 import dev.meridian.txn.cluster.Messages;
+import dev.meridian.server.transport.NodeTransport;
+import dev.meridian.server.transport.TransportOptions;
+import io.grpc.BindableService;
 import io.grpc.ConnectivityState;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
@@ -26,6 +29,7 @@ import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.StreamObserver;
+import io.grpc.util.MutableHandlerRegistry;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -70,8 +74,8 @@ import java.util.logging.Logger;
  *
  * <p>The endpoint is its own gRPC server beside (not inside) {@code NodeTransport}: the transport's
  * handshake needs the cluster id and the peer's node id, which a node waiting for init, or the
- * operator's {@code meridian init}, does not have. When ranges are replicated the transport's
- * {@code Transport} service can share this server's port.
+ * operator's {@code meridian init}, does not have. Once the node has its cluster id, the transport's
+ * {@code Transport} service joins this server ({@link #addService}), so a node has one cluster port.
  */
 public final class ClusterNode implements AutoCloseable {
 
@@ -101,9 +105,16 @@ public final class ClusterNode implements AutoCloseable {
   }
 
   /** Writes the cluster id into the node's identity; called on the loop, before anything depends on it. */
-  @FunctionalInterface
   public interface ClusterIdSink {
     void adopt(String clusterId) throws Exception;
+
+    /**
+     * This node initialized cluster {@code clusterId} ({@code meridian init} reached it) with
+     * {@code founders} (itself and the nodes waiting on it), called on the loop after {@link #adopt}
+     * and before init is answered: what the node derives from the founders (the bootstrap ranges'
+     * voters) is on disk before anyone hears the cluster exists.
+     */
+    default void founded(String clusterId, List<Member> founders) throws Exception {}
   }
 
   /**
@@ -129,6 +140,8 @@ public final class ClusterNode implements AutoCloseable {
   private final ClusterIdSink sink;
   private final Supplier<UUID> newClusterId;
   private final Server server;
+  /** Services added to the cluster endpoint after it started ({@link #addService}). */
+  private final MutableHandlerRegistry laterServices = new MutableHandlerRegistry();
   private final String clusterAddress;
   /** Outgoing channels by {@code host:port}, one per address in use ({@link #staleChannels}); loop only. */
   private final Map<String, ManagedChannel> channels = new HashMap<>();
@@ -161,8 +174,14 @@ public final class ClusterNode implements AutoCloseable {
       this.clusterAddress = "";
     } else {
       try {
+        // The node transport's service joins later (addService), once the node has a cluster id.
         this.server = NettyServerBuilder.forAddress(options.listen()).directExecutor()
-            .addService(new Service()).build().start();
+            .maxInboundMessageSize(NodeTransport.maxInboundFrameBytes(TransportOptions.defaults()))
+            .permitKeepAliveTime(5, TimeUnit.SECONDS)
+            .permitKeepAliveWithoutCalls(true)
+            .addService(new Service())
+            .fallbackHandlerRegistry(laterServices)
+            .build().start();
       } catch (IOException e) {
         loop.shutdownNow();
         throw new IOException("cannot listen on the cluster endpoint " + options.listen() + " (--port): "
@@ -230,6 +249,19 @@ public final class ClusterNode implements AutoCloseable {
           + String.join(",", options.joinTargets()) + " (the damaged file is kept as " + aside + ")");
       return List.of();
     }
+  }
+
+  /**
+   * Serves {@code service} on the cluster endpoint beside {@code Formation} (the node transport's
+   * {@code Transport}, so that all cluster traffic has one port).
+   *
+   * @throws IllegalStateException for a node without a cluster endpoint
+   */
+  public void addService(BindableService service) {
+    if (server == null) {
+      throw new IllegalStateException("this node has no cluster endpoint (--port) to serve " + service + " on");
+    }
+    laterServices.addService(service);
   }
 
   /** {@code host:port} peers and {@code meridian init} reach this node's cluster endpoint at; empty without one. */
@@ -572,6 +604,7 @@ public final class ClusterNode implements AutoCloseable {
         if (result instanceof Messages.Initialized initialized) {
           try {
             sink.adopt(initialized.clusterId());
+            sink.founded(initialized.clusterId(), initialized.founders());
           } catch (Exception e) {
             halt("cannot record cluster id " + initialized.clusterId() + " in the node identity: " + e.getMessage());
             throw e;

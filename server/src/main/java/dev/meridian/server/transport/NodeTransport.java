@@ -138,7 +138,17 @@ public final class NodeTransport implements AutoCloseable {
   private final Server server;
   private volatile boolean closed;
 
-  private NodeTransport(NodeId self, String clusterId, InetSocketAddress listenAddress,
+  /** Registers the transport's gRPC service on a server that some other part of the node runs. */
+  @FunctionalInterface
+  public interface ServiceHost {
+    void addService(io.grpc.BindableService service);
+  }
+
+  /**
+   * @param listenAddress where the transport's own gRPC server listens, or null when {@code host}
+   *     serves the transport's service on a server it runs (the node's cluster endpoint)
+   */
+  private NodeTransport(NodeId self, String clusterId, InetSocketAddress listenAddress, ServiceHost host,
       TransportOptions options, Executor inboundExecutor, MessageHandler messageHandler)
       throws IOException {
     this.self = self;
@@ -156,6 +166,11 @@ public final class NodeTransport implements AutoCloseable {
         new RpcLimits(options.maxPendingRequests(), defaults.maxHandling(), defaults.maxRemembered(),
             defaults.duplicateWindowNanos()));
     rpcLoop.execute(() -> rpc.register(BYTES_REQUEST, this::serve));
+    if (listenAddress == null) {
+      this.server = null;
+      host.addService(new Service());
+      return;
+    }
     Server started;
     try {
       started = NettyServerBuilder.forAddress(listenAddress)
@@ -183,15 +198,35 @@ public final class NodeTransport implements AutoCloseable {
   public static NodeTransport start(NodeId self, String clusterId, InetSocketAddress listenAddress,
       TransportOptions options, Executor inboundExecutor, MessageHandler onMessage)
       throws IOException {
-    return new NodeTransport(self, clusterId, listenAddress, options, inboundExecutor, onMessage);
+    return new NodeTransport(self, clusterId, listenAddress, null, options, inboundExecutor, onMessage);
+  }
+
+  /**
+   * As {@link #start}, but without a server of its own: the transport's service is added to {@code
+   * host}'s (a cluster node's {@code --port} endpoint, which also answers init, joins and heartbeats),
+   * so a node has one port for all cluster traffic. That server must accept frames of {@link
+   * #maxInboundFrameBytes} and keepalive pings every 5 s. Closing the transport leaves the server
+   * running (its owner stops it); streams already accepted are closed.
+   */
+  public static NodeTransport attach(NodeId self, String clusterId, ServiceHost host, TransportOptions options,
+      Executor inboundExecutor, MessageHandler onMessage) throws IOException {
+    return new NodeTransport(self, clusterId, null, host, options, inboundExecutor, onMessage);
+  }
+
+  /** The largest inbound gRPC message a server carrying this transport's service must accept. */
+  public static int maxInboundFrameBytes(TransportOptions options) {
+    return options.maxInboundFrameBytes();
   }
 
   public NodeId self() {
     return self;
   }
 
-  /** The port the transport listens on. */
+  /** The port the transport listens on (a transport {@linkplain #attach attached} to another server has none). */
   public int port() {
+    if (server == null) {
+      throw new IllegalStateException("the transport of " + self + " is served on its host's server");
+    }
     return server.getPort();
   }
 
@@ -354,7 +389,9 @@ public final class NodeTransport implements AutoCloseable {
         return;
       }
       closed = true;
-      server.shutdownNow();
+      if (server != null) {
+        server.shutdownNow();
+      }
       for (PeerLink link : links.values()) {
         if (link.dialer() != null && link.dialer().channel() != null) {
           channels.add(link.dialer().channel());
@@ -375,7 +412,9 @@ public final class NodeTransport implements AutoCloseable {
     io.shutdownNow();
     long deadline = System.nanoTime() + CLOSE_WAIT.toNanos();
     try {
-      server.awaitTermination(remaining(deadline), TimeUnit.NANOSECONDS);
+      if (server != null) {
+        server.awaitTermination(remaining(deadline), TimeUnit.NANOSECONDS);
+      }
       for (ManagedChannel channel : channels) {
         channel.awaitTermination(remaining(deadline), TimeUnit.NANOSECONDS);
       }
@@ -450,6 +489,21 @@ public final class NodeTransport implements AutoCloseable {
   private final class Service extends TransportGrpc.TransportImplBase {
     @Override
     public StreamObserver<Frame> connect(StreamObserver<Frame> responses) {
+      if (closed) {
+        // Served on a host's server, which outlives this transport.
+        responses.onError(Status.UNAVAILABLE.withDescription("the transport of " + self + " is closed")
+            .asRuntimeException());
+        return new StreamObserver<>() {
+          @Override
+          public void onNext(Frame frame) {}
+
+          @Override
+          public void onError(Throwable t) {}
+
+          @Override
+          public void onCompleted() {}
+        };
+      }
       PeerStream stream = newStream("stream accepted by " + self, NodeTransport.this::onDialerHello,
           ended -> {
             PeerLink link = ended.link();
