@@ -22,8 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The console and {@code meridian status} of a formed cluster, through real processes on
  * 127.0.0.1: three nodes in three regions started with {@code --join} and formed with {@code
  * meridian init}; headless Chromium on node 1's console must show all three live, each under its
- * region with its own epsilon (fetched from that node's {@code /api/node}), and one local range per
- * node labelled as that node's own. Node 3 is then killed with SIGKILL: the page must mark it not
+ * region with its own epsilon (fetched from that node's {@code /api/node}), and the directory's
+ * ranges, each replicated on all three. Node 3 is then killed with SIGKILL: the page must mark it not
  * live within the liveness timeout plus one bounded fetch and one poll, and then dead (the cluster's
  * verdict, with the reason); {@code meridian status --host} must say the same. Screenshots of both
  * states are kept ({@code console-3node.png} and {@code console-3node-dead.png} in {@code
@@ -50,6 +50,8 @@ class ClusterConsoleIT {
       + ".map(r => r.dataset.node + '=' + r.dataset.liveness).join(' ')";
 
   private static final String[] REGIONS = {"us-east", "eu-west", "ap-south"};
+  /** {@code meridian status}'s replicas of every range: the bootstrap voters, in all three regions. */
+  private static final String ALL_REPLICAS = "n1\\(us-east\\),n2\\(eu-west\\),n3\\(ap-south\\)";
 
   @TempDir Path work;
   /** A writer still running after a failed assertion ends when its node is killed. */
@@ -70,7 +72,7 @@ class ClusterConsoleIT {
     for (NodeProcess node : nodes) {
       node.awaitServing();
     }
-    // Something for the charts: nodes 1 and 2 commit on their own local ranges while the page polls.
+    // Something for the charts: nodes 1 and 2 commit to the cluster's table while the page polls.
     AtomicBoolean writing = new AtomicBoolean(true);
     AtomicLong writes = new AtomicLong();
     List<Connection> connections = new ArrayList<>();
@@ -78,7 +80,9 @@ class ClusterConsoleIT {
     for (int i = 0; i < 2; i++) {
       Connection c = Jdbc.connect(nodes[i]);
       connections.add(c);
-      Jdbc.exec(c, "CREATE TABLE hits (id BIGINT PRIMARY KEY, n INT)");
+      if (i == 0) {
+        Jdbc.exec(c, "CREATE TABLE hits (id BIGINT PRIMARY KEY, n INT)");
+      }
       writers.add(Thread.ofPlatform().name("cluster-console-writer-" + (i + 1))
           .start(() -> ConsoleIT.write(c, writing, writes)));
     }
@@ -101,11 +105,14 @@ class ClusterConsoleIT {
         String row = chromium.evaluateString("document.querySelector('tr[data-node=\"" + id + "\"]').textContent");
         assertThat(row).contains(REGIONS[id - 1] + "-1a", "live", "trusted", nodes[id - 1].jdbcUrl())
             .containsPattern("trusted\\d+(\\.\\d+)? \\S*s"); // its epsilon, after its clock
-        String range = chromium.evaluateString("document.querySelector('tr[data-local-to=\"" + id + "\"]').textContent");
-        assertThat(range).contains("n" + id + "'s own, not replicated", "n" + id + " (" + REGIONS[id - 1] + ")");
+      }
+      // The directory: meta, system, the tables range and hits' own range, each on all three nodes.
+      for (int range = 1; range <= 4; range++) {
+        assertThat(chromium.evaluateString("document.querySelector('tr[data-range=\"" + range + "\"]').textContent"))
+            .contains("cluster", "n1 (us-east), n2 (eu-west), n3 (ap-south)");
       }
       assertThat(chromium.evaluateString("document.getElementById('ranges-summary').textContent"))
-          .matches("3 ranges \\S+ 3 with a leaseholder \\S+ 3 node-local \\(data is not replicated yet\\)");
+          .matches("4 ranges \\S+ [1-4] with a leaseholder");
       ConsoleIT.awaitPanels(chromium, p -> ConsoleIT.allHaveData(p) && ConsoleIT.points(p, "epsilon") >= 20);
       Files.write(screenshot, chromium.screenshotPng());
       writing.set(false);
@@ -124,8 +131,7 @@ class ClusterConsoleIT {
         assertThat(live.output())
             .containsPattern("(?m)^" + id + " +" + REGIONS[id - 1] + " +" + REGIONS[id - 1] + "-1a +live +1 +yes +trusted"
                 + " +[0-9.]+(ms|us) ")
-            .containsPattern("(?m)^1 +-inf +\\+inf +n" + id + " \\(" + REGIONS[id - 1] + "\\) +n" + id + "\\("
-                + REGIONS[id - 1] + "\\) +- +n" + id + "'s own \\(not replicated\\)$");
+            .containsPattern("(?m)^" + id + " +\\S+ +\\S+ +(n\\d \\(\\S+\\)|none) +" + ALL_REPLICAS + " +- +cluster$");
       }
 
       long killedAt = System.nanoTime();
@@ -144,8 +150,6 @@ class ClusterConsoleIT {
           .startsWith("not live: node 3 (dead: declared dead");
       assertThat(chromium.evaluateString("document.getElementById('nodes-summary').textContent"))
           .matches("2 of 3 live \\S+ 3 regions");
-      assertThat(chromium.evaluateString("document.querySelector('tr[data-local-to=\"3\"]').textContent"))
-          .contains("none");
       Files.write(screenshot.resolveSibling(screenshot.getFileName().toString().replace(".png", "-dead.png")),
           chromium.screenshotPng());
 
@@ -156,9 +160,9 @@ class ClusterConsoleIT {
           .containsPattern("(?m)^ +declared dead by node 1's liveness")
           .containsPattern("(?m)^1 +us-east +us-east-1a +live +1 +yes ")
           .containsPattern("(?m)^2 +eu-west +eu-west-1a +live +1 +yes ")
-          .containsPattern("(?m)^1 +-inf +\\+inf +none +n3\\(ap-south\\) +- +n3's own \\(not replicated\\)$");
+          .containsPattern("(?m)^4 +\\S+ +\\+inf +(n\\d \\(\\S+\\)|none) +" + ALL_REPLICAS + " +- +cluster$");
       ConsoleIT.Result json = ConsoleIT.status(work, "--host", admin1, "--json");
-      assertThat(json.output()).contains("\"servedBy\":1", "\"liveness\":\"dead\"", "\"localTo\":3",
+      assertThat(json.output()).contains("\"servedBy\":1", "\"liveness\":\"dead\"", "\"rangeId\":4",
           "{\"name\":\"ap-south\",\"nodeIds\":[3]}");
     }
     for (int i = 0; i < 2; i++) {

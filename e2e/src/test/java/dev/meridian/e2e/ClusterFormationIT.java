@@ -94,10 +94,12 @@ class ClusterFormationIT {
     assertThat(Files.readString(work.resolve("n1/NODE_INCARNATION"), StandardCharsets.UTF_8)).contains("epoch=1");
     assertThat(Files.readString(work.resolve("n3/NODE_INCARNATION"), StandardCharsets.UTF_8)).contains("epoch=1");
 
-    // The data directory of another (single-node) cluster, for the refusals below.
+    // The data directory of another (single-node) cluster, for the refusals below: a cluster node's
+    // (--port without --join), so that it differs from the cluster's only by its cluster id.
     Path strangerDir = work.resolve("stranger");
     String strangerCluster;
-    try (NodeProcess stranger = NodeProcess.start(strangerDir, "--node-id", "4")) {
+    try (NodeProcess stranger = NodeProcess.start(strangerDir, "--node-id", "4", "--port",
+        String.valueOf(freePorts(1)[0]))) {
       strangerCluster = clusterId(stranger);
       stranger.stop();
     }
@@ -117,10 +119,10 @@ class ClusterFormationIT {
     nodes[2] = track(NodeProcess.start(work.resolve("n3"), clusterArgs(3, ports[2], join)));
     assertThat(lateRefused.awaitExit(60)).isEqualTo(78);
     assertThat(Files.readString(work.resolve("stranger.stderr"), StandardCharsets.UTF_8))
-        .contains("refused by the cluster while serving SQL", "belongs to cluster " + strangerCluster,
+        .contains("refused by the cluster after start", "belongs to cluster " + strangerCluster,
             "belongs to cluster " + clusterId);
     assertThat(Files.readString(strangerDir.resolve("meridian-0.log"), StandardCharsets.UTF_8))
-        .contains("refused by the cluster while serving SQL", "This node stops (exit 78)");
+        .contains("refused by the cluster after start", "This node stops (exit 78)");
 
     assertThat(clusterId(nodes[2])).isEqualTo(clusterId);
     try (Connection c = Jdbc.connect(nodes[2]); Statement s = c.createStatement();

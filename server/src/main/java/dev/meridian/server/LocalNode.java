@@ -27,7 +27,7 @@ import java.util.concurrent.Executors;
  * node id), the SQL engine, the background GC and the deletion of dropped tables' data ({@link
  * CleanupDaemon}). Closing stops them in the reverse order.
  */
-public final class LocalNode implements AutoCloseable {
+public final class LocalNode implements DataNode {
 
   private final EventLoop loop;
   private final TrueTime trueTime;
@@ -108,7 +108,7 @@ public final class LocalNode implements AutoCloseable {
     }
   }
 
-  /** Whose node this is: cluster, node id, region and zone. */
+  @Override
   public NodeIdentity identity() {
     return identity;
   }
@@ -117,7 +117,7 @@ public final class LocalNode implements AutoCloseable {
     return client;
   }
 
-  /** The SQL engine over this node's transaction client. */
+  @Override
   public SqlEngine sqlEngine() {
     return sqlEngine;
   }
@@ -132,6 +132,11 @@ public final class LocalNode implements AutoCloseable {
 
   public RangeLeader range() {
     return range;
+  }
+
+  @Override
+  public Set<RangeLeader.PlantedBug> plantedBugs() {
+    return range.plantedBugs();
   }
 
   public EventLoop loop() {

@@ -14,10 +14,7 @@ import java.util.Locale;
  * registered member with its region, zone, epoch and liveness), each peer's own facts from its
  * {@code /api/node}.
  *
- * <p>Ranges: data is not replicated yet, so each node holds its own local range over the whole key
- * space; the view lists one per member, labelled {@link ClusterView.Range#localTo} that node, with
- * that node as leaseholder while it is live and answers (none otherwise: nobody serves its data).
- * Nothing here claims a replica or lease the cluster does not have.
+ * <p>Ranges: the directory as the node's meta range lists it ({@code RangeNode#directoryView}).
  *
  * <p>Liveness mapping: the core's {@code SELF} and {@code LIVE} are live; {@code DEAD} (unheard here
  * past the liveness timeout, or its epoch ended because a majority did not hear it; the reason
@@ -59,10 +56,5 @@ final class MembershipView {
 
   static List<PeerClusterView.Member> members(List<MemberStatus> statuses, int selfId) {
     return statuses.stream().map(s -> member(s, selfId)).toList();
-  }
-
-  /** One local range per node, each that node's own (see the class comment). */
-  static List<ClusterView.Range> localRanges(List<ClusterView.Node> nodes) {
-    return nodes.stream().map(ClusterView.Range::localTo).toList();
   }
 }

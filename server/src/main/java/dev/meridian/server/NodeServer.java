@@ -18,7 +18,11 @@ import dev.meridian.server.time.NodeClock;
 import dev.meridian.storage.rocks.RocksMvccEngine;
 import dev.meridian.truetime.SyncedTrueTime;
 import dev.meridian.txn.cluster.ClusterCore;
+import dev.meridian.txn.cluster.Member;
+import dev.meridian.txn.types.ReplicaDescriptor;
+import dev.meridian.txn.types.ReplicaRole;
 import dev.meridian.txn.range.RangeLeader;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -175,6 +179,10 @@ public final class NodeServer implements AutoCloseable {
         throw new IllegalArgumentException("--plant-bug makes the node deliberately incorrect and is for testing the"
             + " Jepsen runner only: it is refused unless --allow-fault-injection is also given");
       }
+      if (!plantedBugs.isEmpty() && clusterPort != null) {
+        throw new IllegalArgumentException("--plant-bug plants bugs in a single node's local range; a cluster node"
+            + " (--port) has none to plant (the simulator plants the cluster's: meridian sim txn --bug)");
+      }
       return new Options(dataDir, new NodeIdentity.Requested(nodeId, region, zone), listen, advertiseHost, clusterPort,
           join, sqlPort,
           adminPort, workers, maxConnections, statementTimeout, idleTimeout, clockOptions, plantedBugs);
@@ -249,7 +257,7 @@ public final class NodeServer implements AutoCloseable {
   private NodeClock clock;
   private AdminServer admin;
   private String adminUrl;
-  private LocalNode node;
+  private DataNode node;
   private MeridianMeta meta;
   private Server jetty;
   private ScheduledExecutorService reaper;
@@ -308,7 +316,17 @@ public final class NodeServer implements AutoCloseable {
             options.advertiseHost(), options.join(),
             ClusterCore.Config.defaults(), dataDir),
         new NodeId(nodeId), region, zone, Optional.ofNullable(stored).map(i -> i.clusterId().toString()), incarnation,
-        clusterId -> adoptedIdentity = NodeIdentity.establish(dataDir, requested, () -> UUID.fromString(clusterId)),
+        new ClusterNode.ClusterIdSink() {
+          @Override
+          public void adopt(String clusterId) throws Exception {
+            adoptedIdentity = NodeIdentity.establish(dataDir, requested, () -> UUID.fromString(clusterId));
+          }
+
+          @Override
+          public void founded(String clusterId, List<Member> founders) throws Exception {
+            BootstrapVoters.write(dataDir, BootstrapVoters.choose(founders));
+          }
+        },
         UUID::randomUUID);
     this.clock = new NodeClock(nodeId, options.clock());
     clock.start(null);
@@ -334,8 +352,19 @@ public final class NodeServer implements AutoCloseable {
     }
     LOG.info("node " + identity.nodeId() + " of cluster " + identity.clusterId() + " in region " + identity.region()
         + (identity.zone().isEmpty() ? "" : ", zone " + identity.zone()) + ", epoch " + cluster.epoch());
-    this.node = new LocalNode(dataDir, identity, RocksMvccEngine.Options.defaults(), clock.trueTime(),
-        options.plantedBugs(), metrics::commitWait);
+    // Registered before the data node starts: a refusal while a cluster node waits for its peers
+    // (the bootstrap voters) must end it as surely as one while it serves.
+    cluster.whenRefused(reason -> {
+      LOG.severe("refused by the cluster after start: " + reason + ". This node stops (exit "
+          + ClusterNode.RefusedException.EXIT_CODE + ")");
+      refusedWhileServing.accept(reason);
+    });
+    requireDataLayout(dataDir, options, identity);
+    this.node = options.clusterPort() != null
+        ? new RangeNode(dataDir, identity, cluster, clock.trueTime(), options.clock().maxEpsilonMicros(),
+            metrics::commitWait)
+        : new LocalNode(dataDir, identity, RocksMvccEngine.Options.defaults(), clock.trueTime(),
+            options.plantedBugs(), metrics::commitWait);
     if (!clock.awaitTrusted(CLOCK_START_WAIT)) {
       LOG.warning("TrueTime is not trusted yet (" + clock.state().detail() + "); transactions are refused until"
           + " it is");
@@ -353,16 +382,48 @@ public final class NodeServer implements AutoCloseable {
     admin.serveConsole(clusterView(identity), this::self);
     cluster.serving(host + ":" + sqlPort, host + ":" + admin.port());
     serving = true;
-    // A refusal that comes after the rejoin wait, while SQL is served on the stored identity: this
-    // node's directory or id does not fit the cluster its join targets are, and it must not go on
-    // serving as a member. It stops as a crash would (crash-only): the process ends with a code of
-    // its own rather than leaving a node that answers /health but no SQL, which a supervisor would
-    // neither restart nor notice. /health says "refused" until the process is gone.
-    cluster.whenRefused(reason -> {
-      LOG.severe("refused by the cluster while serving SQL: " + reason + ". This node stops (exit "
-          + ClusterNode.RefusedException.EXIT_CODE + ")");
-      refusedWhileServing.accept(reason);
-    });
+  }
+
+  /**
+   * A directory holds one of two data layouts for good: a single-node directory's one local range
+   * (started without {@code --port}), or a cluster node's replicated ranges ({@link RangeNode},
+   * its {@code ranges/} and {@link BootstrapVoters} file). Starting it as the other would read keys laid out
+   * for the other, so it is refused, naming both. A new directory of a cluster node without {@code
+   * --join} founds a single-node cluster: it is the one voter of the bootstrap ranges.
+   */
+  private static void requireDataLayout(Path dataDir, Options options, NodeIdentity identity) throws IOException {
+    boolean replicated = Files.exists(dataDir.resolve(BootstrapVoters.FILE_NAME))
+        || Files.exists(dataDir.resolve(RangeNode.STORE_DIR));
+    boolean local = Files.exists(dataDir.resolve("rocksdb"));
+    if (options.clusterPort() == null) {
+      if (replicated) {
+        throw new DataLayoutException(dataDir + " holds a cluster node's replicated ranges (" + RangeNode.STORE_DIR
+            + "/), but this node was started without --port, as a single node with one local range: start it with"
+            + " --port (and --join) as the cluster node it is");
+      }
+      return;
+    }
+    if (local) {
+      throw new DataLayoutException(dataDir + " holds a single node's one local range (rocksdb/: it was started"
+          + " without --port), but this node was started with --port " + options.clusterPort() + ", as a cluster"
+          + " node with replicated ranges: start it without --port, or give the cluster node a new data directory");
+    }
+    if (!replicated && options.join().isEmpty()) {
+      BootstrapVoters.write(dataDir, List.of(new ReplicaDescriptor(new NodeId(identity.nodeId()), identity.region(),
+          ReplicaRole.VOTER)));
+    }
+  }
+
+  /** The data directory's layout does not fit the flags; exits 78 (EX_CONFIG) as a refusal does. */
+  static final class DataLayoutException extends IllegalStateException implements ForegroundNode.ExitCode {
+    DataLayoutException(String message) {
+      super(message);
+    }
+
+    @Override
+    public int exitCode() {
+      return ClusterNode.RefusedException.EXIT_CODE;
+    }
   }
 
   private String metricsText() {
@@ -467,7 +528,7 @@ public final class NodeServer implements AutoCloseable {
         identity.nodeId(), identity.clusterId(), identity.region(), identity.zone(),
         ClusterNode.phaseName(cluster.phase()), cluster.epoch(), cluster.clusterAddress(),
         (System.nanoTime() - startNanos) / 1_000_000, meta.connectionCount(), sqlUrl,
-        node.range().plantedBugs().isEmpty() ? "" : "\"" + plantedBugsText(node.range().plantedBugs()).replace(",", "\",\"") + "\""));
+        node.plantedBugs().isEmpty() ? "" : "\"" + plantedBugsText(node.plantedBugs()).replace(",", "\",\"") + "\""));
   }
 
   /**
@@ -481,8 +542,9 @@ public final class NodeServer implements AutoCloseable {
     }
     this.peerHttp = PeerClusterView.httpClient();
     int selfId = identity.nodeId();
+    RangeNode rangeNode = (RangeNode) node; // Every node with --port.
     return new PeerClusterView(clusterId, selfId, this::self, () -> MembershipView.members(cluster.members(), selfId),
-        MembershipView::localRanges, peerHttp);
+        nodes -> rangeNode.directoryView(), peerHttp);
   }
 
   /** This node's entry in the console's and {@code meridian status}'s list of nodes. */
@@ -560,7 +622,7 @@ public final class NodeServer implements AutoCloseable {
       out.flush();
     };
     Consumer<String> exitRefused = reason -> {
-      err.println("meridian start: refused by the cluster while serving SQL, stopping: " + reason);
+      err.println("meridian start: refused by the cluster after start, stopping: " + reason);
       err.flush();
       // Not on the cluster loop: System.exit waits for the shutdown hook, which stops that loop.
       new Thread(() -> System.exit(ClusterNode.RefusedException.EXIT_CODE), "refused-exit").start();

@@ -10,9 +10,9 @@ import java.util.TreeMap;
  * node's, so that a multi-node cluster fills the same fields: a list of nodes (each with its
  * liveness as the answering node sees it) and a list of ranges (each with its replicas and
  * leaseholder). A single-node cluster answers with itself and its one range ({@code
- * SingleNodeClusterView}); a node of a formed cluster with its membership's members and each one's
- * local range ({@link PeerClusterView} through {@code MembershipView}), until a range directory
- * supplies replicated ranges.
+ * SingleNodeClusterView}); a node of a formed cluster with its membership's members and the ranges
+ * its meta range lists ({@link PeerClusterView} through {@code MembershipView} and {@code
+ * RangeNode}).
  *
  * <p>Invariants: every {@link Node#nodeId} appears once; every replica, leaseholder and {@link
  * Range#localTo} names a node of the list; a node whose facts could not be fetched is listed with

@@ -22,11 +22,14 @@ import java.util.function.BiConsumer;
  * 0x02 | MESSAGES codec   heartbeats and acks of many groups between one node pair (a HeartbeatBatch)
  * </pre>
  *
+ * Tag {@code 0x03} is taken beside them by a cluster node's range layer ({@code RangeNode}: one
+ * runtime envelope of its RPC endpoint), so these tags must stay distinct from it.
+ *
  * Before this layout, the tag-1 body was {@code NodeId from | NodeId to | Message} and the tag-2 body
  * {@code NodeId from | NodeId to | list<Message>}, repeating the transport envelope's addresses;
  * nodes of the two layouts cannot talk (wire only: nothing here is stored).
  */
-final class PaxosWire {
+public final class PaxosWire {
 
   private static final byte MESSAGE = 0x01;
   private static final byte HEARTBEAT_BATCH = 0x02;
@@ -34,7 +37,7 @@ final class PaxosWire {
   private PaxosWire() {}
 
   /** The driver's network: encodes and hands each payload to {@code send(destination, payload)}. */
-  static PaxosDriver.Network network(BiConsumer<NodeId, byte[]> send) {
+  public static PaxosDriver.Network network(BiConsumer<NodeId, byte[]> send) {
     return new PaxosDriver.Network() {
       @Override
       public void send(Envelope envelope) {
@@ -53,7 +56,7 @@ final class PaxosWire {
    *
    * @throws CodecException if the payload is malformed
    */
-  static void deliver(PaxosDriver driver, NodeId peer, byte[] payload) {
+  public static void deliver(PaxosDriver driver, NodeId peer, byte[] payload) {
     deliver(driver.self(), peer, payload, new PaxosDriver.Network() {
       @Override
       public void send(Envelope envelope) {

@@ -45,6 +45,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 
 /**
  * Runs the {@link LeaseholderCore} of one range replica while this replica leads its Paxos group
@@ -107,6 +108,7 @@ public final class LeaseholderHost implements HostedRangeMachine.Listener {
   private final LeaseholderLimits limits;
   private final long maxTrueTimeWidthMicros;
 
+  private LongConsumer commitWaits = waitedNanos -> {};
   private LeaseholderCore active;
   /** Whether {@link #leadingBallot} came by transfer (its floor is above the clock bound). */
   private boolean leadingAfterTransfer;
@@ -155,6 +157,11 @@ public final class LeaseholderHost implements HostedRangeMachine.Listener {
 
   public RangeId range() {
     return machine.range();
+  }
+
+  /** {@code listener} hears how long each commit wait here took, in nanoseconds of the loop's clock. */
+  void onCommitWait(LongConsumer listener) {
+    this.commitWaits = listener;
   }
 
   public HostedRangeMachine machine() {
@@ -482,8 +489,14 @@ public final class LeaseholderHost implements HostedRangeMachine.Listener {
       }
       Invariants.require(ready.handover() == null, "range %s: the host starts no lease transfer", range());
       for (Timestamp deadline : ready.commitWaitDeadlines()) {
+        long startedNanos = loop.nowNanos();
         // Ticked in a task of its own: a failure inside the core must not vanish into the future.
-        CommitWait.untilAfter(trueTime, loop, deadline.micros()).whenComplete((v, error) -> loop.execute(() -> tick(core)));
+        CommitWait.untilAfter(trueTime, loop, deadline.micros()).whenComplete((v, error) -> loop.execute(() -> {
+          if (error == null) {
+            commitWaits.accept(loop.nowNanos() - startedNanos);
+          }
+          tick(core);
+        }));
       }
       for (Timestamp deadline : ready.futureReadDeadlines()) {
         whenLatestReaches(core, deadline.micros());

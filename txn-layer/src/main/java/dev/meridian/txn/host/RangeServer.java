@@ -42,6 +42,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 
 /**
  * The ranges one node hosts: one replica per range, each a Paxos group of the node's one {@link
@@ -91,6 +92,7 @@ public final class RangeServer {
   private final Rpc rpc;
   private final FollowerReadLimits followerLimits;
   private final ClosedTimestamps closing;
+  private LongConsumer commitWaits = waitedNanos -> {};
 
   public RangeServer(NodeId self, Rpc rpc, PaxosDriver driver, RangeStore store, Scheduler loop, TrueTime trueTime,
       Executor storageExecutor, Config config) {
@@ -215,6 +217,7 @@ public final class RangeServer {
     GroupId group = groupOf(id);
     LeaseholderHost host = new LeaseholderHost(self, machine, driver, group, loop, trueTime, storageExecutor,
         config.leaseholder(), config.maxTrueTimeWidthMicros(), followerLimits);
+    host.onCommitWait(waitedNanos -> commitWaits.accept(waitedNanos));
     replicas.put(id, host);
     closing.start();
     List<NodeId> voters = new ArrayList<>();
@@ -224,6 +227,14 @@ public final class RangeServer {
       }
     }
     return driver.host(group, config.paxos(), new Membership(voters, List.of()), machine);
+  }
+
+  /**
+   * {@code listener} hears, on the loop, how long each commit wait of a replica here took (the
+   * node's commit-wait metric). Call on the loop.
+   */
+  public void onCommitWait(LongConsumer listener) {
+    this.commitWaits = listener;
   }
 
   /** Ranges this node started to host because a replica of it applied a split. */
