@@ -61,16 +61,33 @@ final class JepsenRun {
       nodeCommand.add(ALLOW_FAULT_INJECTION);
     }
     List<LocalNode> nodes = new ArrayList<>();
+    List<Integer> clusterPorts = options.nodes() > 1 ? freePorts(options.nodes()) : List.of();
+    String join = String.join(",", clusterPorts.stream().map(port -> "127.0.0.1:" + port).toList());
     for (int i = 1; i <= options.nodes(); i++) {
       Path nodeDir = out.resolve("nodes").resolve("n" + i);
+      // Several nodes form one cluster: node i in region r<i>, all joined to all.
+      List<String> clusterFlags = clusterPorts.isEmpty() ? List.of() : List.of("--node-id", String.valueOf(i),
+          "--region", "r" + i, "--port", String.valueOf(clusterPorts.get(i - 1)), "--join", join);
       nodes.add(new LocalNode("n" + i, nodeCommand, options.nodeHeap(), nodeDir.resolve("data"),
-          nodeDir.resolve("node.log")));
+          nodeDir.resolve("node.log"), clusterFlags));
     }
     RandomSource random = RandomSource.seeded(options.seed());
     try {
-      for (LocalNode node : nodes) {
+      if (clusterPorts.isEmpty()) {
+        LocalNode node = nodes.getFirst();
         progress.println("jepsen: starting " + node.name() + " in " + node.dataDir());
         node.start();
+      } else {
+        for (LocalNode node : nodes) {
+          progress.println("jepsen: starting " + node.name() + " in " + node.dataDir());
+          node.startWaitingForInit();
+        }
+        progress.println("jepsen: " + initCluster(nodeCommand, clusterPorts.getFirst()));
+        for (LocalNode node : nodes) {
+          node.awaitServing();
+        }
+      }
+      for (LocalNode node : nodes) {
         progress.println("jepsen: " + node.name() + " serves " + node.jdbcUrl());
       }
       setUp(workload, nodes.getFirst());
@@ -127,6 +144,41 @@ final class JepsenRun {
     } finally {
       for (LocalNode node : nodes) {
         node.close();
+      }
+    }
+  }
+
+  /**
+   * {@code meridian init --host 127.0.0.1:PORT} with the node command's launcher (what comes before
+   * its {@code start}); returns what init printed.
+   */
+  static String initCluster(List<String> nodeCommand, int port) throws IOException, InterruptedException {
+    int start = nodeCommand.indexOf("start");
+    if (start < 0) {
+      throw new IOException("the node command " + nodeCommand + " has no 'start': cannot tell how to run init");
+    }
+    List<String> init = new ArrayList<>(nodeCommand.subList(0, start));
+    init.addAll(List.of("init", "--host", "127.0.0.1:" + port));
+    Process process = new ProcessBuilder(init).redirectErrorStream(true).start();
+    String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
+      process.destroyForcibly();
+      throw new IOException("meridian init failed: " + output.strip());
+    }
+    return output.lines().filter(line -> line.contains("initialized")).findFirst().orElse(output.strip());
+  }
+
+  /** {@code count} ports free now (each bound once and released). */
+  private static List<Integer> freePorts(int count) throws IOException {
+    List<java.net.ServerSocket> sockets = new ArrayList<>();
+    try {
+      for (int i = 0; i < count; i++) {
+        sockets.add(new java.net.ServerSocket(0));
+      }
+      return sockets.stream().map(java.net.ServerSocket::getLocalPort).toList();
+    } finally {
+      for (java.net.ServerSocket socket : sockets) {
+        socket.close();
       }
     }
   }

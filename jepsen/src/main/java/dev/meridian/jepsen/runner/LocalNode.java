@@ -29,6 +29,7 @@ final class LocalNode implements AutoCloseable {
 
   private static final Pattern SERVING =
       Pattern.compile("serving SQL at jdbc:meridian://[^:\\s]+:(\\d+) admin at http://[^:\\s]+:(\\d+)/");
+  private static final Pattern WAITING = Pattern.compile("waiting for init");
   private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
   private final String name;
@@ -36,17 +37,27 @@ final class LocalNode implements AutoCloseable {
   private final String heap;
   private final Path dataDir;
   private final Path logFile;
+  /** {@code --node-id N --region R --port P --join ...} of a cluster's node; empty for a lone node. */
+  private final List<String> clusterFlags;
   private Process process;
+  private BufferedReader stdout;
+  private long startDeadlineNanos;
   private int sqlPort;
   private int adminPort;
   private boolean paused;
 
   LocalNode(String name, List<String> command, String heap, Path dataDir, Path logFile) {
+    this(name, command, heap, dataDir, logFile, List.of());
+  }
+
+  /** A node of a cluster: {@code clusterFlags} go on every start (its id, region, port and join list). */
+  LocalNode(String name, List<String> command, String heap, Path dataDir, Path logFile, List<String> clusterFlags) {
     this.name = name;
     this.command = List.copyOf(command);
     this.heap = heap;
     this.dataDir = dataDir;
     this.logFile = logFile;
+    this.clusterFlags = List.copyOf(clusterFlags);
   }
 
   String name() {
@@ -75,51 +86,88 @@ final class LocalNode implements AutoCloseable {
 
   /** Starts the node (on free ports the first time, on its earlier ports after) and waits until it serves. */
   void start() throws IOException, InterruptedException {
+    launch();
+    awaitServing();
+  }
+
+  /**
+   * Starts a cluster's node on a new data directory and waits until it says it waits for {@code
+   * meridian init}; {@link #awaitServing} then waits for it to serve once the cluster is initialized.
+   */
+  void startWaitingForInit() throws IOException, InterruptedException {
+    launch();
+    String line;
+    while ((line = stdout.readLine()) != null) {
+      log(line);
+      if (WAITING.matcher(line).find()) {
+        return;
+      }
+      if (System.nanoTime() > startDeadlineNanos) {
+        break;
+      }
+    }
+    process.destroyForcibly();
+    process.waitFor(10, TimeUnit.SECONDS);
+    throw new IOException(name + " did not wait for init; its output is in " + logFile);
+  }
+
+  private void launch() throws IOException {
     List<String> full = new ArrayList<>(command);
     full.addAll(List.of("--data-dir", dataDir.toString(), "--listen", "127.0.0.1",
         "--sql-port", String.valueOf(sqlPort), "--admin-port", String.valueOf(adminPort)));
+    full.addAll(clusterFlags);
     if (heap != null) {
       full.addAll(List.of("--max-heap", heap));
     }
     Files.createDirectories(dataDir);
-    Process started = new ProcessBuilder(full)
+    process = new ProcessBuilder(full)
         .redirectError(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
         .start();
-    process = started;
     paused = false;
-    BufferedReader stdout = new BufferedReader(new InputStreamReader(started.getInputStream(), StandardCharsets.UTF_8));
-    long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+    stdout = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+    startDeadlineNanos = System.nanoTime() + START_TIMEOUT.toNanos();
+  }
+
+  /** Reads the node's output until its serving line, then waits for {@code /health} to answer 200. */
+  void awaitServing() throws IOException, InterruptedException {
     String line;
+    int servingPort = 0;
     while ((line = stdout.readLine()) != null) {
-      Files.writeString(logFile, line + "\n", StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND,
-          java.nio.file.StandardOpenOption.CREATE);
+      log(line);
       Matcher serving = SERVING.matcher(line);
       if (serving.find()) {
         sqlPort = Integer.parseInt(serving.group(1));
         adminPort = Integer.parseInt(serving.group(2));
+        servingPort = sqlPort;
         break;
       }
-      if (System.nanoTime() > deadline) {
+      if (System.nanoTime() > startDeadlineNanos) {
         break;
       }
     }
-    if (line == null || sqlPort == 0) {
-      started.destroyForcibly();
-      started.waitFor(10, TimeUnit.SECONDS);
+    if (servingPort == 0) {
+      process.destroyForcibly();
+      process.waitFor(10, TimeUnit.SECONDS);
       throw new IOException(name + " did not start; its output is in " + logFile);
     }
     // Keep draining stdout so the node never blocks on a full pipe.
-    Thread drain = new Thread(() -> drain(stdout), name + "-stdout");
+    BufferedReader output = stdout;
+    Thread drain = new Thread(() -> drain(output), name + "-stdout");
     drain.setDaemon(true);
     drain.start();
-    awaitHealthy(deadline);
+    awaitHealthy(startDeadlineNanos);
+  }
+
+  private void log(String line) throws IOException {
+    Files.writeString(logFile, line + "\n", StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND,
+        java.nio.file.StandardOpenOption.CREATE);
   }
 
   private void drain(BufferedReader stdout) {
     try {
       String line;
       while ((line = stdout.readLine()) != null) {
-        Files.writeString(logFile, line + "\n", StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
+        log(line);
       }
     } catch (IOException e) {
       // The process is gone; nothing more to copy.

@@ -33,8 +33,10 @@ class RunnerPiecesTest {
     assertThat(RunOptions.parse(new String[] {"--workload", "rw-register", "--node-command", "java -Xmx256m Main start"},
         LAUNCHER, 1).nodeHeap()).isNull();
 
-    assertThatThrownBy(() -> RunOptions.parse(new String[] {"--workload", "list-append", "--nodes", "3"}, LAUNCHER, 1))
-        .hasMessageContaining("only 1 until nodes form a cluster");
+    assertThat(RunOptions.parse(new String[] {"--workload", "list-append", "--nodes", "3"}, LAUNCHER, 1).nodes())
+        .isEqualTo(3);
+    assertThatThrownBy(() -> RunOptions.parse(new String[] {"--workload", "list-append", "--nodes", "0"}, LAUNCHER, 1))
+        .hasMessageContaining("--nodes takes 1 to 7");
     assertThat(RunOptions.parse(new String[] {"--workload", "bank", "--nemesis", "clock,kill"}, LAUNCHER, 1).nemeses())
         .containsExactlyInAnyOrder(RunOptions.NemesisKind.CLOCK, RunOptions.NemesisKind.KILL);
     assertThatThrownBy(() -> RunOptions.parse(new String[] {"--workload", "list-append", "--nemesis", "partition"},
