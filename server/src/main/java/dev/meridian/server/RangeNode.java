@@ -126,6 +126,15 @@ public final class RangeNode implements DataNode {
    */
   static final Options PAXOS = new Options(10, 2, 4_000_000, 64, 1024, 256);
 
+  /**
+   * The gateway's routing bounds on real nodes: a request is retried across redirects for about 6 s
+   * (20 tries, backoff doubling from 1 ms to at most 500 ms), which spans a dead leaseholder's lease
+   * running out (4 s) and the election after it, so a statement waits through a failover instead of
+   * failing while it happens. The simulator's elections take ~100 ms; real ones 1–2 s.
+   */
+  static final GatewayLimits GATEWAY = new GatewayLimits(GatewayLimits.defaults().requestTimeoutNanos(), 20,
+      TimeUnit.MILLISECONDS.toNanos(1), TimeUnit.MILLISECONDS.toNanos(500), GatewayLimits.defaults().scan());
+
   /** The one request of this class: the bootstrap voters' file text, or empty where it is not known yet. */
   static final RequestType<byte[], byte[]> BOOTSTRAP_VOTERS =
       RequestType.once(140, "bootstrap-voters", Codec.BYTES, Codec.BYTES);
@@ -217,7 +226,7 @@ public final class RangeNode implements DataNode {
       RangeCache cache = new RangeCache(meta, DirectoryLimits.defaults());
       this.gateway = new Gateway(cache, new MetaLookups(cache, DirectoryLimits.defaults()),
           new RpcRangeChannel(rpc, loop), new RpcFollowerReadChannel(rpc, loop), identity.region(), loop, trueTime,
-          GatewayLimits.defaults());
+          GATEWAY);
       this.client = new GatewayTxnClient(identity.nodeId(), gateway, TxnLimits.defaults(), CoordinatorLimits.defaults());
       this.recovery = new StuckPrepares(server, gateway, loop, trueTime, CoordinatorLimits.defaults(),
           TimeUnit.SECONDS.toMicros(5), TimeUnit.SECONDS.toNanos(1));

@@ -85,10 +85,15 @@ public final class RangeSplitter {
     this.maxAttempts = maxAttempts;
   }
 
-  /** A splitter of a cluster laid out by {@link ClusterKeySpace}. */
+  /**
+   * A splitter of a cluster laid out by {@link ClusterKeySpace}, trying each step as often as the
+   * gateway tries a route ({@link GatewayLimits#maxRouteAttempts}): the range after a split that
+   * CREATE TABLE made a moment ago is still electing its first leaseholder, so the next split at the
+   * table's end must wait out an election as a read would.
+   */
   public static RangeSplitter forCluster(GatewayTxnClient client, Gateway gateway) {
     return new RangeSplitter(client, gateway, ClusterKeySpace.nextRangeIdKey(),
-        ClusterKeySpace.FIRST_ALLOCATED_RANGE_ID, 8);
+        ClusterKeySpace.FIRST_ALLOCATED_RANGE_ID, gateway.limits().maxRouteAttempts());
   }
 
   /**
