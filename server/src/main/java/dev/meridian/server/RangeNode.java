@@ -140,7 +140,6 @@ public final class RangeNode implements DataNode {
       RequestType.once(140, "bootstrap-voters", Codec.BYTES, Codec.BYTES);
 
   private final NodeIdentity identity;
-  private final Path dataDir;
   private final ClusterNode cluster;
   private final EventLoop loop;
   private final ExecutorService storageThreads;
@@ -174,7 +173,6 @@ public final class RangeNode implements DataNode {
   RangeNode(Path dataDir, NodeIdentity identity, ClusterNode cluster, TrueTime trueTime, long maxEpsilonMicros,
       LongConsumer commitWaits) throws Exception {
     this.identity = identity;
-    this.dataDir = dataDir;
     this.cluster = cluster;
     NodeId self = new NodeId(identity.nodeId());
     this.loop = new EventLoop("range-loop", RangeNode::halt);
@@ -408,9 +406,9 @@ public final class RangeNode implements DataNode {
         }
         long arrived = System.nanoTime();
         loop.execute(() -> rpc.receive(envelope, arrived));
-      } else {
+      } else if (driver != null) {
         PaxosWire.deliver(driver, from, payload);
-      }
+      } // else still starting (the transport is attached before the driver exists): peers resend.
     } catch (Envelope.MalformedException | CodecException e) {
       malformedPayloads.incrementAndGet();
       LOG.warning("dropped a malformed payload from " + from + ": " + e.getMessage());
