@@ -172,7 +172,7 @@ class DistributionIT {
   void startedFromTheTarballItServesSqlThroughTheBundledDriver() throws Exception {
     Path conf = home.resolve("conf/meridian.conf");
     String shipped = Files.readString(conf);
-    Files.writeString(conf, shipped.replaceAll("(?m)^# (?!(?:join|advertise-host)( |$))([a-z][a-z0-9-]*)( = |$)", "$2$3")
+    Files.writeString(conf, shipped.replaceAll("(?m)^# (?!(?:join|advertise-host|plant-bug)( |$))([a-z][a-z0-9-]*)( = |$)", "$2$3")
         + "max-connections = 2\n");
     Path dataDir = work.resolve("node");
     List<String> command = List.of(home.resolve("bin/meridian").toString(), "start", "--data-dir",
