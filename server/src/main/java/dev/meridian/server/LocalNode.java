@@ -29,6 +29,9 @@ import java.util.concurrent.Executors;
  */
 public final class LocalNode implements DataNode {
 
+  /** The RocksDB directory of the one local range, under the data directory. */
+  static final String STORE_DIR = "rocksdb";
+
   private final EventLoop loop;
   private final TrueTime trueTime;
   private final RocksMvccEngine engine;
@@ -76,7 +79,7 @@ public final class LocalNode implements DataNode {
     this.loop = new EventLoop("range-loop");
     this.trueTime = trueTime;
     this.engine =
-        RocksMvccEngine.open(dataDir.resolve("rocksdb"), engineOptions, new NamedThreadFactory("rocks-sync"));
+        RocksMvccEngine.open(dataDir.resolve(STORE_DIR), engineOptions, new NamedThreadFactory("rocks-sync"));
     this.range = new RangeLeader(engine, trueTime, loop, plantedBugs, commitWait);
     this.client = new TxnClient(identity.nodeId(), range, trueTime, RandomSource.seeded(System.nanoTime()),
         TxnLimits.defaults(), identity.region());

@@ -54,9 +54,10 @@ import org.eclipse.jetty.util.BlockingArrayQueue;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
- * A running node ({@code meridian start}): its {@link ClusterNode} (membership and liveness), the
- * {@link LocalNode} (event loop, TrueTime, RocksDB, transaction client, SQL engine), the SQL
- * endpoint and the admin endpoint.
+ * A running node ({@code meridian start}): its {@link ClusterNode} (membership and liveness), its
+ * {@link DataNode} (with {@code --port} a {@link RangeNode}: replicas of the cluster's ranges and a
+ * gateway to all of them; without, a {@link LocalNode}: one local range), the SQL endpoint and the
+ * admin endpoint.
  *
  * <ul>
  *   <li>Cluster: with {@code --port}, the cluster endpoint that {@code meridian init}, joining nodes
@@ -352,8 +353,10 @@ public final class NodeServer implements AutoCloseable {
     }
     LOG.info("node " + identity.nodeId() + " of cluster " + identity.clusterId() + " in region " + identity.region()
         + (identity.zone().isEmpty() ? "" : ", zone " + identity.zone()) + ", epoch " + cluster.epoch());
-    // Registered before the data node starts: a refusal while a cluster node waits for its peers
-    // (the bootstrap voters) must end it as surely as one while it serves.
+    // A refusal that comes after the rejoin wait (this node's directory or id does not fit the
+    // cluster its join targets are) ends the process with a code of its own, as a crash would, rather
+    // than leave a node that answers /health but no SQL. Registered before the data node starts: a
+    // cluster node waiting for its peers (the bootstrap voters) must end as surely as one serving.
     cluster.whenRefused(reason -> {
       LOG.severe("refused by the cluster after start: " + reason + ". This node stops (exit "
           + ClusterNode.RefusedException.EXIT_CODE + ")");
@@ -394,7 +397,7 @@ public final class NodeServer implements AutoCloseable {
   private static void requireDataLayout(Path dataDir, Options options, NodeIdentity identity) throws IOException {
     boolean replicated = Files.exists(dataDir.resolve(BootstrapVoters.FILE_NAME))
         || Files.exists(dataDir.resolve(RangeNode.STORE_DIR));
-    boolean local = Files.exists(dataDir.resolve("rocksdb"));
+    boolean local = Files.exists(dataDir.resolve(LocalNode.STORE_DIR));
     if (options.clusterPort() == null) {
       if (replicated) {
         throw new DataLayoutException(dataDir + " holds a cluster node's replicated ranges (" + RangeNode.STORE_DIR

@@ -55,6 +55,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -157,6 +158,8 @@ public final class RangeNode implements DataNode {
   private final SqlEngine sqlEngine;
   private final CleanupDaemon cleanup;
   private final AtomicLong malformedPayloads = new AtomicLong();
+  /** The cluster address each peer was last set to ({@link #refreshPeers}). */
+  private final Map<NodeId, String> peerAddresses = new java.util.concurrent.ConcurrentHashMap<>();
   /** The voters once known; {@code bootstrap-voters} answers from it. */
   private volatile List<ReplicaDescriptor> voters;
 
@@ -361,13 +364,16 @@ public final class RangeNode implements DataNode {
     return peers;
   }
 
-  /** Points the transport at every member's cluster endpoint (new members, moved ones). */
+  /**
+   * Points the transport at every member's cluster endpoint (new members, moved ones); an address
+   * seen before is not resolved again. Called once at start, then every second on {@code range-peers}.
+   */
   private void refreshPeers() {
     try {
       for (MemberStatus status : cluster.members()) {
         NodeId id = status.member().nodeId();
         String address = status.member().addresses().cluster();
-        if (id.value() == identity.nodeId() || address.isEmpty()) {
+        if (id.value() == identity.nodeId() || address.isEmpty() || address.equals(peerAddresses.get(id))) {
           continue;
         }
         int colon = address.lastIndexOf(':');
@@ -376,6 +382,7 @@ public final class RangeNode implements DataNode {
           host = host.substring(1, host.length() - 1);
         }
         transport.setPeer(id, new InetSocketAddress(host, Integer.parseInt(address.substring(colon + 1))));
+        peerAddresses.put(id, address);
       }
     } catch (RuntimeException e) {
       LOG.log(Level.WARNING, "refreshing the range layer's peers failed", e);

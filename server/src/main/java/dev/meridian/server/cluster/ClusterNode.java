@@ -19,7 +19,6 @@ import dev.meridian.txn.cluster.ClusterCore.MemberStatus;
 import dev.meridian.txn.cluster.ClusterCore.Ready;
 import dev.meridian.txn.cluster.Member;
 import dev.meridian.txn.cluster.Messages;
-import dev.meridian.server.transport.NodeTransport;
 import dev.meridian.server.transport.TransportOptions;
 import io.grpc.BindableService;
 import io.grpc.ConnectivityState;
@@ -176,7 +175,7 @@ public final class ClusterNode implements AutoCloseable {
       try {
         // The node transport's service joins later (addService), once the node has a cluster id.
         this.server = NettyServerBuilder.forAddress(options.listen()).directExecutor()
-            .maxInboundMessageSize(NodeTransport.maxInboundFrameBytes(TransportOptions.defaults()))
+            .maxInboundMessageSize(TransportOptions.defaults().maxInboundFrameBytes())
             .permitKeepAliveTime(5, TimeUnit.SECONDS)
             .permitKeepAliveWithoutCalls(true)
             .addService(new Service())

@@ -17,6 +17,7 @@ import dev.meridian.runtime.rpc.RpcStats;
 import dev.meridian.server.transport.proto.Frame;
 import dev.meridian.server.transport.proto.Hello;
 import dev.meridian.server.transport.proto.TransportGrpc;
+import io.grpc.BindableService;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.Status;
@@ -44,6 +45,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
+import java.util.function.Consumer;
 import java.util.logging.Logger;
 
 /**
@@ -138,17 +140,12 @@ public final class NodeTransport implements AutoCloseable {
   private final Server server;
   private volatile boolean closed;
 
-  /** Registers the transport's gRPC service on a server that some other part of the node runs. */
-  @FunctionalInterface
-  public interface ServiceHost {
-    void addService(io.grpc.BindableService service);
-  }
-
   /**
    * @param listenAddress where the transport's own gRPC server listens, or null when {@code host}
    *     serves the transport's service on a server it runs (the node's cluster endpoint)
    */
-  private NodeTransport(NodeId self, String clusterId, InetSocketAddress listenAddress, ServiceHost host,
+  private NodeTransport(NodeId self, String clusterId, InetSocketAddress listenAddress,
+      Consumer<BindableService> host,
       TransportOptions options, Executor inboundExecutor, MessageHandler messageHandler)
       throws IOException {
     this.self = self;
@@ -168,7 +165,7 @@ public final class NodeTransport implements AutoCloseable {
     rpcLoop.execute(() -> rpc.register(BYTES_REQUEST, this::serve));
     if (listenAddress == null) {
       this.server = null;
-      host.addService(new Service());
+      host.accept(new Service());
       return;
     }
     Server started;
@@ -205,17 +202,13 @@ public final class NodeTransport implements AutoCloseable {
    * As {@link #start}, but without a server of its own: the transport's service is added to {@code
    * host}'s (a cluster node's {@code --port} endpoint, which also answers init, joins and heartbeats),
    * so a node has one port for all cluster traffic. That server must accept frames of {@link
-   * #maxInboundFrameBytes} and keepalive pings every 5 s. Closing the transport leaves the server
+   * TransportOptions#maxInboundFrameBytes} and keepalive pings every 5 s. Closing the transport leaves the server
    * running (its owner stops it); streams already accepted are closed.
    */
-  public static NodeTransport attach(NodeId self, String clusterId, ServiceHost host, TransportOptions options,
+  public static NodeTransport attach(NodeId self, String clusterId, Consumer<BindableService> host,
+      TransportOptions options,
       Executor inboundExecutor, MessageHandler onMessage) throws IOException {
     return new NodeTransport(self, clusterId, null, host, options, inboundExecutor, onMessage);
-  }
-
-  /** The largest inbound gRPC message a server carrying this transport's service must accept. */
-  public static int maxInboundFrameBytes(TransportOptions options) {
-    return options.maxInboundFrameBytes();
   }
 
   public NodeId self() {

@@ -64,7 +64,8 @@ public record TransportOptions(
   }
 
   /** The largest frame a peer may send us: a full batch plus one maximal message, with slack. */
-  int maxInboundFrameBytes() {
+  /** The largest inbound gRPC message a server carrying the transport's service must accept. */
+  public int maxInboundFrameBytes() {
     return (int) Math.min(Integer.MAX_VALUE,
         (long) maxBatchBytes + maxMessageBytes + Envelope.HEADER_BYTES + 1024);
   }
